@@ -1,0 +1,71 @@
+"""The ``migrator`` command line: argument parsing and wiring only.
+
+Each subcommand lives in its own module with a ``register(subparsers)``
+function that adds its parser and sets ``handler`` (a function of the parsed
+arguments returning an exit code). This module turns our exceptions into the
+documented exit codes and keeps tracebacks for ``--log-level DEBUG``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import sys
+from collections.abc import Sequence
+
+from migrator import __version__
+from migrator.cli.common import HelpFormatter, report_error
+from migrator.errors import ConfigError, MigratorError
+from migrator.exitcodes import EXIT_CODES_HELP, ExitCode
+
+__all__ = ["build_parser", "main"]
+
+log = logging.getLogger(__name__)
+
+# Order is the order `migrator --help` lists them in.
+COMMAND_MODULES: tuple[str, ...] = ("migrator.cli.sim",)
+
+DESCRIPTION = """\
+Move an ISP from Sonar (billing, GraphQL API) to Splynx (REST API v2.0 + MySQL):
+customers, services, tariffs, invoices, payments and tickets, streamed as fast
+as the two APIs allow, never duplicated, resumable after any crash.
+
+Start with `migrator demo` (no set-up needed). Against real systems: put the
+connection settings in the environment or a .env file (see .env.example), run
+`migrator check`, then `migrator run`."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="migrator",
+        description=DESCRIPTION,
+        epilog=EXIT_CODES_HELP,
+        formatter_class=HelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"migrator {__version__}")
+    commands = parser.add_subparsers(title="commands", metavar="COMMAND", required=True)
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(commands)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.handler(args))
+    except KeyboardInterrupt:
+        report_error("interrupted; re-run the same command to resume")
+        return ExitCode.INTERRUPTED
+    except ConfigError as exc:
+        report_error(str(exc))
+        return ExitCode.USAGE
+    except MigratorError as exc:
+        log.debug("fatal", exc_info=True)
+        report_error(str(exc))
+        return ExitCode.FATAL
+
+
+if __name__ == "__main__":
+    sys.exit(main())

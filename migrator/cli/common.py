@@ -1,0 +1,53 @@
+"""Pieces every subcommand shares: help formatting, settings flags, error output."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from migrator.exitcodes import EXIT_CODES_HELP
+from migrator.logconfig import redactor
+
+__all__ = [
+    "HelpFormatter",
+    "add_command",
+    "add_env_file_flag",
+    "report_error",
+]
+
+
+class HelpFormatter(argparse.RawDescriptionHelpFormatter, argparse.ArgumentDefaultsHelpFormatter):
+    """Keep our paragraphs as written and show defaults."""
+
+    def __init__(self, prog: str) -> None:
+        super().__init__(prog, max_help_position=32, width=100)
+
+
+def add_command(
+    commands: Any, name: str, *, help: str, description: str, examples: str = ""
+) -> argparse.ArgumentParser:
+    """Add a subcommand whose ``--help`` carries its description, examples and the exit codes."""
+    epilog = (f"examples:\n{examples}\n\n" if examples else "") + EXIT_CODES_HELP
+    return commands.add_parser(  # type: ignore[no-any-return]
+        name,
+        help=help,
+        description=description,
+        epilog=epilog,
+        formatter_class=HelpFormatter,
+    )
+
+
+def add_env_file_flag(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--env-file",
+        type=Path,
+        default=Path(".env"),
+        help="read settings from this dotenv file (the environment wins over it)",
+    )
+
+
+def report_error(message: str) -> None:
+    """One redacted line on stderr; the operator's first clue, so make it say what to fix."""
+    print(f"migrator: error: {redactor(message)}", file=sys.stderr)

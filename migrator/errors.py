@@ -1,0 +1,148 @@
+"""The project's exception tree, arranged by what the caller should *do*.
+
+Adapters (the Sonar and Splynx clients, the database gateway) catch foreign
+exceptions (aiohttp, gql, httpx, pymysql) and re-raise one of these with
+``from exc``; nothing above an adapter ever sees a library exception.
+
+- ``Fatal``: stop the run; retrying cannot help (bad config, auth, permission,
+  a retry budget that ran out).
+- ``Retriable``: a transient condition; the retry policy may try again,
+  honouring ``retry_after`` when the server named one.
+- ``Rejected``: this one record cannot be migrated; keep it with its reason and
+  carry on with the rest.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = [
+    "AuthFailed",
+    "ConfigError",
+    "Fatal",
+    "FieldError",
+    "GaveUp",
+    "MigratorError",
+    "OutcomeUnknown",
+    "PermissionDenied",
+    "ProtocolError",
+    "RateLimited",
+    "Rejected",
+    "Retriable",
+    "ServerError",
+    "TransportError",
+]
+
+
+class MigratorError(Exception):
+    """Base of every error the project raises on purpose."""
+
+
+class Fatal(MigratorError):
+    """Stop: the condition will not go away by trying again."""
+
+
+class ConfigError(Fatal):
+    """A setting, profile or flag is missing or wrong; the message names it."""
+
+
+class AuthFailed(Fatal):
+    """The remote system refused our credentials."""
+
+
+class PermissionDenied(Fatal):
+    """The credentials are valid but may not use this endpoint."""
+
+    def __init__(self, message: str, *, endpoint: str = "", permission: str = "") -> None:
+        super().__init__(message)
+        self.endpoint = endpoint
+        self.permission = permission
+
+
+class ProtocolError(Fatal):
+    """The remote answered something we cannot interpret (not JSON, wrong shape)."""
+
+
+class GaveUp(Fatal):
+    """A retriable operation kept failing until its time budget ran out."""
+
+    def __init__(self, operation: str, attempts: int, last: BaseException | None) -> None:
+        detail = f": {last}" if last is not None else ""
+        super().__init__(f"gave up on {operation} after {attempts} attempts{detail}")
+        self.operation = operation
+        self.attempts = attempts
+        self.last = last
+
+
+class Retriable(MigratorError):
+    """Transient: try again later, no sooner than ``retry_after`` seconds if given."""
+
+    def __init__(self, message: str, *, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class RateLimited(Retriable):
+    """The server said we asked too often (HTTP 429 or a rate-limit body)."""
+
+
+class ServerError(Retriable):
+    """The server failed (5xx)."""
+
+
+class TransportError(Retriable):
+    """The request never got an answer: refused, reset, dropped or timed out.
+
+    ``sent`` tells whether the request may have reached the server. For a
+    create, a sent request with no answer has an unknown outcome: see
+    ``OutcomeUnknown``.
+    """
+
+    def __init__(self, message: str, *, sent: bool = False) -> None:
+        super().__init__(message)
+        self.sent = sent
+
+
+class OutcomeUnknown(TransportError):
+    """A create was sent but no answer came back: it may or may not exist now.
+
+    Never re-send it blindly; look it up by its marker first.
+    """
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, sent=True)
+
+
+@dataclass(frozen=True)
+class FieldError:
+    """One field's complaint, as the sink or our own validation reported it."""
+
+    field: str
+    message: str
+
+
+class Rejected(MigratorError):
+    """This record cannot be migrated; the run goes on without it.
+
+    ``raw`` keeps the remote's answer verbatim (for 422s whose body shape is
+    not documented), so an operator can always see what the server said.
+    """
+
+    def __init__(
+        self, reason: str, errors: list[FieldError] | None = None, raw: str | None = None
+    ) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.errors = list(errors or [])
+        self.raw = raw
+
+    @property
+    def field(self) -> str:
+        """The first field named, or empty when the reason is not about a field."""
+        return self.errors[0].field if self.errors else ""
+
+    def __str__(self) -> str:
+        if not self.errors:
+            return self.reason
+        named = "; ".join(f"{e.field}: {e.message}" for e in self.errors)
+        return f"{self.reason} ({named})"

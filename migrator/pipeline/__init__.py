@@ -1,0 +1,1 @@
+"""The streaming engine: entity specs, producers, writers, state."""

@@ -1,0 +1,1 @@
+"""Strategy objects shared by both clients: time, rate limits, retries."""

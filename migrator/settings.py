@@ -1,0 +1,140 @@
+"""Every setting the tool reads, with where it may come from.
+
+Precedence, highest first: a CLI flag, the environment, ``.env``, the profile
+(``profiles/*.toml``), the built-in default. Secrets (the Sonar token, the
+Splynx key and secret, the database DSN) come only from the environment or
+``.env`` and are held as ``SecretStr`` so they never print.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import Field, SecretStr, ValidationError
+from pydantic_settings import (
+    BaseSettings,
+    InitSettingsSource,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+)
+
+from migrator.errors import ConfigError
+
+__all__ = ["SECRET_FIELDS", "Settings", "env_name", "load_settings"]
+
+SECRET_FIELDS = frozenset({"sonar_token", "splynx_api_key", "splynx_api_secret", "splynx_db_dsn"})
+
+
+class Settings(BaseSettings):
+    """Connection, tuning and safety settings. Field docs are what ``.env.example`` says."""
+
+    model_config = SettingsConfigDict(
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+        case_sensitive=False,
+    )
+
+    sonar_url: str | None = Field(None, validation_alias="SONAR_URL")
+    sonar_token: SecretStr | None = Field(None, validation_alias="SONAR_TOKEN")
+    splynx_url: str | None = Field(None, validation_alias="SPLYNX_URL")
+    splynx_api_key: SecretStr | None = Field(None, validation_alias="SPLYNX_API_KEY")
+    splynx_api_secret: SecretStr | None = Field(None, validation_alias="SPLYNX_API_SECRET")
+    splynx_auth: Literal["token", "signature", "basic"] = Field(
+        "token", validation_alias="SPLYNX_AUTH"
+    )
+    splynx_db_dsn: SecretStr | None = Field(None, validation_alias="SPLYNX_DB_DSN")
+    state: Path = Field(Path("migrator-state.sqlite3"), validation_alias="MIGRATOR_STATE")
+
+    sonar_rate: float = Field(400.0, ge=0, validation_alias="MIGRATOR_SONAR_RATE")
+    # Sonar counts per minute (its documented unit); Splynx writes are counted per second.
+    splynx_rate: float = Field(0.0, ge=0, validation_alias="MIGRATOR_SPLYNX_RATE")
+    page_size: int = Field(100, ge=1, le=10_000, validation_alias="MIGRATOR_PAGE_SIZE")
+    producers: int = Field(4, ge=1, le=64, validation_alias="MIGRATOR_PRODUCERS")
+    writers: int = Field(8, ge=1, le=256, validation_alias="MIGRATOR_WRITERS")
+    queue_size: int = Field(500, ge=1, validation_alias="MIGRATOR_QUEUE_SIZE")
+    max_errors: int | None = Field(None, ge=0, validation_alias="MIGRATOR_MAX_ERRORS")
+    max_error_rate: float | None = Field(
+        None, ge=0, le=1, validation_alias="MIGRATOR_MAX_ERROR_RATE"
+    )
+    timeout: float = Field(30.0, gt=0, validation_alias="MIGRATOR_TIMEOUT")
+    retry_budget: float = Field(300.0, ge=0, validation_alias="MIGRATOR_RETRY_BUDGET")
+    insecure: bool = Field(False, validation_alias="MIGRATOR_INSECURE")
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
+        "INFO", validation_alias="MIGRATOR_LOG_LEVEL"
+    )
+    log_file: Path | None = Field(None, validation_alias="MIGRATOR_LOG_FILE")
+
+    def secrets(self) -> list[str]:
+        """The secret values that are set, for the log redactor."""
+        values = (getattr(self, name) for name in sorted(SECRET_FIELDS))
+        return [v.get_secret_value() for v in values if v is not None and v.get_secret_value()]
+
+
+def env_name(field: str) -> str:
+    """The environment variable that sets ``field`` (its first alias)."""
+    alias = Settings.model_fields[field].validation_alias
+    assert isinstance(alias, str)
+    return alias
+
+
+def load_settings(
+    *,
+    profile_values: Mapping[str, Any] | None = None,
+    overrides: Mapping[str, Any] | None = None,
+    env_file: Path | None = Path(".env"),
+) -> Settings:
+    """Build the settings with the documented precedence.
+
+    ``overrides`` are CLI flags (``None`` means "not given"); ``profile_values``
+    come from the profile's connection and tuning tables.
+    """
+    profile = dict(profile_values or {})
+    leaked = sorted(SECRET_FIELDS & profile.keys())
+    if leaked:
+        names = ", ".join(env_name(name) for name in leaked)
+        raise ConfigError(f"secrets may not be set in a profile; set {names} in the environment")
+    profile = _by_env_name(profile)
+    given = _by_env_name({k: v for k, v in (overrides or {}).items() if v is not None})
+
+    class _Layered(Settings):
+        @classmethod
+        def settings_customise_sources(
+            cls,
+            settings_cls: type[BaseSettings],
+            init_settings: PydanticBaseSettingsSource,
+            env_settings: PydanticBaseSettingsSource,
+            dotenv_settings: PydanticBaseSettingsSource,
+            file_secret_settings: PydanticBaseSettingsSource,
+        ) -> tuple[PydanticBaseSettingsSource, ...]:
+            profile_source = InitSettingsSource(settings_cls, init_kwargs=profile)
+            return init_settings, env_settings, dotenv_settings, profile_source
+
+    try:
+        return _Layered(_env_file=env_file, **given)  # type: ignore[call-arg]
+    except ValidationError as exc:
+        raise ConfigError(_explain(exc)) from None
+
+
+def _by_env_name(values: Mapping[str, Any]) -> dict[str, Any]:
+    """Key values by their environment names, the only names the sources accept.
+
+    (Field names are deliberately not accepted from the environment: a stray
+    ``TIMEOUT`` or ``STATE`` in somebody's shell must not change a migration.)
+    """
+    unknown = sorted(set(values) - Settings.model_fields.keys())
+    if unknown:
+        raise ConfigError(f"unknown setting(s): {', '.join(unknown)}")
+    return {env_name(name): value for name, value in values.items()}
+
+
+def _explain(exc: ValidationError) -> str:
+    """One line per bad setting, naming its environment variable; never the value."""
+    lines = []
+    for error in exc.errors():
+        field = str(error["loc"][0]) if error["loc"] else "?"
+        name = env_name(field) if field in Settings.model_fields else field
+        lines.append(f"{name}: {error['msg']}")
+    return "invalid settings: " + "; ".join(lines)

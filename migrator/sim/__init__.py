@@ -1,0 +1,1 @@
+"""Simulators of Sonar and Splynx, faithful to ../shared/reference, for the demo and the tests."""

@@ -1,0 +1,1 @@
+"""The Sonar GraphQL simulator."""

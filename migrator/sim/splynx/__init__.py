@@ -1,0 +1,1 @@
+"""The Splynx API v2.0 simulator."""

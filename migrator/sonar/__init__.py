@@ -1,0 +1,1 @@
+"""The Sonar side: GraphQL client (gql + aiohttp), queries, typed models."""

@@ -1,0 +1,1 @@
+"""The Splynx side: API client (httpx), auth strategies, payloads, database gateway."""

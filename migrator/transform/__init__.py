@@ -1,0 +1,1 @@
+"""Sonar -> Splynx transforms: pure functions, one module per domain."""

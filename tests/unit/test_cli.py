@@ -1,0 +1,44 @@
+"""The command line's promises: help that teaches, documented exit codes."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from migrator.exitcodes import ExitCode
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "migrator", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_help_lists_exit_codes() -> None:
+    result = run_cli("--help")
+    assert result.returncode == 0
+    for code in ExitCode:
+        assert re.search(rf"^\s+{int(code)}\s", result.stdout, re.M), code
+
+
+def test_readme_documents_every_exit_code_and_both_setup_commands() -> None:
+    readme = (ROOT / "README.md").read_text()
+    for code in ExitCode:
+        assert f"| {int(code)} |" in readme, code
+    assert "pip install . && migrator demo" in readme
+    assert "pip install '.[dev]' && python -m pytest" in readme
+    assert "pip install '.[dev]' && python -m pytest" in (ROOT / ".ci" / "run").read_text()
+
+
+def test_unknown_command_is_a_usage_error() -> None:
+    result = run_cli("no-such-command")
+    assert result.returncode == ExitCode.USAGE
+    assert "invalid choice" in result.stderr
