@@ -196,7 +196,10 @@ class StateStore:
             "SELECT id, command, started_at, finished_at, status, exit_code, summary "
             "FROM runs ORDER BY id"
         ).fetchall()
-        return [RunRow(*row[:6], json.loads(row[6]) if row[6] else None) for row in rows]
+        return [
+            RunRow(row[0], row[1], row[2], row[3], row[4], row[5], json.loads(row[6] or "null"))
+            for row in rows
+        ]
 
     # -- id map -------------------------------------------------------------
 
@@ -281,7 +284,9 @@ class StateStore:
             "WHERE entity = ? ORDER BY part",
             (entity,),
         ).fetchall()
-        return [PartitionState(*row[:5], bool(row[5])) for row in rows]
+        return [
+            PartitionState(row[0], row[1], row[2], row[3], row[4], bool(row[5])) for row in rows
+        ]
 
     def plan_partitions(self, entity: str, bounds: list[tuple[int, int]]) -> list[PartitionState]:
         """Store an entity's partitions once; later runs keep the stored plan."""
