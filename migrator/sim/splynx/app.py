@@ -1,0 +1,160 @@
+"""The Splynx API v2.0 simulator as an aiohttp application, for the CLI, the demo and tests.
+
+    config = SplynxSimConfig(api_key="k", api_secret="s", workers=8)
+    app = build_app(config)
+    async with serve(app) as url:          # migrator.sim.harness
+        ...                                # url + "/api/2.0/admin/customers/customer"
+        rows = await app[STORE_KEY].rows("customers")   # look behind the API
+
+``build_app`` is synchronous; the store opens (and, for ``db_dsn``, creates its
+database and tables) and the fresh-install rows are seeded when the app starts.
+Middlewares, outermost first: the throttle (429 before a worker is taken), the
+shared latency / capacity / fault middleware, then the error envelope.
+"""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+from aiohttp import web
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
+
+from migrator.sim.faults import Capacity, FaultKind, FaultPlan, Latency, fault_middleware
+from migrator.sim.splynx.additional import DEFAULT_ADDITIONAL_FIELDS, AdditionalField
+from migrator.sim.splynx.auth import Authenticator, TokenRegistry
+from migrator.sim.splynx.catalog import resources
+from migrator.sim.splynx.clock import WALL_CLOCK
+from migrator.sim.splynx.dispatch import SplynxApi, error_middleware
+from migrator.sim.splynx.errors import SplynxError
+from migrator.sim.splynx.handlers import Operations, build_endpoints
+from migrator.sim.splynx.requests import Permissions
+from migrator.sim.splynx.routing import Router
+from migrator.sim.splynx.seed import seed_store
+from migrator.sim.splynx.store import MemoryStore, Store
+from migrator.sim.splynx.store_mysql import MySQLStore, parse_dsn
+from migrator.sim.splynx.tables import catalog
+from migrator.sim.splynx.throttle import Throttle, throttle_middleware
+
+__all__ = [
+    "CAPACITY_KEY",
+    "CONFIG_KEY",
+    "STORE_KEY",
+    "THROTTLE_KEY",
+    "SplynxSimConfig",
+    "build_app",
+    "endpoint_names",
+]
+
+STORE_KEY = web.AppKey("splynx_store", Store)  # type: ignore[type-abstract]
+CONFIG_KEY = web.AppKey("splynx_config", object)
+CAPACITY_KEY = web.AppKey("splynx_capacity", Capacity)
+THROTTLE_KEY = web.AppKey("splynx_throttle", object)
+
+
+def endpoint_names() -> list[str]:
+    """Every endpoint's name (its path under /api/2.0/), as ``--deny`` takes them."""
+    return [resource.name for resource in resources()]
+
+
+class SplynxSimConfig(BaseModel):
+    """Everything that makes one simulated Splynx differ from another."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True, frozen=True)
+
+    api_key: str = "splynx-sim-key"
+    api_secret: SecretStr = SecretStr("splynx-sim-secret")
+    unsecure_basic: bool = False
+    workers: int = Field(8, ge=0, description="PHP-FPM-like pool size; 0 = unlimited")
+    latency: Latency = Latency()
+    fault_rate: float = Field(0.0, ge=0.0, le=1.0)
+    fault_kinds: tuple[FaultKind, ...] = tuple(FaultKind)
+    hang_seconds: float = Field(30.0, ge=0.0)
+    throttle: float = Field(0.0, ge=0.0, description="requests per second; 0 = off")
+    db_dsn: str | None = None
+    deny: tuple[str, ...] = ()
+    additional_fields: tuple[AdditionalField, ...] = DEFAULT_ADDITIONAL_FIELDS
+    seed: int | None = None
+    seed_data: bool = True
+    clock: Any = WALL_CLOCK
+
+    @field_validator("deny")
+    @classmethod
+    def _known_endpoints(cls, deny: tuple[str, ...]) -> tuple[str, ...]:
+        Permissions(deny, endpoint_names())
+        return deny
+
+    @field_validator("db_dsn")
+    @classmethod
+    def _readable_dsn(cls, dsn: str | None) -> str | None:
+        if dsn:
+            parse_dsn(dsn)
+        return dsn or None
+
+
+def _server_error(status: int) -> web.Response:
+    return SplynxError(status).response()
+
+
+def build_app(config: SplynxSimConfig) -> web.Application:
+    """The simulator for this configuration (not yet serving; see ``migrator.sim.harness``)."""
+    tables = catalog()
+    store: Store
+    if config.db_dsn:
+        store = MySQLStore(config.db_dsn, tables, config.clock, pool_size=config.workers + 4)
+    else:
+        store = MemoryStore(tables, config.clock)
+    rng = random.Random(config.seed)
+    tokens = TokenRegistry(config.clock, random.Random(rng.getrandbits(64)))
+    auth = Authenticator(
+        config.api_key,
+        config.api_secret.get_secret_value(),
+        unsecure_basic=config.unsecure_basic,
+        tokens=tokens,
+    )
+    api = SplynxApi(
+        Router(resources()),
+        build_endpoints(resources(), tables, config.additional_fields),
+        Operations(store, config.clock),
+        auth,
+        Permissions(config.deny, endpoint_names()),
+    )
+    capacity = Capacity(config.workers)
+    middlewares = []
+    throttle = Throttle(config.throttle, config.clock) if config.throttle > 0 else None
+    if throttle is not None:
+        middlewares.append(throttle_middleware(throttle))
+    faults = FaultPlan(config.fault_rate, config.fault_kinds, config.hang_seconds)
+    middlewares.append(
+        fault_middleware(
+            latency=config.latency,
+            faults=faults,
+            capacity=capacity,
+            rng=rng,
+            server_error=_server_error,
+        )
+    )
+    middlewares.append(error_middleware)
+    app = web.Application(middlewares=middlewares)
+    app[STORE_KEY] = store
+    app[CONFIG_KEY] = config
+    app[CAPACITY_KEY] = capacity
+    app[THROTTLE_KEY] = throttle
+    app.router.add_route("*", "/api/2.0/{path:.*}", api.handle)
+    app.router.add_route("*", "/{path:.*}", _outside_api)
+
+    async def start(app: web.Application) -> None:
+        await store.open()
+        if config.seed_data:
+            await seed_store(store)
+
+    async def stop(app: web.Application) -> None:
+        await store.close()
+
+    app.on_startup.append(start)
+    app.on_cleanup.append(stop)
+    return app
+
+
+async def _outside_api(request: web.Request) -> web.StreamResponse:
+    raise SplynxError(404, "Page not found.", "NOT_FOUND")
