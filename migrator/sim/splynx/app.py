@@ -9,7 +9,9 @@
 ``build_app`` is synchronous; the store opens (and, for ``db_dsn``, creates its
 database and tables) and the fresh-install rows are seeded when the app starts.
 Middlewares, outermost first: the throttle (429 before a worker is taken), the
-shared latency / capacity / fault middleware, then the error envelope.
+shared latency / capacity / fault middleware (its latency net of our own
+processing time, see ``service_time``), the meter of that time, then the
+error envelope.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from migrator.sim.splynx.handlers import Operations, build_endpoints
 from migrator.sim.splynx.requests import Permissions
 from migrator.sim.splynx.routing import Router
 from migrator.sim.splynx.seed import seed_store
+from migrator.sim.splynx.service_time import NetLatency, ServiceMeter, metering_middleware
 from migrator.sim.splynx.store import MemoryStore, Store
 from migrator.sim.splynx.store_mysql import MySQLStore, parse_dsn
 from migrator.sim.splynx.tables import catalog
@@ -125,16 +128,17 @@ def build_app(config: SplynxSimConfig) -> web.Application:
     if throttle is not None:
         middlewares.append(throttle_middleware(throttle))
     faults = FaultPlan(config.fault_rate, config.fault_kinds, config.hang_seconds)
+    meter = ServiceMeter()
     middlewares.append(
         fault_middleware(
-            latency=config.latency,
+            latency=NetLatency.of(config.latency, meter),
             faults=faults,
             capacity=capacity,
             rng=rng,
             server_error=_server_error,
         )
     )
-    middlewares.append(error_middleware)
+    middlewares += [metering_middleware(meter), error_middleware]
     app = web.Application(middlewares=middlewares)
     app[STORE_KEY] = store
     app[CONFIG_KEY] = config

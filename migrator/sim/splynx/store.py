@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections import defaultdict
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Collection, Sequence
 from typing import Any, Protocol
 
 from migrator.sim.splynx.clock import SimClock, moment
@@ -25,6 +25,7 @@ from migrator.sim.splynx.tables_inferred import AF_MODULES, af_table_name
 __all__ = ["Locks", "MemoryStore", "Row", "Session", "Store", "complete_row"]
 
 Row = dict[str, Any]
+_NONE: frozenset[Any] = frozenset()
 
 
 class Session(Protocol):
@@ -117,18 +118,28 @@ class _MemoryTable:
         row = self.rows.pop(key)
         self._index(key, row, add=False)
 
-    def candidates(self, conditions: Iterable[Condition]) -> Iterable[Any]:
-        """Keys worth testing: from a hash index when an = / IN condition allows it."""
-        for condition in conditions:
-            index = self.indexes.get(condition.field)
-            if index is None or condition.op not in {"=", "IN"}:
-                continue
-            column = self.table.by_name[condition.field]
-            keys: set[Any] = set()
-            for operand in condition.operands:
-                keys |= index.get(normalize(column, operand), set())
-            return keys
-        return list(self.rows)
+    def lookup(self, condition: Condition) -> Collection[Any] | None:
+        """The keys an = / IN condition selects through a hash index; None if none applies."""
+        index = self.indexes.get(condition.field)
+        if index is None or condition.op not in {"=", "IN"}:
+            return None
+        column = self.table.by_name[condition.field]
+        buckets = [index.get(normalize(column, operand), _NONE) for operand in condition.operands]
+        if len(buckets) == 1:
+            return buckets[0]
+        return set().union(*buckets)
+
+    def plan(self, conditions: Sequence[Condition]) -> tuple[Collection[Any], list[Condition]]:
+        """Where to start (the smallest index bucket) and the conditions left to test."""
+        best: Collection[Any] | None = None
+        chosen = -1
+        for position, condition in enumerate(conditions):
+            keys = self.lookup(condition)
+            if keys is not None and (best is None or len(keys) < len(best)):
+                best, chosen = keys, position
+        if best is None:
+            return self.rows.keys(), list(conditions)
+        return best, [c for position, c in enumerate(conditions) if position != chosen]
 
 
 class MemoryStore:
@@ -162,21 +173,38 @@ class MemoryStore:
 
     def select_keys(self, table: str, query: Query) -> list[Any]:
         data = self._data[table]
-        tests = [(c.field, matcher(data.table.by_name[c.field], c)) for c in query.conditions]
+        start, rest = data.plan(query.conditions)
         owners = [self._owners(module, c) for module, c in query.additional]
+        if owners:  # an additional-field match is often the most selective start
+            fewest = min(owners, key=len)
+            if len(fewest) < len(start):
+                start, rest = fewest, list(query.conditions)
+                owners.remove(fewest)
+        tests = [(c.field, matcher(data.table.by_name[c.field], c)) for c in rest]
+        rows = data.rows
         keys = [
             key
-            for key in data.candidates(query.conditions)
-            if all(test(data.rows[key].get(name)) for name, test in tests)
+            for key in start
+            if key in rows
+            and all(test(rows[key].get(name)) for name, test in tests)
             and all(key in allowed for allowed in owners)
         ]
         return self._ordered(data, keys, query)
+
+    def count_keys(self, table: str, query: Query) -> int:
+        data = self._data[table]
+        start, rest = data.plan(query.conditions)
+        if not rest and not query.additional:
+            return len(start)
+        return len(self.select_keys(table, Query(query.conditions, query.additional)))
 
     def _owners(self, module: str, condition: Condition) -> set[Any]:
         """Records of ``module`` whose additional field ``condition.field`` matches."""
         values = self._data[af_table_name(module)]
         owner = AF_MODULES[module]
-        named = [row for row in values.rows.values() if row["name"] == condition.field]
+        indexed = values.lookup(Condition("value", condition.op, condition.operands))
+        rows = values.rows.values() if indexed is None else (values.rows[k] for k in indexed)
+        named = [row for row in rows if row["name"] == condition.field]
         if condition.op == "IS":
             present = {row[owner] for row in named}
             test = matcher(values.table.by_name["value"], condition)
@@ -186,9 +214,13 @@ class MemoryStore:
         return {row[owner] for row in named if test(row["value"])}
 
     def _ordered(self, data: _MemoryTable, keys: list[Any], query: Query) -> list[Any]:
-        named = {name for name, _ in query.order}
-        ties = tuple((name, False) for name in data.table.primary_key if name not in named)
-        for name, descending in reversed(query.order + ties):
+        """Sorted as the SQL store sorts (ORDER BY the asked fields, then the key) and paged."""
+        keys.sort()
+        single_key = data.table.primary_key[0] if len(data.table.primary_key) == 1 else None
+        for name, descending in reversed(query.order):
+            if name == single_key:
+                keys.sort(reverse=descending)
+                continue
             key = sort_key(data.table.by_name[name])
             keys.sort(key=lambda k, n=name, f=key: f(data.rows[k].get(n)), reverse=descending)
         end = None if query.limit is None else query.offset + query.limit
@@ -221,5 +253,4 @@ class _MemorySession:
         return [dict(data.rows[key]) for key in self._store.select_keys(table, query)]
 
     async def count(self, table: str, query: Query) -> int:
-        unpaged = Query(query.conditions, query.additional)
-        return len(self._store.select_keys(table, unpaged))
+        return self._store.count_keys(table, query)

@@ -78,7 +78,8 @@ class Table:
     def hash_indexed(self) -> tuple[str, ...]:
         """Columns the in-memory store indexes for equality lookups."""
         firsts = [_bare(ix[0]) for ix in self.indexes]
-        return tuple(dict.fromkeys([*self.primary_key[:1], *firsts]))
+        live = ["deleted"] if self.soft_delete else []
+        return tuple(dict.fromkeys([*self.primary_key[:1], *firsts, *live]))
 
     def create_statement(self) -> str:
         """CREATE TABLE IF NOT EXISTS from the static catalog (never from request data)."""
