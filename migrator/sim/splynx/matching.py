@@ -142,7 +142,15 @@ _builders: dict[str, Callable[[Column, Condition, list[Any]], Test]] = {
 
 
 def sort_key(column: Column) -> Callable[[Any], tuple[int, Any]]:
-    """MySQL order: NULL first, then by the column's comparison rules."""
+    """MySQL order: NULL first; an ENUM by its members' declared order (MySQL sorts enums
+    by index, not by text); anything else by the column's comparison rules."""
+    if column.kind is Kind.ENUM:
+        position = {member: n for n, member in enumerate(column.choices)}
+
+        def by_member(value: Any) -> tuple[int, Any]:
+            return (0, 0) if value is None else (1, position.get(str(value), -1))
+
+        return by_member
 
     def key(value: Any) -> tuple[int, Any]:
         return (0, 0) if value is None else (1, normalize(column, value))
