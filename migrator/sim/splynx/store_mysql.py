@@ -92,13 +92,7 @@ class MySQLStore:
         dsn = self._dsn
         common = {"host": dsn.host, "port": dsn.port, "user": dsn.user, "password": dsn.password}
         try:
-            admin = await aiomysql.connect(**common, charset="utf8mb4", autocommit=True)
-            async with admin.cursor() as cursor:
-                await cursor.execute(
-                    f"CREATE DATABASE IF NOT EXISTS {quote_identifier(dsn.database)}"
-                    " CHARACTER SET utf8mb4"
-                )
-            admin.close()
+            await self._create_database(common)
             self._pool = await aiomysql.create_pool(
                 **common,
                 db=dsn.database,
@@ -112,11 +106,37 @@ class MySQLStore:
         except (pymysql.MySQLError, OSError) as exc:
             where = f"{dsn.host}:{dsn.port}/{dsn.database}"
             raise DatabaseUnavailable(f"cannot use the database at {where}: {exc}") from exc
+        await self._create_tables()
+        log.info("keeping Splynx state in MariaDB %s:%s/%s", dsn.host, dsn.port, dsn.database)
+
+    async def _create_database(self, server: dict[str, Any]) -> None:
+        """Create the database if missing (checked first: IF NOT EXISTS would warn)."""
+        admin = await aiomysql.connect(**server, charset="utf8mb4", autocommit=True)
+        try:
+            async with admin.cursor() as cursor:
+                await cursor.execute(
+                    "SELECT 1 FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = %s",
+                    (self._dsn.database,),
+                )
+                if not await cursor.fetchall():
+                    name = quote_identifier(self._dsn.database)
+                    await cursor.execute(f"CREATE DATABASE {name} CHARACTER SET utf8mb4")
+        finally:
+            admin.close()
+
+    async def _create_tables(self) -> None:
+        """Create the tables this database lacks; existing ones keep their layout and rows."""
         async with self.session() as session:
             assert isinstance(session, _MySQLSession)
+            present = await session._all(
+                "SELECT TABLE_NAME AS name FROM information_schema.TABLES"
+                " WHERE TABLE_SCHEMA = DATABASE()",
+                [],
+            )
+            existing = {row["name"] for row in present}
             for table in self.tables.values():
-                await session.execute(table.create_statement())
-        log.info("keeping Splynx state in MariaDB %s:%s/%s", dsn.host, dsn.port, dsn.database)
+                if table.name not in existing:
+                    await session.execute(table.create_statement())
 
     async def close(self) -> None:
         if self._pool is not None:

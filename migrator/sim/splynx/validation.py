@@ -83,7 +83,8 @@ class PayloadValidator:
             await self.resource.behaviour.prepare(ctx, payload, current)
         except ValidationFailed as failure:
             problems.extend(failure.problems)
-        problems.extend(self._required(body, payload, creating=current is None))
+        refused = {p.field for p in problems}
+        problems.extend(self._required(body, payload, current is None, refused))
         known = {p.field for p in problems}
         problems.extend(p for p in await self._references(ctx, payload) if p.field not in known)
         problems.extend(await self._unique(ctx, payload, current))
@@ -163,8 +164,9 @@ class PayloadValidator:
                 payload.values[name] = default(ctx) if callable(default) else default
 
     def _required(
-        self, body: dict[str, Any], payload: Payload, creating: bool
+        self, body: dict[str, Any], payload: Payload, creating: bool, refused: set[str]
     ) -> list[FieldProblem]:
+        """Blank required attributes (not those already refused for their value)."""
         problems = []
         for name in self.resource.required:
             if not creating and name not in body:
@@ -172,7 +174,8 @@ class PayloadValidator:
             value = payload.arrays.get(name) if name in self.resource.arrays else None
             if name not in self.resource.arrays:
                 value = payload.values.get(name, payload.extra.get(name))
-            if is_blank(value) and name not in {p.field for p in problems}:
+            if is_blank(value) and name not in refused:
+                refused.add(name)
                 problems.append(self._problem(name, "{label} cannot be blank."))
         for spec in self.additional.values():
             asked = spec.is_required and (creating or spec.name in payload.additional)
