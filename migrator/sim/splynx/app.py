@@ -17,9 +17,10 @@ error envelope.
 from __future__ import annotations
 
 import random
-from typing import Any
+from typing import Any, cast
 
 from aiohttp import web
+from aiohttp.typedefs import Middleware
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
 
 from migrator.sim.faults import Capacity, FaultKind, FaultPlan, Latency, fault_middleware
@@ -68,12 +69,12 @@ class SplynxSimConfig(BaseModel):
     api_key: str = "splynx-sim-key"
     api_secret: SecretStr = SecretStr("splynx-sim-secret")
     unsecure_basic: bool = False
-    workers: int = Field(8, ge=0, description="PHP-FPM-like pool size; 0 = unlimited")
+    workers: int = Field(default=8, ge=0, description="PHP-FPM-like pool size; 0 = unlimited")
     latency: Latency = Latency()
-    fault_rate: float = Field(0.0, ge=0.0, le=1.0)
+    fault_rate: float = Field(default=0.0, ge=0.0, le=1.0)
     fault_kinds: tuple[FaultKind, ...] = tuple(FaultKind)
-    hang_seconds: float = Field(30.0, ge=0.0)
-    throttle: float = Field(0.0, ge=0.0, description="requests per second; 0 = off")
+    hang_seconds: float = Field(default=30.0, ge=0.0)
+    throttle: float = Field(default=0.0, ge=0.0, description="requests per second; 0 = off")
     db_dsn: str | None = None
     deny: tuple[str, ...] = ()
     additional_fields: tuple[AdditionalField, ...] = DEFAULT_ADDITIONAL_FIELDS
@@ -99,15 +100,13 @@ def _server_error(status: int) -> web.Response:
     return SplynxError(status).response()
 
 
-def build_app(config: SplynxSimConfig) -> web.Application:
-    """The simulator for this configuration (not yet serving; see ``migrator.sim.harness``)."""
-    tables = catalog()
-    store: Store
+def _store(config: SplynxSimConfig) -> Store:
     if config.db_dsn:
-        store = MySQLStore(config.db_dsn, tables, config.clock, pool_size=config.workers + 4)
-    else:
-        store = MemoryStore(tables, config.clock)
-    rng = random.Random(config.seed)
+        return MySQLStore(config.db_dsn, catalog(), config.clock, pool_size=config.workers + 4)
+    return MemoryStore(catalog(), config.clock)
+
+
+def _api(config: SplynxSimConfig, store: Store, rng: random.Random) -> SplynxApi:
     tokens = TokenRegistry(config.clock, random.Random(rng.getrandbits(64)))
     auth = Authenticator(
         config.api_key,
@@ -115,31 +114,39 @@ def build_app(config: SplynxSimConfig) -> web.Application:
         unsecure_basic=config.unsecure_basic,
         tokens=tokens,
     )
-    api = SplynxApi(
+    return SplynxApi(
         Router(resources()),
-        build_endpoints(resources(), tables, config.additional_fields),
+        build_endpoints(resources(), catalog(), config.additional_fields),
         Operations(store, config.clock),
         auth,
         Permissions(config.deny, endpoint_names()),
     )
-    capacity = Capacity(config.workers)
-    middlewares = []
-    throttle = Throttle(config.throttle, config.clock) if config.throttle > 0 else None
-    if throttle is not None:
-        middlewares.append(throttle_middleware(throttle))
-    faults = FaultPlan(config.fault_rate, config.fault_kinds, config.hang_seconds)
+
+
+def _middlewares(
+    config: SplynxSimConfig, capacity: Capacity, throttle: Throttle | None, rng: random.Random
+) -> list[Middleware]:
     meter = ServiceMeter()
-    middlewares.append(
-        fault_middleware(
-            latency=NetLatency.of(config.latency, meter),
-            faults=faults,
-            capacity=capacity,
-            rng=rng,
-            server_error=_server_error,
-        )
+    faults = fault_middleware(
+        latency=NetLatency.of(config.latency, meter),
+        faults=FaultPlan(config.fault_rate, config.fault_kinds, config.hang_seconds),
+        capacity=capacity,
+        rng=rng,
+        server_error=_server_error,
     )
-    middlewares += [metering_middleware(meter), error_middleware]
-    app = web.Application(middlewares=middlewares)
+    chain = [] if throttle is None else [throttle_middleware(throttle)]
+    # fault_middleware is typed as a plain callable; it is an aiohttp middleware.
+    return [*chain, cast(Middleware, faults), metering_middleware(meter), error_middleware]
+
+
+def build_app(config: SplynxSimConfig) -> web.Application:
+    """The simulator for this configuration (not yet serving; see ``migrator.sim.harness``)."""
+    store = _store(config)
+    rng = random.Random(config.seed)
+    api = _api(config, store, rng)
+    capacity = Capacity(config.workers)
+    throttle = Throttle(config.throttle, config.clock) if config.throttle > 0 else None
+    app = web.Application(middlewares=_middlewares(config, capacity, throttle, rng))
     app[STORE_KEY] = store
     app[CONFIG_KEY] = config
     app[CAPACITY_KEY] = capacity

@@ -8,7 +8,7 @@ import os
 from typing import Any
 
 import anyio
-from pydantic import ValidationError
+from pydantic import SecretStr, ValidationError
 
 from migrator.cli.common import add_command
 from migrator.errors import ConfigError, Fatal
@@ -157,7 +157,7 @@ def config_from_args(args: argparse.Namespace) -> SplynxSimConfig:
         secret = getattr(args, "api_secret", None) or os.environ.get("SPLYNX_API_SECRET")
         return SplynxSimConfig(
             api_key=key,
-            api_secret=secret or DEFAULT_SECRET,
+            api_secret=SecretStr(secret or DEFAULT_SECRET),
             unsecure_basic=args.unsecure_basic,
             workers=args.workers,
             latency=Latency.parse(args.latency_ms),

@@ -66,8 +66,8 @@ class Renderer:
         module = self.resource.af_module
         if module is not None:
             names = [spec.name for spec in self.additional]
-            values = await read_additional(ctx.session, module, names, [r[key] for r in rows])
-            for record, extra in zip(records, values, strict=True):
+            extras = await read_additional(ctx.session, module, names, [r[key] for r in rows])
+            for record, extra in zip(records, extras, strict=True):
                 record["additional_attributes"] = extra
         return records
 

@@ -22,6 +22,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 from aiohttp import web
+from aiohttp.typedefs import Middleware
 
 from migrator.sim.faults import Latency
 
@@ -62,9 +63,7 @@ class NetLatency(Latency):
         return seconds
 
 
-def metering_middleware(
-    meter: ServiceMeter,
-) -> Callable[[web.Request, Handler], Awaitable[web.StreamResponse]]:
+def metering_middleware(meter: ServiceMeter) -> Middleware:
     @web.middleware
     async def middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
         try:

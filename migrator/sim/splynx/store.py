@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections import defaultdict
-from collections.abc import AsyncIterator, Collection, Sequence
+from collections.abc import AsyncIterator, Callable, Collection, Sequence
 from typing import Any, Protocol
 
 from migrator.sim.splynx.clock import SimClock, moment
@@ -221,10 +221,20 @@ class MemoryStore:
             if name == single_key:
                 keys.sort(reverse=descending)
                 continue
-            key = sort_key(data.table.by_name[name])
-            keys.sort(key=lambda k, n=name, f=key: f(data.rows[k].get(n)), reverse=descending)
+            keys.sort(key=_row_key(data, name), reverse=descending)
         end = None if query.limit is None else query.offset + query.limit
         return keys[query.offset : end]
+
+
+def _row_key(data: _MemoryTable, name: str) -> Callable[[Any], tuple[int, Any]]:
+    """Sort key of a row (by primary key) on one column, with MySQL's ordering."""
+    by_value = sort_key(data.table.by_name[name])
+    rows = data.rows
+
+    def key(row_key: Any) -> tuple[int, Any]:
+        return by_value(rows[row_key].get(name))
+
+    return key
 
 
 class _MemorySession:

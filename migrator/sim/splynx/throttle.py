@@ -14,6 +14,7 @@ import math
 from collections.abc import Awaitable, Callable
 
 from aiohttp import web
+from aiohttp.typedefs import Middleware
 
 from migrator.sim.splynx.clock import SimClock
 from migrator.sim.splynx.errors import SplynxError
@@ -47,9 +48,7 @@ class Throttle:
         return (1.0 - self._tokens) / self.rate
 
 
-def throttle_middleware(
-    throttle: Throttle,
-) -> Callable[[web.Request, Handler], Awaitable[web.StreamResponse]]:
+def throttle_middleware(throttle: Throttle) -> Middleware:
     @web.middleware
     async def middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
         wait = throttle.admit()
