@@ -7,6 +7,7 @@ import secrets
 from collections.abc import Iterator
 from typing import Any
 
+import anyio
 import pymysql
 import pytest
 from pymysql.cursors import DictCursor
@@ -24,6 +25,7 @@ pytestmark = [
 ]
 
 CUSTOMERS = "admin/customers/customer"
+VALID = {"partner_id": 1, "location_id": 1}
 
 
 @pytest.fixture
@@ -190,6 +192,31 @@ async def test_both_stores_answer_every_search_identically(
     volatile = {"last_update", "date_add"}
     strip = [{k: v for k, v in r.items() if k not in volatile} for r in memory[-1][0]]
     assert strip == [{k: v for k, v in r.items() if k not in volatile} for r in mariadb[-1][0]]
+
+
+@pytest.mark.parametrize("store", ["memory", "mariadb"])
+async def test_concurrent_creates_never_duplicate_a_unique_value(
+    database: tuple[str, dict[str, Any]], store: str
+) -> None:
+    dsn, _ = database
+    async with running(db_dsn=dsn if store == "mariadb" else None) as sim:
+        marker = {"additional_attributes": {"sonar_id": "same"}}
+        bodies = [{**VALID, "name": f"Twin {n}", **marker} for n in range(12)]
+        bodies += [{**VALID, "name": f"Auto {n}"} for n in range(12)]
+        answers = []
+
+        async def post(body: dict[str, Any]) -> None:
+            answers.append(await sim.client.post(CUSTOMERS, json=body))
+
+        async with anyio.create_task_group() as group:
+            for body in bodies:
+                group.start_soon(post, body)
+        records = (await sim.client.get(CUSTOMERS)).json()
+    twins = [r for r in records if r["name"].startswith("Twin")]
+    assert len(twins) == 1  # one won the marker, eleven were told it is taken
+    assert sorted(a.status_code for a in answers).count(422) == 11
+    logins = [r["login"] for r in records]
+    assert len(set(logins)) == len(logins) == 13  # generated logins never collide
 
 
 async def test_state_survives_a_restart_and_is_seeded_once(

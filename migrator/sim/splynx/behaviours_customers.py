@@ -39,8 +39,9 @@ class CustomerBehaviour(Behaviour):
         number = await ctx.session.count("customers", Query((_LIVE,))) + 1
         while True:
             login = f"{number:06d}"
+            await ctx.session.claim(f"customers.login={login}")  # as validation claims it
             taken = Query((Condition("login", "=", (login,)), _LIVE), limit=1)
-            if not await ctx.session.select("customers", taken):
+            if not await ctx.session.exists("customers", taken):
                 return login
             number += 1
 

@@ -68,7 +68,7 @@ class TicketBehaviour(Behaviour):
             return False
         for admin_id in ids:
             live = (Condition("id", "=", (str(admin_id),)), Condition("deleted", "=", ("0",)))
-            if not await ctx.session.select("admins", Query(live, limit=1)):
+            if not await ctx.session.exists("admins", Query(live)):
                 return False
         return True
 

@@ -172,13 +172,13 @@ class Operations:
         self, endpoint: Endpoint, route: Route, body: dict[str, Any], principal: Principal
     ) -> web.Response:
         table = endpoint.table
-        async with self.store.session(write=table.name) as session:
+        async with self.store.session(write=True) as session:
             ctx = self._context(session, endpoint, route, principal)
             payload = await endpoint.validator.check(ctx, body, None)
             _fold_csv(endpoint, payload)
             key = await session.insert(table.name, payload.values)
             assert key is not None
-            await self._write_related(ctx, endpoint, key, payload)
+            await self._write_related(ctx, endpoint, key, payload, fresh=True)
             await endpoint.resource.behaviour.created(ctx, key, payload)
         return json_response({"id": key}, status=201)
 
@@ -186,20 +186,22 @@ class Operations:
         self, endpoint: Endpoint, route: Route, body: dict[str, Any], principal: Principal
     ) -> web.Response:
         table = endpoint.table
-        async with self.store.session(write=table.name) as session:
+        async with self.store.session(write=True) as session:
+            await session.claim(f"{table.name}#{route.item}")
             row = await self._load(session, endpoint, route)
             ctx = self._context(session, endpoint, route, principal)
             payload = await endpoint.validator.check(ctx, body, row)
             _fold_csv(endpoint, payload)
             key = row[table.primary_key[0]]
             await session.update(table.name, key, payload.values)
-            await self._write_related(ctx, endpoint, key, payload)
+            await self._write_related(ctx, endpoint, key, payload, fresh=False)
             await endpoint.resource.behaviour.updated(ctx, key, payload)
         return web.Response(status=202)
 
     async def delete(self, endpoint: Endpoint, route: Route, principal: Principal) -> web.Response:
         table = endpoint.table
-        async with self.store.session(write=table.name) as session:
+        async with self.store.session(write=True) as session:
+            await session.claim(f"{table.name}#{route.item}")
             row = await self._load(session, endpoint, route)
             ctx = self._context(session, endpoint, route, principal)
             await endpoint.resource.behaviour.deleting(ctx, row)
@@ -211,13 +213,14 @@ class Operations:
         return web.Response(status=204)
 
     async def _write_related(
-        self, ctx: Context, endpoint: Endpoint, key: Any, payload: Payload
+        self, ctx: Context, endpoint: Endpoint, key: Any, payload: Payload, *, fresh: bool
     ) -> None:
         resource = endpoint.resource
         for name, values in payload.arrays.items():
             await write_array(ctx.session, resource.arrays[name], key, values)
         if payload.additional and resource.af_module is not None:
-            await write_additional(ctx.session, resource.af_module, key, payload.additional)
+            module = resource.af_module
+            await write_additional(ctx.session, module, key, payload.additional, fresh=fresh)
 
 
 def _fold_csv(endpoint: Endpoint, payload: Payload) -> None:

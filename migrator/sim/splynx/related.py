@@ -74,11 +74,14 @@ async def read_additional(
 
 
 async def write_additional(
-    session: Session, module: str, owner_key: Any, values: dict[str, str]
+    session: Session, module: str, owner_key: Any, values: dict[str, str], *, fresh: bool
 ) -> None:
-    """Set the given additional fields of one record (insert or update each)."""
+    """Set the given additional fields of one record (a ``fresh`` record has none yet)."""
     table, owner = af_table_name(module), AF_MODULES[module]
     for name, value in values.items():
+        if fresh:
+            await session.insert(table, {owner: owner_key, "name": name, "value": value})
+            continue
         query = Query((Condition(owner, "=", (str(owner_key),)), Condition("name", "=", (name,))))
         existing = await session.select(table, query)
         if existing:

@@ -88,7 +88,7 @@ SEED_ROWS: dict[str, list[dict[str, Any]]] = {
 
 async def seed_store(store: Store) -> bool:
     """Insert the fresh-install rows if the store holds no partner yet; True if it did."""
-    async with store.session(write="seed") as session:
+    async with store.session(write=True) as session:
         if await session.count("partners", Query()):
             return False
         for table, rows in SEED_ROWS.items():

@@ -1,8 +1,8 @@
 """Where the simulator keeps Splynx's rows: the store interface and the in-memory store.
 
-Handlers talk to a ``Session`` (one per request; a write session holds the
-named lock, so a uniqueness check and the insert it guards cannot interleave
-with another writer's) and never see how rows are kept. Rows are dicts keyed by
+Handlers talk to a ``Session`` (one per request; a write session can claim
+values, see ``claims.py``, so a uniqueness check and the insert it guards
+cannot interleave with another writer's) and never see how rows are kept. Rows are dicts keyed by
 the real column names with MySQL's values: ints for integer columns, strings
 for everything else (``"10.0000"``, ``"2024-01-31"``). ``MemoryStore`` is the
 default; ``store_mysql.MySQLStore`` keeps the same rows in MariaDB.
@@ -10,19 +10,19 @@ default; ``store_mysql.MySQLStore`` keeps the same rows in MariaDB.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 from collections import defaultdict
 from collections.abc import AsyncIterator, Callable, Collection, Sequence
 from typing import Any, Protocol
 
+from migrator.sim.splynx.claims import Claims, ClaimSet
 from migrator.sim.splynx.clock import SimClock, moment
 from migrator.sim.splynx.matching import matcher, normalize, sort_key
 from migrator.sim.splynx.query import Condition, Query
 from migrator.sim.splynx.tables import Table
 from migrator.sim.splynx.tables_inferred import AF_MODULES, af_table_name
 
-__all__ = ["Locks", "MemoryStore", "Row", "Session", "Store", "complete_row"]
+__all__ = ["MemoryStore", "Row", "Session", "Store", "complete_row"]
 
 Row = dict[str, Any]
 _NONE: frozenset[Any] = frozenset()
@@ -37,6 +37,8 @@ class Session(Protocol):
     async def delete_where(self, table: str, column: str, value: Any) -> None: ...
     async def select(self, table: str, query: Query) -> list[Row]: ...
     async def count(self, table: str, query: Query) -> int: ...
+    async def exists(self, table: str, query: Query) -> bool: ...
+    async def claim(self, *keys: str) -> None: ...
 
 
 class Store(Protocol):
@@ -44,9 +46,10 @@ class Store(Protocol):
 
     async def open(self) -> None: ...
     async def close(self) -> None: ...
-    def session(
-        self, *, write: str | None = None
-    ) -> contextlib.AbstractAsyncContextManager[Session]: ...
+    def session(self, *, write: bool = False) -> contextlib.AbstractAsyncContextManager[Session]:
+        """A request's view of the store; ``write`` makes it one transaction that may claim."""
+        ...
+
     async def rows(self, table: str) -> list[Row]: ...
 
 
@@ -54,21 +57,6 @@ def complete_row(table: Table, row: Row, clock: SimClock) -> Row:
     """The row MySQL would store: columns left out get their defaults (same in both stores)."""
     now = moment(clock)
     return {c.name: row[c.name] if c.name in row else c.blank(now) for c in table.columns}
-
-
-class Locks:
-    """One asyncio lock per write domain (a table name)."""
-
-    def __init__(self) -> None:
-        self._locks: dict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
-
-    @contextlib.asynccontextmanager
-    async def hold(self, name: str | None) -> AsyncIterator[None]:
-        if name is None:
-            yield
-            return
-        async with self._locks[name]:
-            yield
 
 
 class _MemoryTable:
@@ -149,8 +137,7 @@ class MemoryStore:
         self.tables = tables
         self._clock = clock
         self._data = {name: _MemoryTable(table) for name, table in tables.items()}
-        self._locks = Locks()
-        self._session = _MemorySession(self)
+        self._claims = Claims()
 
     async def open(self) -> None:
         return None
@@ -159,9 +146,9 @@ class MemoryStore:
         return None
 
     @contextlib.asynccontextmanager
-    async def session(self, *, write: str | None = None) -> AsyncIterator[Session]:
-        async with self._locks.hold(write):
-            yield self._session
+    async def session(self, *, write: bool = False) -> AsyncIterator[Session]:
+        async with self._claims.scope() as claims:
+            yield _MemorySession(self, claims)
 
     async def rows(self, table: str) -> list[Row]:
         """Every row of ``table`` (deleted ones too), for tests to look behind the API."""
@@ -238,9 +225,13 @@ def _row_key(data: _MemoryTable, name: str) -> Callable[[Any], tuple[int, Any]]:
 
 
 class _MemorySession:
-    def __init__(self, store: MemoryStore) -> None:
+    def __init__(self, store: MemoryStore, claims: ClaimSet) -> None:
         self._store = store
         self._data = store._data
+        self._claims = claims
+
+    async def claim(self, *keys: str) -> None:
+        await self._claims.claim(*keys)
 
     async def insert(self, table: str, row: Row) -> int | None:
         return self._data[table].insert(self._store.complete(table, row))
@@ -264,3 +255,6 @@ class _MemorySession:
 
     async def count(self, table: str, query: Query) -> int:
         return self._store.count_keys(table, query)
+
+    async def exists(self, table: str, query: Query) -> bool:
+        return bool(self._store.select_keys(table, Query(query.conditions, query.additional)))

@@ -24,11 +24,12 @@ import pymysql
 from pymysql.constants import FIELD_TYPE
 from pymysql.converters import decoders
 
+from migrator.sim.splynx.claims import Claims, ClaimSet
 from migrator.sim.splynx.clock import SimClock
 from migrator.sim.splynx.columns import quote_identifier
 from migrator.sim.splynx.query import Query
 from migrator.sim.splynx.sqlwhere import order_clause, where_clause
-from migrator.sim.splynx.store import Locks, Row, Session, complete_row
+from migrator.sim.splynx.store import Row, Session, complete_row
 from migrator.sim.splynx.tables import Table
 
 __all__ = ["DatabaseUnavailable", "MySQLStore", "parse_dsn"]
@@ -85,7 +86,7 @@ class MySQLStore:
         self._clock = clock
         self._pool_size = max(2, pool_size)
         self._pool: aiomysql.Pool | None = None
-        self._locks = Locks()
+        self._claims = Claims()
 
     async def open(self) -> None:
         """Create the database and any missing table, then open the pool."""
@@ -100,6 +101,9 @@ class MySQLStore:
                 autocommit=True,
                 conv=CONVERSIONS,
                 cursorclass=aiomysql.DictCursor,
+                # a claim is checked after it is won: its SELECT must see what the
+                # previous holder committed meanwhile, not a snapshot from before
+                init_command="SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED",
                 minsize=1,
                 maxsize=self._pool_size,
             )
@@ -145,16 +149,17 @@ class MySQLStore:
             self._pool = None
 
     @contextlib.asynccontextmanager
-    async def session(self, *, write: str | None = None) -> AsyncIterator[Session]:
+    async def session(self, *, write: bool = False) -> AsyncIterator[Session]:
+        """A connection; for a write, one transaction, committed before its claims go."""
         if self._pool is None:
             raise DatabaseUnavailable("the MariaDB store is not open")
-        async with self._locks.hold(write), self._pool.acquire() as connection:
-            if write is None:
-                yield _MySQLSession(self, connection)
+        async with self._claims.scope() as claims, self._pool.acquire() as connection:
+            if not write:
+                yield _MySQLSession(self, connection, claims)
                 return
             await connection.begin()
             try:
-                yield _MySQLSession(self, connection)
+                yield _MySQLSession(self, connection, claims)
             except BaseException:
                 await connection.rollback()
                 raise
@@ -166,9 +171,15 @@ class MySQLStore:
 
 
 class _MySQLSession:
-    def __init__(self, store: MySQLStore, connection: aiomysql.Connection) -> None:
+    def __init__(
+        self, store: MySQLStore, connection: aiomysql.Connection, claims: ClaimSet
+    ) -> None:
         self._store = store
         self._connection = connection
+        self._claims = claims
+
+    async def claim(self, *keys: str) -> None:
+        await self._claims.claim(*keys)
 
     async def execute(self, sql: str, params: list[Any] | tuple[Any, ...] = ()) -> Any:
         async with self._connection.cursor() as cursor:
@@ -224,6 +235,14 @@ class _MySQLSession:
         order, paging = order_clause(spec, query)
         sql = f"SELECT * FROM {quote_identifier(table)} {where} {order}"
         return await self._all(sql, [*params, *paging])
+
+    async def exists(self, table: str, query: Query) -> bool:
+        """Whether a row matches (``SELECT 1``: no columns to describe or decode)."""
+        where, params = where_clause(self._table(table), query)
+        rows = await self._all(
+            f"SELECT 1 AS hit FROM {quote_identifier(table)} {where} LIMIT 1", params
+        )
+        return bool(rows)
 
     async def count(self, table: str, query: Query) -> int:
         where, params = where_clause(self._table(table), query)

@@ -25,6 +25,7 @@ from typing import Any
 from migrator.sim.splynx.additional import AdditionalField, check_value, is_blank
 from migrator.sim.splynx.columns import Column, Invalid
 from migrator.sim.splynx.errors import FieldProblem, ValidationFailed
+from migrator.sim.splynx.matching import normalize
 from migrator.sim.splynx.query import Condition, Query
 from migrator.sim.splynx.resources import (
     ArrayField,
@@ -212,30 +213,40 @@ class PayloadValidator:
         if self.tables[reference.table].soft_delete:
             conditions.append(Condition("deleted", "=", ("0",)))
         query = Query(tuple(conditions), limit=1)
-        return bool(await ctx.session.select(reference.table, query))
+        return await ctx.session.exists(reference.table, query)
 
     async def _unique(
         self, ctx: Context, payload: Payload, current: Row | None
     ) -> list[FieldProblem]:
-        problems = []
+        """Values taken by another live record; each value is claimed before it is looked up."""
         key = self.table.primary_key[0]
         others = () if current is None else (Condition(key, "!=", (str(current[key]),)),)
         live = (Condition("deleted", "=", ("0",)),) if self.table.soft_delete else ()
+        checks: list[tuple[str, Any, Query]] = []
         for name in self.resource.unique:
             value = payload.values.get(name)
-            if is_blank(value):
-                continue
-            query = Query((Condition(name, "=", (str(value),)), *live, *others), limit=1)
-            if await ctx.session.select(self.table.name, query):
-                problems.append(self._problem(name, f'{{label}} "{value}" has already been taken.'))
+            if not is_blank(value):
+                query = Query((Condition(name, "=", (str(value),)), *live, *others), limit=1)
+                checks.append((name, value, query))
         module = self.resource.af_module
         for name, value in payload.additional.items():
-            if not self.additional[name].is_unique or is_blank(value) or module is None:
-                continue
-            query = Query((*live, *others), ((module, Condition(name, "=", (value,))),), limit=1)
-            if await ctx.session.select(self.table.name, query):
+            if module is not None and self.additional[name].is_unique and not is_blank(value):
+                match = ((module, Condition(name, "=", (value,))),)
+                checks.append((name, value, Query((*live, *others), match, limit=1)))
+        await ctx.session.claim(*(self._claim(name, value) for name, value, _ in checks))
+        problems = []
+        for name, value, query in checks:
+            if await ctx.session.exists(self.table.name, query):
                 problems.append(self._problem(name, f'{{label}} "{value}" has already been taken.'))
         return problems
+
+    def _claim(self, name: str, value: Any) -> str:
+        """The claim on a value: equal for values MySQL's collation calls equal."""
+        column = self.table.by_name.get(name) or _TEXT
+        return f"{self.table.name}.{name}={normalize(column, value)}"
+
+
+_TEXT = Column("value", "text")
 
 
 def _emails(text: str) -> bool:
