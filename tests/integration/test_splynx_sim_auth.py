@@ -118,12 +118,14 @@ async def test_token_request_errors() -> None:
         unknown_refresh = await raw.get("admin/auth/tokens/" + "0" * 32)
         empty = await raw.get(CUSTOMERS, headers={"Authorization": "Splynx-EA (access_token=)"})
         wrong_verb = await raw.get("admin/auth/tokens")
+        options = await raw.options("admin/auth/tokens")
     assert error_of(no_type) == (401, "INVALID_AUTH_TYPE")
     assert error_of(replayed) == (401, "UNAUTHORIZED")
     assert error_of(bad) == (401, "UNAUTHORIZED")
     assert error_of(unknown_refresh) == (404, "NOT_FOUND")
     assert error_of(empty) == (401, "EMPTY_ACCESS_TOKEN")
     assert error_of(wrong_verb) == (405, "METHOD_NOT_ALLOWED")
+    assert error_of(options) == (500, "SERVER_ERROR")  # as the live server answered
 
 
 async def test_the_refresh_token_expires_too() -> None:

@@ -46,6 +46,7 @@ async def test_a_customer_from_create_to_soft_delete() -> None:
         updated = await sim.client.put(f"{CUSTOMERS}/1", json={"name": "Narrator"})
         assert (updated.status_code, updated.content) == (202, b"")
         assert (await sim.client.get(f"{CUSTOMERS}/1")).json()["name"] == "Narrator"
+        assert (await sim.client.head(f"{CUSTOMERS}/1")).headers["X-total-count"] == "1"
 
         refused = await sim.client.delete(f"{CUSTOMERS}/1")
         assert refused.status_code == 400
@@ -56,6 +57,7 @@ async def test_a_customer_from_create_to_soft_delete() -> None:
 
         gone = await sim.client.get(f"{CUSTOMERS}/1")
         assert gone.status_code == 404 and internal_code(gone) == "NOT_FOUND"
+        assert (await sim.client.head(f"{CUSTOMERS}/1")).status_code == 404
         assert (await sim.client.get(CUSTOMERS)).json() == []
         assert (await sim.client.head(CUSTOMERS)).headers["X-total-count"] == "0"
         rows = await sim.store.rows("customers")

@@ -82,8 +82,8 @@ class SplynxApi:
         if method == "OPTIONS":
             return ops.options(endpoint)
         if method in {"GET", "HEAD"}:
-            if route.collection:
-                search = parse_search(parse_php_query(request.rel_url.raw_query_string))
+            search = parse_search(parse_php_query(request.rel_url.raw_query_string))
+            if route.collection or method == "HEAD":
                 run = ops.count if method == "HEAD" else ops.list
                 return await run(endpoint, route, search, principal)
             return await ops.get(endpoint, route, principal)
@@ -115,6 +115,8 @@ class SplynxApi:
     async def _tokens(self, request: web.Request, token: str) -> web.StreamResponse:
         agent = request.headers.get("User-Agent", "")
         ip = request.remote or ""
+        if request.method in {"OPTIONS", "HEAD"}:
+            raise SplynxError(500)  # what the live server answered (reference §1.3)
         if request.method == "POST" and not token:
             answer = self.auth.issue(await read_body(request), agent, ip)
             return json_response(answer, status=201)

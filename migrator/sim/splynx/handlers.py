@@ -150,9 +150,13 @@ class Operations:
     async def count(
         self, endpoint: Endpoint, route: Route, search: Search, principal: Principal
     ) -> web.Response:
-        query = self.query(endpoint, route, search)
         async with self.store.session() as session:
-            total = await session.count(endpoint.table.name, query)
+            if route.item is None:
+                query = self.query(endpoint, route, search)
+                total = await session.count(endpoint.table.name, query)
+            else:  # HEAD on one record: 1 if it exists, else 404
+                await self._load(session, endpoint, route)
+                total = 1
         headers = {"Access-Control-Expose-Headers": "X-total-count", "X-total-count": str(total)}
         return web.Response(status=204, headers=headers)
 
