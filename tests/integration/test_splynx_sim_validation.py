@@ -210,3 +210,10 @@ async def test_form_encoded_bodies_read_brackets_as_php_does() -> None:
         assert answer.status_code == 201
         record = (await sim.client.get(f"{CUSTOMERS}/{answer.json()['id']}")).json()
     assert record["additional_attributes"] == {"sonar_id": "777"}
+
+
+async def test_a_body_over_the_size_limit_is_refused_in_the_envelope() -> None:
+    async with running() as sim:
+        answer = await sim.client.post(CUSTOMERS, json={**VALID, "name": "x" * 2_000_000})
+    assert answer.status_code == 413
+    assert answer.json()["error"]["internal_code"] == "BAD_REQUEST"

@@ -56,7 +56,8 @@ class SplynxError(Exception):
         *,
         headers: dict[str, str] | None = None,
     ) -> None:
-        default_code, default_message = _REASONS.get(status, ("SERVER_ERROR", "Error."))
+        fallback = ("BAD_REQUEST", "Bad request.") if status < 500 else ("SERVER_ERROR", "Error.")
+        default_code, default_message = _REASONS.get(status, fallback)
         self.status = status
         self.message = message or default_message
         self.internal_code = internal_code or default_code
