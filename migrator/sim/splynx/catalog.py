@@ -38,11 +38,8 @@ def key_id(ctx: Context) -> int:
     return ctx.api_key_id
 
 
-def _customer_resources() -> list[Resource]:
-    customer = Reference("customers", zero_ok=False)
-    service_status = ("active", "stopped", "disabled", "hidden", "pending")
-    taking = ("0", "1", "2")
-    service_required = ("tariff_id", "status", "description", "quantity", "start_date", "end_date")
+def _customers() -> list[Resource]:
+    """The customer itself."""
     return [
         Resource(
             "admin/customers/customer",
@@ -74,6 +71,13 @@ def _customer_resources() -> list[Resource]:
             arrays={"customer_labels": LABELS},
             behaviour=CustomerBehaviour(),
         ),
+    ]
+
+
+def _customer_parts() -> list[Resource]:
+    """A customer's info, billing and comments."""
+    customer = Reference("customers", zero_ok=False)
+    return [
         Resource(
             "admin/customers/customer-info",
             "customer_info",
@@ -109,6 +113,16 @@ def _customer_resources() -> list[Resource]:
             },
             defaults={"datetime": now, "class": "default", "updated_at": now},
         ),
+    ]
+
+
+def _services() -> list[Resource]:
+    """A customer's internet and recurring services."""
+    customer = Reference("customers", zero_ok=False)
+    service_status = ("active", "stopped", "disabled", "hidden", "pending")
+    taking = ("0", "1", "2")
+    service_required = ("tariff_id", "status", "description", "quantity", "start_date", "end_date")
+    return [
         Resource(
             "admin/customers/customer/internet-services",
             "services_internet",
@@ -268,7 +282,9 @@ def resources() -> tuple[Resource, ...]:
     )
 
     return (
-        *_customer_resources(),
+        *_customers(),
+        *_customer_parts(),
+        *_services(),
         *_tariff_resources(),
         *_administration_resources(),
         *finance_resources(),

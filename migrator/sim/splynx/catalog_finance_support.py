@@ -24,6 +24,7 @@ def _time(ctx: Context) -> str:
 
 
 def finance_resources() -> list[Resource]:
+    """Invoices, payments and transactions."""
     added = {"added_by": "api", "added_by_id": key_id, "real_create_datetime": now}
     return [
         Resource(
@@ -79,6 +80,13 @@ def finance_resources() -> list[Resource]:
             defaults={"date": today, "updated_at": now},
             behaviour=TransactionBehaviour(),
         ),
+        *_finance_settings(),
+    ]
+
+
+def _finance_settings() -> list[Resource]:
+    """Payment methods and transaction categories."""
+    return [
         Resource(
             "admin/finance/payment-methods",
             "payments_types",
@@ -97,6 +105,7 @@ def finance_resources() -> list[Resource]:
 
 
 def support_resources() -> list[Resource]:
+    """Tickets and their messages."""
     admin = Reference("admins")
     return [
         Resource(
@@ -141,6 +150,13 @@ def support_resources() -> list[Resource]:
             defaults={"date": today, "time": _time, "api_id": key_id},
             behaviour=TicketMessageBehaviour(),
         ),
+        *_support_settings(),
+    ]
+
+
+def _support_settings() -> list[Resource]:
+    """Ticket statuses, groups and types (read-only)."""
+    return [
         Resource(
             "admin/support/tickets-statuses",
             "ticket_statuses",
