@@ -12,8 +12,8 @@ everything else as spelled by the API (``Date`` as ``YYYY-MM-DD`` and
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
@@ -83,6 +83,8 @@ class FieldSpec:
     is_enum: bool
     check: Callable[[Any], Any]
     comparable: Callable[[Any], Any]
+    choices: tuple[str, ...] = ()  # an enum's values, in schema order
+    codes: Mapping[str, int] = field(default_factory=dict)  # value → position in choices
 
     def validate(self, value: Any) -> None:
         """Raise ``ScalarError`` unless ``value`` is how the API would spell this field."""
@@ -100,6 +102,10 @@ class FieldSpec:
         self.check(value)
         if self.type_name == "Int64Bit" and not isinstance(value, str):
             raise ScalarError("Int64Bit is spelled as a string")
+
+    def code(self, value: str) -> int:
+        """An enum value's position in ``choices`` (for compact columns)."""
+        return self.codes[value]
 
     def key(self, value: Any) -> Any:
         """The comparable form of an API value (``None`` stays ``None``)."""
@@ -135,6 +141,7 @@ def _field_spec(name: str, gql_type: Any) -> FieldSpec:
         check = SCALAR_RULES[named.name].output
     else:
         check = _check_builtin(named.name)
+    choices = tuple(named.values) if isinstance(named, GraphQLEnumType) else ()
     return FieldSpec(
         name=name,
         type_name=named.name,
@@ -143,6 +150,8 @@ def _field_spec(name: str, gql_type: Any) -> FieldSpec:
         is_enum=isinstance(named, GraphQLEnumType),
         check=check,
         comparable=_comparable(named.name),
+        choices=choices,
+        codes={value: position for position, value in enumerate(choices)},
     )
 
 

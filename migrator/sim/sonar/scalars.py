@@ -209,7 +209,9 @@ class ScalarRule:
             raise GraphQLError(str(exc)) from None
 
     def coerce_literal(self, node: ValueNode) -> Any:
-        return self.coerce_input(value_from_ast_untyped(node))
+        # A plain exception lets graphql-core report "Expected value of type ..." with
+        # the literal's location; ScalarError carries our reason into that message.
+        return self.input(value_from_ast_untyped(node))
 
 
 def _same(name: str, coerce: Callable[[Any], Any]) -> ScalarRule:

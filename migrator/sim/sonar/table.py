@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 from array import array
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -29,6 +29,7 @@ __all__ = [
     "NULL",
     "CodeColumn",
     "Column",
+    "ColumnBuilder",
     "Dataset",
     "Index",
     "IntColumn",
@@ -150,20 +151,52 @@ class Table:
         return found
 
 
-def columns_from_records(
-    spec: EntitySpec, records: Sequence[Record] | Iterator[Record]
-) -> tuple[array[int], dict[str, Column]]:
-    """Ids and the int columns (every Int64Bit and Datetime field) of API-spelled records."""
-    wanted = [
-        f for f in spec.fields.values() if f.type_name in ("Int64Bit", "Datetime") and not f.is_list
-    ]
-    arrays = {f.name: array("q") for f in wanted}
-    for record in records:
-        for f in wanted:
+class ColumnBuilder:
+    """Collects the columns of API-spelled records one by one: every Int64Bit and Datetime
+    field as an ``IntColumn``, every polymorphic owner type (``*able_type``) as a
+    ``CodeColumn``. Records themselves are not kept."""
+
+    def __init__(self, spec: EntitySpec) -> None:
+        fields = spec.fields.values()
+        self._numeric = [
+            f for f in fields if f.type_name in ("Int64Bit", "Datetime") and not f.is_list
+        ]
+        self._coded = [f for f in fields if f.is_enum and f.name.endswith("able_type")]
+        self._arrays = {f.name: array("q") for f in self._numeric}
+        self._codes = {f.name: array("h") for f in self._coded}
+
+    def add(self, record: Record) -> None:
+        for f in self._numeric:
             value = record.get(f.name)
-            arrays[f.name].append(NULL if value is None else f.comparable(value))
-    ids = arrays["id"]
-    return ids, {name: IntColumn(values) for name, values in arrays.items()}
+            self._arrays[f.name].append(NULL if value is None else f.comparable(value))
+        for f in self._coded:
+            value = record.get(f.name)
+            self._codes[f.name].append(-1 if value is None else f.code(value))
+
+    def build(self, order: Sequence[int] | None = None) -> tuple[array[int], dict[str, Column]]:
+        """Ids and columns, rows rearranged into ``order`` when given."""
+
+        def arranged(values: array[int]) -> array[int]:
+            return values if order is None else array(values.typecode, (values[i] for i in order))
+
+        columns: dict[str, Column] = {
+            name: IntColumn(arranged(values)) for name, values in self._arrays.items()
+        }
+        for f in self._coded:
+            columns[f.name] = CodeColumn(arranged(self._codes[f.name]), f.choices)
+        ids = columns["id"]
+        assert isinstance(ids, IntColumn)
+        return ids.values, columns
+
+
+def columns_from_records(
+    spec: EntitySpec, records: Iterable[Record]
+) -> tuple[array[int], dict[str, Column]]:
+    """Ids and columns (see ``ColumnBuilder``) of records already in id order."""
+    builder = ColumnBuilder(spec)
+    for record in records:
+        builder.add(record)
+    return builder.build()
 
 
 def line_materializer(blob: bytes, offsets: array[int]) -> Callable[[int], Record]:
