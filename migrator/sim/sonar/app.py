@@ -104,9 +104,8 @@ def build_app(
         server_error=server_error,
     )
     app = web.Application(middlewares=[faults, access_middleware(config.tokens, limiter)])
-    app.router.add_post(
-        GRAPHQL_PATH, GraphQLEndpoint(SonarContext(data, Lister(config.max_page_size)))
-    )
+    endpoint = GraphQLEndpoint(SonarContext(data, Lister(config.max_page_size)))
+    app.router.add_post(GRAPHQL_PATH, endpoint.handle)
     app[CONFIG] = config
     app[DATASET] = data
     app[LIMITER] = limiter

@@ -72,7 +72,7 @@ class GraphQLEndpoint:
         self.context = context
         self.served = 0
 
-    async def __call__(self, request: web.Request) -> web.Response:
+    async def handle(self, request: web.Request) -> web.Response:
         started = time.perf_counter()
         try:
             body = json.loads(await request.read())
