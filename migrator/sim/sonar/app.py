@@ -54,18 +54,22 @@ class SonarSimConfig(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    token: str = Field(DEFAULT_TOKEN, min_length=1, description="the Bearer token accepted")
-    extra_tokens: tuple[str, ...] = Field((), description="more accepted tokens (own limits)")
-    scale: int = Field(1000, ge=0, le=1_000_000, description="accounts to generate")
-    seed: int = Field(1, description="the generated data and the faults follow it")
-    fixture: Path | None = Field(None, description="serve this fixture directory instead")
-    max_page_size: int = Field(100, ge=1, description="records_per_page is clamped to this")
-    rate_limit: int = Field(400, ge=0, description="requests per minute per token; 0 = off")
-    latency: Latency = Field(Latency(), description="per-request service time")
-    fault_rate: float = Field(0.0, ge=0.0, le=1.0, description="share of requests that fail")
+    token: str = Field(default=DEFAULT_TOKEN, min_length=1, description="the Bearer token accepted")
+    extra_tokens: tuple[str, ...] = Field(
+        default=(), description="more accepted tokens (own limits)"
+    )
+    scale: int = Field(default=1000, ge=0, le=1_000_000, description="accounts to generate")
+    seed: int = Field(default=1, description="the generated data and the faults follow it")
+    fixture: Path | None = Field(default=None, description="serve this fixture directory instead")
+    max_page_size: int = Field(default=100, ge=1, description="records_per_page is clamped to this")
+    rate_limit: int = Field(default=400, ge=0, description="requests per minute per token; 0 = off")
+    latency: Latency = Field(default=Latency(), description="per-request service time")
+    fault_rate: float = Field(
+        default=0.0, ge=0.0, le=1.0, description="share of requests that fail"
+    )
     fault_kinds: tuple[FaultKind, ...] = tuple(FaultKind)
-    hang_seconds: float = Field(30.0, gt=0, description="how long a timeout fault hangs")
-    capacity: int = Field(0, ge=0, description="requests served at once; 0 = unlimited")
+    hang_seconds: float = Field(default=30.0, gt=0, description="how long a timeout fault hangs")
+    capacity: int = Field(default=0, ge=0, description="requests served at once; 0 = unlimited")
 
     @field_validator("latency", mode="before")
     @classmethod
@@ -103,7 +107,9 @@ def build_app(
         rng=random.Random(f"faults-{config.seed}"),
         server_error=server_error,
     )
-    app = web.Application(middlewares=[faults, access_middleware(config.tokens, limiter)])
+    # The shared fault middleware is typed as a plain callable, not aiohttp's Middleware.
+    middlewares: list[Any] = [faults, access_middleware(config.tokens, limiter)]
+    app = web.Application(middlewares=middlewares)
     endpoint = GraphQLEndpoint(SonarContext(data, Lister(config.max_page_size)))
     app.router.add_post(GRAPHQL_PATH, endpoint.handle)
     app[CONFIG] = config

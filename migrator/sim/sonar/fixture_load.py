@@ -25,7 +25,7 @@ from __future__ import annotations
 import json
 import logging
 from array import array
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -38,7 +38,6 @@ from migrator.sim.sonar.table import (
     Dataset,
     Table,
     columns_from_records,
-    line_materializer,
 )
 from migrator.sonar.fixture import FIXTURE_SUFFIX, FixtureLineError, dump_record, fixture_path
 from migrator.sonar.schema import LIST_QUERIES
@@ -52,28 +51,29 @@ class FixtureError(ConfigError):
     """The fixture directory cannot be served at all; the message says what to fix."""
 
 
-def _lines(path: Path) -> Iterator[tuple[int, dict[str, Any] | FixtureLineError]]:
-    """Each non-blank line as a record, or the error that names why it is not one."""
+def _lines(path: Path) -> Iterator[tuple[int, bytes, dict[str, Any] | FixtureLineError]]:
+    """Each non-blank line, raw, with its record or the error that names why it is not one."""
     try:
         handle = path.open("rb")
     except OSError as exc:
         raise FixtureError(f"cannot read {path}: {exc.strerror}") from None
     with handle:
         for line_no, raw in enumerate(handle, start=1):
-            if not raw.strip():
+            line = raw.strip()
+            if not line:
                 continue
             try:
-                record = json.loads(raw.decode("utf-8"))
+                record = json.loads(line.decode("utf-8"))
             except UnicodeDecodeError:
-                yield line_no, FixtureLineError(path, line_no, "not UTF-8 text")
+                yield line_no, line, FixtureLineError(path, line_no, "not UTF-8 text")
                 continue
             except json.JSONDecodeError as exc:
-                yield line_no, FixtureLineError(path, line_no, f"not valid JSON ({exc.msg})")
+                yield line_no, line, FixtureLineError(path, line_no, f"not valid JSON ({exc.msg})")
                 continue
             if not isinstance(record, dict):
-                yield line_no, FixtureLineError(path, line_no, "not a JSON object")
+                yield line_no, line, FixtureLineError(path, line_no, "not a JSON object")
                 continue
-            yield line_no, record
+            yield line_no, line, record
 
 
 class _FileReader:
@@ -109,16 +109,17 @@ class _FileReader:
                 return None
         return record
 
-    def read(self, builder: ColumnBuilder) -> tuple[list[int], list[int], list[bytes]]:
-        """(ids, line numbers, canonical lines) in file order, duplicates removed.
+    def read(self, builder: ColumnBuilder, store: _LineStore) -> tuple[array[int], array[int]]:
+        """(ids, line numbers) in file order, duplicates removed.
 
-        Each kept record's columns go to ``builder``; the records are not kept.
+        Each kept record goes to ``store`` as one JSON line and to ``builder`` as
+        column values; the records themselves are not kept. A line whose keys are
+        exactly the fields in schema order is stored as it was read.
         """
+        names = list(self.spec.fields)
         seen: dict[int, int] = {}
-        ids: list[int] = []
-        numbers: list[int] = []
-        lines: list[bytes] = []
-        for line_no, item in _lines(self.path):
+        ids, numbers = array("q"), array("q")
+        for line_no, line, item in _lines(self.path):
             if isinstance(item, FixtureLineError):
                 self.skip(line_no, item.problem)
                 continue
@@ -132,33 +133,52 @@ class _FileReader:
             seen[record_id] = line_no
             ids.append(record_id)
             numbers.append(line_no)
-            lines.append(dump_record(record).encode("utf-8"))
+            store.add(line if list(item) == names else dump_record(record).encode("utf-8"))
             builder.add(record)
-        return ids, numbers, lines
+        return ids, numbers
+
+
+class _LineStore:
+    """Kept lines in one growing buffer, each found by its start and end."""
+
+    def __init__(self) -> None:
+        self.blob = bytearray()
+        self.starts, self.ends = array("q"), array("q")
+
+    def add(self, line: bytes) -> None:
+        self.starts.append(len(self.blob))
+        self.blob += line
+        self.ends.append(len(self.blob))
+
+    def materializer(self, order: list[int] | None) -> Callable[[int], dict[str, Any]]:
+        blob = self.blob
+        starts, ends = self.starts, self.ends
+        if order is not None:
+            starts = array("q", (starts[row] for row in order))
+            ends = array("q", (ends[row] for row in order))
+
+        def materialize(row: int) -> dict[str, Any]:
+            return json.loads(blob[starts[row] : ends[row]])  # type: ignore[no-any-return]
+
+        return materialize
 
 
 def _table(path: Path, query: str) -> tuple[Table, array[int]]:
     """One query's table and the file line of each row."""
-    builder = ColumnBuilder(entity_spec(query))
-    ids, numbers, lines = _FileReader(path, entity_spec(query)).read(builder)
-    order: list[int] | None = sorted(range(len(ids)), key=ids.__getitem__)
-    if order == list(range(len(ids))):
-        order = None
-    else:
+    builder, store = ColumnBuilder(entity_spec(query)), _LineStore()
+    ids, numbers = _FileReader(path, entity_spec(query)).read(builder, store)
+    order: list[int] | None = None
+    if any(ids[row] > ids[row + 1] for row in range(len(ids) - 1)):
         log.info("%s: lines are not in id order; serving them in id order", path.name)
-    rows = range(len(ids)) if order is None else order
-    offsets, blob = array("q", [0]), bytearray()
-    for row in rows:
-        blob += lines[row]
-        offsets.append(len(blob))
+        order = sorted(range(len(ids)), key=ids.__getitem__)
+        numbers = array("q", (numbers[row] for row in order))
     row_ids, columns = builder.build(order)
-    table = Table(query, row_ids, columns, line_materializer(bytes(blob), offsets))
-    return table, array("q", (numbers[row] for row in rows))
+    return Table(query, row_ids, columns, store.materializer(order)), numbers
 
 
 def _empty(query: str) -> Table:
     ids, columns = columns_from_records(entity_spec(query), [])
-    return Table(query, ids, columns, line_materializer(b"", array("q", [0])))
+    return Table(query, ids, columns, _LineStore().materializer(None))
 
 
 def _warn_orphans(dataset: Dataset, line_numbers: dict[str, array[int]]) -> None:

@@ -144,4 +144,4 @@ def execute_request(body: Mapping[str, Any], context: SonarContext) -> dict[str,
         variable_values=body.get("variables"),
         operation_name=body.get("operationName"),
     )
-    return result.formatted
+    return dict(result.formatted)

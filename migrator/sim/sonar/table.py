@@ -15,7 +15,6 @@ agree with the record it summarizes; the tests check that invariant.
 
 from __future__ import annotations
 
-import json
 from array import array
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -35,7 +34,6 @@ __all__ = [
     "IntColumn",
     "Table",
     "columns_from_records",
-    "line_materializer",
 ]
 
 NULL = -(2**63)  # the null marker inside int64 columns
@@ -197,15 +195,6 @@ def columns_from_records(
     for record in records:
         builder.add(record)
     return builder.build()
-
-
-def line_materializer(blob: bytes, offsets: array[int]) -> Callable[[int], Record]:
-    """Records kept as their canonical JSON lines in one buffer: decode on demand."""
-
-    def materialize(row: int) -> Record:
-        return json.loads(blob[offsets[row] : offsets[row + 1]])  # type: ignore[no-any-return]
-
-    return materialize
 
 
 @dataclass
