@@ -142,9 +142,15 @@ def test_bad_lines_are_skipped_or_served_with_a_warning_naming_file_and_line(
         dump_record({**good[2], "name": None}),                  # 7: null in a never-null field
         dump_record({**good[2], "id": "2"}),                     # 8: duplicate id
         dump_record({k: v for k, v in good[3].items() if k != "geopoint"}),  # 9: missing → null
+        dump_record({**good[2], "id": None}),                    # 10: no id
+        dump_record({**good[2], "id": 3}),                       # 11: id not a string
     ])  # fmt: skip
     contact = record(exported, "contacts")
-    write(tmp_path, "contacts", [dump_record({**contact, "contactable_id": "999"})])
+    write(tmp_path, "contacts", [
+        dump_record({**contact, "contactable_id": "999"}),       # 1: an orphan, served
+        dump_record({**contact, "id": "2", "language": "de"}),   # 2: not a Language
+        dump_record({**contact, "id": "3", "contactable_type": "Martian"}),  # 3: nor this
+    ])  # fmt: skip
     dataset = load_fixture(tmp_path)
     served = list(dataset.records("accounts"))
     assert [r["id"] for r in served] == ["1", "2", "4"]
@@ -158,7 +164,11 @@ def test_bad_lines_are_skipped_or_served_with_a_warning_naming_file_and_line(
         "accounts.jsonl:6: field 'created_at'",
         "accounts.jsonl:7: field 'name'",
         "accounts.jsonl:8: duplicate id 2 (first on line 1)",
+        "accounts.jsonl:10: field 'id': null in a field that is never null",
+        "accounts.jsonl:11: field 'id': Int64Bit is spelled as a string",
         "contacts.jsonl:1: contactable_id 999 names no record of accounts",
+        "contacts.jsonl:2: field 'language': Language has no value 'de'",
+        "contacts.jsonl:3: field 'contactable_type': ContactableType has no value 'Martian'",
         "no fixture file for companies",
     ):
         assert expected in log, expected

@@ -12,7 +12,7 @@ everything else as spelled by the API (``Date`` as ``YYYY-MM-DD`` and
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -25,11 +25,12 @@ from graphql import (
     get_named_type,
 )
 
-from migrator.sim.sonar.instance_time import iso_to_instant
 from migrator.sim.sonar.scalars import SCALAR_RULES, ScalarError
 from migrator.sonar.schema import entity_fields, entity_type
 
-__all__ = ["EntitySpec", "FieldSpec", "entity_spec"]
+__all__ = ["EntitySpec", "FieldSpec", "Problem", "entity_spec"]
+
+Problem = tuple[str, str] | None  # (field, what is wrong with it)
 
 INT32_MIN, INT32_MAX = -(2**31), 2**31 - 1
 STRINGY = frozenset(
@@ -64,11 +65,27 @@ def _check_enum(enum: GraphQLEnumType) -> Callable[[Any], Any]:
     return check
 
 
+def _int64_spelled(value: Any) -> int:
+    """An Int64Bit as the API spells it (a string), as a number; ``ScalarError`` otherwise."""
+    if (
+        type(value) is str
+        and 0 < len(value) < 19
+        and value.isascii()
+        and value.isdigit()
+        and (value[0] != "0" or len(value) == 1)
+    ):
+        return int(value)  # the common case, checked without the regular expression
+    if not isinstance(value, str):
+        raise ScalarError(f"Int64Bit is spelled as a string, got {value!r}")
+    return SCALAR_RULES["Int64Bit"].input(value)  # type: ignore[no-any-return]
+
+
 def _comparable(type_name: str) -> Callable[[Any], Any]:
+    """Parses an API value into its comparable form, refusing what the API would not emit."""
     if type_name == "Int64Bit":
-        return int
+        return _int64_spelled
     if type_name == "Datetime":
-        return iso_to_instant
+        return SCALAR_RULES["Datetime"].input
     return lambda value: value
 
 
@@ -129,6 +146,39 @@ class EntitySpec:
             return self.fields[name]
         except KeyError:
             raise KeyError(f"{name!r} is not a field of {self.type_name}") from None
+
+    def validator(self, skip: Collection[str] = ()) -> Callable[[Mapping[str, Any]], Problem]:
+        """A fast whole-record check: the first ``(field, problem)``, or ``None``.
+
+        Does what ``FieldSpec.validate`` does for every field not in ``skip`` (those
+        are left to whoever parses them anyway, e.g. the column builder), with the
+        common types reduced to a type test: fixtures of a million lines go through it.
+        """
+        plain = {"String": str, "ID": str, "Boolean": bool}
+        plan = [
+            (f.name, f.nullable, None if f.is_list else plain.get(f.type_name), f)
+            for f in self.fields.values()
+            if f.name not in skip
+        ]
+
+        def problem(record: Mapping[str, Any]) -> Problem:
+            for name, nullable, kind, spec in plan:
+                value = record.get(name)
+                if value is None:
+                    if nullable:
+                        continue
+                    return name, "null in a field that is never null"
+                if kind is not None:
+                    if type(value) is not kind:
+                        return name, f"{spec.type_name} cannot represent {value!r}"
+                    continue
+                try:
+                    spec.validate(value)
+                except ScalarError as exc:
+                    return name, str(exc)
+            return None
+
+        return problem
 
 
 def _field_spec(name: str, gql_type: Any) -> FieldSpec:

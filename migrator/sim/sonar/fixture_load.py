@@ -77,10 +77,11 @@ def _lines(path: Path) -> Iterator[tuple[int, bytes, dict[str, Any] | FixtureLin
 
 
 class _FileReader:
-    """Reads one ``<query>.jsonl`` into canonical lines, warning about what it skips."""
+    """Reads one ``<query>.jsonl`` into kept lines and columns, warning about what it skips."""
 
-    def __init__(self, path: Path, spec: EntitySpec) -> None:
-        self.path, self.spec = path, spec
+    def __init__(self, path: Path, spec: EntitySpec, builder: ColumnBuilder) -> None:
+        self.path, self.spec, self.builder = path, spec, builder
+        self.problem = spec.validator(skip=builder.parsed)
         self.unknown: dict[str, int] = {}  # key → first line it was seen on
         self.skipped = 0
 
@@ -88,8 +89,19 @@ class _FileReader:
         self.skipped += 1
         log.warning("%s:%d: %s; line skipped", self.path.name, line_no, problem)
 
-    def clean(self, line_no: int, raw: dict[str, Any]) -> dict[str, Any] | None:
-        """The record in schema order, or ``None`` when the line cannot be served."""
+    def clean(self, line_no: int, raw: dict[str, Any], exact: bool) -> dict[str, Any] | None:
+        """The record in schema order, or ``None`` when the line cannot be served.
+
+        ``exact``: the line's keys are the fields in schema order already.
+        """
+        record = raw if exact else self._reshaped(line_no, raw)
+        problem = self.problem(record)
+        if problem is not None:
+            self.skip(line_no, f"field {problem[0]!r}: {problem[1]}")
+            return None
+        return record
+
+    def _reshaped(self, line_no: int, raw: dict[str, Any]) -> dict[str, Any]:
         for key in raw.keys() - self.spec.fields.keys():
             if key not in self.unknown:
                 self.unknown[key] = line_no
@@ -100,20 +112,13 @@ class _FileReader:
                     key,
                     self.spec.type_name,
                 )
-        record = {name: raw.get(name) for name in self.spec.fields}
-        for name, field in self.spec.fields.items():
-            try:
-                field.validate(record[name])
-            except ScalarError as exc:
-                self.skip(line_no, f"field {name!r}: {exc}")
-                return None
-        return record
+        return {name: raw.get(name) for name in self.spec.fields}
 
-    def read(self, builder: ColumnBuilder, store: _LineStore) -> tuple[array[int], array[int]]:
+    def read(self, store: _LineStore) -> tuple[array[int], array[int]]:
         """(ids, line numbers) in file order, duplicates removed.
 
-        Each kept record goes to ``store`` as one JSON line and to ``builder`` as
-        column values; the records themselves are not kept. A line whose keys are
+        Each kept record goes to ``store`` as one JSON line and to the column
+        builder; the records themselves are not kept. A line whose keys are
         exactly the fields in schema order is stored as it was read.
         """
         names = list(self.spec.fields)
@@ -123,19 +128,30 @@ class _FileReader:
             if isinstance(item, FixtureLineError):
                 self.skip(line_no, item.problem)
                 continue
-            record = self.clean(line_no, item)
+            exact = list(item) == names
+            record = self.clean(line_no, item, exact)
             if record is None:
                 continue
-            record_id = int(record["id"])
+            record_id = _id_of(record)
             if record_id in seen:
                 self.skip(line_no, f"duplicate id {record_id} (first on line {seen[record_id]})")
+                continue
+            try:
+                self.builder.add(record)
+            except ScalarError as exc:
+                self.skip(line_no, str(exc))
                 continue
             seen[record_id] = line_no
             ids.append(record_id)
             numbers.append(line_no)
-            store.add(line if list(item) == names else dump_record(record).encode("utf-8"))
-            builder.add(record)
+            store.add(line if exact else dump_record(record).encode("utf-8"))
         return ids, numbers
+
+
+def _id_of(record: dict[str, Any]) -> int | None:
+    """The record's id if it is spelled right (the builder refuses it otherwise)."""
+    value = record.get("id")
+    return int(value) if isinstance(value, str) and value.lstrip("-").isdigit() else None
 
 
 class _LineStore:
@@ -166,7 +182,7 @@ class _LineStore:
 def _table(path: Path, query: str) -> tuple[Table, array[int]]:
     """One query's table and the file line of each row."""
     builder, store = ColumnBuilder(entity_spec(query)), _LineStore()
-    ids, numbers = _FileReader(path, entity_spec(query)).read(builder, store)
+    ids, numbers = _FileReader(path, entity_spec(query), builder).read(store)
     order: list[int] | None = None
     if any(ids[row] > ids[row + 1] for row in range(len(ids) - 1)):
         log.info("%s: lines are not in id order; serving them in id order", path.name)

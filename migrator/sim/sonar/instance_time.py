@@ -36,10 +36,13 @@ _STANDARD = timezone(timedelta(hours=-6))
 _DAYLIGHT = timezone(timedelta(hours=-5))
 
 
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICROSECOND = timedelta(microseconds=1)
+
+
 def to_instant(moment: datetime) -> int:
-    """Microseconds since the epoch of an aware datetime."""
-    delta = moment - datetime(1970, 1, 1, tzinfo=UTC)
-    return (delta.days * 86_400 + delta.seconds) * SECOND + delta.microseconds
+    """Microseconds since the epoch of an aware datetime (exact: timedelta floor division)."""
+    return (moment - _EPOCH) // _MICROSECOND
 
 
 def _nth_sunday(year: int, month: int, n: int) -> date:

@@ -21,7 +21,8 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from migrator.sim.sonar.fields import EntitySpec, entity_spec
+from migrator.sim.sonar.fields import EntitySpec, FieldSpec, entity_spec
+from migrator.sim.sonar.scalars import ScalarError
 from migrator.sonar.schema import LIST_QUERIES
 
 __all__ = [
@@ -152,7 +153,8 @@ class Table:
 class ColumnBuilder:
     """Collects the columns of API-spelled records one by one: every Int64Bit and Datetime
     field as an ``IntColumn``, every polymorphic owner type (``*able_type``) as a
-    ``CodeColumn``. Records themselves are not kept."""
+    ``CodeColumn``. Records themselves are not kept. Parsing a value is checking it, so
+    ``add`` refuses what the API would not emit."""
 
     def __init__(self, spec: EntitySpec) -> None:
         fields = spec.fields.values()
@@ -162,14 +164,36 @@ class ColumnBuilder:
         self._coded = [f for f in fields if f.is_enum and f.name.endswith("able_type")]
         self._arrays = {f.name: array("q") for f in self._numeric}
         self._codes = {f.name: array("h") for f in self._coded}
+        self._plan = [(f.name, f.nullable, NULL, f.comparable) for f in self._numeric]
+        self._plan += [(f.name, f.nullable, -1, _encoder(f)) for f in self._coded]
+        self._appends = [self._arrays[f.name].append for f in self._numeric]
+        self._appends += [self._codes[f.name].append for f in self._coded]
+
+    @property
+    def parsed(self) -> frozenset[str]:
+        """The fields ``add`` parses (and so checks)."""
+        return frozenset(name for name, *_ in self._plan)
 
     def add(self, record: Record) -> None:
-        for f in self._numeric:
-            value = record.get(f.name)
-            self._arrays[f.name].append(NULL if value is None else f.comparable(value))
-        for f in self._coded:
-            value = record.get(f.name)
-            self._codes[f.name].append(-1 if value is None else f.code(value))
+        """Append one record's values; all or nothing, so a bad value leaves no trace.
+
+        Raises ``ScalarError`` naming the field when a value is not spelled as the API
+        spells it.
+        """
+        values = []
+        for name, nullable, null, parse in self._plan:
+            value = record.get(name)
+            if value is None:
+                if not nullable:
+                    raise ScalarError(f"field {name!r}: null in a field that is never null")
+                values.append(null)
+                continue
+            try:
+                values.append(parse(value))
+            except ScalarError as exc:
+                raise ScalarError(f"field {name!r}: {exc}") from None
+        for append, value in zip(self._appends, values, strict=True):
+            append(value)
 
     def build(self, order: Sequence[int] | None = None) -> tuple[array[int], dict[str, Column]]:
         """Ids and columns, rows rearranged into ``order`` when given."""
@@ -185,6 +209,16 @@ class ColumnBuilder:
         ids = columns["id"]
         assert isinstance(ids, IntColumn)
         return ids.values, columns
+
+
+def _encoder(field: FieldSpec) -> Callable[[Any], int]:
+    def encode(value: Any) -> int:
+        code = field.codes.get(value)
+        if code is None:
+            raise ScalarError(f"{field.type_name} has no value {value!r}")
+        return code
+
+    return encode
 
 
 def columns_from_records(
