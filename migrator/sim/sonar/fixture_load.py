@@ -133,7 +133,7 @@ class _FileReader:
             if record is None:
                 continue
             record_id = _id_of(record)
-            if record_id in seen:
+            if record_id is not None and record_id in seen:
                 self.skip(line_no, f"duplicate id {record_id} (first on line {seen[record_id]})")
                 continue
             try:
@@ -141,6 +141,7 @@ class _FileReader:
             except ScalarError as exc:
                 self.skip(line_no, str(exc))
                 continue
+            assert record_id is not None  # the builder refuses a record without a good id
             seen[record_id] = line_no
             ids.append(record_id)
             numbers.append(line_no)
