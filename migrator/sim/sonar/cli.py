@@ -63,6 +63,16 @@ def register(commands: Any) -> None:
         description=DESCRIPTION,
         examples=EXAMPLES,
     )
+    _add_where(parser)
+    _add_data(parser)
+    _add_limits(parser)
+    parser.add_argument(
+        "--log-level", default="INFO", choices=("DEBUG", "INFO", "WARNING", "ERROR")
+    )
+    parser.set_defaults(handler=run)
+
+
+def _add_where(parser: argparse.ArgumentParser) -> None:
     where = parser.add_argument_group("where and who")
     where.add_argument("--host", default="127.0.0.1", help="address to listen on")
     where.add_argument("--port", type=int, default=0, help="port; 0 picks a free one")
@@ -74,6 +84,9 @@ def register(commands: Any) -> None:
         help=f"a Bearer token to accept (repeat for several, each with its own rate limit;"
         f" default {DEFAULT_TOKEN})",
     )
+
+
+def _add_data(parser: argparse.ArgumentParser) -> None:
     data = parser.add_argument_group("data")
     data.add_argument(
         "--scale", type=int, default=argparse.SUPPRESS, help="accounts to generate (default 1000)"
@@ -93,11 +106,6 @@ def register(commands: Any) -> None:
         metavar="DIR",
         help="write the dataset as a fixture directory and exit (what --fixture reads)",
     )
-    _add_limits(parser)
-    parser.add_argument(
-        "--log-level", default="INFO", choices=("DEBUG", "INFO", "WARNING", "ERROR")
-    )
-    parser.set_defaults(handler=run)
 
 
 def _add_limits(parser: argparse.ArgumentParser) -> None:

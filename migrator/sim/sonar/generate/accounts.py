@@ -103,39 +103,41 @@ def generate_accounts(world: World) -> AccountFacts:
         SIGNUP_START + int(rng.random() * span) // SECOND * SECOND for _ in range(world.scale)
     )
     cols = Columns()
-    archived, parent = cols.column("archived_at"), cols.column("parent_account_id")
-    status, kind, style = (
-        cols.column("account_status_id"),
-        cols.column("account_type_id"),
-        cols.column("style", "b"),
-    )
+    for name in ("archived_at", "parent_account_id", "account_status_id", "account_type_id"):
+        cols.column(name)
+    cols.column("style", "b")
     for row, created in enumerate(signups):
-        cols.ids.append(ids.next())
-        cols.created.append(created)
-        gone = created < NOW - 180 * DAY and rng.random() < 0.06
-        ended = (
-            created + 90 * DAY + int(rng.random() * (NOW - created - 91 * DAY)) if gone else NULL
-        )
-        archived.append(ended // SECOND * SECOND if gone else NULL)
-        status.append(_status(rng.random(), gone, created))
-        roll = rng.random()
-        kind.append(1 if roll < 0.85 else 2 if roll < 0.98 else 3)
-        roll = rng.random()
-        style.append(1 + int(roll / (MESSY_SHARE / 7)) if roll < MESSY_SHARE else NameStyle.PLAIN)
-        parent.append(_parent(rng, row, cols))
-        touched = created + int(rng.random() * (NOW - created)) if rng.random() < 0.7 else created
-        cols.updated.append(max(touched // SECOND * SECOND, archived[-1]))
+        _add_account(rng, cols, row, ids.next(), created)
     exposed = ("archived_at", "parent_account_id", "account_status_id", "account_type_id")
     facts = AccountFacts(
         table=cols.table("accounts", lambda row: _account(world, facts, row), exposed),
         created=cols.created,
-        archived=archived,
-        types=kind,
-        styles=style,
-        statuses=status,
+        archived=cols.extra["archived_at"],
+        types=cols.extra["account_type_id"],
+        styles=cols.extra["style"],
+        statuses=cols.extra["account_status_id"],
     )
     world.facts["accounts"] = facts
     return facts
+
+
+def _add_account(rng: Any, cols: Columns, row: int, account_id: int, created: int) -> None:
+    """One account's structural facts: archived or not, status, type, name style, parent."""
+    cols.ids.append(account_id)
+    cols.created.append(created)
+    gone = created < NOW - 180 * DAY and rng.random() < 0.06
+    ended = created + 90 * DAY + int(rng.random() * (NOW - created - 91 * DAY)) if gone else NULL
+    archived = ended // SECOND * SECOND if gone else NULL
+    cols.extra["archived_at"].append(archived)
+    cols.extra["account_status_id"].append(_status(rng.random(), gone, created))
+    roll = rng.random()
+    cols.extra["account_type_id"].append(1 if roll < 0.85 else 2 if roll < 0.98 else 3)
+    roll = rng.random()
+    messy = 1 + int(roll / (MESSY_SHARE / 7)) if roll < MESSY_SHARE else NameStyle.PLAIN
+    cols.extra["style"].append(messy)
+    cols.extra["parent_account_id"].append(_parent(rng, row, cols))
+    touched = created + int(rng.random() * (NOW - created)) if rng.random() < 0.7 else created
+    cols.updated.append(max(touched // SECOND * SECOND, archived))
 
 
 def _parent(rng: Any, row: int, cols: Columns) -> int:
