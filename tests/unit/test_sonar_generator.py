@@ -10,6 +10,7 @@ import pytest
 from migrator.sim.sonar.fields import entity_spec
 from migrator.sim.sonar.foreign_keys import FOREIGN_KEYS, broken_references
 from migrator.sim.sonar.generate import generate_dataset
+from migrator.sim.sonar.instance_time import NOW
 from migrator.sim.sonar.table import Dataset
 from migrator.sonar.schema import LIST_QUERIES, entity_fields
 
@@ -73,6 +74,14 @@ def test_ids_ascend_from_one_and_columns_agree_with_records(dataset: Dataset) ->
             record = table.record(row)
             for name, column in table.columns.items():
                 assert column[row] == spec.field(name).key(record[name]), (query, name, row)
+
+
+def test_history_happens_before_the_snapshot_and_updates_after_creation(dataset: Dataset) -> None:
+    for query in LIST_QUERIES:
+        table = dataset.table(query)
+        created, updated = table.columns["created_at"], table.columns["updated_at"]
+        for row in range(len(table)):
+            assert created[row] <= updated[row] <= NOW, (query, row)
 
 
 def test_no_foreign_key_points_nowhere(small: Dataset) -> None:
