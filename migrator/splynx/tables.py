@@ -1,0 +1,241 @@
+"""The Splynx MySQL tables the database gateway may touch: the fixed allow-list.
+
+Layouts of dumped tables are copied verbatim from the reference
+(``splynx_tables.json``) into ``tables.json`` by ``python -m migrator.splynx.tables``;
+a conformance test keeps the copy honest. Tables the reference names but did not
+dump (invoice items, ticket messages, additional-field values) are inferred
+below from the blueprint's fields and their dumped siblings, and say so.
+
+SQL identifiers are only ever taken from these layouts, never from input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from migrator.errors import ConfigError
+
+__all__ = [
+    "LAYOUTS_PATH",
+    "REFERENCE_TABLES",
+    "Column",
+    "Table",
+    "quoted",
+    "table",
+    "tables",
+]
+
+LAYOUTS_PATH = Path(__file__).with_name("tables.json")
+REFERENCE_TABLES = (
+    "admins",
+    "billing_transactions",
+    "billing_transactions_categories",
+    "customer_info",
+    "customer_notes",
+    "customers",
+    "invoices",
+    "payments",
+    "requests_items",
+    "ticket",
+    "ticket_types",
+)
+_IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_]*$")
+
+
+def quoted(identifier: str) -> str:
+    """A backquoted identifier; only names from the fixed layouts ever get here."""
+    if not _IDENTIFIER.match(identifier):
+        raise ConfigError(f"refusing SQL identifier {identifier!r}")
+    return f"`{identifier}`"
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column as ``SHOW COLUMNS`` reports it."""
+
+    name: str
+    type: str
+    nullable: bool
+    default: str | None
+    auto_increment: bool = False
+
+    @property
+    def max_length(self) -> int | None:
+        found = re.fullmatch(r"(?:var)?char\((\d+)\)", self.type)
+        return int(found.group(1)) if found else None
+
+    @property
+    def enum_values(self) -> tuple[str, ...]:
+        if not self.type.startswith("enum("):
+            return ()
+        return tuple(re.findall(r"'([^']*)'", self.type))
+
+    @property
+    def needs_value(self) -> bool:
+        """NOT NULL, no default, not generated: an insert must name it (strict mode)."""
+        return not self.nullable and self.default is None and not self.auto_increment
+
+    def zero_value(self) -> object:
+        """What Splynx's own code stores when it has nothing: 0, '', a zero date."""
+        kind = self.type.split("(")[0].split()[0]
+        if kind in {"int", "tinyint", "smallint", "mediumint", "bigint", "decimal", "float"}:
+            return 0
+        if kind == "date":
+            return "0000-00-00"
+        if kind in {"datetime", "timestamp"}:
+            return "0000-00-00 00:00:00"
+        if kind == "enum":
+            return self.enum_values[0]
+        return ""
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table's columns in order, its primary key, and where the layout comes from."""
+
+    name: str
+    columns: tuple[Column, ...]
+    primary_key: tuple[str, ...]
+    source: str
+
+    def column(self, name: str) -> Column:
+        for column in self.columns:
+            if column.name == name:
+                return column
+        raise ConfigError(f"Splynx table {self.name} has no column {name!r}")
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.columns)
+
+    @property
+    def soft_deleted(self) -> bool:
+        """Splynx marks deleted rows ``deleted='1'`` instead of removing them."""
+        return "deleted" in self.names
+
+    def complete(self, row: Mapping[str, object]) -> dict[str, object]:
+        """``row`` plus a zero value for every column that needs one and was not given."""
+        unknown = sorted(set(row) - set(self.names))
+        if unknown:
+            raise ConfigError(f"Splynx table {self.name} has no column(s) {', '.join(unknown)}")
+        filled = {c.name: c.zero_value() for c in self.columns if c.needs_value}
+        filled.update(row)
+        return filled
+
+
+def _col(name: str, type_: str, nullable: bool = False, default: str | None = None) -> Column:
+    return Column(name, type_, nullable, default, auto_increment=(name == "id"))
+
+
+# Not dumped. invoices_items: the layout of the dumped proforma items (requests_items)
+# keyed by invoice_id. ticket_messages: the columns the reference's import script
+# writes. customers_values: additional-field values, one row per customer and field.
+_INFERRED = (
+    Table(
+        "invoices_items",
+        tuple(
+            _col(*c)  # type: ignore[arg-type]
+            for c in (
+                ("id", "int"), ("invoice_id", "int unsigned"),
+                ("sub_account_id", "int unsigned", True), ("pos", "smallint unsigned"),
+                ("description", "varchar(256)"), ("quantity", "int"), ("unit", "varchar(16)"),
+                ("price", "decimal(19,4)"), ("tax", "decimal(6,4)"), ("tax_id", "int unsigned"),
+                ("period_from", "date"), ("period_to", "date"),
+                ("deleted", "enum('0','1')", False, "0"),
+            )
+        ),
+        ("id",),
+        "inferred: requests_items layout keyed by invoice_id",
+    ),
+    Table(
+        "ticket_messages",
+        tuple(
+            _col(*c)  # type: ignore[arg-type]
+            for c in (
+                ("id", "int unsigned"), ("ticket_id", "int unsigned"),
+                ("customer_id", "int unsigned", False, "0"),
+                ("incoming_customer_id", "int unsigned", False, "0"),
+                ("admin_id", "int unsigned", False, "0"), ("api_id", "int unsigned", False, "0"),
+                ("message_type", "enum('message','note','change_ticket')", False, "message"),
+                ("source", "enum('administration','api','portal','public_form','incoming')",
+                 True),
+                ("author_type", "enum('admin','customer','api','system')", False, "admin"),
+                ("date", "date"), ("time", "time"), ("message", "mediumtext"),
+                ("hide_for_customer", "enum('0','1')", False, "0"),
+                ("mail_to", "varchar(255)", False, ""), ("mail_cc", "varchar(255)", False, ""),
+                ("updated_at", "datetime", True),
+            )
+        ),
+        ("id",),
+        "inferred: blueprint Ticket Message fields and the reference's import script",
+    ),
+    Table(
+        "customers_values",
+        (
+            _col("id", "int unsigned"),
+            _col("customer_id", "int unsigned"),
+            _col("name", "varchar(64)"),
+            _col("value", "text"),
+        ),
+        ("id",),
+        "inferred: <entity>_values naming; one row per customer and additional field",
+    ),
+)  # fmt: skip
+
+
+def _table(name: str, spec: Mapping[str, Any]) -> Table:
+    columns = tuple(
+        Column(
+            c["field"],
+            c["type"],
+            c["null"] == "YES",
+            c["default"],
+            auto_increment="auto_increment" in c["extra"],
+        )
+        for c in spec["schema"]["columns"]
+    )
+    return Table(name, columns, tuple(spec["primary_keys"]), "splynx_tables.json")
+
+
+@cache
+def tables() -> Mapping[str, Table]:
+    """Every table in the allow-list, by name."""
+    copied = json.loads(LAYOUTS_PATH.read_text(encoding="utf-8"))
+    found = {name: _table(name, spec) for name, spec in copied.items()}
+    found.update({t.name: t for t in _INFERRED})
+    return found
+
+
+def table(name: str) -> Table:
+    """The layout of an allow-listed table; anything else is refused."""
+    try:
+        return tables()[name]
+    except KeyError:
+        raise ConfigError(f"table {name!r} is not one the Splynx gateway may use") from None
+
+
+def extract(reference: Mapping[str, Any]) -> dict[str, Any]:
+    """The part of ``splynx_tables.json`` we ship: the layouts of ``REFERENCE_TABLES``."""
+    keep = ("schema", "primary_keys", "foreign_keys")
+    return {name: {k: reference[name][k] for k in keep} for name in REFERENCE_TABLES}
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Regenerate ``tables.json`` from the reference (sample rows are not copied)."""
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("--reference", type=Path, default=Path("../shared/reference"))
+    args = parser.parse_args(argv)
+    reference = json.loads((args.reference / "splynx_tables.json").read_text(encoding="utf-8"))
+    text = json.dumps(extract(reference), indent=1, sort_keys=True) + "\n"
+    LAYOUTS_PATH.write_text(text, encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
