@@ -23,6 +23,7 @@ from typing import Any
 from migrator.errors import ConfigError
 
 __all__ = [
+    "ADDITIONAL_VALUES",
     "LAYOUTS_PATH",
     "REFERENCE_TABLES",
     "Column",
@@ -121,13 +122,15 @@ class Table:
         return "deleted" in self.names
 
     def complete(self, row: Mapping[str, object]) -> dict[str, object]:
-        """``row`` plus a zero value for every column that needs one and was not given."""
+        """``row`` plus a zero value for every column that needs one, in column order."""
         unknown = sorted(set(row) - set(self.names))
         if unknown:
             raise ConfigError(f"Splynx table {self.name} has no column(s) {', '.join(unknown)}")
-        filled = {c.name: c.zero_value() for c in self.columns if c.needs_value}
-        filled.update(row)
-        return filled
+        return {
+            c.name: row[c.name] if c.name in row else c.zero_value()
+            for c in self.columns
+            if c.name in row or c.needs_value
+        }
 
 
 def _col(name: str, type_: str, nullable: bool = False, default: str | None = None) -> Column:
@@ -135,8 +138,14 @@ def _col(name: str, type_: str, nullable: bool = False, default: str | None = No
 
 
 # Not dumped. invoices_items: the layout of the dumped proforma items (requests_items)
-# keyed by invoice_id. ticket_messages: the columns the reference's import script
-# writes. customers_values: additional-field values, one row per customer and field.
+# keyed by invoice_id. ticket_messages: the blueprint's message fields (those the
+# reference's import script writes among them). <module>_values: additional-field
+# values, one row per record and field (the reference names customers_values).
+ADDITIONAL_VALUES = {
+    "customers": ("customers_values", "customer_id"),
+    "services_internet": ("services_internet_values", "service_id"),
+    "services_custom": ("services_custom_values", "service_id"),
+}
 _INFERRED = (
     Table(
         "invoices_items",
@@ -163,29 +172,35 @@ _INFERRED = (
                 ("customer_id", "int unsigned", False, "0"),
                 ("incoming_customer_id", "int unsigned", False, "0"),
                 ("admin_id", "int unsigned", False, "0"), ("api_id", "int unsigned", False, "0"),
-                ("message_type", "enum('message','note','change_ticket')", False, "message"),
                 ("source", "enum('administration','api','portal','public_form','incoming')",
-                 True),
-                ("author_type", "enum('admin','customer','api','system')", False, "admin"),
+                 False, "api"),
                 ("date", "date"), ("time", "time"), ("message", "mediumtext"),
+                ("message_type", "enum('message','note','change_ticket')", False, "message"),
+                ("mail_to", "varchar(256)", False, ""), ("mail_cc", "varchar(256)", False, ""),
+                ("mail_bcc", "varchar(256)", False, ""),
                 ("hide_for_customer", "enum('0','1')", False, "0"),
-                ("mail_to", "varchar(255)", False, ""), ("mail_cc", "varchar(255)", False, ""),
-                ("updated_at", "datetime", True),
+                ("author_type", "enum('admin','customer','api','system')", False, "api"),
+                ("is_merged", "enum('0','1')", False, "0"),
+                ("deleted", "enum('0','1')", False, "0"),
+                ("updated_at", "datetime", True, "CURRENT_TIMESTAMP"),
             )
         ),
         ("id",),
         "inferred: blueprint Ticket Message fields and the reference's import script",
     ),
-    Table(
-        "customers_values",
-        (
-            _col("id", "int unsigned"),
-            _col("customer_id", "int unsigned"),
-            _col("name", "varchar(64)"),
-            _col("value", "text"),
-        ),
-        ("id",),
-        "inferred: <entity>_values naming; one row per customer and additional field",
+    *(
+        Table(
+            name,
+            (
+                _col("id", "int unsigned"),
+                _col(owner, "int unsigned"),
+                _col("name", "varchar(64)"),
+                _col("value", "text"),
+            ),
+            ("id",),
+            "inferred: <module>_values naming; one row per record and additional field",
+        )
+        for name, owner in ADDITIONAL_VALUES.values()
     ),
 )  # fmt: skip
 
