@@ -24,6 +24,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import aiomysql
+import anyio
+import anyio.abc
 import pymysql
 from pydantic import SecretStr
 
@@ -59,6 +61,13 @@ class BulkReport:
     @property
     def rows_per_second(self) -> float:
         return self.rows / self.seconds if self.seconds > 0 else float("inf")
+
+
+@dataclass
+class _Tally:
+    stored: int = 0
+    batches: int = 0
+    rejected: list[RowRejected] = field(default_factory=list)
 
 
 class SplynxDatabase:
@@ -154,31 +163,60 @@ class SplynxDatabase:
             raise translate(exc, what=f"insert into {name}") from exc
 
     async def bulk_insert(
-        self, name: str, rows: Sequence[Mapping[str, object]], *, batch_size: int = 1000
+        self,
+        name: str,
+        rows: Sequence[Mapping[str, object]],
+        *,
+        batch_size: int = 1000,
+        concurrency: int = 2,
     ) -> BulkReport:
-        """Insert ``rows`` in multi-row batches, one transaction each; report rows/s."""
+        """Insert ``rows`` in multi-row batches, one transaction each; report rows/s.
+
+        ``concurrency`` batches are in flight at once on separate connections, so
+        encoding the next batch overlaps the server storing the previous one.
+        """
         layout = table(name)
         started = time.perf_counter()
-        stored, batches, rejected = 0, 0, []
-        for first in range(0, len(rows), batch_size):
-            batch = [layout.complete(r) for r in rows[first : first + batch_size]]
-            for offset, group in _by_columns(batch):
-                done, refused = await self._insert_batch(layout, group, first + offset)
-                stored += done
-                rejected += refused
-                batches += 1
+        tally = _Tally()
+        send, receive = anyio.create_memory_object_stream[tuple[int, str, list[Any]]](1)
+        try:
+            async with anyio.create_task_group() as tg:
+                for _ in range(max(1, concurrency)):
+                    tg.start_soon(self._batch_worker, receive.clone(), name, tally)
+                receive.close()
+                async with send:
+                    for first in range(0, len(rows), batch_size):
+                        for offset, group in _runs(rows[first : first + batch_size]):
+                            plan = layout.row_plan(group[0])
+                            sql = _insert_sql(layout, plan.columns)
+                            values = [plan.values(r) for r in group]
+                            await send.send((first + offset, sql, values))
+        except BaseExceptionGroup as group:
+            raise _first_error(group) from None
         seconds = time.perf_counter() - started
-        report = BulkReport(name, stored, batches, seconds, tuple(rejected))
+        refused = tuple(sorted(tally.rejected, key=lambda r: r.index))
+        report = BulkReport(name, tally.stored, tally.batches, seconds, refused)
         log.info("%s: %d rows in %.2fs (%.0f rows/s), %d refused",
-                 name, stored, seconds, report.rows_per_second, len(rejected))  # fmt: skip
+                 name, tally.stored, seconds, report.rows_per_second, len(refused))  # fmt: skip
         return report
 
+    async def _batch_worker(
+        self,
+        batches: anyio.abc.ObjectReceiveStream[tuple[int, str, list[Any]]],
+        name: str,
+        tally: _Tally,
+    ) -> None:
+        async with batches:
+            async for first, sql, params in batches:
+                done, refused = await self._insert_batch(sql, params, first, name)
+                tally.stored += done
+                tally.batches += 1
+                tally.rejected += refused
+
     async def _insert_batch(
-        self, layout: Table, rows: list[dict[str, object]], first: int
+        self, sql: str, params: list[tuple[object, ...]], first: int, name: str
     ) -> tuple[int, list[RowRejected]]:
-        sql = _insert_sql(layout, tuple(rows[0]))
-        params = [tuple(r.values()) for r in rows]
-        what = f"bulk insert into {layout.name}"
+        what = f"bulk insert into {name}"
         async with self._pool.acquire() as conn:
             try:
                 await conn.begin()
@@ -193,7 +231,7 @@ class SplynxDatabase:
                 await conn.commit()
             except _DB_ERRORS as exc:
                 raise translate(exc, what=what, committing=True) from exc
-        return len(rows), []
+        return len(params), []
 
     async def _one_by_one(
         self, conn: Any, sql: str, params: list[tuple[object, ...]], first: int, what: str
@@ -211,6 +249,15 @@ class SplynxDatabase:
                         raise error from exc
                     rejected.append(RowRejected(index, error))
         return stored, rejected
+
+
+def _first_error(group: BaseExceptionGroup) -> BaseException:
+    """The error a failed batch worker raised (the others were only cancelled)."""
+    for error in group.exceptions:
+        if isinstance(error, BaseExceptionGroup):
+            return _first_error(error)
+        return error
+    return group
 
 
 def _code(exc: BaseException) -> int:
@@ -240,12 +287,12 @@ def _where(
     return (f" WHERE {' AND '.join(terms)}" if terms else ""), tuple(params)
 
 
-def _by_columns(rows: list[dict[str, object]]) -> list[tuple[int, list[dict[str, object]]]]:
-    """Consecutive runs of rows with the same columns (one INSERT statement each)."""
-    groups: list[tuple[int, list[dict[str, object]]]] = []
+def _runs(rows: Sequence[Mapping[str, object]]) -> list[tuple[int, list[Mapping[str, object]]]]:
+    """Consecutive runs of rows with the same keys (one INSERT statement each)."""
+    runs: list[tuple[int, list[Mapping[str, object]]]] = []
     for index, row in enumerate(rows):
-        if groups and tuple(groups[-1][1][0]) == tuple(row):
-            groups[-1][1].append(row)
+        if runs and runs[-1][1][0].keys() == row.keys():
+            runs[-1][1].append(row)
         else:
-            groups.append((index, [row]))
-    return groups
+            runs.append((index, [row]))
+    return runs

@@ -148,3 +148,12 @@ def test_dsn_parsing_and_masking() -> None:
     for bad in ("postgres://u@h/db", "mysql://u@h", "nonsense"):
         with pytest.raises(ConfigError, match="SPLYNX_DB_DSN"):
             Dsn.parse(bad)
+
+
+async def test_bulk_insert_failures_surface_as_our_errors(db: SplynxDatabase) -> None:
+    rows = [transaction(n) for n in range(30)] + [{"customer_id": 1, "nickname": "x"}]
+    with pytest.raises(ConfigError, match="nickname"):
+        await db.bulk_insert("billing_transactions", rows, batch_size=10)
+    # a table of the allow-list this database lacks: the worker's error, unwrapped
+    with pytest.raises(ConfigError, match="not point at a Splynx database"):
+        await db.bulk_insert("invoices", [{"customer_id": 1, "number": "X"}] * 5, batch_size=2)
