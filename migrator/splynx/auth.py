@@ -160,15 +160,23 @@ class TokenIssuer:
         self._secret = secret
         self._nonces = NonceSource(wall, scale=1)  # the token request wants seconds
 
-    async def issue(self) -> Token:
-        nonce = self._nonces.next()
-        body = {
-            "auth_type": "api_key",
-            "key": self._key,
-            "signature": sign(nonce, self._key, self._secret),
-            "nonce": nonce,
-        }
-        return await self._ask("POST", TOKEN_PATH, body)
+    async def issue(self, *, attempts: int = 3) -> Token:
+        """A new token. The nonce is in seconds, so another client of the same key may
+        have used this second already: a refusal is retried with a later nonce."""
+        for attempt in range(1, attempts + 1):
+            nonce = self._nonces.next()
+            body = {
+                "auth_type": "api_key",
+                "key": self._key,
+                "signature": sign(nonce, self._key, self._secret),
+                "nonce": nonce,
+            }
+            try:
+                return await self._ask("POST", TOKEN_PATH, body)
+            except AuthFailed:
+                if attempt == attempts:
+                    raise
+        raise AssertionError("unreachable")
 
     async def renew(self, refresh_token: str) -> Token:
         return await self._ask("GET", f"{TOKEN_PATH}/{refresh_token}", None)

@@ -253,3 +253,23 @@ async def test_token_request_failures(status: int, error: type[Exception]) -> No
         with pytest.raises(error):
             await session.send(Request("POST", "admin/customers/customer", create=True))
         assert fake.used == []  # the create itself was never sent
+
+
+async def test_a_refused_token_nonce_is_retried_with_a_later_one() -> None:
+    # Another client of the same key used this second's nonce: Splynx refuses ours once.
+    wall = Wall()
+    fake = FakeTokens(wall)
+    refusals = [401]
+    nonces: list[int] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path.endswith("admin/auth/tokens"):
+            nonces.append(json.loads(request.content)["nonce"])
+            if refusals:
+                return httpx.Response(refusals.pop(), json={"error": {"code": 401}})
+        return fake(request)
+
+    async with httpx.AsyncClient(base_url=BASE, transport=httpx.MockTransport(handler)) as http:
+        auth = TokenAuth(TokenIssuer(http, "K", "S", wall=wall), wall=wall)
+        assert await writers(http, auth, 3) == [200] * 3
+    assert nonces[1] == nonces[0] + 1 and fake.issued == 1
