@@ -98,14 +98,31 @@ class BasicAuth(_AsyncOnly):
 
 
 class SignatureAuth(_AsyncOnly):
-    """A fresh signed nonce per request; re-signed after a 401 (at most ``resign`` times)."""
+    """A fresh signed nonce per request; re-signed after a 401 (at most ``resign`` times).
+
+    Splynx (with nonce checking on) refuses a nonce not above the last one it
+    saw, so a request must carry a nonce taken as late as possible: at most
+    ``in_flight`` requests (the pool's size) are signed and unanswered at once,
+    so none waits for a connection holding an old nonce, and through httpcore's
+    ``trace`` extension the header is signed again just before it is written to
+    the socket. Requests racing on separate connections can still arrive out
+    of order (the server's own scheduling); the loser is re-signed and sent
+    again, which is safe because a request refused at the door did nothing.
+    """
 
     def __init__(
-        self, key: str, secret: str, *, nonces: NonceSource | None = None, resign: int = 2
+        self,
+        key: str,
+        secret: str,
+        *,
+        nonces: NonceSource | None = None,
+        in_flight: int = 16,
+        resign: int = 5,
     ) -> None:
         self._key = key
         self._secret = secret
         self._nonces = nonces or NonceSource()
+        self._slots = anyio.Semaphore(in_flight)
         self._resign = resign
         self.resigned = 0
 
@@ -115,17 +132,28 @@ class SignatureAuth(_AsyncOnly):
         query = http_build_query({"key": self._key, "signature": signature, "nonce": nonce})
         return f"Splynx-EA ({query})"
 
+    async def _sign_on_send(self, event: str, info: dict[str, object]) -> None:
+        """httpcore trace hook: replace the signature as the headers go out."""
+        if event.endswith("send_request_headers.started"):
+            core = info.get("request")
+            headers = getattr(core, "headers", None)
+            if isinstance(headers, list):
+                kept = [(k, v) for k, v in headers if k.lower() != b"authorization"]
+                headers[:] = [*kept, (b"Authorization", self.header().encode())]
+
     async def async_auth_flow(
         self, request: httpx.Request
     ) -> AsyncGenerator[httpx.Request, httpx.Response]:
-        request.headers["Authorization"] = self.header()
-        response = yield request
-        for _ in range(self._resign):
-            if response.status_code != 401:
-                return
-            self.resigned += 1
+        request.extensions = {**request.extensions, "trace": self._sign_on_send}
+        async with self._slots:
             request.headers["Authorization"] = self.header()
             response = yield request
+            for _ in range(self._resign):
+                if response.status_code != 401:
+                    return
+                self.resigned += 1
+                request.headers["Authorization"] = self.header()
+                response = yield request
 
 
 class _TokenAnswer(BaseModel):

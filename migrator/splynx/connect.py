@@ -24,10 +24,15 @@ from migrator.splynx.auth import (
     WallClock,
 )
 
-__all__ = ["USER_AGENT", "auth_for", "http_client"]
+__all__ = ["USER_AGENT", "auth_for", "http_client", "pool_size"]
 
 log = logging.getLogger(__name__)
 USER_AGENT = f"migrator/{__version__} (Sonar to Splynx)"
+
+
+def pool_size(settings: Settings) -> int:
+    """Connections kept: one per writer, plus room for token renewal and look-ups."""
+    return settings.writers + 4
 
 
 def http_client(
@@ -40,7 +45,7 @@ def http_client(
     base_url = settings.splynx_url.rstrip("/") + "/api/2.0/"
     if settings.insecure:
         log.warning("TLS certificate verification is OFF for %s (MIGRATOR_INSECURE)", base_url)
-    pool = settings.writers + 4  # writers, plus token renewal and marker look-ups
+    pool = pool_size(settings)
     return httpx.AsyncClient(
         base_url=base_url,
         headers={"User-Agent": USER_AGENT, "Accept": "application/json"},
@@ -69,5 +74,5 @@ def auth_for(settings: Settings, http: httpx.AsyncClient, wall: WallClock) -> ht
     if settings.splynx_auth == "basic":
         return BasicAuth(key, secret)
     if settings.splynx_auth == "signature":
-        return SignatureAuth(key, secret, nonces=NonceSource(wall))
+        return SignatureAuth(key, secret, nonces=NonceSource(wall), in_flight=pool_size(settings))
     return TokenAuth(TokenIssuer(http, key, secret, wall=wall), wall=wall)
