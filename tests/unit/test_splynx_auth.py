@@ -13,6 +13,7 @@ from functools import partial
 from urllib.parse import parse_qs
 
 import anyio
+import httpcore
 import httpx
 import pytest
 
@@ -273,3 +274,14 @@ async def test_a_refused_token_nonce_is_retried_with_a_later_one() -> None:
         auth = TokenAuth(TokenIssuer(http, "K", "S", wall=wall), wall=wall)
         assert await writers(http, auth, 3) == [200] * 3
     assert nonces[1] == nonces[0] + 1 and fake.issued == 1
+
+
+async def test_the_signature_is_renewed_as_the_headers_go_out() -> None:
+
+    auth = SignatureAuth("K", "S", nonces=NonceSource(Wall()))
+    first = auth.header()
+    core = httpcore.Request("GET", "https://splynx.test/", headers=[(b"Authorization", first)])
+    await auth._sign_on_send("http11.send_request_headers.started", {"request": core})
+    (_name, value), *rest = [h for h in core.headers if h[0].lower() == b"authorization"]
+    assert rest == [] and value.decode() != first
+    assert int(fields(value.decode())["nonce"]) > int(fields(first)["nonce"])
