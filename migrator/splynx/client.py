@@ -20,7 +20,7 @@ import contextlib
 import logging
 import time
 from collections.abc import AsyncIterator, Mapping
-from typing import Any, TypeVar
+from typing import Any
 
 import httpx
 from pydantic import BaseModel, ValidationError
@@ -36,6 +36,7 @@ from migrator.policy.clock import SYSTEM_CLOCK, Clock
 from migrator.policy.ratelimit import RateLimiter
 from migrator.policy.retry import RetryPolicy
 from migrator.settings import Settings
+from migrator.splynx.answers import carries, check_fields, json_of, parent_ids, parsed
 from migrator.splynx.auth import WallClock
 from migrator.splynx.classify import NotFound, Request
 from migrator.splynx.connect import auth_for, http_client
@@ -50,7 +51,6 @@ __all__ = ["SplynxClient"]
 
 log = logging.getLogger(__name__)
 EndpointRef = str | Endpoint
-M = TypeVar("M", bound=BaseModel)
 
 
 class _Id(BaseModel):
@@ -111,23 +111,7 @@ class SplynxClient:
         if marker is None or value is None:
             return Created(id=await self.create(target, body))
         request = Request("POST", target.collection_path(**body), target, create=True)
-        uncertain = False
-
-        async def attempt() -> Created:
-            nonlocal uncertain
-            if uncertain and (found := await self._lookup(target, marker, value)) is not None:
-                return Created(id=found, adopted=True)
-            try:
-                return Created(id=await self._post(request, body))
-            except (OutcomeUnknown, ServerError):
-                uncertain = True  # it may have been done: look before sending again
-                raise
-            except Rejected:
-                found = await self._lookup(target, marker, value) if uncertain else None
-                if found is None:
-                    raise
-                return Created(id=found, adopted=True)
-
+        attempt = _LookFirst(self, request, body, marker, value)
         created = await self.session.retried(f"create {target.name} {marker}={value}", attempt)
         if created.adopted:
             self.stats.adopted += 1
@@ -145,8 +129,8 @@ class SplynxClient:
         """PUT a partial change (202). Keys must be fields of the endpoint's payload."""
         target = endpoint(ref)
         body = changes.body() if isinstance(changes, SplynxPayload) else dict(changes)
-        _check_fields(target, body)
-        path = target.item_path(id, **{**_parent_ids(target, body), **parents})
+        check_fields(target, body)
+        path = target.item_path(id, **{**parent_ids(target, body), **parents})
         request = Request("PUT", path, target)
         await self.session.call(
             f"update {target.name} {id}", lambda: self._send_body(request, body)
@@ -176,7 +160,7 @@ class SplynxClient:
             )
         except NotFound:
             return None
-        return _parse(SplynxRecord, response, request)
+        return parsed(SplynxRecord, response, request)
 
     async def list(
         self, ref: EndpointRef, search: Search | None = None, **parents: int
@@ -189,7 +173,7 @@ class SplynxClient:
         response = await self.session.call(
             f"list {target.name}", lambda: self.session.send(request, query=query)
         )
-        data = _json(response, request)
+        data = json_of(response, request)
         if not isinstance(data, list):
             raise ProtocolError(f"{request.describe()} answered {type(data).__name__}, not a list")
         try:
@@ -233,7 +217,7 @@ class SplynxClient:
         response = await self.session.call(
             f"options {target.name}", lambda: self.session.send(request)
         )
-        return _parse(EntityOptions, response, request)
+        return parsed(EntityOptions, response, request)
 
     async def find_by_marker(
         self, ref: EndpointRef, value: Scalar, *, marker: Marker | None = None
@@ -251,7 +235,7 @@ class SplynxClient:
         """``GET admin/api/check``: is this a Splynx API that accepts our credentials?"""
         request = Request("GET", "admin/api/check")
         response = await self.session.call("api check", lambda: self.session.send(request))
-        return _parse(ApiCheck, response, request)
+        return parsed(ApiCheck, response, request)
 
     # -- internals ------------------------------------------------------------
 
@@ -267,7 +251,7 @@ class SplynxClient:
 
     async def _post(self, request: Request, body: dict[str, Any]) -> int:
         response = await self._send_body(request, body)
-        return _parse(_Id, response, request).id
+        return parsed(_Id, response, request).id
 
     async def _send_body(self, request: Request, body: dict[str, Any]) -> httpx.Response:
         if request.verb == "POST" and request.endpoint is not None and request.endpoint.multipart:
@@ -279,43 +263,47 @@ class SplynxClient:
     async def _lookup(self, target: Endpoint, marker: Marker, value: Scalar) -> int | None:
         request = Request("GET", target.list_path(), target)
         response = await self.session.send(request, query=marker.search(value).encode())
-        data = _json(response, request)
+        data = json_of(response, request)
         records = [SplynxRecord.model_validate(r) for r in data] if isinstance(data, list) else []
-        matching = [r for r in records if _carries(r, marker, value)]
+        matching = [r for r in records if carries(r, marker, value)]
         if len(matching) > 1:
             log.warning("%s: %d records carry %s=%s", target.name, len(matching), marker, value)
         return min((r.id for r in matching), default=None)
 
 
-def _carries(record: SplynxRecord, marker: Marker, value: Scalar) -> bool:
-    """Double-check the server's match (a looser search must not adopt a stranger)."""
-    found = marker.value_of(record.fields())
-    return found is None or str(found) == str(value)
+class _LookFirst:
+    """One attempt of a create-once: after an unknown outcome, look up before re-sending.
 
+    A refusal after an unknown outcome is checked too: the first attempt may
+    have landed late and the copy been refused as a duplicate of it.
+    """
 
-def _check_fields(target: Endpoint, body: Mapping[str, Any]) -> None:
-    if target.payload is None:
-        return
-    known = {info.alias or name for name, info in target.payload.model_fields.items()}
-    unknown = sorted(set(body) - known)
-    if unknown:
-        raise ConfigError(f"{target.name} has no field(s) {', '.join(unknown)}")
+    def __init__(
+        self,
+        client: SplynxClient,
+        request: Request,
+        body: dict[str, Any],
+        marker: Marker,
+        value: Scalar,
+    ) -> None:
+        self._client, self._request, self._body = client, request, body
+        self._marker, self._value = marker, value
+        self._uncertain = False
 
+    async def _found(self) -> int | None:
+        assert self._request.endpoint is not None
+        return await self._client._lookup(self._request.endpoint, self._marker, self._value)
 
-def _parent_ids(target: Endpoint, body: Mapping[str, Any]) -> dict[str, int]:
-    return {name: body[name] for name in target.parents() if body.get(name) is not None}
-
-
-def _json(response: httpx.Response, request: Request) -> Any:
-    try:
-        return response.json()
-    except ValueError:
-        snippet = response.text[:200]
-        raise ProtocolError(f"{request.describe()} answered non-JSON: {snippet!r}") from None
-
-
-def _parse(model: type[M], response: httpx.Response, request: Request) -> M:
-    try:
-        return model.model_validate(_json(response, request))
-    except ValidationError as exc:
-        raise ProtocolError(f"unexpected answer to {request.describe()}: {exc}") from None
+    async def __call__(self) -> Created:
+        if self._uncertain and (found := await self._found()) is not None:
+            return Created(id=found, adopted=True)
+        try:
+            return Created(id=await self._client._post(self._request, self._body))
+        except (OutcomeUnknown, ServerError):
+            self._uncertain = True  # it may have been done: look before sending again
+            raise
+        except Rejected:
+            found = await self._found() if self._uncertain else None
+            if found is None:
+                raise
+            return Created(id=found, adopted=True)

@@ -19,7 +19,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import time
-from collections.abc import AsyncIterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -37,6 +37,7 @@ from migrator.splynx.tables import ADDITIONAL_VALUES, Table, quoted, table
 __all__ = ["BulkReport", "RowRejected", "SplynxDatabase"]
 
 log = logging.getLogger(__name__)
+_Batch = tuple[int, str, list[tuple[object, ...]]]
 _DB_ERRORS = (pymysql.err.MySQLError, OSError)
 
 
@@ -178,19 +179,15 @@ class SplynxDatabase:
         layout = table(name)
         started = time.perf_counter()
         tally = _Tally()
-        send, receive = anyio.create_memory_object_stream[tuple[int, str, list[Any]]](1)
+        send, receive = anyio.create_memory_object_stream[_Batch](1)
         try:
             async with anyio.create_task_group() as tg:
                 for _ in range(max(1, concurrency)):
                     tg.start_soon(self._batch_worker, receive.clone(), name, tally)
                 receive.close()
                 async with send:
-                    for first in range(0, len(rows), batch_size):
-                        for offset, group in _runs(rows[first : first + batch_size]):
-                            plan = layout.row_plan(group[0])
-                            sql = _insert_sql(layout, plan.columns)
-                            values = [plan.values(r) for r in group]
-                            await send.send((first + offset, sql, values))
+                    for batch in _batches(layout, rows, batch_size):
+                        await send.send(batch)
         except BaseExceptionGroup as group:
             raise _first_error(group) from None
         seconds = time.perf_counter() - started
@@ -202,7 +199,7 @@ class SplynxDatabase:
 
     async def _batch_worker(
         self,
-        batches: anyio.abc.ObjectReceiveStream[tuple[int, str, list[Any]]],
+        batches: anyio.abc.ObjectReceiveStream[_Batch],
         name: str,
         tally: _Tally,
     ) -> None:
@@ -285,6 +282,14 @@ def _where(
         terms.append(f"{quoted('deleted')} = %s")
         params.append("0")
     return (f" WHERE {' AND '.join(terms)}" if terms else ""), tuple(params)
+
+
+def _batches(layout: Table, rows: Sequence[Mapping[str, object]], size: int) -> Iterator[_Batch]:
+    """(first row number, INSERT statement, value tuples) per run of same-keyed rows."""
+    for first in range(0, len(rows), size):
+        for offset, group in _runs(rows[first : first + size]):
+            plan = layout.row_plan(group[0])
+            yield first + offset, _insert_sql(layout, plan.columns), [plan.values(r) for r in group]
 
 
 def _runs(rows: Sequence[Mapping[str, object]]) -> list[tuple[int, list[Mapping[str, object]]]]:
