@@ -102,11 +102,18 @@ class SplynxClient:
         return created
 
     async def create_once(
-        self, ref: EndpointRef, payload: SplynxPayload | Mapping[str, Any]
+        self,
+        ref: EndpointRef,
+        payload: SplynxPayload | Mapping[str, Any],
+        *,
+        marker: Marker | None = None,
     ) -> Created:
-        """Create unless it already exists: after an unknown outcome, look up before re-sending."""
+        """Create unless it already exists: after an unknown outcome, look up before re-sending.
+
+        The marker is the endpoint's (``ENDPOINTS[...].marker``) unless one is given.
+        """
         target, body = self._prepared(ref, payload)
-        marker = target.marker
+        marker = marker or target.marker
         value = marker.value_of(body) if marker else None
         if marker is None or value is None:
             return Created(id=await self.create(target, body))

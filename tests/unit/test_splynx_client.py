@@ -21,6 +21,7 @@ from migrator.settings import Settings
 from migrator.splynx import payloads as p
 from migrator.splynx.client import SplynxClient
 from migrator.splynx.connect import USER_AGENT
+from migrator.splynx.endpoints import Marker
 from migrator.splynx.query import Search, where
 from tests.support.clock import FakeClock
 
@@ -309,3 +310,11 @@ async def test_create_once_adopts_when_the_resend_is_refused_as_a_duplicate() ->
         created = await client.create_once("customers", customer(5))
     assert (created.id, created.adopted) == (9, True)
     assert script == []
+
+
+async def test_create_once_with_another_marker(client: SplynxClient, fake: FakeSplynx) -> None:
+    fake.faults = ["drop-after"]
+    payload = p.Customer(name="By login", partner_id=1, location_id=1, login="sonar-42")
+    created = await client.create_once("customers", payload, marker=Marker("login"))
+    assert (created.id, created.adopted) == (1, True)
+    assert "main_attributes%5Blogin%5D=sonar-42" in str(fake.requests[-1].url)
