@@ -27,9 +27,10 @@ M = TypeVar("M", bound=BaseModel)
 
 
 def carries(record: SplynxRecord, marker: Marker, value: Scalar) -> bool:
-    """Double-check the server's match (a looser search must not adopt a stranger)."""
+    """Double-check the server's match: a search the server ignored or matched loosely
+    must not make us adopt a stranger, so the record must show the very value."""
     found = marker.value_of(record.fields())
-    return found is None or str(found) == str(value)
+    return found is not None and str(found) == str(value)
 
 
 def check_fields(target: Endpoint, body: Mapping[str, Any]) -> None:

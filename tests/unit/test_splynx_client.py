@@ -318,3 +318,12 @@ async def test_create_once_with_another_marker(client: SplynxClient, fake: FakeS
     created = await client.create_once("customers", payload, marker=Marker("login"))
     assert (created.id, created.adopted) == (1, True)
     assert "main_attributes%5Blogin%5D=sonar-42" in str(fake.requests[-1].url)
+
+
+async def test_a_record_without_the_marker_is_never_adopted() -> None:
+    # A server that ignored the marker filter answers with unrelated records.
+    stranger = {"id": 4, "name": "Someone", "additional_attributes": {}}
+    other = {"id": 5, "name": "Other", "additional_attributes": {"sonar_id": "6"}}
+    transport = httpx.MockTransport(lambda _: httpx.Response(200, json=[stranger, other]))
+    async with SplynxClient.open(settings(), transport=transport, clock=FakeClock()) as client:
+        assert await client.find_by_marker("customers", "5") is None
