@@ -123,9 +123,18 @@ async def test_wrong_password_fails_without_showing_it(
 ) -> None:
     parsed = Dsn.parse(dsn)
     wrong = f"mysql://{parsed.user}:Sup3rSecretPw@{parsed.host}:{parsed.port}/{parsed.database}"
-    with caplog.at_level(logging.DEBUG), pytest.raises(AuthFailed) as caught:
-        async with SplynxDatabase.open(wrong):
-            pass
+    ours = logging.getLogger("migrator")
+    ours.addHandler(caplog.handler)  # other tests may have stopped propagation to the root
+    try:
+        with caplog.at_level(logging.DEBUG, logger="migrator"):
+            with pytest.raises(AuthFailed) as caught:
+                async with SplynxDatabase.open(wrong):
+                    pass
+            async with SplynxDatabase.open(dsn):
+                pass  # logs the DSN it connected to (masked)
+    finally:
+        ours.removeHandler(caplog.handler)
+    assert f"{parsed.host}:{parsed.port}/{parsed.database}" in caplog.text
     assert "Sup3rSecretPw" not in str(caught.value) + caplog.text
     assert "SPLYNX_DB_DSN" in str(caught.value)
 
