@@ -331,3 +331,27 @@ async def test_a_record_without_the_marker_is_never_adopted() -> None:
     transport = httpx.MockTransport(lambda _: httpx.Response(200, json=[stranger, other]))
     async with SplynxClient.open(settings(), transport=transport, clock=FakeClock()) as client:
         assert await client.find_by_marker("customers", "5") is None
+
+
+async def test_the_splynx_rate_limit_spaces_requests(fake: FakeSplynx) -> None:
+    clock = FakeClock()
+    async with SplynxClient.open(
+        settings(splynx_rate=10.0), transport=httpx.MockTransport(fake), clock=clock
+    ) as client:
+        started = clock.now()
+        for n in range(6):
+            await client.create("partners", p.Partner(name=f"P{n}"))
+        assert clock.now() - started == pytest.approx(0.5)  # 6 permits at 10/s
+        assert client.session.limiter.granted == 6
+
+
+async def test_a_429_holds_every_writer_back_for_retry_after(fake: FakeSplynx) -> None:
+    clock = FakeClock()
+    async with SplynxClient.open(
+        settings(), transport=httpx.MockTransport(fake), clock=clock
+    ) as client:
+        fake.faults = ["429"]  # Retry-After: 3
+        started = clock.now()
+        await client.create("partners", p.Partner(name="P"))
+        assert clock.now() - started >= 3.0
+        assert client.stats.rate_limited == 1 and client.stats.retries == 1
