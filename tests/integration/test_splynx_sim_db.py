@@ -18,11 +18,7 @@ from tests.support.splynx_searches import ADDITIONAL_FIELDS, SEARCHES, make_cust
 from tests.support.splynx_sim import running
 from tests.unit.test_splynx_sim_query import DOCUMENTED_QUERY
 
-pytestmark = [
-    pytest.mark.mariadb,
-    # tests/conftest.py's mariadb fixture passes pymysql's deprecated ``db=`` (reported).
-    pytest.mark.filterwarnings("ignore:'db' is deprecated:DeprecationWarning"),
-]
+pytestmark = [pytest.mark.mariadb]
 
 CUSTOMERS = "admin/customers/customer"
 VALID = {"partner_id": 1, "location_id": 1}
