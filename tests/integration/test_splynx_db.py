@@ -13,11 +13,7 @@ from migrator.splynx.db import SplynxDatabase
 from migrator.splynx.dsn import Dsn
 from tests.support.splynx_db import scratch_database
 
-pytestmark = [
-    pytest.mark.mariadb,
-    # tests/conftest.py's mariadb fixture passes pymysql's deprecated ``db=`` (reported).
-    pytest.mark.filterwarnings("ignore:'db' is deprecated:DeprecationWarning"),
-]
+pytestmark = pytest.mark.mariadb
 TABLES = ("customers", "customers_values", "payments", "billing_transactions", "customer_info")
 
 

@@ -24,11 +24,7 @@ from migrator.splynx.query import Search
 from migrator.splynx.tables import quoted, tables
 from tests.support.splynx_sim import KEY, SECRET, RunningSim, running
 
-pytestmark = [
-    pytest.mark.mariadb,
-    # tests/conftest.py's mariadb fixture passes pymysql's deprecated ``db=`` (reported).
-    pytest.mark.filterwarnings("ignore:'db' is deprecated:DeprecationWarning"),
-]
+pytestmark = pytest.mark.mariadb
 _INT_WIDTH = re.compile(r"\b((?:tiny|small|medium|big)?int)\(\d+\)")
 
 
@@ -36,7 +32,7 @@ _INT_WIDTH = re.compile(r"\b((?:tiny|small|medium|big)?int)\(\d+\)")
 def dsn(mariadb: dict[str, Any]) -> Iterator[str]:
     """A database of our own (the simulator creates its tables), dropped afterwards."""
     name = f"migrator_splynxclient_{secrets.token_hex(4)}"
-    server = {k: v for k, v in mariadb.items() if k != "db"}
+    server = {k: v for k, v in mariadb.items() if k not in {"db", "database"}}
     auth = mariadb["user"] + (f":{mariadb['password']}" if mariadb["password"] else "")
     try:
         yield f"mysql://{auth}@{mariadb['host']}:{mariadb['port']}/{name}"

@@ -34,7 +34,7 @@ def column_ddl(column: Column, escape: object) -> str:
 def scratch_database(server: dict[str, object], names: Iterable[str]) -> Iterator[str]:
     """Create ``migrator_splynxclient_<hex>`` with the named tables; yield its DSN."""
     database = f"migrator_splynxclient_{secrets.token_hex(4)}"
-    params = {k: v for k, v in server.items() if k != "db"}
+    params = {k: v for k, v in server.items() if k not in {"db", "database"}}
     connection = pymysql.connect(**params)  # type: ignore[arg-type]
     try:
         with connection.cursor() as cursor:
