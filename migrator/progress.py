@@ -63,7 +63,7 @@ class RateMeter:
         self._trim(now)
 
     def _trim(self, now: float) -> None:
-        while self._buckets and self._buckets[0][0] <= now - self._window:
+        while self._buckets and self._buckets[0][0] < now - self._window:
             self._buckets.popleft()
 
     def per_second(self) -> float:

@@ -163,7 +163,13 @@ class SonarClient:
         "accounts partition 2/4 page 7 (id > 1200)").
         """
         request = GraphQLRequest(document, variable_values=dict(variables))
-        return await self._retry.call(operation, lambda: self._attempt(request, operation))
+
+        async def attempt() -> dict[str, Any]:
+            # A coroutine function, not a lambda: tenacity awaits only what it can
+            # tell is async, and would hand a lambda's coroutine back un-awaited.
+            return await self._attempt(request, operation)
+
+        return await self._retry.call(operation, attempt)
 
     async def _attempt(self, request: GraphQLRequest, operation: str) -> dict[str, Any]:
         if self._session is None:

@@ -20,6 +20,7 @@ from typing import Annotated, Any
 from pydantic import AwareDatetime, BaseModel, BeforeValidator, ConfigDict, JsonValue
 
 __all__ = [
+    "CENTS",
     "Cents",
     "Date",
     "Datetime",
@@ -45,7 +46,13 @@ def _int64(value: Any) -> Any:
 Int64 = Annotated[int, BeforeValidator(_int64)]
 """Sonar ``Int64Bit``: sent as a string, held as an ``int``."""
 
-Cents = int
+
+class _Unit(str):
+    """Metadata naming a field's unit (visible in ``Model.model_fields[name].metadata``)."""
+
+
+CENTS = _Unit("cents")
+Cents = Annotated[int, CENTS]
 """A money amount in the smallest currency unit, as Sonar keeps it."""
 
 Datetime = AwareDatetime

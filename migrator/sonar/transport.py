@@ -15,7 +15,6 @@ original: no aiohttp or gql exception ever leaves this module.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from typing import Any
 
@@ -41,7 +40,7 @@ def translate(exc: BaseException, timeout: float) -> MigratorError:
         return TransportError(f"could not connect to Sonar within {timeout:g}s", sent=False)
     if isinstance(exc, aiohttp.ClientConnectorError):
         return TransportError(f"cannot connect to Sonar: {exc.os_error}", sent=False)
-    if isinstance(exc, asyncio.TimeoutError | TimeoutError):
+    if isinstance(exc, TimeoutError):
         return TransportError(f"no answer from Sonar within {timeout:g}s", sent=True)
     if isinstance(exc, aiohttp.ServerDisconnectedError | aiohttp.ClientPayloadError):
         return TransportError("Sonar dropped the connection before answering", sent=True)
