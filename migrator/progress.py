@@ -222,7 +222,7 @@ class ProgressReporter:
                     yield self
                 finally:
                     group.cancel_scope.cancel()
-                    self.console.print(self.line(), markup=False, highlight=False)
+                    self.console.print(self.line(), markup=False, highlight=False, soft_wrap=True)
 
     async def _redraw(self, live: Live) -> None:
         while True:
@@ -232,7 +232,7 @@ class ProgressReporter:
     async def _print_lines(self) -> None:
         while True:
             await self.clock.sleep(self.line_every)
-            self.console.print(self.line(), markup=False, highlight=False)
+            self.console.print(self.line(), markup=False, highlight=False, soft_wrap=True)
 
     def elapsed(self) -> float:
         return self.clock.now() - self.started

@@ -190,8 +190,9 @@ class NestedAccounts:
             )
             document = relation_page_document(parent_query, relation.field)
             data = await client.execute(document, variables, operation=f"{label} page {page}")
-            parents, _ = _connection(data, parent_query, label)
-            if not parents:
+            connection = data.get(parent_query)
+            parents = connection.get("entities") if isinstance(connection, dict) else None
+            if not isinstance(parents, list) or not parents:
                 raise ProtocolError(f"{label}: the parent vanished while its children were read")
             more, _ = _connection(parents[0], relation.field, label)
             by_id.update((int(child["id"]), child) for child in more)

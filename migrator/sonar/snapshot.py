@@ -69,16 +69,32 @@ class _Export:
         self.result = ExportResult()
         self.readers: dict[str, FlatRecords[SerializedRecord]] = {}
 
-    async def plan(self, queries: Sequence[str], send: MemoryObjectSendStream[Partition]) -> None:
-        async with send:
+    async def plan(
+        self, queries: Sequence[str], send: MemoryObjectSendStream[Partition], producers: int
+    ) -> None:
+        """Plan every query (``producers`` probes at a time) and queue their partitions.
+
+        Planning goes first so that the display knows every total (and an ETA)
+        within seconds; workers start on each query's partitions as they come.
+        """
+        for query in queries:
+            self.emit(StreamPlanned(query, None))
+        slots = anyio.CapacityLimiter(producers)
+        async with send, anyio.create_task_group() as group:
             for query in queries:
-                try:
-                    for partition in await self._pending(query):
-                        await send.send(partition)
-                except STOP_EVERYTHING:
-                    raise
-                except MigratorError as exc:
-                    self._failed(query, exc)
+                group.start_soon(self._plan_one, query, send.clone(), slots)
+
+    async def _plan_one(
+        self, query: str, send: MemoryObjectSendStream[Partition], slots: anyio.CapacityLimiter
+    ) -> None:
+        async with send, slots:
+            try:
+                for partition in await self._pending(query):
+                    await send.send(partition)
+            except STOP_EVERYTHING:
+                raise
+            except MigratorError as exc:
+                self._failed(query, exc)
 
     async def _pending(self, query: str) -> list[Partition]:
         """The partitions of ``query`` still to read (planning it if new)."""
@@ -160,7 +176,7 @@ async def export_snapshot(
     export = _Export(client, store, extractor, emit)
     send, receive = anyio.create_memory_object_stream[Partition](math.inf)
     async with anyio.create_task_group() as group, receive:
-        group.start_soon(export.plan, queries, send)
+        group.start_soon(export.plan, queries, send, producers)
         for _ in range(producers):
             group.start_soon(export.work, receive.clone())
     return export.result
