@@ -7,6 +7,7 @@ under the live display, a summary table and an exit code out.
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -26,7 +27,7 @@ from migrator.sonar.client import SonarClient
 from migrator.sonar.schema import LIST_QUERIES
 from migrator.sonar.snapshot import ExportResult, export_snapshot
 
-__all__ = ["parse_only", "print_summary", "register", "run_async"]
+__all__ = ["parse_only", "print_summary", "register", "run_async", "summary_json"]
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -107,6 +108,13 @@ def register(commands: Any) -> None:
     parser.add_argument(
         "--fresh", action="store_true", help="discard an earlier, unfinished export in DIR"
     )
+    parser.add_argument(
+        "--summary-json",
+        type=Path,
+        metavar="FILE",
+        default=unset,
+        help="also write the summary as JSON (per query counts, requests, retries, time)",
+    )
     add_env_file_flag(parser)
     parser.set_defaults(handler=handle)
 
@@ -165,6 +173,23 @@ def _first(group: BaseExceptionGroup[Any]) -> BaseException:
     return (ours or flat)[0]
 
 
+def summary_json(result: ExportResult, reporter: ProgressReporter) -> dict[str, Any]:
+    """The summary as data, for scripts and benchmarks."""
+    sonar = reporter.system("sonar")
+    return {
+        "elapsed_seconds": round(reporter.elapsed(), 3),
+        "requests": sonar.requests,
+        "retries": sonar.retries,
+        "rate_limited": sonar.rate_limited,
+        "budget_per_minute": sonar.budget_per_minute,
+        "records": sum(q.records for q in result.queries.values()),
+        "queries": {
+            q.query: {"records": q.records, "expected": q.expected, "error": q.error}
+            for q in result.queries.values()
+        },
+    }
+
+
 def print_summary(result: ExportResult, reporter: ProgressReporter, console: Console) -> None:
     console.print(reporter.summary())
     for system in reporter.systems.values():
@@ -195,6 +220,9 @@ def handle(args: argparse.Namespace) -> int:
                 emit=reporter.emit,
             )
         print_summary(result, reporter, Console())
+        target = getattr(args, "summary_json", None)
+        if target is not None:
+            target.write_text(json.dumps(summary_json(result, reporter), indent=1) + "\n")
         for failed in result.failed:
             log.error("%s failed: %s (re-run to continue)", failed.query, failed.error)
         return ExitCode.FATAL if result.failed else ExitCode.OK
