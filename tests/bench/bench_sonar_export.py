@@ -69,7 +69,8 @@ def export(url: str, rate: int) -> tuple[dict[str, object], float]:
 
 
 def load() -> str:
-    return "load %.2f %.2f %.2f" % os.getloadavg()
+    one, five, fifteen = os.getloadavg()
+    return f"load {one:.2f} {five:.2f} {fifteen:.2f}"
 
 
 def budget(runs: int) -> None:
