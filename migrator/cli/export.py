@@ -155,7 +155,7 @@ def run_async(fn: Callable[[], Awaitable[T]]) -> T:
 
 
 def _first(group: BaseExceptionGroup[Any]) -> BaseException:
-    """The most telling error of a group: a fatal one of ours first, then any of ours."""
+    """The most telling error of a group: Ctrl-C, a configuration error, any of ours."""
     flat: list[BaseException] = []
 
     def walk(exc: BaseException) -> None:
@@ -166,6 +166,9 @@ def _first(group: BaseExceptionGroup[Any]) -> BaseException:
             flat.append(exc)
 
     walk(group)
+    for exc in flat:
+        if isinstance(exc, KeyboardInterrupt):
+            return exc  # Ctrl-C wins: the caller reports "interrupted, re-run to resume"
     ours = [exc for exc in flat if isinstance(exc, MigratorError)]
     for exc in ours:
         if isinstance(exc, ConfigError):

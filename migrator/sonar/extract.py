@@ -20,6 +20,7 @@ relations).
 
 from __future__ import annotations
 
+import logging
 import math
 from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
@@ -39,6 +40,7 @@ from migrator.sonar.variables import probe_variables
 __all__ = ["Extractor", "Page", "Partition", "QueryPlan", "split"]
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -170,6 +172,8 @@ class Extractor:
             records, rejects = _decode(reader, batch.entities)
             remaining = batch.total_count - len(batch.entities)
             if not batch.entities:
+                if remaining > 0:  # counted, then gone: deleted while we read, most likely
+                    log.warning("%s: Sonar counted %d more but sent none", operation, remaining)
                 remaining = 0
             yield Page(partition, number, records, last_id, remaining, rejects)
             if remaining <= 0:
