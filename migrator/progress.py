@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import Self
 
 import anyio
+from rich import box
 from rich.console import Console, Group
 from rich.live import Live
 from rich.progress_bar import ProgressBar
@@ -280,19 +281,23 @@ class ProgressReporter:
 
     def render(self) -> Group:
         """The live view: one row per stream, then one line per remote system."""
-        table = Table(title=self.title, title_justify="left", expand=False)
-        for column in ("stream", "progress", "records", "of", "pages", "rec/s", "ETA", "state"):
-            table.add_column(column, justify="left" if column in {"stream", "state"} else "right")
+        table = Table(title=self.title, title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
+        table.add_column("stream", no_wrap=True)
+        table.add_column("", width=12)
+        for column in ("records", "pages", "rec/s", "ETA"):
+            table.add_column(column, justify="right", no_wrap=True)
+        table.add_column("state", no_wrap=True)
         for row in self.streams.values():
-            bar = ProgressBar(total=float(row.total or 1), completed=float(row.done), width=20)
+            running = row.state == "running"
             table.add_row(
                 row.name,
-                bar if row.total else Text("-"),
-                f"{row.done:,}",
-                f"{row.total:,}" if row.total is not None else "?",
+                ProgressBar(total=float(row.total or 1), completed=float(row.done), width=12)
+                if row.total
+                else Text(""),
+                f"{row.done:,}/{row.total:,}" if row.total is not None else f"{row.done:,}",
                 f"{row.pages:,}",
-                f"{row.meter.per_second():,.0f}",
-                duration(row.eta()),
+                f"{row.meter.per_second():,.0f}" if running else "",
+                duration(row.eta()) if running else "",
                 Text(row.state, style="red" if row.state == "failed" else ""),
             )
         footer = [Text(self._system_text(row)) for row in self.systems.values()]
