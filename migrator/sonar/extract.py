@@ -31,7 +31,7 @@ from typing import Any, Generic, TypeVar
 import anyio
 from anyio.streams.memory import MemoryObjectReceiveStream, MemoryObjectSendStream
 
-from migrator.errors import ProtocolError, Rejected
+from migrator.errors import ConfigError, ProtocolError, Rejected
 from migrator.sonar.client import SonarClient
 from migrator.sonar.queries import probe_document
 from migrator.sonar.readers import FlatRecords, Reader
@@ -137,6 +137,8 @@ class Extractor:
     ) -> None:
         self.client = client
         self.page_size = page_size
+        if since is not None and since.utcoffset() is None:
+            raise ConfigError("--since needs a time zone (e.g. 2024-05-01T00:00:00+00:00)")
         self.producers = producers
         self.since = since
 

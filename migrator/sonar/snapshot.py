@@ -59,10 +59,7 @@ class ExportResult:
 class _Export:
     """The state one export run shares between its planner and workers."""
 
-    def __init__(
-        self, client: SonarClient, store: SnapshotStore, extractor: Extractor, emit: Emit
-    ) -> None:
-        self.client = client
+    def __init__(self, store: SnapshotStore, extractor: Extractor, emit: Emit) -> None:
         self.store = store
         self.extractor = extractor
         self.emit = emit
@@ -173,7 +170,7 @@ async def export_snapshot(
     """Export ``queries`` from ``client``'s Sonar into ``out`` (continuing an earlier run)."""
     store = SnapshotStore(out, source=source_fingerprint(client.endpoint), fresh=fresh)
     extractor = Extractor(client, page_size=page_size, producers=producers)
-    export = _Export(client, store, extractor, emit)
+    export = _Export(store, extractor, emit)
     send, receive = anyio.create_memory_object_stream[Partition](math.inf)
     async with anyio.create_task_group() as group, receive:
         group.start_soon(export.plan, queries, send, producers)

@@ -45,3 +45,14 @@ def test_resuming_a_partition_moves_its_lower_bound_forward_only() -> None:
     assert partition.resumed(150).upto == 200
     assert partition.resumed(50).after == 100  # never backwards
     assert partition.label == "invoices partition 2/4"
+
+
+def test_a_delta_needs_an_aware_since() -> None:
+    from datetime import UTC, datetime
+
+    from migrator.errors import ConfigError
+    from migrator.sonar.extract import Extractor
+
+    with pytest.raises(ConfigError, match="time zone"):
+        Extractor(None, since=datetime(2024, 5, 1))  # type: ignore[arg-type]
+    assert Extractor(None, since=datetime(2024, 5, 1, tzinfo=UTC)).since is not None  # type: ignore[arg-type]
