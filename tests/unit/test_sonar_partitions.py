@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from itertools import pairwise
 
 import pytest
 
-from migrator.sonar.extract import Partition, split
+from migrator.errors import ConfigError
+from migrator.sonar.extract import Extractor, Partition, split
 
 
 def covered(partitions: tuple[Partition, ...], ids: range) -> list[int]:
@@ -48,11 +50,6 @@ def test_resuming_a_partition_moves_its_lower_bound_forward_only() -> None:
 
 
 def test_a_delta_needs_an_aware_since() -> None:
-    from datetime import UTC, datetime
-
-    from migrator.errors import ConfigError
-    from migrator.sonar.extract import Extractor
-
     with pytest.raises(ConfigError, match="time zone"):
         Extractor(None, since=datetime(2024, 5, 1))  # type: ignore[arg-type]
     assert Extractor(None, since=datetime(2024, 5, 1, tzinfo=UTC)).since is not None  # type: ignore[arg-type]
