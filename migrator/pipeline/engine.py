@@ -2,15 +2,15 @@
 
 Every entity runs at once; a child record waits only for its own parents
 (``ParentIndex``). Per entity, one producer per id-range partition pages
-through Sonar and sends records into a bounded memory stream; a pool of
+through Sonar and sends items into a bounded memory stream; a pool of
 writers settles them. Backpressure is end to end: a full stream stops the
-producers, and each partition may have at most ``window`` records between its
+producers, and each partition may hold at most ``window`` records between its
 checkpoint and its newest dispatched record, so memory does not grow with the
-dataset and the resume window stays bounded.
+dataset and the window a resumed run must verify stays bounded.
 
 Stopping: ``drain()`` (first Ctrl-C) stops the producers and lets writers
 finish the record in hand; ``abort()`` (second Ctrl-C, or the drain deadline)
-cancels everything. State is flushed by the caller, shielded.
+cancels everything. The caller flushes the state, shielded.
 """
 
 from __future__ import annotations
@@ -24,14 +24,13 @@ import anyio
 from anyio.abc import TaskGroup
 from anyio.streams.memory import MemoryObjectReceiveStream, MemoryObjectSendStream
 
+from migrator.events import Emit, QueueDepth, RecordsRead, StreamFinished, StreamPlanned
 from migrator.pipeline.budget import ErrorBudget
 from migrator.pipeline.checkpoint import PartitionProgress
 from migrator.pipeline.entities import EntitySpec, dependency_levels
 from migrator.pipeline.parents import ParentIndex
 from migrator.pipeline.state import PartitionState, StateStore
-from migrator.pipeline.stats import RunStats
 from migrator.pipeline.writer import EntityWriter, WorkItem
-from migrator.policy.clock import SYSTEM_CLOCK, Clock
 
 __all__ = ["Engine", "EngineOptions"]
 
@@ -46,26 +45,32 @@ class EngineOptions:
     writers: int = 8
     queue_size: int = 500
     limit: int | None = None  # records per entity, for a first try
+    resume_extra: int = 500  # mappings a crash may have lost unflushed (the store's batch)
 
     @property
     def window(self) -> int:
-        """Most records a partition may have in flight beyond its checkpoint."""
+        """Most records a partition may hold beyond its checkpoint."""
         return self.queue_size + self.writers
+
+    @property
+    def resume_window(self) -> int:
+        """Records after a resumed partition's checkpoint that are verified by marker."""
+        return self.window + self.resume_extra
 
 
 class _Partition:
-    """A partition's live progress plus the event its producer waits on for room."""
+    """A partition's live progress, and the event its producer waits on for room."""
 
     def __init__(self, state: PartitionState) -> None:
         self.state = state
         self.progress = PartitionProgress(state.checkpoint)
         self.room = anyio.Event()
 
-    def contains(self, sonar_id: int) -> bool:
-        return self.state.low <= sonar_id <= self.state.high
+    def covers(self, cursor: int) -> bool:
+        return self.state.low <= cursor <= self.state.high
 
-    def settled(self, sonar_id: int) -> bool:
-        return self.state.done or sonar_id <= self.progress.checkpoint
+    def settled(self, cursor: int) -> bool:
+        return self.state.done or cursor <= self.progress.checkpoint
 
 
 class Engine:
@@ -78,40 +83,34 @@ class Engine:
         store: StateStore,
         options: EngineOptions,
         budget: ErrorBudget,
-        stats: RunStats,
         run_id: int | None,
-        resume_extra: int = 0,
-        clock: Clock = SYSTEM_CLOCK,
+        emit: Emit,
     ) -> None:
-        self.specs = list(specs)
-        self.levels = dependency_levels(self.specs)
+        self.specs = {spec.name: spec for spec in specs}
+        self.levels = dependency_levels(list(specs))
         self._store = store
         self._options = options
         self._budget = budget
-        self._stats = stats
         self._run_id = run_id
-        self._resume_window = options.window + resume_extra
-        self._clock = clock
+        self._emit = emit
         self._parents = ParentIndex(store)
         self._slots = anyio.CapacityLimiter(options.writers)
         self._producer_scopes: list[anyio.CancelScope] = []
-        self._all: anyio.CancelScope | None = None
+        self._dispatched: dict[str, int] = {}  # per entity, for --limit
+        self._everything = anyio.CancelScope()
         self.draining = False
 
     async def run(self) -> None:
         """Migrate every entity; returns when all are done or the run was stopped."""
-        selected = {spec.name for spec in self.specs}
-        for spec in self.specs:
+        for spec in self.specs.values():
             for parent in spec.depends_on:
-                if parent not in selected:
+                if parent not in self.specs:  # migrated by an earlier run, or not at all
                     self._parents.close(parent)
-            self._stats.entity(spec.name).queue_size = self._options.queue_size
-        with anyio.CancelScope() as everything:
-            self._all = everything
+        with self._everything:
             async with anyio.create_task_group() as tg:
                 for level in self.levels:
                     for name in level:
-                        tg.start_soon(self._entity, self._spec(name))
+                        tg.start_soon(self._entity, self.specs[name])
 
     def drain(self) -> None:
         """Stop reading; writers finish the record in hand and stop."""
@@ -122,11 +121,7 @@ class Engine:
 
     def abort(self) -> None:
         self.draining = True
-        if self._all is not None:
-            self._all.cancel()
-
-    def _spec(self, name: str) -> Spec:
-        return next(spec for spec in self.specs if spec.name == name)
+        self._everything.cancel()
 
     async def _plan(self, spec: Spec) -> tuple[list[_Partition], bool]:
         planned = self._store.partitions(spec.name)
@@ -137,19 +132,17 @@ class Engine:
         return [_Partition(state) for state in planned], resumed
 
     async def _entity(self, spec: Spec) -> None:
-        stats = self._stats.entity(spec.name)
-        stats.state, stats.started = "running", self._clock.now()
         partitions, resumed = await self._plan(spec)
-        self._parents.track(spec.name, lambda sid: self._settled(partitions, sid))
+        self._emit(StreamPlanned(spec.name, await spec.source.total()))
+        self._parents.track(spec.name, lambda cursor: _settled(partitions, cursor))
         writer = EntityWriter(
             spec,
             store=self._store,
             parents=self._parents,
-            stats=stats,
             budget=self._budget,
             slots=self._slots,
             run_id=self._run_id,
-            clock=self._clock,
+            emit=self._emit,
         )
         send, receive = anyio.create_memory_object_stream[WorkItem[Any]](self._options.queue_size)
         async with anyio.create_task_group() as tg, send, receive:
@@ -158,8 +151,7 @@ class Engine:
                 tg.start_soon(self._write, writer, partitions, receive.clone())
         if not self.draining:
             self._parents.close(spec.name)
-        stats.finished = self._clock.now()
-        stats.state = "stopped" if self.draining else "done"
+        self._emit(StreamFinished(spec.name, "stopped" if self.draining else None))
 
     def _start_producers(
         self,
@@ -173,9 +165,9 @@ class Engine:
             return
         for partition in partitions:
             if not partition.state.done:
-                tg.start_soon(self._produce_in, spec, partition, send.clone(), resumed)
+                tg.start_soon(self._produce_in_scope, spec, partition, send.clone(), resumed)
 
-    async def _produce_in(self, *args: Any) -> None:
+    async def _produce_in_scope(self, *args: Any) -> None:
         # Each producer in a scope of its own that drain() can cancel.
         with anyio.CancelScope() as scope:
             self._producer_scopes.append(scope)
@@ -188,25 +180,32 @@ class Engine:
         send: MemoryObjectSendStream[WorkItem[Any]],
         resumed: bool,
     ) -> None:
-        stats = self._stats.entity(spec.name)
         state, progress = partition.state, partition.progress
-        verify_left = self._resume_window if resumed else 0
+        verify_left = self._options.resume_window if resumed else 0
+        limit = self._options.limit
         async with send:
             async for page in spec.source.pages(state.low, state.high, progress.checkpoint):
-                for record in page:
-                    if self._options.limit is not None and stats.extracted >= self._options.limit:
+                self._emit(RecordsRead(spec.name, len(page)))
+                for item in page:
+                    if limit is not None and self._dispatched.get(spec.name, 0) >= limit:
                         return
-                    while progress.pending >= self._options.window:
-                        partition.room = anyio.Event()
-                        await partition.room.wait()
-                    sonar_id = spec.sonar_id(record)
-                    progress.dispatched(sonar_id)
-                    await send.send(WorkItem(state.part, sonar_id, record, verify=verify_left > 0))
+                    self._dispatched[spec.name] = self._dispatched.get(spec.name, 0) + 1
+                    await self._room(partition)
+                    progress.dispatched(item.cursor)
+                    await send.send(WorkItem(state.part, item, verify=verify_left > 0))
                     verify_left -= 1
-                    stats.extracted += 1
-                    stats.queue_depth = send.statistics().current_buffer_used
+                stats = send.statistics()
+                self._emit(
+                    QueueDepth(spec.name, stats.current_buffer_used, self._options.queue_size)
+                )
             progress.exhausted = True
             self._advance(spec.name, partition)
+
+    async def _room(self, partition: _Partition) -> None:
+        """Wait while the partition holds a full window beyond its checkpoint."""
+        while partition.progress.pending >= self._options.window:
+            partition.room = anyio.Event()
+            await partition.room.wait()
 
     async def _write(
         self,
@@ -216,18 +215,18 @@ class Engine:
     ) -> None:
         by_part = {p.state.part: p for p in partitions}
         async with receive:
-            async for item in receive:
+            async for work in receive:
                 if self.draining:
                     return
-                if not await writer.settle(item):
-                    return  # stopped while waiting for a parent: leave it for the next run
-                partition = by_part[item.part]
-                if partition.progress.finished(item.sonar_id):
+                if not await writer.settle(work):
+                    return  # stopped while waiting for a parent: left for the next run
+                partition = by_part[work.part]
+                if partition.progress.finished(work.item.cursor):
                     self._advance(writer.spec.name, partition)
                 partition.room.set()
 
     def _advance(self, entity: str, partition: _Partition) -> None:
-        """Persist the partition's checkpoint (closing it when the producer is through)."""
+        """Persist the partition's checkpoint (closing it once the producer is through)."""
         progress, state = partition.progress, partition.state
         if progress.done:
             progress.reached(state.high)
@@ -235,9 +234,10 @@ class Engine:
             self._store.checkpoint(entity, state.part, progress.checkpoint, done=progress.done)
         self._parents.progressed(entity)
 
-    @staticmethod
-    def _settled(partitions: list[_Partition], sonar_id: int) -> bool:
-        for partition in partitions:
-            if partition.contains(sonar_id):
-                return partition.settled(sonar_id)
-        return True  # outside every partition: Sonar has no such record
+
+def _settled(partitions: list[_Partition], cursor: int) -> bool:
+    """Whether the record at ``cursor`` has been dealt with (in this run or before)."""
+    for partition in partitions:
+        if partition.covers(cursor):
+            return partition.settled(cursor)
+    return True  # outside every partition: Sonar has no such record

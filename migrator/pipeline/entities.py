@@ -11,12 +11,15 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Generic, Protocol, TypeVar
+from typing import Any, Generic, Literal, Protocol, TypeVar
 
-from migrator.errors import ConfigError
+from migrator.errors import ConfigError, Rejected
+from migrator.transform.cleaning import Cleaned
 
 __all__ = [
+    "Delivered",
     "EntitySpec",
+    "Item",
     "ParentRef",
     "Resolved",
     "Sink",
@@ -34,15 +37,17 @@ P_contra = TypeVar("P_contra", contravariant=True)
 class ParentRef:
     """A record of another entity this one needs in Splynx first.
 
-    ``field`` is the Sonar field that refers to it (named in reject reasons);
-    ``required`` False means a missing parent is dropped rather than fatal for
-    the record (e.g. an optional parent account).
+    ``field`` is the Sonar field that refers to it (named in reject reasons).
+    With ``wait`` False (a reference within the same entity, such as a parent
+    account, where waiting could deadlock the writers) the record goes ahead
+    without it when it is not in Splynx yet, and the link is set after the
+    entity is written.
     """
 
     entity: str
     sonar_id: int
     field: str
-    required: bool = True
+    wait: bool = True
 
 
 @dataclass(frozen=True)
@@ -55,20 +60,58 @@ class Resolved:
         return self.parents.get(sonar_field)
 
 
+@dataclass(frozen=True)
+class Item(Generic[R_co]):
+    """One record as a source hands it over.
+
+    ``cursor`` is its position in the partition (the Sonar id the source
+    pages by; several records may share one, e.g. an account's services all
+    sit at the account's id); ``sonar_id`` is the record's own id, its key in
+    the id map. A record Sonar sent but we could not read arrives with
+    ``rejected`` set instead of ``record``, so it is kept, not lost.
+    """
+
+    cursor: int
+    sonar_id: int
+    record: R_co | None
+    rejected: Rejected | None = None
+
+
 class Source(Protocol[R_co]):
-    """Pages of records of one entity, in ascending id order within an id range."""
+    """Pages of one entity's items, in non-decreasing cursor order within an id range.
+
+    ``partition_bounds`` splits the cursor space into at most ``partitions``
+    inclusive ranges; ``pages`` reads one range from just after ``after``.
+    """
 
     async def partition_bounds(self, partitions: int) -> list[tuple[int, int]]: ...
 
-    def pages(self, low: int, high: int, after: int) -> AsyncIterator[Sequence[R_co]]: ...
+    def pages(self, low: int, high: int, after: int) -> AsyncIterator[Sequence[Item[R_co]]]: ...
+
+    async def total(self) -> int | None: ...
+
+
+@dataclass(frozen=True)
+class Delivered:
+    """Where a record ended up: its Splynx id, and how (created, adopted, existing)."""
+
+    splynx_id: int
+    how: Literal["created", "adopted", "existing", "checked"] = "created"
 
 
 class Sink(Protocol[P_contra]):
-    """Where records go: create one (returning its Splynx id), or find one by marker."""
+    """Where records go.
 
-    async def create(self, payload: P_contra) -> int: ...
+    ``deliver`` creates the record unless it is already there. With
+    ``verify`` it looks for the record's marker first (the resume window);
+    either way a create whose answer was lost is looked up before it is ever
+    sent again. Refusals raise ``Rejected``; lost causes raise ``Fatal``.
+    """
 
-    async def find(self, marker: str) -> int | None: ...
+    async def deliver(self, payload: P_contra, *, verify: bool) -> Delivered: ...
+
+    async def link(self, splynx_id: int, field: str, target_id: int) -> None:
+        """Set a reference that had to wait (``ParentRef.wait`` False)."""
 
 
 @dataclass(frozen=True)
@@ -78,9 +121,7 @@ class EntitySpec(Generic[R, P]):
     name: str
     source: Source[R]
     sink: Sink[P]
-    transform: Callable[[R, Resolved], P]
-    marker: Callable[[R], str]
-    sonar_id: Callable[[R], int]
+    transform: Callable[[R, Resolved], Cleaned[P]]
     parents: Callable[[R], Sequence[ParentRef]] = lambda record: ()
     depends_on: tuple[str, ...] = ()
     describe: Callable[[R], dict[str, Any]] = lambda record: {}

@@ -28,6 +28,7 @@ from migrator.policy.clock import SYSTEM_CLOCK, Clock
 
 __all__ = [
     "EntityCounts",
+    "Link",
     "PartitionState",
     "RejectRow",
     "RunRow",
@@ -61,6 +62,21 @@ CREATE TABLE IF NOT EXISTS partitions (
     done INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (entity, part)
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS cleanups (
+    entity TEXT NOT NULL,
+    sonar_id INTEGER NOT NULL,
+    note TEXT NOT NULL,
+    run_id INTEGER,
+    PRIMARY KEY (entity, sonar_id, note)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS links (
+    entity TEXT NOT NULL,
+    sonar_id INTEGER NOT NULL,
+    field TEXT NOT NULL,
+    target_entity TEXT NOT NULL,
+    target_sonar_id INTEGER NOT NULL,
+    PRIMARY KEY (entity, sonar_id, field)
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS rejects (
     entity TEXT NOT NULL,
     sonar_id INTEGER NOT NULL,
@@ -85,6 +101,17 @@ class PartitionState:
     high: int
     checkpoint: int
     done: bool
+
+
+@dataclass(frozen=True)
+class Link:
+    """A reference set after the fact: ``entity`` record's ``field`` → ``target``."""
+
+    entity: str
+    sonar_id: int
+    field: str
+    target_entity: str
+    target_sonar_id: int
 
 
 @dataclass(frozen=True)
@@ -121,7 +148,8 @@ class EntityCounts:
     partitions_done: int
 
 
-_HOW = frozenset({"created", "adopted", "existing"})
+# "checked" is what a dry run records in its throwaway in-memory store.
+_HOW = frozenset({"created", "adopted", "existing", "checked"})
 
 
 def _now() -> str:
@@ -154,6 +182,9 @@ class StateStore:
         self._maps: dict[tuple[str, int], tuple[int, str, int | None]] = {}
         self._rejects: dict[tuple[str, int], tuple[str, str, str, str | None, int | None]] = {}
         self._checkpoints: dict[tuple[str, int], tuple[int, bool]] = {}
+        self._cleanups: list[tuple[str, int, str, int | None]] = []
+        self._links: list[tuple[str, int, str, str, int]] = []
+        self.run_id: int | None = None
         self.flushes = 0
 
     @classmethod
@@ -180,6 +211,7 @@ class StateStore:
             "INSERT INTO runs (command, started_at) VALUES (?, ?)", (command, _now())
         )
         assert cursor.lastrowid is not None
+        self.run_id = cursor.lastrowid
         return cursor.lastrowid
 
     def finish_run(
@@ -275,6 +307,45 @@ class StateStore:
         for row in self._db.execute(query + " ORDER BY entity, sonar_id", params):
             yield RejectRow(row[0], row[1], row[2], row[3], json.loads(row[4]), *row[5:])
 
+    # -- clean-up notes and deferred links ------------------------------------
+
+    def cleaned(self, entity: str, sonar_id: int, notes: tuple[str, ...]) -> None:
+        """Keep what a transform changed on the way (truncations, dropped emails...)."""
+        self._cleanups.extend((entity, sonar_id, note, self.run_id) for note in notes)
+        self.maybe_flush()
+
+    def cleanups(self, entity: str | None = None) -> Iterator[tuple[str, int, str]]:
+        self.flush()
+        query = "SELECT entity, sonar_id, note FROM cleanups"
+        params: tuple[Any, ...] = ()
+        if entity is not None:
+            query += " WHERE entity = ?"
+            params = (entity,)
+        yield from self._db.execute(query + " ORDER BY entity, sonar_id", params)
+
+    def defer_link(
+        self, entity: str, sonar_id: int, field: str, target_entity: str, target_sonar_id: int
+    ) -> None:
+        self._links.append((entity, sonar_id, field, target_entity, target_sonar_id))
+        self.maybe_flush()
+
+    def links(self, entity: str) -> list[Link]:
+        self.flush()
+        rows = self._db.execute(
+            "SELECT entity, sonar_id, field, target_entity, target_sonar_id FROM links "
+            "WHERE entity = ? ORDER BY sonar_id",
+            (entity,),
+        ).fetchall()
+        return [Link(*row) for row in rows]
+
+    def linked(self, link: Link) -> None:
+        """The deferred link is set (or given up, with a clean-up note): forget it."""
+        self.flush()
+        self._db.execute(
+            "DELETE FROM links WHERE entity = ? AND sonar_id = ? AND field = ?",
+            (link.entity, link.sonar_id, link.field),
+        )
+
     # -- partitions and checkpoints ----------------------------------------
 
     def partitions(self, entity: str) -> list[PartitionState]:
@@ -311,7 +382,7 @@ class StateStore:
     # -- flushing -------------------------------------------------------------
 
     def maybe_flush(self) -> None:
-        buffered = len(self._maps) + len(self._rejects)
+        buffered = len(self._maps) + len(self._rejects) + len(self._cleanups) + len(self._links)
         aged = self._clock.now() - self._last_flush >= self._flush_seconds
         if buffered >= self._flush_rows or (aged and (buffered or self._checkpoints)):
             self.flush()
@@ -319,7 +390,7 @@ class StateStore:
     def flush(self) -> None:
         """Write everything buffered in one transaction."""
         self._last_flush = self._clock.now()
-        if not (self._maps or self._rejects or self._checkpoints):
+        if not (self._maps or self._rejects or self._checkpoints or self._cleanups or self._links):
             return
         at = _now()
         with self._db:
@@ -340,6 +411,15 @@ class StateStore:
                 [(e, s, *value, at) for (e, s), value in self._rejects.items()],
             )
             self._db.executemany(
+                "INSERT OR IGNORE INTO cleanups (entity, sonar_id, note, run_id) VALUES (?,?,?,?)",
+                self._cleanups,
+            )
+            self._db.executemany(
+                "INSERT OR REPLACE INTO links "
+                "(entity, sonar_id, field, target_entity, target_sonar_id) VALUES (?,?,?,?,?)",
+                self._links,
+            )
+            self._db.executemany(
                 "UPDATE partitions SET checkpoint = MAX(checkpoint, ?), done = MAX(done, ?) "
                 "WHERE entity = ? AND part = ?",
                 [(pos, int(done), e, p) for (e, p), (pos, done) in self._checkpoints.items()],
@@ -347,6 +427,8 @@ class StateStore:
         self._maps.clear()
         self._rejects.clear()
         self._checkpoints.clear()
+        self._cleanups.clear()
+        self._links.clear()
         self.flushes += 1
 
     # -- reporting --------------------------------------------------------------

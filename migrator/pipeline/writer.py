@@ -1,12 +1,12 @@
-"""Settling one record: migrated (created or adopted), skipped, or rejected with a reason.
+"""Settling one record: migrated (created, adopted, existing), skipped, or rejected.
 
-The effectively-once rules live here:
+The effectively-once rules live here and in the sink:
 - a record already in the id map is skipped;
-- a record in the resume window, or whose create had an unknown outcome, is
-  looked up by its marker before anything is created, and adopted if found;
-- a create that Splynx refuses is checked once by marker too (a unique marker
-  clash means an earlier attempt did land), and otherwise rejected with
-  Splynx's answer kept.
+- a record in the resume window is looked up by its marker before anything is
+  created (``verify``), and adopted if found; the sink never re-sends a
+  create whose answer was lost without looking first;
+- a create Splynx refuses is rejected with Splynx's answer kept.
+Every outcome is reported as an event; none is silent.
 """
 
 from __future__ import annotations
@@ -17,13 +17,13 @@ from typing import Any, Generic, TypeVar
 
 import anyio
 
-from migrator.errors import FieldError, OutcomeUnknown, Rejected
+from migrator.errors import FieldError, Rejected
+from migrator.events import Emit, RecordsSettled
 from migrator.pipeline.budget import ErrorBudget
-from migrator.pipeline.entities import EntitySpec, Resolved
+from migrator.pipeline.entities import Delivered, EntitySpec, Item, ParentRef, Resolved
 from migrator.pipeline.parents import ParentIndex, Stopped
 from migrator.pipeline.state import StateStore
-from migrator.pipeline.stats import EntityStats
-from migrator.policy.clock import SYSTEM_CLOCK, Clock
+from migrator.transform.cleaning import Cleaned
 
 __all__ = ["EntityWriter", "WorkItem"]
 
@@ -35,12 +35,11 @@ P = TypeVar("P")
 
 @dataclass(frozen=True)
 class WorkItem(Generic[R]):
-    """One record on its way from a producer to a writer."""
+    """One item on its way from a producer to a writer."""
 
     part: int
-    sonar_id: int
-    record: R
-    verify: bool = False  # look up by marker before creating
+    item: Item[R]
+    verify: bool = False  # look up by marker before creating (the resume window)
 
 
 class EntityWriter(Generic[R, P]):
@@ -52,101 +51,97 @@ class EntityWriter(Generic[R, P]):
         *,
         store: StateStore,
         parents: ParentIndex,
-        stats: EntityStats,
         budget: ErrorBudget,
         slots: anyio.CapacityLimiter,
         run_id: int | None,
-        clock: Clock = SYSTEM_CLOCK,
-        unknown_attempts: int = 5,
+        emit: Emit,
     ) -> None:
         self.spec = spec
         self._store = store
         self._parents = parents
-        self._stats = stats
         self._budget = budget
         self._slots = slots
         self._run_id = run_id
-        self._clock = clock
-        self._unknown_attempts = unknown_attempts
+        self._emit = emit
 
-    async def settle(self, item: WorkItem[R]) -> bool:
+    async def settle(self, work: WorkItem[R]) -> bool:
         """Settle one record; False when the run stopped before it could be."""
-        name = self.spec.name
-        if self._store.splynx_id(name, item.sonar_id) is not None:
-            self._stats.skipped += 1
+        item = work.item
+        if self._store.splynx_id(self.spec.name, item.sonar_id) is not None:
+            self._emit(RecordsSettled(self.spec.name, "skipped"))
             return True
         try:
-            payload = await self._prepare(item)
-            splynx_id, how = await self._deliver(item, payload)
+            if item.rejected is not None:
+                raise item.rejected
+            assert item.record is not None
+            cleaned, deferred = await self._prepare(item.record)
+            async with self._slots:
+                delivered = await self.spec.sink.deliver(cleaned.payload, verify=work.verify)
         except Stopped:
             return False
         except Rejected as rejected:
             self._reject(item, rejected)
             return True
-        self._store.mapped(name, item.sonar_id, splynx_id, how=how, run_id=self._run_id)
-        self._parents.mapped(name, item.sonar_id)
-        self._stats.count(how)
-        self._budget.record(rejected=False)
+        self._mapped(item, delivered)
+        for ref in deferred:
+            self._store.defer_link(
+                self.spec.name, item.sonar_id, ref.field, ref.entity, ref.sonar_id
+            )
+        if cleaned.notes:
+            self._store.cleaned(self.spec.name, item.sonar_id, cleaned.notes)
         return True
 
-    async def _prepare(self, item: WorkItem[R]) -> P:
+    async def _prepare(self, record: R) -> tuple[Cleaned[P], list[ParentRef]]:
+        """Resolve the record's parents, then transform it (deferring what must wait)."""
         parents: dict[str, int] = {}
-        for ref in self.spec.parents(item.record):
+        deferred: list[ParentRef] = []
+        for ref in self.spec.parents(record):
+            if not ref.wait:
+                found = self._store.splynx_id(ref.entity, ref.sonar_id)
+                if found is None:
+                    deferred.append(ref)
+                else:
+                    parents[ref.field] = found
+                continue
             found = await self._parents.resolve(ref)
-            if found is not None:
-                parents[ref.field] = found
-            elif ref.required:
+            if found is None:
                 raise Rejected(
-                    f"{ref.field}: {ref.entity} {ref.sonar_id} is not in Splynx "
-                    "(missing from Sonar or rejected)",
+                    f"{ref.entity} {ref.sonar_id} is not in Splynx (missing in Sonar, or rejected)",
                     [FieldError(ref.field, f"{ref.entity} {ref.sonar_id} was not migrated")],
                 )
+            parents[ref.field] = found
         try:
-            return self.spec.transform(item.record, Resolved(parents))
+            return self.spec.transform(record, Resolved(parents)), deferred
         except Rejected:
             raise
         except Exception as exc:  # a transform bug must cost one record, not the run
-            log.debug("transform of %s %s failed", self.spec.name, item.sonar_id, exc_info=True)
+            log.warning("transform of a %s record failed", self.spec.name, exc_info=True)
             raise Rejected(f"could not transform: {type(exc).__name__}: {exc}") from exc
 
-    async def _deliver(self, item: WorkItem[R], payload: P) -> tuple[int, str]:
-        marker = self.spec.marker(item.record)
-        verify = item.verify
-        for attempt in range(1, self._unknown_attempts + 1):
-            if verify:
-                async with self._slots:
-                    found = await self.spec.sink.find(marker)
-                if found is not None:
-                    return found, "adopted"
-            try:
-                async with self._slots:
-                    return await self.spec.sink.create(payload), "created"
-            except OutcomeUnknown:
-                log.debug(
-                    "%s %s: outcome unknown (attempt %d)", self.spec.name, item.sonar_id, attempt
-                )
-                self._stats.retried += 1
-                verify = True
-                await self._clock.sleep(min(2.0**attempt, 30.0))
-            except Rejected:
-                async with self._slots:
-                    found = await self.spec.sink.find(marker)
-                if found is not None:
-                    return found, "adopted"
-                raise
-        raise Rejected(f"create kept ending with no answer after {self._unknown_attempts} tries")
+    def _mapped(self, item: Item[R], delivered: Delivered) -> None:
+        name = self.spec.name
+        self._store.mapped(
+            name, item.sonar_id, delivered.splynx_id, how=delivered.how, run_id=self._run_id
+        )
+        self._parents.mapped(name, item.sonar_id)
+        self._emit(RecordsSettled(name, delivered.how))
+        self._budget.record(rejected=False)
 
-    def _reject(self, item: WorkItem[R], rejected: Rejected) -> None:
-        record: dict[str, Any] = self.spec.describe(item.record)
+    def _reject(self, item: Item[R], rejected: Rejected) -> None:
+        described: dict[str, Any] = (
+            self.spec.describe(item.record) if item.record is not None else {}
+        )
+        if not described and rejected.raw is not None and item.record is None:
+            described = {"raw": rejected.raw}
         self._store.rejected(
             self.spec.name,
             item.sonar_id,
             field=rejected.field,
             reason=str(rejected),
-            record=record,
-            answer=rejected.raw,
+            record=described,
+            answer=rejected.raw if item.record is not None else None,
             run_id=self._run_id,
         )
         self._parents.failed(self.spec.name, item.sonar_id)
-        self._stats.rejected += 1
+        self._emit(RecordsSettled(self.spec.name, "rejected"))
         self._budget.record(rejected=True)

@@ -54,10 +54,26 @@ def test_reached_closes_trailing_gaps_only_when_nothing_is_pending() -> None:
     assert progress.done
 
 
-def test_out_of_order_dispatch_is_a_bug() -> None:
+def test_records_sharing_a_cursor_hold_it_until_all_are_finished() -> None:
+    progress = PartitionProgress(checkpoint=0)
+    for cursor in (3, 3, 3, 8):
+        progress.dispatched(cursor)
+    assert progress.pending == 4
+    progress.finished(8)
+    progress.finished(3)
+    progress.finished(3)
+    assert progress.checkpoint == 0
+    assert progress.pending == 4  # finished ones behind an unfinished one still count
+    assert progress.finished(3)
+    assert progress.checkpoint == 8
+    assert progress.pending == 0
+
+
+def test_going_back_is_a_bug() -> None:
     progress = PartitionProgress(checkpoint=5)
     with pytest.raises(ValueError):
         progress.dispatched(5)
+    progress.dispatched(8)
     progress.dispatched(8)
     with pytest.raises(ValueError):
         progress.dispatched(7)
