@@ -148,6 +148,9 @@ def recurring_service(
     record: AccountServiceRecord, resolved: Resolved, *, lookups: ServiceLookups
 ) -> Cleaned[RecurringService]:
     kind = _kind(record, lookups)
+    if kind == "unknown":
+        message = f"service {record.service.service_id} is not in Sonar's service catalog"
+        raise Rejected(message, [FieldError("service_id", message)])
     if kind not in RECURRING_SERVICE_TYPES:
         message = f"Sonar service type {kind} has no Splynx service counterpart; not migrated"
         raise Rejected(message, [FieldError("service_id", message)])
