@@ -137,7 +137,12 @@ def run_migration(request: MigrationRequest, display: MigrationDisplay) -> Migra
 
 
 def report(
-    result: MigrationResult, display: MigrationDisplay, settings: Settings, target: Path | None
+    result: MigrationResult,
+    display: MigrationDisplay,
+    settings: Settings,
+    target: Path | None,
+    *,
+    write: bool = True,
 ) -> None:
     """The end of a run: the summary table, what to do next, the JSON summary file."""
     console = Console()
@@ -157,6 +162,8 @@ def report(
     rejected = sum(e["rejected"] for e in data["entities"].values())
     if rejected and not result.rejects:
         console.print(f"{rejected:,} records rejected: `migrator rejects` lists them with reasons")
+    if not write:
+        return
     path = target or settings.state.with_name(settings.state.name + ".summary.json")
     path.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(path, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import random
+import signal
 import sys
 from pathlib import Path
 
@@ -91,3 +92,29 @@ async def test_faults_on_both_sides_and_throttling_leave_the_result_exact(tmp_pa
         retried = [e for e in events if type(e).__name__ == "Retried"]
         assert retried, "faults were injected, so something must have been retried"
         await verify_splynx(pair, settings, rejects_of(state))
+
+
+async def test_ctrl_c_drains_within_five_seconds_and_the_next_run_resumes(tmp_path: Path) -> None:
+    latency = {"latency": Latency(30, 10), "workers": 4}
+    async with running_pair({"scale": 60, "seed": 6}, latency) as pair:
+        state = tmp_path / "state.sqlite3"
+        env = environment(pair.sonar_url, pair.splynx_url, state)
+        command = [sys.executable, "-m", "migrator", "run", "--env-file", str(tmp_path / "none")]
+        process = await anyio.open_process(command, env=env, cwd=tmp_path)
+        with anyio.move_on_after(30):
+            while process.returncode is None and settled(state) == 0:  # noqa: ASYNC110 (a file)
+                await anyio.sleep(0.1)
+        assert process.returncode is None, "the run ended before it could be interrupted"
+        process.send_signal(signal.SIGINT)
+        with anyio.fail_after(5):  # the promise: a clean stop within five seconds
+            code = await process.wait()
+        assert process.stderr is not None
+        errors = (await process.stderr.receive()).decode(errors="replace")
+        await process.aclose()
+        assert code == ExitCode.INTERRUPTED, errors
+        interrupted = settled(state)
+        assert interrupted > 0
+        final = await anyio.run_process(command, env=env, cwd=tmp_path, check=False)
+        assert final.returncode in (ExitCode.OK, ExitCode.REJECTS), final.stderr.decode()[-2000:]
+        assert settled(state) > interrupted
+        await verify_splynx(pair, settings_for(pair, state), rejects_of(state))
