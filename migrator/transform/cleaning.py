@@ -103,15 +103,17 @@ def is_email(value: str) -> bool:
 
 
 def first_valid_email(candidates: list[str | None], field_name: str, notes: Notes) -> str | None:
-    """The first candidate that is a plausible address; the invalid ones are noted."""
+    """The first candidate that is a plausible address; every invalid one is noted."""
+    chosen = None
     for candidate in candidates:
         if candidate is None or not candidate.strip():
             continue
         address = candidate.strip()
-        if is_email(address):
-            return address
-        notes.add(field_name, f"{address!r} is not an email address; left out")
-    return None
+        if not is_email(address):
+            notes.add(field_name, f"{address!r} is not an email address; left out")
+        elif chosen is None:
+            chosen = address
+    return chosen
 
 
 def cents(amount: int | None, field_name: str, *, allow_negative: bool = False) -> Decimal | None:

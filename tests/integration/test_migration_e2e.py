@@ -107,20 +107,27 @@ async def check_customers(client: SplynxClient, pair: Pair, rejected: set[int]) 
     return {sonar: record.id for sonar, record in by_marker.items()}
 
 
-async def check_children(client: SplynxClient, pair: Pair, customers: dict[int, int]) -> None:
-    """Services and comments: once each, on the right customer."""
+async def check_children(
+    client: SplynxClient, pair: Pair, customers: dict[int, int], rejected: dict[str, set[int]]
+) -> None:
+    """Services and comments: once each, on the right customer (unless rejected)."""
     dataset = pair.dataset
     kinds = {int(s["id"]): s["type"] for s in dataset.records("services")}
     any_id = Search(main={"id": where(">", 0)})
     internet = await everything(client, "internet_services", any_id)
     recurring = await everything(client, "recurring_services", any_id)
-    for found, wanted_kind in ((internet, {"DATA"}), (recurring, {"RECURRING"})):
+    for found, wanted_kind, entity in (
+        (internet, {"DATA"}, "internet_services"),
+        (recurring, {"RECURRING"}, "recurring_services"),
+    ):
         markers = Counter(int(s.additional_attributes["sonar_id"]) for s in found)
         assert max(markers.values(), default=1) == 1, "a service was created twice"
         expected = {
             int(h["id"]): customers[int(h["account_id"])]
             for h in dataset.records("account_services")
-            if kinds[int(h["service_id"])] in wanted_kind and int(h["account_id"]) in customers
+            if kinds.get(int(h["service_id"])) in wanted_kind
+            and int(h["account_id"]) in customers
+            and int(h["id"]) not in rejected.get(entity, set())
         }
         actual = {int(s.additional_attributes["sonar_id"]): int(s["customer_id"]) for s in found}
         assert actual == expected
@@ -130,7 +137,9 @@ async def check_children(client: SplynxClient, pair: Pair, customers: dict[int, 
     expected_notes = {
         f"sonar:note:{n['id']}": customers[int(n["noteable_id"])]
         for n in dataset.records("notes")
-        if n["noteable_type"] == "Account" and int(n["noteable_id"]) in customers
+        if n["noteable_type"] == "Account"
+        and int(n["noteable_id"]) in customers
+        and int(n["id"]) not in rejected.get("customer_notes", set())
     }
     assert {n["title"]: int(n["customer_id"]) for n in notes} == expected_notes
 
@@ -145,7 +154,7 @@ async def check_tariffs(client: SplynxClient, pair: Pair) -> None:
 async def verify_splynx(pair: Pair, settings: Settings, rejected: dict[str, set[int]]) -> None:
     async with SplynxClient.open(settings) as client:
         customers = await check_customers(client, pair, rejected.get("customers", set()))
-        await check_children(client, pair, customers)
+        await check_children(client, pair, customers, rejected)
         await check_tariffs(client, pair)
 
 
