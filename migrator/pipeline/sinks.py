@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any, Generic, TypeVar
 
-from migrator.errors import ConfigError
+from migrator.errors import ConfigError, Rejected
 from migrator.pipeline.entities import Delivered
 from migrator.splynx.client import SplynxClient
 from migrator.splynx.endpoints import build_payload, endpoint
@@ -66,7 +66,19 @@ class ApiSink(Generic[P]):
             if found is not None:
                 await self._finish(found, payload)
                 return Delivered(found, "existing" if self._natural_key else "adopted")
-        created = await self._client.create_once(self._endpoint, model)
+        try:
+            created = await self._client.create_once(self._endpoint, model)
+        except Rejected:
+            # Refused: perhaps because a record with this marker is already there (made by a
+            # run whose state was lost). Such a record is ours: adopt it; else the refusal stands.
+            value = self._marker.value_of(model.body())
+            found = (
+                None if value is None else await self._client.find_by_marker(self._endpoint, value)
+            )
+            if found is None:
+                raise
+            await self._finish(found, payload)
+            return Delivered(found, "adopted")
         await self._finish(created.id, payload)
         return Delivered(created.id, "adopted" if created.adopted else "created")
 
