@@ -21,7 +21,7 @@ MARIADB = {
     "port": int(os.environ.get("MIGRATOR_TEST_DB_PORT", "3306")),
     "user": os.environ.get("MIGRATOR_TEST_DB_USER", "root"),
     "password": os.environ.get("MIGRATOR_TEST_DB_PASSWORD", ""),
-    "db": os.environ.get("MIGRATOR_TEST_DB_NAME", "test"),
+    "database": os.environ.get("MIGRATOR_TEST_DB_NAME", "test"),
 }
 
 

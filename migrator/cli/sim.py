@@ -10,7 +10,7 @@ from migrator.cli.common import add_command
 __all__ = ["register"]
 
 # Each module has register(subparsers) adding one simulator's command.
-SIMULATORS: tuple[str, ...] = ()
+SIMULATORS: tuple[str, ...] = ("migrator.sim.sonar.cli", "migrator.sim.splynx.command")
 
 
 def register(commands: Any) -> None:

@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import Any
 
 from graphql import (
     GraphQLArgument,
@@ -142,11 +143,12 @@ class _Pruner:
         self.copies[name] = copy
         return copy
 
-    def wrap(self, type_: object) -> object:
+    def wrap(self, type_: Any) -> Any:
+        """The same wrapping (non-null, list) around the copy of the named type."""
         if isinstance(type_, GraphQLNonNull):
-            return GraphQLNonNull(self.wrap(type_.of_type))  # type: ignore[arg-type]
+            return GraphQLNonNull(self.wrap(type_.of_type))
         if isinstance(type_, GraphQLList):
-            return GraphQLList(self.wrap(type_.of_type))  # type: ignore[arg-type]
+            return GraphQLList(self.wrap(type_.of_type))
         assert isinstance(type_, GraphQLNamedType)
         return self.named(type_.name)
 
@@ -161,19 +163,16 @@ class _Pruner:
         for name in self._kept(original):
             field = original.fields[name]
             args = {
-                arg_name: GraphQLArgument(
-                    self.wrap(arg.type),  # type: ignore[arg-type]
-                    default_value=arg.default_value,
-                )
+                arg_name: GraphQLArgument(self.wrap(arg.type), default_value=arg.default_value)
                 for arg_name, arg in field.args.items()
                 if arg_name not in DROPPED_ARGUMENTS
             }
-            fields[name] = GraphQLField(self.wrap(field.type), args=args)  # type: ignore[arg-type]
+            fields[name] = GraphQLField(self.wrap(field.type), args=args)
         return fields
 
-    def _input_fields(self, original: GraphQLInputObjectType) -> dict[str, object]:
+    def _input_fields(self, original: GraphQLInputObjectType) -> dict[str, GraphQLInputField]:
         return {
-            name: GraphQLInputField(self.wrap(f.type), default_value=f.default_value)  # type: ignore[arg-type]
+            name: GraphQLInputField(self.wrap(f.type), default_value=f.default_value)
             for name, f in original.fields.items()
         }
 

@@ -1,0 +1,176 @@
+"""``migrator sim sonar``: a simulated Sonar GraphQL API in the foreground."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+from pathlib import Path
+from typing import Any
+
+import anyio
+from pydantic import ValidationError
+
+from migrator.cli.common import add_command
+from migrator.errors import ConfigError
+from migrator.exitcodes import ExitCode
+from migrator.logconfig import configure_logging
+from migrator.sim.harness import serve_until_signal
+from migrator.sim.sonar.app import (
+    DEFAULT_TOKEN,
+    GRAPHQL_PATH,
+    SonarSimConfig,
+    build_app,
+    dataset_of,
+    export_fixture,
+)
+
+__all__ = ["register"]
+
+log = logging.getLogger(__name__)
+
+DESCRIPTION = f"""\
+Serve a simulated Sonar instance: POST {GRAPHQL_PATH}, executed against the real
+Sonar schema (pruned to the 23 list queries migrator uses), with Sonar's Bearer
+auth, its per-token rate limit (HTTP 429 {{"error": "Request limit of N/min
+reached."}}), its paging, sorting and search semantics, and its custom scalars
+(Int64Bit as strings, Datetime as ISO-8601 with offset, ...).
+
+The data is generated from --seed with the per-account ratios of a real
+instance (about 120 rows per account: invoices, debits, credits, payments,
+tickets ...), deliberately messy in a small share (unicode, emoji and RTL
+names, missing e-mails, archived and child accounts), or read from a fixture
+directory (one <query>.jsonl per list query; see --export-fixture).
+
+The first line of standard output is the base URL (the SONAR_URL to give
+migrator), alone; logs go to standard error. Ctrl-C or SIGTERM stops it."""
+
+EXAMPLES = f"""\
+  migrator sim sonar                                   1,000 accounts, token {DEFAULT_TOKEN}
+  migrator sim sonar --scale 10000 --port 8600         a full-size ISP on a fixed port
+  migrator sim sonar --rate-limit 400 --max-page-size 100 --latency-ms 150:50 --fault-rate 0.05
+                                                       as slow and flaky as the real one
+  migrator sim sonar --export-fixture snap/ --scale 50 write the data as a fixture and exit
+  migrator sim sonar --fixture snap/                   serve a fixture (e.g. from migrator export)
+  curl -s -H 'Authorization: Bearer {DEFAULT_TOKEN}' -H 'Content-Type: application/json' \\
+       -d '{{"query": "{{ accounts {{ page_info {{ total_count }} }} }}"}}' URL{GRAPHQL_PATH}"""
+
+
+def register(commands: Any) -> None:
+    parser = add_command(
+        commands,
+        "sonar",
+        help="a simulated Sonar GraphQL API (generated or fixture data)",
+        description=DESCRIPTION,
+        examples=EXAMPLES,
+    )
+    _add_where(parser)
+    _add_data(parser)
+    _add_limits(parser)
+    parser.add_argument(
+        "--log-level", default="INFO", choices=("DEBUG", "INFO", "WARNING", "ERROR")
+    )
+    parser.set_defaults(handler=run)
+
+
+def _add_where(parser: argparse.ArgumentParser) -> None:
+    where = parser.add_argument_group("where and who")
+    where.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    where.add_argument("--port", type=int, default=0, help="port; 0 picks a free one")
+    where.add_argument(
+        "--token",
+        action="append",
+        default=argparse.SUPPRESS,
+        metavar="TOKEN",
+        help=f"a Bearer token to accept (repeat for several, each with its own rate limit;"
+        f" default {DEFAULT_TOKEN})",
+    )
+
+
+def _add_data(parser: argparse.ArgumentParser) -> None:
+    data = parser.add_argument_group("data")
+    data.add_argument(
+        "--scale", type=int, default=argparse.SUPPRESS, help="accounts to generate (default 1000)"
+    )
+    data.add_argument("--seed", type=int, default=1, help="the same seed gives the same data")
+    data.add_argument(
+        "--fixture",
+        type=Path,
+        default=argparse.SUPPRESS,
+        metavar="DIR",
+        help="serve this fixture directory instead of generated data",
+    )
+    data.add_argument(
+        "--export-fixture",
+        type=Path,
+        default=argparse.SUPPRESS,
+        metavar="DIR",
+        help="write the dataset as a fixture directory and exit (what --fixture reads)",
+    )
+
+
+def _add_limits(parser: argparse.ArgumentParser) -> None:
+    limits = parser.add_argument_group("limits and faults (like the real server)")
+    limits.add_argument("--max-page-size", type=int, default=100, help="records_per_page clamp")
+    limits.add_argument(
+        "--rate-limit", type=int, default=400, help="requests per minute per token; 0 = off"
+    )
+    limits.add_argument(
+        "--latency-ms", default="0", metavar="MEAN[:JITTER]", help="service time, e.g. 150:50"
+    )
+    limits.add_argument(
+        "--fault-rate",
+        type=float,
+        default=0.0,
+        help="share of requests failing with a 5xx, a timeout or a dropped connection",
+    )
+    limits.add_argument(
+        "--capacity", type=int, default=0, help="requests served at once; 0 = unlimited"
+    )
+
+
+def _config(args: argparse.Namespace) -> SonarSimConfig:
+    tokens = getattr(args, "token", None) or [DEFAULT_TOKEN]
+    fixture, scale = getattr(args, "fixture", None), getattr(args, "scale", None)
+    if fixture is not None and scale is not None:
+        log.warning("--scale is ignored: the data comes from --fixture %s", fixture)
+    try:
+        return SonarSimConfig(
+            token=tokens[0],
+            extra_tokens=tuple(tokens[1:]),
+            scale=1000 if scale is None else scale,
+            seed=args.seed,
+            fixture=fixture,
+            max_page_size=args.max_page_size,
+            rate_limit=args.rate_limit,
+            latency=args.latency_ms,
+            fault_rate=args.fault_rate,
+            capacity=args.capacity,
+        )
+    except ValidationError as exc:
+        problem = exc.errors()[0]
+        where = ".".join(str(part) for part in problem["loc"]) or "settings"
+        raise ConfigError(f"sim sonar: {where}: {problem['msg']}") from None
+
+
+def run(args: argparse.Namespace) -> int:
+    configure_logging(args.log_level)
+    config = _config(args)
+    target = getattr(args, "export_fixture", None)
+    if target is not None:
+        counts = export_fixture(config, target)
+        print(f"wrote {sum(counts.values())} records in {len(counts)} files to {target}")
+        return ExitCode.OK
+    app = build_app(config)
+    log.info(
+        "serving %d records (%s)", sum(dataset_of(app).counts().values()), dataset_of(app).source
+    )
+
+    def announce(url: str) -> None:
+        print(url, flush=True)
+        log.info("listening: POST %s%s", url, GRAPHQL_PATH)
+
+    try:
+        anyio.run(serve_until_signal, app, args.host, args.port, announce, backend="asyncio")
+    except OSError as exc:
+        raise ConfigError(f"cannot listen on {args.host}:{args.port}: {exc.strerror}") from None
+    return ExitCode.OK

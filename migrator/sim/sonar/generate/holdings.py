@@ -1,0 +1,177 @@
+"""What accounts hold: services (~0.88 each), static IPs (~0.18), custom field values.
+
+Live accounts carry their data plan (a few have none) and sometimes an extra
+recurring service; archived accounts' services were removed when they left,
+though their billing history still names them. Billing reads the extras
+recorded here so debits and account services agree.
+"""
+
+from __future__ import annotations
+
+from array import array
+from typing import Any
+
+from migrator.sim.sonar.generate.accounts import AccountFacts, plan_for
+from migrator.sim.sonar.generate.catalog import CatalogService, ServiceCatalog
+from migrator.sim.sonar.generate.common import Columns, IdSequence, Salt, World, common_fields
+from migrator.sim.sonar.instance_time import DAY, NOW, SECOND, local_date
+from migrator.sim.sonar.table import NULL, CodeColumn, IntColumn, Table
+
+__all__ = ["generate_account_services", "generate_custom_field_data", "generate_ip_assignments"]
+
+IP_OWNERS = ("Account", "InventoryItem")
+
+
+def _start(rng: Any, created: int, days: float) -> int:
+    return min(created + int(rng.random() * days * DAY), NOW) // SECOND * SECOND
+
+
+def generate_account_services(world: World, accounts: AccountFacts) -> Table:
+    """Each live account's plan (87%), and extras for ~8%; billing reads both back."""
+    rng, ids, cols = world.rng, IdSequence(world.rng), Columns()
+    catalog: ServiceCatalog = world.facts["catalog"]
+    owner, service = cols.column("account_id"), cols.column("service_id")
+    removed: dict[int, int] = {}
+    extras: dict[int, list[CatalogService]] = {}
+    for row, account_id in enumerate(accounts.table.ids):
+        created = accounts.created[row]
+        chosen: list[CatalogService] = []
+        if rng.random() < 0.87:
+            chosen.append(plan_for(world, account_id, created))
+        else:  # its service was removed at some point; billing stops then
+            removed[account_id] = _start(rng, created, (NOW - created) / DAY)
+        roll = rng.random()
+        for _ in range(0 if roll < 0.92 else 1 if roll < 0.99 else 2):
+            extra = catalog.recurring[int(rng.random() * len(catalog.recurring))]
+            chosen.append(extra)
+            extras.setdefault(account_id, []).append(extra)
+        if accounts.archived[row] != NULL:
+            continue  # removed when the account was archived
+        for item in chosen:
+            cols.ids.append(ids.next())
+            begun = _start(rng, created, 2 if item.type == "DATA" else 300)
+            cols.created.append(begun)
+            cols.updated.append(_start(rng, begun, 200) if rng.random() < 0.25 else begun)
+            owner.append(account_id)
+            service.append(item.id)
+    world.facts["removed"] = removed
+    world.facts["extras"] = extras
+    build = lambda row: _account_service(world, cols, row)  # noqa: E731
+    return cols.table("account_services", build, ("account_id", "service_id"))
+
+
+def _account_service(world: World, cols: Columns, row: int) -> dict[str, Any]:
+    record_id = cols.ids[row]
+    draw = world.draw(Salt.ACCOUNT_SERVICE, record_id)
+    catalog: ServiceCatalog = world.facts["catalog"]
+    service = catalog.by_id[cols.extra["service_id"][row]]
+    overridden = draw.chance(0.05) and service.amount > 1000
+    record = common_fields(draw, record_id, cols.created[row], cols.updated[row])
+    record.update(
+        account_id=str(cols.extra["account_id"][row]),
+        addition_prorate_date=local_date(cols.created[row]).isoformat()
+        if draw.chance(0.3)
+        else None,
+        data_usage_last_calculated_date="2025-05-31" if service.type == "DATA" else None,
+        name_override=f"{service.name} (grandfathered)" if draw.chance(0.03) else None,
+        next_bill_date=None,
+        number_of_times_billed=None,
+        package_id=None,
+        price_override=service.amount - 1000 if overridden else None,
+        price_override_reason="Loyalty discount" if overridden else None,
+        quantity=2 if service.type == "RECURRING" and draw.chance(0.1) else 1,
+        service_id=str(service.id),
+        unique_package_relationship_id=None,
+    )
+    return record
+
+
+def generate_ip_assignments(world: World, accounts: AccountFacts) -> Table:
+    rng, ids, cols = world.rng, IdSequence(world.rng), Columns()
+    owner, kind = cols.column("owner"), cols.column("kind", "b")
+    removed = world.facts["removed"]
+    for row, account_id in enumerate(accounts.table.ids):
+        if row % 300 == 299:
+            _add_ip(cols, ids.next(), 1 + row // 300, 1, accounts.created[row])
+        if accounts.archived[row] != NULL or account_id in removed or rng.random() >= 0.2:
+            continue
+        begun = _start(rng, accounts.created[row], 60)
+        for _ in range(2 if rng.random() < 0.03 else 1):
+            _add_ip(cols, ids.next(), account_id, 0, begun)
+    table = cols.table("ip_assignments", lambda row: _ip(world, cols, row))
+    table.columns["ipassignmentable_id"] = IntColumn(owner)
+    table.columns["ipassignmentable_type"] = CodeColumn(kind, IP_OWNERS)
+    return table
+
+
+def _add_ip(cols: Columns, record_id: int, owner_id: int, kind: int, created: int) -> None:
+    cols.ids.append(record_id)
+    cols.created.append(created)
+    cols.updated.append(created)
+    cols.extra["owner"].append(owner_id)
+    cols.extra["kind"].append(kind)
+
+
+def _ip(world: World, cols: Columns, row: int) -> dict[str, Any]:
+    record_id = cols.ids[row]
+    draw = world.draw(Salt.IP, record_id)
+    v6 = draw.chance(0.05)
+    subnet = (
+        f"2001:db8:{record_id:x}::/64"
+        if v6
+        else f"100.{64 + (record_id >> 16) % 64}.{(record_id >> 8) & 255}.{record_id & 255}/32"
+    )
+    record = common_fields(draw, record_id, cols.created[row], cols.updated[row])
+    record.update(
+        description=None if draw.chance(0.5) else "Static IP",
+        ip_pool_id=str(3 if v6 else draw.between(1, 2)),
+        ipassignmentable_id=str(cols.extra["owner"][row]),
+        ipassignmentable_type=IP_OWNERS[cols.extra["kind"][row]],
+        reference=None,
+        soft=draw.chance(0.1),
+        subnet=subnet,
+        subnet_id=str(3 if v6 else draw.between(1, 2)),
+    )
+    return record
+
+
+def generate_custom_field_data(world: World, accounts: AccountFacts) -> Table:
+    """Values of the three account custom fields, for roughly one account in eight."""
+    rng, ids, cols = world.rng, IdSequence(world.rng), Columns()
+    owner, field_id = cols.column("customfielddataable_id"), cols.column("custom_field_id")
+    for row, account_id in enumerate(accounts.table.ids):
+        for field, share in ((1, 0.05), (2, 0.03), (3, 0.04)):
+            if rng.random() < share:
+                cols.ids.append(ids.next())
+                begun = _start(rng, accounts.created[row], 400)
+                cols.created.append(begun)
+                cols.updated.append(begun)
+                owner.append(account_id)
+                field_id.append(field)
+    exposed = ("customfielddataable_id", "custom_field_id")
+    table = cols.table("custom_field_data", lambda row: _field_data(world, cols, row), exposed)
+    table.columns["customfielddataable_type"] = CodeColumn(
+        array("b", bytes(len(cols.ids))), ["Account"]
+    )
+    return table
+
+
+def _field_data(world: World, cols: Columns, row: int) -> dict[str, Any]:
+    record_id, field = cols.ids[row], cols.extra["custom_field_id"][row]
+    draw = world.draw(Salt.FIELD_DATA, record_id)
+    owner = cols.extra["customfielddataable_id"][row]
+    value = (
+        f"LEG-{owner:06d}"
+        if field == 1
+        else draw.pick(("North Tower", "South Tower", "Mesa Ridge"))
+        if field == 2
+        else draw.pick(("true", "false"))
+    )
+    record = common_fields(draw, record_id, cols.created[row], cols.updated[row])
+    record.update(
+        custom_field_id=str(field),
+        customfielddataable_id=str(owner),
+        customfielddataable_type="Account",
+        value=value,
+    )
+    return record

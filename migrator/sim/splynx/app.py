@@ -1,0 +1,171 @@
+"""The Splynx API v2.0 simulator as an aiohttp application, for the CLI, the demo and tests.
+
+    config = SplynxSimConfig(api_key="k", api_secret="s", workers=8)
+    app = build_app(config)
+    async with serve(app) as url:          # migrator.sim.harness
+        ...                                # url + "/api/2.0/admin/customers/customer"
+        rows = await app[STORE_KEY].rows("customers")   # look behind the API
+
+``build_app`` is synchronous; the store opens (and, for ``db_dsn``, creates its
+database and tables) and the fresh-install rows are seeded when the app starts.
+Middlewares, outermost first: the throttle (429 before a worker is taken), the
+shared latency / capacity / fault middleware (its latency net of our own
+processing time, see ``service_time``), the meter of that time, then the
+error envelope.
+"""
+
+from __future__ import annotations
+
+import random
+from typing import Any, cast
+
+from aiohttp import web
+from aiohttp.typedefs import Middleware
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
+
+from migrator.sim.faults import Capacity, FaultKind, FaultPlan, Latency, fault_middleware
+from migrator.sim.splynx.additional import DEFAULT_ADDITIONAL_FIELDS, AdditionalField
+from migrator.sim.splynx.auth import Authenticator, TokenRegistry
+from migrator.sim.splynx.catalog import resources
+from migrator.sim.splynx.clock import WALL_CLOCK
+from migrator.sim.splynx.dispatch import SplynxApi, error_middleware
+from migrator.sim.splynx.errors import SplynxError
+from migrator.sim.splynx.handlers import Operations, build_endpoints
+from migrator.sim.splynx.requests import Permissions
+from migrator.sim.splynx.routing import Router
+from migrator.sim.splynx.seed import seed_store
+from migrator.sim.splynx.service_time import NetLatency, ServiceMeter, metering_middleware
+from migrator.sim.splynx.store import MemoryStore, Store
+from migrator.sim.splynx.store_mysql import MySQLStore, parse_dsn
+from migrator.sim.splynx.tables import catalog
+from migrator.sim.splynx.throttle import Throttle, throttle_middleware
+
+__all__ = [
+    "CAPACITY_KEY",
+    "CONFIG_KEY",
+    "STORE_KEY",
+    "THROTTLE_KEY",
+    "SplynxSimConfig",
+    "build_app",
+    "endpoint_names",
+]
+
+STORE_KEY = web.AppKey("splynx_store", Store)  # type: ignore[type-abstract]
+CONFIG_KEY = web.AppKey("splynx_config", object)
+CAPACITY_KEY = web.AppKey("splynx_capacity", Capacity)
+THROTTLE_KEY = web.AppKey("splynx_throttle", object)
+
+
+def endpoint_names() -> list[str]:
+    """Every endpoint's name (its path under /api/2.0/), as ``--deny`` takes them."""
+    return [resource.name for resource in resources()]
+
+
+class SplynxSimConfig(BaseModel):
+    """Everything that makes one simulated Splynx differ from another."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True, frozen=True)
+
+    api_key: str = "splynx-sim-key"
+    api_secret: SecretStr = SecretStr("splynx-sim-secret")
+    unsecure_basic: bool = False
+    workers: int = Field(default=8, ge=0, description="PHP-FPM-like pool size; 0 = unlimited")
+    latency: Latency = Latency()
+    fault_rate: float = Field(default=0.0, ge=0.0, le=1.0)
+    fault_kinds: tuple[FaultKind, ...] = tuple(FaultKind)
+    hang_seconds: float = Field(default=30.0, ge=0.0)
+    throttle: float = Field(default=0.0, ge=0.0, description="requests per second; 0 = off")
+    db_dsn: str | None = None
+    deny: tuple[str, ...] = ()
+    additional_fields: tuple[AdditionalField, ...] = DEFAULT_ADDITIONAL_FIELDS
+    seed: int | None = None
+    seed_data: bool = True
+    clock: Any = WALL_CLOCK
+
+    @field_validator("deny")
+    @classmethod
+    def _known_endpoints(cls, deny: tuple[str, ...]) -> tuple[str, ...]:
+        Permissions(deny, endpoint_names())
+        return deny
+
+    @field_validator("db_dsn")
+    @classmethod
+    def _readable_dsn(cls, dsn: str | None) -> str | None:
+        if dsn:
+            parse_dsn(dsn)
+        return dsn or None
+
+
+def _server_error(status: int) -> web.Response:
+    return SplynxError(status).response()
+
+
+def _store(config: SplynxSimConfig) -> Store:
+    if config.db_dsn:
+        return MySQLStore(config.db_dsn, catalog(), config.clock, pool_size=config.workers + 4)
+    return MemoryStore(catalog(), config.clock)
+
+
+def _api(config: SplynxSimConfig, store: Store, rng: random.Random) -> SplynxApi:
+    tokens = TokenRegistry(config.clock, random.Random(rng.getrandbits(64)))
+    auth = Authenticator(
+        config.api_key,
+        config.api_secret.get_secret_value(),
+        unsecure_basic=config.unsecure_basic,
+        tokens=tokens,
+    )
+    return SplynxApi(
+        Router(resources()),
+        build_endpoints(resources(), catalog(), config.additional_fields),
+        Operations(store, config.clock),
+        auth,
+        Permissions(config.deny, endpoint_names()),
+    )
+
+
+def _middlewares(
+    config: SplynxSimConfig, capacity: Capacity, throttle: Throttle | None, rng: random.Random
+) -> list[Middleware]:
+    meter = ServiceMeter()
+    faults = fault_middleware(
+        latency=NetLatency.of(config.latency, meter),
+        faults=FaultPlan(config.fault_rate, config.fault_kinds, config.hang_seconds),
+        capacity=capacity,
+        rng=rng,
+        server_error=_server_error,
+    )
+    chain = [] if throttle is None else [throttle_middleware(throttle)]
+    # fault_middleware is typed as a plain callable; it is an aiohttp middleware.
+    return [*chain, cast(Middleware, faults), metering_middleware(meter), error_middleware]
+
+
+def build_app(config: SplynxSimConfig) -> web.Application:
+    """The simulator for this configuration (not yet serving; see ``migrator.sim.harness``)."""
+    store = _store(config)
+    rng = random.Random(config.seed)
+    api = _api(config, store, rng)
+    capacity = Capacity(config.workers)
+    throttle = Throttle(config.throttle, config.clock) if config.throttle > 0 else None
+    app = web.Application(middlewares=_middlewares(config, capacity, throttle, rng))
+    app[STORE_KEY] = store
+    app[CONFIG_KEY] = config
+    app[CAPACITY_KEY] = capacity
+    app[THROTTLE_KEY] = throttle
+    app.router.add_route("*", "/api/2.0/{path:.*}", api.handle)
+    app.router.add_route("*", "/{path:.*}", _outside_api)
+
+    async def start(app: web.Application) -> None:
+        await store.open()
+        if config.seed_data:
+            await seed_store(store)
+
+    async def stop(app: web.Application) -> None:
+        await store.close()
+
+    app.on_startup.append(start)
+    app.on_cleanup.append(stop)
+    return app
+
+
+async def _outside_api(request: web.Request) -> web.StreamResponse:
+    raise SplynxError(404, "Page not found.", "NOT_FOUND")

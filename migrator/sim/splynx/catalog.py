@@ -1,0 +1,292 @@
+"""Every endpoint the simulator serves, described as data (see ``resources.py``).
+
+Paths, field names and enum members are the blueprint's; tables and column
+sizes are the real ones where dumped (``tables.py``). Choices not settled by
+the reference are marked ASSUMPTION where they are made.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+from migrator.sim.splynx.behaviours_customers import (
+    CustomerBehaviour,
+    ServiceBehaviour,
+    TouchBehaviour,
+)
+from migrator.sim.splynx.behaviours_finance import TariffBehaviour
+from migrator.sim.splynx.behaviours_support import AdminBehaviour
+from migrator.sim.splynx.clock import sql_date, sql_datetime
+from migrator.sim.splynx.columns import Column
+from migrator.sim.splynx.resources import ArrayField, Context, Reference, Resource, Shape
+from migrator.sim.splynx.tables_inferred import TARIFF_LINKS, link_table_name
+
+__all__ = ["LABELS", "key_id", "now", "resources", "today"]
+
+LABELS = ArrayField(Column("id", "int unsigned"), always_empty=True)
+
+
+def today(ctx: Context) -> str:
+    return sql_date(ctx.now)
+
+
+def now(ctx: Context) -> str:
+    return sql_datetime(ctx.now)
+
+
+def key_id(ctx: Context) -> int:
+    return ctx.api_key_id
+
+
+def _customers() -> list[Resource]:
+    """The customer itself."""
+    return [
+        Resource(
+            "admin/customers/customer",
+            "customers",
+            "Customer",
+            options_key="admin/customers/customer",
+            af_module="customers",
+            # ASSUMPTION: live OPTIONS marks only name required; partner and location are
+            # NOT NULL foreign keys without a default (blueprint: required), so we require them.
+            required=("name", "partner_id", "location_id"),
+            readonly=frozenset(
+                {"id", "added_by", "added_by_id", "last_online", "last_update", "mrr_total"}
+            ),
+            hidden=frozenset({"password", "deleted"}),
+            references={
+                "partner_id": Reference("partners", zero_ok=False),
+                "location_id": Reference("locations", zero_ok=False),
+                "parent_id": Reference("customers"),
+            },
+            unique=("login",),
+            emails=frozenset({"email", "billing_email"}),
+            defaults={
+                "added_by": "api",
+                "added_by_id": key_id,
+                "date_add": today,
+                "last_update": now,
+                "subdivision_id": 0,
+            },
+            arrays={"customer_labels": LABELS},
+            behaviour=CustomerBehaviour(),
+        ),
+    ]
+
+
+def _customer_parts() -> list[Resource]:
+    """A customer's info, billing and comments."""
+    customer = Reference("customers", zero_ok=False)
+    return [
+        Resource(
+            "admin/customers/customer-info",
+            "customer_info",
+            "Customer info",
+            shape=Shape.CUSTOMER_KEYED,
+            verbs=frozenset({"GET", "PUT"}),
+            readonly=frozenset({"customer_id", "updated_at"}),
+            rename={"customer_id": "id"},
+            behaviour=TouchBehaviour(),
+        ),
+        Resource(
+            "admin/customers/customer-billing",
+            "customer_billing",
+            "Customer billing",
+            shape=Shape.CUSTOMER_KEYED,
+            verbs=frozenset({"GET", "PUT"}),
+            readonly=frozenset({"customer_id", "deposit"}),
+            references={"payment_method": Reference("payments_types", zero_ok=False)},
+        ),
+        Resource(
+            "admin/customers/customer-notes",
+            "customer_notes",
+            "Customer comment",
+            shape=Shape.NOTES,
+            verbs=frozenset({"GET", "POST"}),
+            required=("customer_id", "comment"),
+            readonly=frozenset({"id", "updated_at", "is_edited"}),
+            choices={"class": ("default", "primary", "success", "warning", "danger", "info")},
+            references={
+                "customer_id": customer,
+                "administrator_id": Reference("admins"),
+                "assigned_to": Reference("admins"),
+            },
+            defaults={"datetime": now, "class": "default", "updated_at": now},
+        ),
+    ]
+
+
+def _services() -> list[Resource]:
+    """A customer's internet and recurring services."""
+    customer = Reference("customers", zero_ok=False)
+    service_status = ("active", "stopped", "disabled", "hidden", "pending")
+    taking = ("0", "1", "2")
+    service_required = ("tariff_id", "status", "description", "quantity", "start_date", "end_date")
+    return [
+        Resource(
+            "admin/customers/customer/internet-services",
+            "services_internet",
+            "Internet service",
+            shape=Shape.CUSTOMER_CHILD,
+            segment="internet-services",
+            af_module="services_internet",
+            required=(*service_required, "login", "taking_ipv4"),
+            choices={"status": service_status, "taking_ipv4": taking, "taking_ipv6": taking},
+            references={
+                "customer_id": customer,
+                "tariff_id": Reference("tariffs_internet", zero_ok=False),
+                "parent_id": Reference("services_internet"),
+            },
+            unique=("login",),
+            accepts_numbers=frozenset({"unit"}),
+            behaviour=ServiceBehaviour("tariffs_internet", "internet", geo=True),
+        ),
+        Resource(
+            "admin/customers/customer/recurring-services",
+            "services_custom",
+            "Recurring service",
+            shape=Shape.CUSTOMER_CHILD,
+            segment="recurring-services",
+            af_module="services_custom",
+            required=service_required,
+            choices={"status": service_status},
+            references={
+                "customer_id": customer,
+                "tariff_id": Reference("tariffs_custom", zero_ok=False),
+                "parent_id": Reference("services_custom"),
+            },
+            accepts_numbers=frozenset({"unit"}),
+            behaviour=ServiceBehaviour("tariffs_custom", "custom", geo=False),
+        ),
+    ]
+
+
+def _tariff_arrays(table: str) -> dict[str, ArrayField]:
+    refs = {"partners_ids": "partners", "available_for_locations": "locations"}
+    arrays = {
+        attribute: ArrayField(
+            Column("value", sql_type),
+            link_table=link_table_name(table, attribute),
+            owner_column="tariff_id",
+            value_column=column,
+            references=Reference(refs[attribute], zero_ok=False) if attribute in refs else None,
+        )
+        for attribute, (_, column, sql_type) in TARIFF_LINKS.items()
+        if not (table == "tariffs_one_time" and attribute == "billing_types")
+    }
+    arrays["customer_labels"] = LABELS
+    if table != "tariffs_one_time":
+        ids = Column("value", "int unsigned")
+        arrays["tariffs_for_change"] = ArrayField(
+            ids, csv_column="tariffs_for_change", writable=False
+        )
+    return arrays
+
+
+def _tariff_resources() -> list[Resource]:
+    common = ("title", "available_for_locations", "customer_categories", "partners_ids")
+    readonly = frozenset({"id", "updated_at", "services", "tariffs_for_change"})
+    internet_arrays = _tariff_arrays("tariffs_internet")
+    internet_arrays["exclude_traffic_classes"] = ArrayField(
+        Column("value", "int unsigned"), csv_column="exclude_traffic_classes"
+    )
+    return [
+        Resource(
+            "admin/tariffs/internet",
+            "tariffs_internet",
+            "Internet tariff",
+            options_key="admin/tariffs/internet",
+            af_module="tariffs_internet",
+            required=("speed_download", "speed_upload", "billing_types", *common),
+            readonly=readonly,
+            choices={"custom_period": ("0", "1")},
+            unique=("title",),
+            arrays=internet_arrays,
+            behaviour=TariffBehaviour("services_internet"),
+        ),
+        Resource(
+            "admin/tariffs/recurring",
+            "tariffs_custom",
+            "Recurring tariff",
+            af_module="tariffs_custom",
+            # ASSUMPTION: no live OPTIONS; required as the live internet tariff minus speeds.
+            required=("billing_types", *common),
+            readonly=readonly,
+            choices={"custom_period": ("0", "1")},
+            unique=("title",),
+            arrays=_tariff_arrays("tariffs_custom"),
+            behaviour=TariffBehaviour("services_custom"),
+        ),
+        Resource(
+            "admin/tariffs/one-time",
+            "tariffs_one_time",
+            "One-time tariff",
+            options_key="admin/tariffs/one-time",
+            af_module="tariffs_one_time",
+            required=common,
+            readonly=readonly,
+            unique=("title",),
+            arrays=_tariff_arrays("tariffs_one_time"),
+            behaviour=TariffBehaviour(None),
+        ),
+    ]
+
+
+def _administration_resources() -> list[Resource]:
+    return [
+        Resource(
+            "admin/administration/locations",
+            "locations",
+            "Location",
+            options_key="admin/administration/locations",
+            af_module="locations",
+            required=("name",),
+        ),
+        Resource(
+            "admin/administration/partners",
+            "partners",
+            "Partner",
+            options_key="admin/administration/partners",
+            af_module="partners",
+            required=("name",),
+        ),
+        Resource(
+            "admin/administration/administrators",
+            "admins",
+            "Administrator",
+            options_key="admin/administration/administrators",
+            af_module="admins",
+            required=("login", "name", "email", "password"),
+            readonly=frozenset({"id", "last_ip", "last_dt", "updated_at", "otp_secret"}),
+            hidden=frozenset(
+                {"password", "otp_secret", "deleted", "photo_version", "default_photo"}
+            ),
+            references={
+                "partner_id": Reference("partners"),
+                "role_name": Reference("roles", column="name", zero_ok=False),
+            },
+            unique=("login",),
+            emails=frozenset({"email"}),
+            defaults={"role_name": "administrator"},
+            behaviour=AdminBehaviour(),
+        ),
+    ]
+
+
+@cache
+def resources() -> tuple[Resource, ...]:
+    """All endpoints, customers first (the order ``--help`` lists them in)."""
+    from migrator.sim.splynx.catalog_finance_support import (
+        finance_resources,
+        support_resources,
+    )
+
+    return (
+        *_customers(),
+        *_customer_parts(),
+        *_services(),
+        *_tariff_resources(),
+        *_administration_resources(),
+        *finance_resources(),
+        *support_resources(),
+    )

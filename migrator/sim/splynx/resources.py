@@ -1,0 +1,157 @@
+"""How one Splynx endpoint is described: its table, rules and behaviour, as data.
+
+``catalog.py`` lists every endpoint as a ``Resource``; the generic handlers
+(``handlers.py``), validator (``validation.py``) and renderer (``records.py``)
+read these descriptions, and the few things one endpoint does differently
+(a customer's sibling rows, an invoice's items, a payment's amount rule) live
+in its ``Behaviour`` (``behaviours*.py``).
+
+Which fields are required follows the evidence in this order (reference §14.2):
+the live OPTIONS answer where one exists, the blueprint where not, plus the
+server rules the live instance showed (a payment's non-zero amount).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
+
+from migrator.sim.splynx.columns import Column
+
+if TYPE_CHECKING:
+    from migrator.sim.splynx.additional import AdditionalField
+    from migrator.sim.splynx.store import Row, Session
+
+__all__ = [
+    "ArrayField",
+    "Behaviour",
+    "Context",
+    "Payload",
+    "Reference",
+    "Resource",
+    "Shape",
+    "humanize",
+]
+
+
+def humanize(name: str) -> str:
+    """Yii2's generated attribute label: ``customer_id`` -> ``Customer ID``."""
+    words = [("ID" if w == "id" else w) for w in name.split("_") if w]
+    text = " ".join(words)
+    return text[:1].upper() + text[1:]
+
+
+class Shape(StrEnum):
+    """How the endpoint's URLs look."""
+
+    COLLECTION = "collection"  # path, path/{id}
+    CUSTOMER_CHILD = "customer_child"  # customer/{cid}/<segment>, customer/{cid}/<segment>--{id}
+    CUSTOMER_KEYED = "customer_keyed"  # path/{customer_id}: one row per customer
+    NOTES = "notes"  # path, path/{customer_id}--{id}
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A foreign key checked on write: the value must name a live row (0 = none, if allowed)."""
+
+    table: str
+    column: str = "id"
+    zero_ok: bool = True
+
+
+@dataclass(frozen=True)
+class ArrayField:
+    """An array attribute, kept in a link table, in a comma-separated column, or nowhere.
+
+    ``always_empty``: labels; a fresh Splynx has none, so any label id is invalid.
+    """
+
+    element: Column
+    link_table: str | None = None
+    owner_column: str = ""
+    value_column: str = ""
+    csv_column: str | None = None
+    references: Reference | None = None
+    always_empty: bool = False
+    writable: bool = True
+
+
+@dataclass
+class Context:
+    """What a request's handling needs besides the payload."""
+
+    session: Session
+    now: datetime
+    api_key_id: int
+    resource: Resource
+    parent_id: int | None = None
+    additional: tuple[AdditionalField, ...] = ()
+
+
+@dataclass
+class Payload:
+    """A checked request body, split by where each part goes."""
+
+    values: dict[str, Any] = field(default_factory=dict)  # table columns
+    arrays: dict[str, list[Any]] = field(default_factory=dict)
+    additional: dict[str, str] = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict)  # keys only the behaviour understands
+
+
+class Behaviour:
+    """What an endpoint does beyond the generic rules; the default does nothing."""
+
+    input_keys: frozenset[str] = frozenset()  # body keys the behaviour consumes itself
+    output_keys: tuple[str, ...] = ()  # computed keys it adds to each record
+
+    async def prepare(self, ctx: Context, payload: Payload, current: Row | None) -> None:
+        """Fill derived values, apply endpoint rules (raise ValidationFailed)."""
+
+    async def created(self, ctx: Context, key: int, payload: Payload) -> None:
+        """Write what belongs to the new record (sibling rows, items)."""
+
+    async def updated(self, ctx: Context, key: int, payload: Payload) -> None:
+        """Write what belongs to the changed record."""
+
+    async def deleting(self, ctx: Context, row: Row) -> None:
+        """Refuse a delete by raising SplynxError."""
+
+    async def decorate(self, ctx: Context, rows: list[Row], records: list[dict[str, Any]]) -> None:
+        """Add the computed keys to rendered records (one per row, same order)."""
+
+
+Default = Any | Callable[["Context"], Any]
+
+
+@dataclass(frozen=True)
+class Resource:
+    """One endpoint of the simulated API."""
+
+    name: str  # its path under /api/2.0/, also its permission name for --deny
+    table: str
+    label: str
+    shape: Shape = Shape.COLLECTION
+    segment: str = ""  # CUSTOMER_CHILD: "internet-services"
+    verbs: frozenset[str] = frozenset({"GET", "POST", "PUT", "DELETE"})
+    options_key: str | None = None  # a live OPTIONS answer in reference.json
+    af_module: str | None = None
+    required: tuple[str, ...] = ()
+    readonly: frozenset[str] = frozenset({"id"})
+    hidden: frozenset[str] = frozenset({"deleted"})
+    titles: dict[str, str] = field(default_factory=dict)
+    choices: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    references: dict[str, Reference] = field(default_factory=dict)
+    unique: tuple[str, ...] = ()
+    emails: frozenset[str] = frozenset()
+    accepts_numbers: frozenset[str] = frozenset()  # text columns the blueprint calls numbers
+    defaults: dict[str, Default] = field(default_factory=dict)
+    arrays: dict[str, ArrayField] = field(default_factory=dict)
+    rename: dict[str, str] = field(default_factory=dict)  # column -> key in answers
+    behaviour: Behaviour = field(default_factory=Behaviour)
+
+    @property
+    def path_verbs(self) -> str:
+        return ", ".join(sorted(self.verbs | {"HEAD", "OPTIONS"}))

@@ -1,0 +1,69 @@
+"""Which endpoint a path under ``/api/2.0/`` names, with the ids it carries.
+
+Splynx's URL shapes (blueprint): ``admin/finance/invoices`` and
+``admin/finance/invoices/7``; a customer's services
+``admin/customers/customer/5/internet-services`` and ``...--12``
+(``customer/0/...`` searches across customers); comments
+``admin/customers/customer-notes`` and ``.../5--3`` (customer id, comment id).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from migrator.sim.splynx.resources import Resource, Shape
+
+__all__ = ["Route", "Router"]
+
+_CHILD = re.compile(r"^admin/customers/customer/(\d+)/([a-z-]+?)(?:--(\d+))?$")
+_NOTE = re.compile(r"^(admin/customers/customer-notes)(?:/(\d+)--(\d+))?$")
+
+
+@dataclass(frozen=True)
+class Route:
+    resource: Resource
+    item: int | None = None  # the record's id (customer id for customer-keyed endpoints)
+    parent: int | None = None  # the customer id in a service's or comment's URL
+
+    @property
+    def collection(self) -> bool:
+        return self.item is None
+
+
+class Router:
+    def __init__(self, resources: Iterable[Resource]) -> None:
+        self._plain: dict[str, Resource] = {}
+        self._children: dict[str, Resource] = {}
+        self._notes: dict[str, Resource] = {}
+        for resource in resources:
+            if resource.shape is Shape.CUSTOMER_CHILD:
+                self._children[resource.segment] = resource
+            elif resource.shape is Shape.NOTES:
+                self._notes[resource.name] = resource
+            else:
+                self._plain[resource.name] = resource
+
+    def resolve(self, path: str) -> Route | None:
+        """The route for a path relative to ``/api/2.0/``, or None (answered 404)."""
+        path = path.strip("/")
+        child = _CHILD.match(path)
+        if child is not None:
+            resource = self._children.get(child.group(2))
+            if resource is None:
+                return None
+            item = int(child.group(3)) if child.group(3) else None
+            return Route(resource, item=item, parent=int(child.group(1)))
+        note = _NOTE.match(path)
+        if note is not None and note.group(1) in self._notes:
+            resource = self._notes[note.group(1)]
+            if note.group(2) is None:
+                return Route(resource)
+            return Route(resource, item=int(note.group(3)), parent=int(note.group(2)))
+        if path in self._plain:
+            return Route(self._plain[path])
+        head, _, tail = path.rpartition("/")
+        if head in self._plain and tail.isdigit():
+            return Route(self._plain[head], item=int(tail))
+        return None

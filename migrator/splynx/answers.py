@@ -1,0 +1,61 @@
+"""Reading Splynx's answers into typed values, for the client.
+
+JSON that does not parse, or does not have the shape the blueprint gives, is a
+``ProtocolError`` naming the request; a marker match the server reports is
+double-checked against the record itself.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
+import httpx
+from pydantic import BaseModel, ValidationError
+
+from migrator.errors import ConfigError, ProtocolError
+from migrator.splynx.classify import Request
+from migrator.splynx.endpoints import Endpoint, Marker
+from migrator.splynx.query import Scalar
+from migrator.splynx.records import SplynxRecord
+
+__all__ = ["carries", "check_fields", "json_of", "parent_ids", "parsed"]
+
+log = logging.getLogger(__name__)
+M = TypeVar("M", bound=BaseModel)
+
+
+def carries(record: SplynxRecord, marker: Marker, value: Scalar) -> bool:
+    """Double-check the server's match: a search the server ignored or matched loosely
+    must not make us adopt a stranger, so the record must show the very value."""
+    found = marker.value_of(record.fields())
+    return found is not None and str(found) == str(value)
+
+
+def check_fields(target: Endpoint, body: Mapping[str, Any]) -> None:
+    if target.payload is None:
+        return
+    known = {info.alias or name for name, info in target.payload.model_fields.items()}
+    unknown = sorted(set(body) - known)
+    if unknown:
+        raise ConfigError(f"{target.name} has no field(s) {', '.join(unknown)}")
+
+
+def parent_ids(target: Endpoint, body: Mapping[str, Any]) -> dict[str, int]:
+    return {name: body[name] for name in target.parents() if body.get(name) is not None}
+
+
+def json_of(response: httpx.Response, request: Request) -> Any:
+    try:
+        return response.json()
+    except ValueError:
+        snippet = response.text[:200]
+        raise ProtocolError(f"{request.describe()} answered non-JSON: {snippet!r}") from None
+
+
+def parsed(model: type[M], response: httpx.Response, request: Request) -> M:
+    try:
+        return model.model_validate(json_of(response, request))
+    except ValidationError as exc:
+        raise ProtocolError(f"unexpected answer to {request.describe()}: {exc}") from None

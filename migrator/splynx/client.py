@@ -1,0 +1,316 @@
+"""The Splynx API client the migration engine calls.
+
+``async with SplynxClient.open(settings) as client`` builds one shared
+``httpx.AsyncClient`` (keep-alive pool sized to the writers), the configured
+auth strategy, and the shared rate limiter and retry policy; every writer uses
+that one client. Endpoints are named as in ``endpoints.ENDPOINTS``.
+
+Creates and effectively-once delivery:
+
+- ``create`` sends once per attempt and retries only what surely did not take
+  effect (refused connections, 5xx, 429). A create sent without an answer raises
+  ``OutcomeUnknown``; call ``find_by_marker`` before sending it again.
+- ``create_once`` does that itself: when an attempt's outcome is unknown, the
+  next attempt looks the record up by its marker first and adopts it if found.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import time
+from collections.abc import AsyncIterator, Mapping
+from typing import Any
+
+import httpx
+from pydantic import BaseModel, ValidationError
+
+from migrator.errors import (
+    ConfigError,
+    OutcomeUnknown,
+    ProtocolError,
+    Rejected,
+    ServerError,
+)
+from migrator.policy.clock import SYSTEM_CLOCK, Clock
+from migrator.policy.ratelimit import RateLimiter
+from migrator.policy.retry import RetryPolicy
+from migrator.settings import Settings
+from migrator.splynx.answers import carries, check_fields, json_of, parent_ids, parsed
+from migrator.splynx.auth import WallClock
+from migrator.splynx.classify import NotFound, Request
+from migrator.splynx.connect import auth_for, http_client
+from migrator.splynx.endpoints import Endpoint, Marker, build_payload, endpoint
+from migrator.splynx.forms import multipart_form
+from migrator.splynx.payloads import SplynxPayload
+from migrator.splynx.query import Scalar, Search
+from migrator.splynx.records import ApiCheck, Created, EntityOptions, SplynxRecord
+from migrator.splynx.session import SplynxSession, SplynxStats
+
+__all__ = ["SplynxClient"]
+
+log = logging.getLogger(__name__)
+EndpointRef = str | Endpoint
+
+
+class _Id(BaseModel):
+    id: int
+
+
+class SplynxClient:
+    """Create, read, search, count, update and delete Splynx records by endpoint name."""
+
+    def __init__(self, session: SplynxSession) -> None:
+        self.session = session
+
+    @property
+    def stats(self) -> SplynxStats:
+        return self.session.stats
+
+    @classmethod
+    @contextlib.asynccontextmanager
+    async def open(
+        cls,
+        settings: Settings,
+        *,
+        transport: httpx.AsyncBaseTransport | None = None,
+        wall: WallClock = time.time,
+        clock: Clock = SYSTEM_CLOCK,
+        limiter: RateLimiter | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> AsyncIterator[SplynxClient]:
+        """A client for ``settings`` (SPLYNX_URL, key, secret, auth, rate, writers, timeout)."""
+        http = http_client(settings, transport)
+        try:
+            auth = auth_for(settings, http, wall)
+            limiter = limiter or RateLimiter(settings.splynx_rate, period=1.0, clock=clock)
+            retry = retry or RetryPolicy(budget=settings.retry_budget, clock=clock)
+            yield cls(SplynxSession(http, auth, limiter=limiter, retry=retry))
+        finally:
+            await http.aclose()
+
+    # -- writes ---------------------------------------------------------------
+
+    async def create(self, ref: EndpointRef, payload: SplynxPayload | Mapping[str, Any]) -> int:
+        """POST one record; its new id. ``OutcomeUnknown`` if sent without an answer."""
+        target, body = self._prepared(ref, payload)
+        request = Request("POST", target.collection_path(**body), target, create=True)
+        created = await self.session.call(
+            f"create {target.name}", lambda: self._post(request, body)
+        )
+        self.stats.created += 1
+        return created
+
+    async def create_once(
+        self,
+        ref: EndpointRef,
+        payload: SplynxPayload | Mapping[str, Any],
+        *,
+        marker: Marker | None = None,
+    ) -> Created:
+        """Create unless it already exists: after an unknown outcome, look up before re-sending.
+
+        The marker is the endpoint's (``ENDPOINTS[...].marker``) unless one is given.
+        """
+        target, body = self._prepared(ref, payload)
+        marker = marker or target.marker
+        value = marker.value_of(body) if marker else None
+        if marker is None or value is None:
+            return Created(id=await self.create(target, body))
+        request = Request("POST", target.collection_path(**body), target, create=True)
+        attempt = _LookFirst(self, request, body, marker, value)
+        created = await self.session.retried(f"create {target.name} {marker}={value}", attempt)
+        if created.adopted:
+            self.stats.adopted += 1
+        else:
+            self.stats.created += 1
+        return created
+
+    async def update(
+        self,
+        ref: EndpointRef,
+        id: int,
+        changes: SplynxPayload | Mapping[str, Any],
+        **parents: int,
+    ) -> None:
+        """PUT a partial change (202). Keys must be fields of the endpoint's payload."""
+        target = endpoint(ref)
+        body = changes.body() if isinstance(changes, SplynxPayload) else dict(changes)
+        check_fields(target, body)
+        path = target.item_path(id, **{**parent_ids(target, body), **parents})
+        request = Request("PUT", path, target)
+        await self.session.call(
+            f"update {target.name} {id}", lambda: self._send_body(request, body)
+        )
+
+    async def delete(self, ref: EndpointRef, id: int, **parents: int) -> bool:
+        """DELETE one record; False when it was already gone (404)."""
+        target = endpoint(ref)
+        request = Request("DELETE", target.item_path(id, **parents), target)
+        try:
+            await self.session.call(
+                f"delete {target.name} {id}", lambda: self.session.send(request)
+            )
+        except NotFound:
+            return False
+        return True
+
+    # -- reads ----------------------------------------------------------------
+
+    async def get(self, ref: EndpointRef, id: int, **parents: int) -> SplynxRecord | None:
+        """One record by id, or None when Splynx has no such record."""
+        target = endpoint(ref)
+        request = Request("GET", target.item_path(id, **parents), target)
+        try:
+            response = await self.session.call(
+                f"get {target.name}", lambda: self.session.send(request)
+            )
+        except NotFound:
+            return None
+        return parsed(SplynxRecord, response, request)
+
+    async def list(
+        self, ref: EndpointRef, search: Search | None = None, **parents: int
+    ) -> list[SplynxRecord]:
+        """One page of records matching ``search`` (limit/offset inside it)."""
+        target = endpoint(ref)
+        path = target.collection_path(**parents) if parents else target.list_path()
+        request = Request("GET", path, target)
+        query = (search or Search()).encode()
+        response = await self.session.call(
+            f"list {target.name}", lambda: self.session.send(request, query=query)
+        )
+        data = json_of(response, request)
+        if not isinstance(data, list):
+            raise ProtocolError(f"{request.describe()} answered {type(data).__name__}, not a list")
+        try:
+            return [SplynxRecord.model_validate(item) for item in data]
+        except ValidationError as exc:
+            raise ProtocolError(f"unexpected record from {request.describe()}: {exc}") from None
+
+    async def iterate(
+        self, ref: EndpointRef, search: Search | None = None, *, page_size: int = 100
+    ) -> AsyncIterator[SplynxRecord]:
+        """Every record matching ``search``, page by page (ordered by id unless told)."""
+        base = search or Search()
+        if not base.order:
+            base = Search(base.main, base.additional, {"id": "ASC"})
+        offset = 0
+        while True:
+            page = await self.list(ref, base.page(page_size, offset))
+            for record in page:
+                yield record
+            if len(page) < page_size:
+                return
+            offset += len(page)
+
+    async def count(self, ref: EndpointRef, search: Search | None = None) -> int:
+        """How many records match (``HEAD``, ``X-total-count``)."""
+        target = endpoint(ref)
+        request = Request("HEAD", target.list_path(), target)
+        query = (search or Search()).encode()
+        response = await self.session.call(
+            f"count {target.name}", lambda: self.session.send(request, query=query)
+        )
+        total = response.headers.get("X-total-count")
+        if total is None or not total.strip().isdigit():
+            raise ProtocolError(f"{request.describe()} answered without a usable X-total-count")
+        return int(total)
+
+    async def options(self, ref: EndpointRef) -> EntityOptions:
+        """The attributes and additional attributes Splynx lists for the endpoint."""
+        target = endpoint(ref)
+        request = Request("OPTIONS", target.list_path(), target)
+        response = await self.session.call(
+            f"options {target.name}", lambda: self.session.send(request)
+        )
+        return parsed(EntityOptions, response, request)
+
+    async def find_by_marker(
+        self, ref: EndpointRef, value: Scalar, *, marker: Marker | None = None
+    ) -> int | None:
+        """The id of the record carrying this marker value, or None."""
+        target = endpoint(ref)
+        chosen = marker or target.marker
+        if chosen is None:
+            raise ConfigError(f"{target.name} has no marker to search by")
+        return await self.session.call(
+            f"find {target.name} {chosen}", lambda: self._lookup(target, chosen, value)
+        )
+
+    async def check(self) -> ApiCheck:
+        """``GET admin/api/check``: is this a Splynx API that accepts our credentials?"""
+        request = Request("GET", "admin/api/check")
+        response = await self.session.call("api check", lambda: self.session.send(request))
+        return parsed(ApiCheck, response, request)
+
+    # -- internals ------------------------------------------------------------
+
+    def _prepared(
+        self, ref: EndpointRef, payload: SplynxPayload | Mapping[str, Any]
+    ) -> tuple[Endpoint, dict[str, Any]]:
+        target = endpoint(ref)
+        try:
+            return target, build_payload(target, payload).body()
+        except Rejected:
+            self.stats.rejects += 1
+            raise
+
+    async def _post(self, request: Request, body: dict[str, Any]) -> int:
+        response = await self._send_body(request, body)
+        return parsed(_Id, response, request).id
+
+    async def _send_body(self, request: Request, body: dict[str, Any]) -> httpx.Response:
+        if request.verb == "POST" and request.endpoint is not None and request.endpoint.multipart:
+            content, content_type = multipart_form(body)
+            headers = {"Content-Type": content_type}
+            return await self.session.send(request, content=content, headers=headers)
+        return await self.session.send(request, json=body)
+
+    async def _lookup(self, target: Endpoint, marker: Marker, value: Scalar) -> int | None:
+        request = Request("GET", target.list_path(), target)
+        response = await self.session.send(request, query=marker.search(value).encode())
+        data = json_of(response, request)
+        records = [SplynxRecord.model_validate(r) for r in data] if isinstance(data, list) else []
+        matching = [r for r in records if carries(r, marker, value)]
+        if len(matching) > 1:
+            log.warning("%s: %d records carry %s=%s", target.name, len(matching), marker, value)
+        return min((r.id for r in matching), default=None)
+
+
+class _LookFirst:
+    """One attempt of a create-once: after an unknown outcome, look up before re-sending.
+
+    A refusal after an unknown outcome is checked too: the first attempt may
+    have landed late and the copy been refused as a duplicate of it.
+    """
+
+    def __init__(
+        self,
+        client: SplynxClient,
+        request: Request,
+        body: dict[str, Any],
+        marker: Marker,
+        value: Scalar,
+    ) -> None:
+        self._client, self._request, self._body = client, request, body
+        self._marker, self._value = marker, value
+        self._uncertain = False
+
+    async def _found(self) -> int | None:
+        assert self._request.endpoint is not None
+        return await self._client._lookup(self._request.endpoint, self._marker, self._value)
+
+    async def __call__(self) -> Created:
+        if self._uncertain and (found := await self._found()) is not None:
+            return Created(id=found, adopted=True)
+        try:
+            return Created(id=await self._client._post(self._request, self._body))
+        except (OutcomeUnknown, ServerError):
+            self._uncertain = True  # it may have been done: look before sending again
+            raise
+        except Rejected:
+            found = await self._found() if self._uncertain else None
+            if found is None:
+                raise
+            return Created(id=found, adopted=True)

@@ -1,0 +1,148 @@
+"""One exchange with Splynx, and the policies around it: rate limit, retries, counters.
+
+``SplynxSession`` owns the shared ``httpx.AsyncClient`` (one keep-alive pool for
+every writer), the auth strategy, the shared ``RateLimiter`` and ``RetryPolicy``,
+and ``SplynxStats`` (what the live display shows). ``send`` is one attempt:
+wait for a permit, send, map httpx's exceptions and classify the answer.
+``call`` retries ``send`` under the policy, except an ``OutcomeUnknown``, which
+is handed straight back: a create with an unknown outcome is never re-sent.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+import httpx
+
+from migrator.errors import OutcomeUnknown, RateLimited, Rejected, ServerError, TransportError
+from migrator.policy.ratelimit import RateLimiter
+from migrator.policy.retry import RetryPolicy
+from migrator.splynx.classify import Request, classify, transport_error
+
+__all__ = ["SplynxSession", "SplynxStats"]
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+
+@dataclass
+class SplynxStats:
+    """Counters of everything sent to Splynx (read by the live display and the summary)."""
+
+    requests: int = 0
+    retries: int = 0
+    rate_limited: int = 0  # 429 answers
+    server_errors: int = 0  # 5xx answers
+    transport_errors: int = 0  # no answer at all
+    outcome_unknown: int = 0  # creates sent without an answer
+    rejects: int = 0  # record-level refusals (422 and other 4xx)
+    created: int = 0
+    adopted: int = 0  # creates found already done (by marker) instead of re-sent
+
+    def snapshot(self) -> dict[str, int]:
+        return dict(self.__dict__)
+
+
+class _Escaped(Exception):
+    """Carries an ``OutcomeUnknown`` past the retry policy (which would retry it)."""
+
+    def __init__(self, error: OutcomeUnknown) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
+class SplynxSession:
+    """The shared HTTP client with its auth, rate limiter, retry policy and counters."""
+
+    def __init__(
+        self,
+        http: httpx.AsyncClient,
+        auth: httpx.Auth | None,
+        *,
+        limiter: RateLimiter | None = None,
+        retry: RetryPolicy | None = None,
+        stats: SplynxStats | None = None,
+    ) -> None:
+        self.http = http
+        self.auth = auth
+        self.limiter = limiter or RateLimiter(0)
+        self.retry = retry or RetryPolicy()
+        self.stats = stats or SplynxStats()
+
+    async def send(
+        self,
+        request: Request,
+        *,
+        query: str = "",
+        json: Any = None,
+        content: bytes | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> httpx.Response:
+        """One attempt: rate limit, send, classify. Raises the classified error."""
+        await self.limiter.acquire()
+        self.stats.requests += 1
+        url = f"{request.path}?{query}" if query else request.path
+        try:
+            response = await self.http.request(
+                request.verb, url, json=json, content=content, headers=headers, auth=self.auth
+            )
+        except httpx.HTTPError as exc:
+            error = transport_error(exc, request)
+            self._count_failure(error)
+            log.debug("%s: %s", request.describe(), error)
+            raise error from exc
+        log.debug("%s -> %d", request.describe(), response.status_code)
+        try:
+            classify(response, request)
+        except (RateLimited, ServerError, Rejected) as error:
+            self._count_failure(error)
+            raise
+        return response
+
+    def _count_failure(self, error: Exception) -> None:
+        if isinstance(error, RateLimited):
+            self.stats.rate_limited += 1
+            if error.retry_after:
+                self.limiter.defer(error.retry_after)
+        elif isinstance(error, ServerError):
+            self.stats.server_errors += 1
+        elif isinstance(error, OutcomeUnknown):
+            self.stats.outcome_unknown += 1
+        elif isinstance(error, TransportError):
+            self.stats.transport_errors += 1
+        elif isinstance(error, Rejected):
+            self.stats.rejects += 1
+
+    async def call(self, operation: str, attempt: Callable[[], Awaitable[T]]) -> T:
+        """Retry ``attempt`` under the policy; an ``OutcomeUnknown`` is raised at once."""
+
+        async def once() -> T:
+            try:
+                return await attempt()
+            except OutcomeUnknown as exc:
+                raise _Escaped(exc) from exc
+
+        try:
+            return await self.retried(operation, once)
+        except _Escaped as escaped:
+            raise escaped.error from escaped.error.__cause__
+
+    async def retried(self, operation: str, attempt: Callable[[], Awaitable[T]]) -> T:
+        """Retry ``attempt`` under the policy, ``OutcomeUnknown`` included (for callers
+        that made a repeat safe, e.g. by looking the record up before re-sending it)."""
+        attempts = 0
+
+        async def counted() -> T:
+            nonlocal attempts
+            attempts += 1
+            if attempts > 1:
+                self.stats.retries += 1
+            return await attempt()
+
+        return await self.retry.call(operation, counted)
+
+    async def aclose(self) -> None:
+        await self.http.aclose()

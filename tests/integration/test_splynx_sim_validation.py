@@ -1,0 +1,219 @@
+"""Bad input over real HTTP: malformed JSON, wrong types, unknown fields, overlong values,
+missing references and duplicates, each with the answer a real Splynx (Yii2) gives."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.integration.test_splynx_sim_search import internet_service, internet_tariff
+from tests.support.splynx_sim import RunningSim, running
+
+CUSTOMERS = "admin/customers/customer"
+VALID = {"name": "Ann Example", "partner_id": 1, "location_id": 1}
+
+
+async def problems(sim: RunningSim, path: str, body: Any) -> list[dict[str, str]]:
+    answer = await sim.client.post(path, json=body)
+    assert answer.status_code == 422, answer.text
+    listed = answer.json()
+    assert all(set(p) == {"field", "message"} for p in listed)  # Yii2's 422 body (assumed)
+    return list(listed)
+
+
+async def test_an_empty_create_names_every_required_field() -> None:
+    async with running() as sim:
+        assert await problems(sim, CUSTOMERS, {}) == [
+            {"field": "name", "message": "Full name cannot be blank."},
+            {"field": "partner_id", "message": "Partner cannot be blank."},
+            {"field": "location_id", "message": "Location cannot be blank."},
+        ]
+        # the two messages the live server logged for POST /admin/finance/payments {}
+        assert await problems(sim, "admin/finance/payments", {}) == [
+            {"field": "customer_id", "message": "Customer ID is required"},
+            {
+                "field": "amount",
+                "message": "Invalid sum, only a value greater or less than 0 is allowed!",
+            },
+        ]
+        assert {p["field"] for p in await problems(sim, "admin/tariffs/internet", {})} == {
+            "speed_download", "speed_upload", "billing_types", "title",
+            "available_for_locations", "customer_categories", "partners_ids",
+        }  # fmt: skip
+        assert await sim.store.rows("customers") == []
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b'{"name": "Ann",', "Invalid JSON data in request body: Syntax error."),
+        (b'{"name": NaN}', "Invalid JSON data in request body: Syntax error."),
+        (b'"Ann"', "Invalid JSON data in request body: an object of attributes is expected."),
+        (
+            b'{"name": "\xff"}',
+            "Invalid JSON data in request body: Malformed UTF-8 characters, "
+            "possibly incorrectly encoded.",
+        ),
+    ],
+)
+async def test_malformed_json_is_400(content: bytes, message: str) -> None:
+    async with running() as sim:
+        answer = await sim.client.post(
+            CUSTOMERS, content=content, headers={"Content-Type": "application/json"}
+        )
+    assert answer.status_code == 400
+    assert answer.json() == {
+        "error": {"message": message, "code": 400, "internal_code": "BAD_REQUEST"}
+    }
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "message"),
+    [
+        ({"partner_id": "abc"}, "partner_id", "Partner must be an integer."),
+        ({"partner_id": -1}, "partner_id", "Partner must be no less than 0."),
+        ({"name": 123}, "name", "Full name must be a string."),
+        ({"name": ["Ann"]}, "name", "Full name must be a string."),
+        ({"status": "gone"}, "status", "Status is invalid."),
+        ({"category": "alien"}, "category", "Category is invalid."),
+        ({"date_add": "31/01/2024"}, "date_add", "The format of Date added is invalid."),
+        ({"date_add": "2024-02-30"}, "date_add", "The format of Date added is invalid."),
+        (
+            {"daily_prepaid_cost": "lots"},
+            "daily_prepaid_cost",
+            "Daily prepaid cost must be a number.",
+        ),
+        ({"email": "not-an-address"}, "email", "Email is not a valid email address."),
+        ({"customer_labels": [3]}, "customer_labels", "Customer labels is invalid."),
+        (
+            {"additional_attributes": ["x"]},
+            "additional_attributes",
+            "Additional attributes is invalid.",
+        ),
+    ],
+)
+async def test_wrong_types_and_values_are_422_per_field(
+    change: dict[str, Any], field: str, message: str
+) -> None:
+    async with running() as sim:
+        assert await problems(sim, CUSTOMERS, {**VALID, **change}) == [
+            {"field": field, "message": message}
+        ]
+
+
+async def test_unknown_fields_are_refused_and_read_only_ones_ignored() -> None:
+    async with running() as sim:
+        assert await problems(sim, CUSTOMERS, {**VALID, "nickname": "A", "sonar_id": "9"}) == [
+            {"field": "nickname", "message": 'Unknown attribute "nickname".'},
+            {"field": "sonar_id", "message": 'Unknown attribute "sonar_id".'},
+        ]
+        assert await problems(sim, CUSTOMERS, {**VALID, "additional_attributes": {"nope": 1}}) == [
+            {"field": "nope", "message": 'Unknown additional attribute "nope".'}
+        ]
+        made = await sim.customer(id=77, mrr_total="999.0", added_by="admin")
+        record = (await sim.client.get(f"{CUSTOMERS}/{made}")).json()
+    assert (made, record["mrr_total"], record["added_by"]) == (1, "0.0000", "api")
+
+
+@pytest.mark.parametrize(
+    ("field", "size", "label"),
+    [("login", 128, "Portal login"), ("name", 256, "Full name"), ("city", 32, "City"),
+     ("zip_code", 32, "ZIP Code"), ("street_1", 255, "Street")],
+)  # fmt: skip
+async def test_lengths_are_the_real_column_sizes(field: str, size: int, label: str) -> None:
+    async with running() as sim:
+        fits = await sim.client.post(CUSTOMERS, json={**VALID, field: "é" * size})  # characters
+        overlong = await problems(sim, CUSTOMERS, {**VALID, field: "x" * (size + 1)})
+    assert fits.status_code == 201
+    assert overlong == [
+        {"field": field, "message": f"{label} should contain at most {size} characters."}
+    ]
+
+
+async def test_foreign_keys_must_name_live_records() -> None:
+    async with running() as sim:
+        assert await problems(sim, CUSTOMERS, {**VALID, "partner_id": 9, "location_id": 9}) == [
+            {"field": "partner_id", "message": "Partner is invalid."},
+            {"field": "location_id", "message": "Location is invalid."},
+        ]
+        tariff = await sim.create("admin/tariffs/internet", internet_tariff("Fibre"))
+        orphan = await problems(
+            sim, f"{CUSTOMERS}/42/internet-services", internet_service("l", tariff)
+        )
+        assert orphan == [{"field": "customer_id", "message": "Customer ID is invalid."}]
+        customer = await sim.customer()
+        no_plan = await problems(
+            sim, f"{CUSTOMERS}/{customer}/internet-services", internet_service("l", 99)
+        )
+        assert no_plan == [{"field": "tariff_id", "message": "Tariff ID is invalid."}]
+        invoice = {"customer_id": 42, "status": "not_paid", "items": [{"description": "x"}]}
+        assert (await problems(sim, "admin/finance/invoices", invoice))[0]["field"] == "customer_id"
+        payment = {"customer_id": 42, "amount": 5}
+        assert (await problems(sim, "admin/finance/payments", payment))[0]["field"] == "customer_id"
+        ticket = {"subject": "s", "priority": "low", "type_id": 99}
+        assert await problems(sim, "admin/support/tickets", ticket) == [
+            {"field": "type_id", "message": "Type is invalid."}
+        ]
+        await sim.client.put(f"{CUSTOMERS}/{customer}", json={"status": "disabled"})
+        await sim.client.delete(f"{CUSTOMERS}/{customer}")
+        note = {"customer_id": customer, "comment": "for a deleted customer"}
+        assert (await problems(sim, "admin/customers/customer-notes", note))[0][
+            "field"
+        ] == "customer_id"
+
+
+async def test_logins_and_marker_fields_are_unique_among_live_records() -> None:
+    async with running() as sim:
+        first = await sim.customer(login="ann", additional_attributes={"sonar_id": "501"})
+        duplicate = {**VALID, "login": "ANN ", "additional_attributes": {"sonar_id": "501"}}
+        assert await problems(sim, CUSTOMERS, duplicate) == [
+            {"field": "login", "message": 'Portal login "ANN " has already been taken.'},
+            {"field": "sonar_id", "message": 'Sonar ID "501" has already been taken.'},
+        ]
+        own = await sim.client.put(f"{CUSTOMERS}/{first}", json={"login": "ann"})
+        assert own.status_code == 202  # a record does not collide with itself
+        await sim.client.put(f"{CUSTOMERS}/{first}", json={"status": "disabled"})
+        await sim.client.delete(f"{CUSTOMERS}/{first}")
+        reused = await sim.customer(login="ann", additional_attributes={"sonar_id": "501"})
+    assert reused == first + 1
+
+
+async def test_items_and_service_rules() -> None:
+    async with running() as sim:
+        customer = await sim.customer()
+        no_items = {"customer_id": customer, "status": "not_paid"}
+        assert await problems(sim, "admin/finance/invoices", no_items) == [
+            {"field": "items", "message": "Items cannot be blank."}
+        ]
+        bad_item = {**no_items, "items": [{"quantity": "two"}]}
+        assert await problems(sim, "admin/finance/invoices", bad_item) == [
+            {"field": "items", "message": "Item #1: Quantity must be an integer."},
+            {"field": "items", "message": "Item #1: Description cannot be blank."},
+        ]
+        zero = await problems(sim, "admin/finance/payments", {"customer_id": customer, "amount": 0})
+        assert [p["field"] for p in zero] == ["amount"]
+        tariff = await sim.create("admin/tariffs/internet", internet_tariff("Fibre"))
+        path = f"{CUSTOMERS}/{customer}/internet-services"
+        await sim.create(path, internet_service("pppoe-1", tariff))
+        taken = await problems(sim, path, internet_service("PPPOE-1", tariff))
+        assert taken == [{"field": "login", "message": 'Login "PPPOE-1" has already been taken.'}]
+        bad_status = await problems(sim, path, {**internet_service("x", tariff), "status": "on"})
+        assert bad_status == [{"field": "status", "message": "Status is invalid."}]
+
+
+async def test_form_encoded_bodies_read_brackets_as_php_does() -> None:
+    async with running() as sim:
+        form = {"name": "Form Ann", "partner_id": "1", "location_id": "1",
+                "additional_attributes[sonar_id]": "777"}  # fmt: skip
+        answer = await sim.client.post(CUSTOMERS, data=form)
+        assert answer.status_code == 201
+        record = (await sim.client.get(f"{CUSTOMERS}/{answer.json()['id']}")).json()
+    assert record["additional_attributes"] == {"sonar_id": "777"}
+
+
+async def test_a_body_over_the_size_limit_is_refused_in_the_envelope() -> None:
+    async with running() as sim:
+        answer = await sim.client.post(CUSTOMERS, json={**VALID, "name": "x" * 2_000_000})
+    assert answer.status_code == 413
+    assert answer.json()["error"]["internal_code"] == "BAD_REQUEST"

@@ -1,0 +1,56 @@
+"""A throw-away MariaDB database with Splynx's tables, for the gateway's tests.
+
+The DDL is generated from the gateway's own allow-list layouts (the real Splynx
+columns from the reference), so the tests exercise the same names the gateway
+uses. Each database gets a unique name and is dropped afterwards: other
+engineers' tests use the same server at the same time.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+
+import pymysql
+
+from migrator.splynx.tables import Column, quoted, table
+
+__all__ = ["column_ddl", "scratch_database"]
+
+
+def column_ddl(column: Column, escape: object) -> str:
+    sql = f"{quoted(column.name)} {column.type} {'NULL' if column.nullable else 'NOT NULL'}"
+    if column.auto_increment:
+        return sql + " AUTO_INCREMENT"
+    if column.default == "CURRENT_TIMESTAMP":
+        return sql + " DEFAULT CURRENT_TIMESTAMP"
+    if column.default is not None:
+        return sql + f" DEFAULT {escape(column.default)}"  # type: ignore[operator]
+    return sql
+
+
+@contextmanager
+def scratch_database(server: dict[str, object], names: Iterable[str]) -> Iterator[str]:
+    """Create ``migrator_splynxclient_<hex>`` with the named tables; yield its DSN."""
+    database = f"migrator_splynxclient_{secrets.token_hex(4)}"
+    params = {k: v for k, v in server.items() if k not in {"db", "database"}}
+    connection = pymysql.connect(**params)  # type: ignore[arg-type]
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(f"CREATE DATABASE {quoted(database)} CHARACTER SET utf8mb4")
+            cursor.execute(f"USE {quoted(database)}")
+            for name in names:
+                layout = table(name)
+                columns = [column_ddl(c, connection.escape) for c in layout.columns]
+                key = ", ".join(quoted(k) for k in layout.primary_key)
+                cursor.execute(
+                    f"CREATE TABLE {quoted(name)} ({', '.join(columns)}, PRIMARY KEY ({key}))"
+                )
+        password = server["password"]
+        auth = f"{server['user']}:{password}" if password else f"{server['user']}"
+        yield f"mysql://{auth}@{server['host']}:{server['port']}/{database}"
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP DATABASE IF EXISTS {quoted(database)}")
+        connection.close()

@@ -1,0 +1,158 @@
+"""The generated ISP: deterministic, well-formed, consistent, realistically sized and messy."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+
+import pytest
+
+from migrator.sim.sonar.fields import entity_spec
+from migrator.sim.sonar.foreign_keys import FOREIGN_KEYS, broken_references
+from migrator.sim.sonar.generate import generate_dataset
+from migrator.sim.sonar.instance_time import NOW
+from migrator.sim.sonar.table import Dataset
+from migrator.sonar.schema import LIST_QUERIES, entity_fields
+
+SCALE = 400
+
+# Per-account ratios from reference/sonar_volumes.md (measured ones, and the estimates it
+# gives for invoices, payments, notes and tickets), with room for a 400-account sample.
+RATIOS = {
+    "contacts": (0.95, 1.2),
+    "addresses": (3.0, 3.8),
+    "account_services": (0.75, 1.0),
+    "ip_assignments": (0.1, 0.27),
+    "invoices": (12, 36),
+    "debits": (28, 42),
+    "credits": (17, 27),
+    "payments": (12, 36),
+    "notes": (1.5, 2.6),
+    "tickets": (3.0, 4.5),
+}
+FIXED = {"companies": 1, "account_statuses": 13, "account_types": 3, "data_service_details": 55}
+ISO_WITH_OFFSET = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?[+-]\d\d:\d\d")
+
+
+@pytest.fixture(scope="module")
+def dataset() -> Dataset:
+    return generate_dataset(SCALE, seed=11)
+
+
+@pytest.fixture(scope="module")
+def small() -> Dataset:
+    """For checks that look at every field of every record."""
+    return generate_dataset(80, seed=12)
+
+
+def test_the_same_seed_gives_the_same_data_and_another_seed_does_not() -> None:
+    first, again, other = (generate_dataset(40, seed) for seed in (5, 5, 6))
+    for query in LIST_QUERIES:
+        assert list(first.records(query)) == list(again.records(query)), query
+    assert list(first.records("accounts")) != list(other.records("accounts"))
+    assert list(first.records("invoices")) != list(other.records("invoices"))
+
+
+def test_every_record_is_spelled_as_the_api_spells_it(small: Dataset) -> None:
+    for query in LIST_QUERIES:
+        spec = entity_spec(query)
+        for record in small.records(query):
+            assert tuple(record) == entity_fields(query), query
+            for name, field in spec.fields.items():
+                field.validate(record[name])
+            assert isinstance(record["id"], str)
+            assert ISO_WITH_OFFSET.fullmatch(record["created_at"]), record["created_at"]
+
+
+def test_ids_ascend_from_one_and_columns_agree_with_records(dataset: Dataset) -> None:
+    for query in LIST_QUERIES:
+        table = dataset.table(query)
+        ids = list(table.ids)
+        assert ids == sorted(set(ids)) and (not ids or ids[0] == 1), query
+        spec = entity_spec(query)
+        for row in range(0, len(table), max(1, len(table) // 300)):
+            record = table.record(row)
+            for name, column in table.columns.items():
+                assert column[row] == spec.field(name).key(record[name]), (query, name, row)
+
+
+def test_history_happens_before_the_snapshot_and_updates_after_creation(dataset: Dataset) -> None:
+    for query in LIST_QUERIES:
+        table = dataset.table(query)
+        created, updated = table.columns["created_at"], table.columns["updated_at"]
+        for row in range(len(table)):
+            assert created[row] <= updated[row] <= NOW, (query, row)
+
+
+def test_no_foreign_key_points_nowhere(small: Dataset) -> None:
+    for key in FOREIGN_KEYS:
+        assert list(broken_references(small, key)) == [], key
+
+
+def test_volumes_follow_the_real_per_account_ratios(dataset: Dataset) -> None:
+    counts = dataset.counts()
+    assert counts["accounts"] == SCALE
+    for query, (low, high) in RATIOS.items():
+        assert low <= counts[query] / SCALE <= high, (query, counts[query] / SCALE)
+    for query, count in FIXED.items():
+        assert counts[query] == count, query
+    assert 90 <= counts["services"] <= 110 and 25 <= counts["users"] <= 35
+    replies_and_comments = counts["ticket_replies"] + counts["ticket_comments"]
+    assert 1.6 <= replies_and_comments / counts["tickets"] <= 2.4
+
+
+def test_money_is_integer_cents_and_invoices_add_up(dataset: Dataset) -> None:
+    debited: dict[str, int] = defaultdict(int)
+    credited: dict[str, int] = defaultdict(int)
+    for debit in dataset.records("debits"):
+        assert isinstance(debit["amount"], int) and debit["amount"] >= 0
+        if debit["invoice_id"] is not None:
+            debited[debit["invoice_id"]] += debit["amount"]
+    assert any(d["invoice_id"] is None for d in dataset.records("debits"))  # not on an invoice
+    for credit in dataset.records("credits"):
+        credited[credit["invoice_id"]] += credit["amount"]
+    for invoice in dataset.records("invoices"):
+        assert invoice["total_debits"] == debited[invoice["id"]], invoice["id"]
+        if not invoice["void"]:
+            assert invoice["remaining_due"] == invoice["total_debits"] - credited[invoice["id"]]
+    paid = {p["id"]: p for p in dataset.records("payments")}
+    applied: dict[str, int] = Counter()
+    for credit in dataset.records("credits"):
+        if credit["creditable_type"] == "Payment":
+            assert paid[credit["creditable_id"]]["successful"]
+            applied[credit["creditable_id"]] += credit["amount"]
+    for payment_id, amount in applied.items():
+        assert amount + paid[payment_id]["amount_remaining"] == paid[payment_id]["amount"]
+
+
+def test_the_messy_share_is_there(dataset: Dataset) -> None:
+    accounts = list(dataset.records("accounts"))
+    contacts = Counter(
+        c["contactable_id"]
+        for c in dataset.records("contacts")
+        if c["contactable_type"] == "Account"
+    )
+    physical = {
+        a["addressable_id"]
+        for a in dataset.records("addresses")
+        if a["addressable_type"] == "Account" and a["type"] == "PHYSICAL"
+    }
+    names = [a["name"] for a in accounts]
+    assert any(a["id"] not in contacts for a in accounts), "an account with no contact"
+    assert any(n >= 2 for n in contacts.values()), "an account with several contacts"
+    assert any(a["id"] not in physical for a in accounts), "an account with no address"
+    assert any(not n.isascii() and any(ord(c) > 0x1F000 for c in n) for n in names), "emoji"
+    assert any(any("\u0590" <= c <= "\u06ff" for c in n) for n in names), "right-to-left"
+    assert any(len(n) > 255 for n in names), "longer than a typical column"
+    assert any(n != n.strip() for n in names), "stray spaces"
+    assert any(c["email_address"] is None for c in dataset.records("contacts"))
+    assert any(a["archived_at"] is not None for a in accounts)
+    assert any(a["parent_account_id"] is not None for a in accounts)
+    messy = sum(1 for n in names if not n.isascii() or len(n) > 255 or n != n.strip())
+    assert messy < 0.15 * len(names), "the mess is a small share"
+
+
+def test_nothing_at_scale_zero_but_the_reference_tables() -> None:
+    empty = generate_dataset(0, seed=1)
+    assert empty.count("accounts") == 0 and empty.count("invoices") == 0
+    assert empty.count("services") > 0 and empty.count("account_statuses") == 13
