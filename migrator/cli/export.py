@@ -1,0 +1,233 @@
+"""``migrator export --out DIR``: snapshot a Sonar into a fixture directory.
+
+Wiring only: settings and flags in, ``migrator.sonar.snapshot.export_snapshot``
+under the live display, a summary table and an exit code out.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import anyio
+from rich.console import Console
+
+from migrator.cli.common import add_command, add_env_file_flag
+from migrator.errors import ConfigError, MigratorError
+from migrator.exitcodes import ExitCode
+from migrator.logconfig import configure_logging
+from migrator.profile import load_profile
+from migrator.progress import ProgressReporter
+from migrator.settings import Settings, load_settings
+from migrator.sonar.client import SonarClient
+from migrator.sonar.schema import LIST_QUERIES
+from migrator.sonar.snapshot import ExportResult, export_snapshot
+
+__all__ = ["parse_only", "print_summary", "register", "run_async", "summary_json"]
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+DESCRIPTION = """\
+Read Sonar's data through its GraphQL API into DIR: one <query>.jsonl file per
+list query (accounts, contacts, invoices, ...), one record per line, exactly as
+Sonar serialized it. `migrator sim sonar --fixture DIR` serves such a snapshot,
+so you can rehearse a migration offline, as often as you like, against a frozen
+copy of production.
+
+It reads every query in id-range partitions, several at once (--producers), as
+fast as Sonar's request budget allows (--sonar-rate, per minute; Sonar's default
+limit is 400) without ever exceeding it; rate-limit answers, server errors and
+dropped connections are retried. Interrupted? Run the same command again: it
+continues where it stopped, without duplicating or losing a record.
+
+Connection: SONAR_URL (the instance's base URL) and SONAR_TOKEN (a personal
+access token), from the environment or .env."""
+
+EXAMPLES = """\
+  migrator export --out snapshot/
+  migrator export --out snapshot/ --only accounts,contacts,addresses
+  migrator export --out snapshot/ --producers 8 --sonar-rate 380
+  MIGRATOR_LOG_LEVEL=DEBUG migrator export --out snapshot/   # one log line per request"""
+
+
+def register(commands: Any) -> None:
+    parser = add_command(
+        commands,
+        "export",
+        help="snapshot Sonar into a fixture directory (resumable)",
+        description=DESCRIPTION,
+        examples=EXAMPLES,
+    )
+    unset = argparse.SUPPRESS  # "not given": the setting's own precedence decides
+    parser.add_argument(
+        "--out",
+        type=Path,
+        required=True,
+        metavar="DIR",
+        default=unset,
+        help="the fixture directory to write (created if missing)",
+    )
+    parser.add_argument(
+        "--only",
+        metavar="Q1,Q2",
+        default=unset,
+        help="export only these list queries (default: all 23: " + ", ".join(LIST_QUERIES) + ")",
+    )
+    parser.add_argument(
+        "--producers",
+        type=int,
+        metavar="N",
+        default=unset,
+        help="partitions read concurrently (MIGRATOR_PRODUCERS, default 4)",
+    )
+    parser.add_argument(
+        "--page-size",
+        type=int,
+        metavar="N",
+        default=unset,
+        help="records per request (MIGRATOR_PAGE_SIZE, default 100)",
+    )
+    parser.add_argument(
+        "--sonar-rate",
+        type=float,
+        metavar="N",
+        default=unset,
+        help="Sonar requests per minute, 0 = no limit of ours (MIGRATOR_SONAR_RATE, default 400)",
+    )
+    parser.add_argument(
+        "--profile",
+        metavar="P",
+        default=unset,
+        help="a bundled profile's name or a profile file (default: none)",
+    )
+    parser.add_argument(
+        "--fresh", action="store_true", help="discard an earlier, unfinished export in DIR"
+    )
+    parser.add_argument(
+        "--summary-json",
+        type=Path,
+        metavar="FILE",
+        default=unset,
+        help="also write the summary as JSON (per query counts, requests, retries, time)",
+    )
+    add_env_file_flag(parser)
+    parser.set_defaults(handler=handle)
+
+
+def parse_only(text: str | None) -> list[str]:
+    """The queries ``--only`` names, in the canonical order; unknown names are a usage error."""
+    if not text:
+        return list(LIST_QUERIES)
+    wanted = [name.strip() for name in text.split(",") if name.strip()]
+    unknown = sorted(set(wanted) - set(LIST_QUERIES))
+    if unknown:
+        raise ConfigError(
+            f"--only: unknown quer{'ies' if len(unknown) > 1 else 'y'} {', '.join(unknown)}; "
+            f"choose from {', '.join(LIST_QUERIES)}"
+        )
+    return [query for query in LIST_QUERIES if query in wanted]
+
+
+def settings_for(args: argparse.Namespace) -> Settings:
+    name = getattr(args, "profile", None)
+    profile = load_profile(name).settings_values() if name else None
+    overrides = {
+        "producers": getattr(args, "producers", None),
+        "page_size": getattr(args, "page_size", None),
+        "sonar_rate": getattr(args, "sonar_rate", None),
+    }
+    settings = load_settings(profile_values=profile, overrides=overrides, env_file=args.env_file)
+    configure_logging(settings.log_level, log_file=settings.log_file, secrets=settings.secrets())
+    return settings
+
+
+def run_async(fn: Callable[[], Awaitable[T]]) -> T:
+    """Run ``fn`` on asyncio; a failure inside task groups comes out as our own error."""
+    try:
+        return anyio.run(fn, backend="asyncio")
+    except BaseExceptionGroup as group:
+        raise _first(group) from group
+
+
+def _first(group: BaseExceptionGroup[Any]) -> BaseException:
+    """The most telling error of a group: Ctrl-C, a configuration error, any of ours."""
+    flat: list[BaseException] = []
+
+    def walk(exc: BaseException) -> None:
+        if isinstance(exc, BaseExceptionGroup):
+            for inner in exc.exceptions:
+                walk(inner)
+        else:
+            flat.append(exc)
+
+    walk(group)
+    for exc in flat:
+        if isinstance(exc, KeyboardInterrupt):
+            return exc  # Ctrl-C wins: the caller reports "interrupted, re-run to resume"
+    ours = [exc for exc in flat if isinstance(exc, MigratorError)]
+    for exc in ours:
+        if isinstance(exc, ConfigError):
+            return exc
+    return (ours or flat)[0]
+
+
+def summary_json(result: ExportResult, reporter: ProgressReporter) -> dict[str, Any]:
+    """The summary as data, for scripts and benchmarks."""
+    sonar = reporter.system("sonar")
+    return {
+        "elapsed_seconds": round(reporter.elapsed(), 3),
+        "requests": sonar.requests,
+        "retries": sonar.retries,
+        "rate_limited": sonar.rate_limited,
+        "budget_per_minute": sonar.budget_per_minute,
+        "records": sum(q.records for q in result.queries.values()),
+        "queries": {
+            q.query: {"records": q.records, "expected": q.expected, "error": q.error}
+            for q in result.queries.values()
+        },
+    }
+
+
+def print_summary(result: ExportResult, reporter: ProgressReporter, console: Console) -> None:
+    console.print(reporter.summary())
+    for system in reporter.systems.values():
+        console.print(
+            f"{system.name}: {system.requests:,} requests, {system.retries} retries, "
+            f"{system.rate_limited} rate-limited answers, elapsed "
+            f"{reporter.elapsed():.1f}s",
+            markup=False,
+            highlight=False,
+        )
+
+
+def handle(args: argparse.Namespace) -> int:
+    settings = settings_for(args)
+    queries = parse_only(getattr(args, "only", None))
+
+    async def main() -> int:
+        reporter = ProgressReporter("export")
+        client = SonarClient.from_settings(settings, emit=reporter.emit)
+        async with client, reporter.running():
+            result = await export_snapshot(
+                client,
+                args.out,
+                queries,
+                page_size=settings.page_size,
+                producers=settings.producers,
+                fresh=args.fresh,
+                emit=reporter.emit,
+            )
+        print_summary(result, reporter, Console())
+        target = getattr(args, "summary_json", None)
+        if target is not None:
+            target.write_text(json.dumps(summary_json(result, reporter), indent=1) + "\n")
+        for failed in result.failed:
+            log.error("%s failed: %s (re-run to continue)", failed.query, failed.error)
+        return ExitCode.FATAL if result.failed else ExitCode.OK
+
+    return run_async(main)

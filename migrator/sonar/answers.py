@@ -1,0 +1,157 @@
+"""What a Sonar HTTP answer means: the one place that decides, as a pure function.
+
+``classify(answer)`` returns the GraphQL ``data`` of a good answer or raises
+one of ours, by what the caller should do (see ``migrator.errors``):
+
+- rate limited (``RateLimited``, retried after Retry-After): HTTP 429, or the
+  body ``{"error": "Request limit of 400/min reached."}`` whatever the status
+  (Sonar documents the body, not the status);
+- 5xx, and GraphQL errors Sonar files under ``internal`` (``ServerError``);
+- 401 or an "unauthenticated" answer (``AuthFailed``), 403 (``PermissionDenied``);
+- every other 4xx, a redirect, a GraphQL validation error, an answer that is
+  not GraphQL JSON (``ProtocolError``: fatal, retrying cannot help).
+
+Timeouts and dropped connections never produce an answer; the transport
+adapter maps those.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from typing import Any
+
+from migrator.errors import (
+    AuthFailed,
+    PermissionDenied,
+    ProtocolError,
+    RateLimited,
+    ServerError,
+)
+from migrator.logconfig import redactor
+
+__all__ = ["EXCERPT", "HttpAnswer", "classify", "parse_retry_after"]
+
+EXCERPT = 300  # characters of a body quoted in an error message
+MAX_RETRY_AFTER = 600.0
+
+
+@dataclass(frozen=True)
+class HttpAnswer:
+    """The parts of an HTTP response classification looks at."""
+
+    status: int
+    body: bytes
+    retry_after: str | None = None
+    location: str | None = None
+
+
+def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:
+    """Seconds to wait from a Retry-After header (delta-seconds or HTTP-date).
+
+    None when absent or unreadable; capped at ``MAX_RETRY_AFTER`` so a bogus
+    header cannot stall a run for hours.
+    """
+    if value is None or not value.strip():
+        return None
+    text = value.strip()
+    try:
+        seconds = float(text)
+    except ValueError:
+        try:
+            when = parsedate_to_datetime(text)
+        except (TypeError, ValueError):
+            return None
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=UTC)
+        seconds = (when - (now or datetime.now(UTC))).total_seconds()
+    if seconds != seconds:  # NaN
+        return None
+    return min(MAX_RETRY_AFTER, max(0.0, seconds))
+
+
+def _excerpt(body: bytes) -> str:
+    text = body.decode("utf-8", errors="replace").strip()
+    if len(text) > EXCERPT:
+        text = text[:EXCERPT] + "…"
+    return redactor(text) or "(empty body)"
+
+
+def _json(body: bytes) -> Any:
+    try:
+        return json.loads(body)
+    except (UnicodeDecodeError, ValueError):
+        return None
+
+
+def _rate_limit_message(payload: Any) -> str | None:
+    if isinstance(payload, dict) and isinstance(payload.get("error"), str):
+        message = payload["error"]
+        if "request limit" in message.lower():
+            return str(message)
+    return None
+
+
+def _graphql_errors(errors: Any) -> None:
+    """Raise for a non-empty GraphQL ``errors`` list."""
+    first = errors[0] if isinstance(errors, list) and errors else {}
+    message = first.get("message", "") if isinstance(first, dict) else str(first)
+    extensions = first.get("extensions") if isinstance(first, dict) else None
+    category = extensions.get("category", "") if isinstance(extensions, dict) else ""
+    if category == "authentication" or "unauthenticated" in str(message).lower():
+        raise AuthFailed(f"Sonar refused the token: {message}; check SONAR_TOKEN")
+    if category == "internal":
+        raise ServerError(f"Sonar failed internally: {message}")
+    raise ProtocolError(f"Sonar rejected the query: {redactor(str(message))}")
+
+
+def _by_status(answer: HttpAnswer, payload: Any) -> None:
+    """Raise for any status that is not 2xx (rate limits already handled)."""
+    status, excerpt = answer.status, _excerpt(answer.body)
+    if status == 401:
+        raise AuthFailed(f"Sonar refused the token (HTTP 401): {excerpt}; check SONAR_TOKEN")
+    if status == 403:
+        raise PermissionDenied(
+            f"Sonar denied access (HTTP 403): {excerpt}", endpoint="/api/graphql"
+        )
+    if status >= 500:
+        raise ServerError(
+            f"Sonar failed (HTTP {status}): {excerpt}",
+            retry_after=parse_retry_after(answer.retry_after),
+        )
+    if 300 <= status < 400:
+        raise ProtocolError(
+            f"Sonar redirected (HTTP {status}) to {answer.location or '?'}: set SONAR_URL to "
+            "the instance's base URL, https:// included"
+        )
+    if isinstance(payload, dict) and payload.get("errors"):
+        _graphql_errors(payload["errors"])
+    raise ProtocolError(f"Sonar rejected the request (HTTP {status}): {excerpt}")
+
+
+def classify(answer: HttpAnswer) -> dict[str, Any]:
+    """The ``data`` of a good answer; otherwise raise what the caller should act on."""
+    payload = _json(answer.body)
+    limit = _rate_limit_message(payload)
+    if answer.status == 429 or limit is not None:
+        raise RateLimited(
+            f"Sonar rate limit: {limit or _excerpt(answer.body)}",
+            retry_after=parse_retry_after(answer.retry_after),
+        )
+    if not 200 <= answer.status < 300:
+        _by_status(answer, payload)
+    if not isinstance(payload, dict):
+        raise ProtocolError(f"Sonar answered something that is not JSON: {_excerpt(answer.body)}")
+    if payload.get("errors"):
+        _graphql_errors(payload["errors"])
+    if isinstance(payload.get("error"), str):
+        message = payload["error"]
+        if "unauth" in message.lower():
+            raise AuthFailed(f"Sonar refused the token: {message}; check SONAR_TOKEN")
+        raise ProtocolError(f"Sonar answered an error: {redactor(message)}")
+    data = payload.get("data")
+    if not isinstance(data, dict):
+        raise ProtocolError(f"Sonar's answer has no GraphQL data: {_excerpt(answer.body)}")
+    return data
