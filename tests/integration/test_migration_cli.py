@@ -19,6 +19,7 @@ from tests.integration.test_migration_resilience import environment
 from tests.support.pair import running_pair
 
 pytestmark = pytest.mark.slow
+ROOT = Path(__file__).resolve().parents[2]
 
 
 async def migrator(*args: str, env: dict[str, str], cwd: Path) -> tuple[int, str, str]:
@@ -71,7 +72,11 @@ async def test_rejects_status_dry_run_and_the_error_budget(tmp_path: Path) -> No
 
 
 async def test_status_without_a_state_file_says_so(tmp_path: Path) -> None:
-    env = {**os.environ, "MIGRATOR_STATE": str(tmp_path / "nothing.sqlite3")}
+    env = {
+        **os.environ,
+        "MIGRATOR_STATE": str(tmp_path / "nothing.sqlite3"),
+        "PYTHONPATH": str(ROOT),
+    }
     code, _, err = await migrator("status", env=env, cwd=tmp_path)
     assert code == ExitCode.USAGE
     assert "no state file" in err
