@@ -71,6 +71,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         log.debug("fatal", exc_info=True)
         report_error(str(exc))
         return ExitCode.FATAL
+    except Exception as exc:  # a bug of ours: say so plainly, keep the traceback in the log
+        log.error("internal error", exc_info=True)
+        report_error(
+            f"internal error: {type(exc).__name__}: {exc} (this is a bug in migrator; "
+            "MIGRATOR_LOG_FILE keeps the details; the state is intact, re-run to resume)"
+        )
+        return ExitCode.FATAL
 
 
 if __name__ == "__main__":

@@ -15,8 +15,7 @@ from typing import Any
 from pydantic import SecretStr
 from rich.console import Console
 
-from migrator.cli.common import add_command
-from migrator.cli.export import run_async
+from migrator.cli.common import add_command, run_async
 from migrator.cli.run import report
 from migrator.exitcodes import ExitCode
 from migrator.logconfig import configure_logging

@@ -13,8 +13,7 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-from migrator.cli.common import add_command, add_env_file_flag
-from migrator.cli.export import run_async
+from migrator.cli.common import add_command, add_env_file_flag, run_async
 from migrator.logconfig import configure_logging
 from migrator.pipeline.catalog import ENTITY_ORDER, select
 from migrator.pipeline.display import MigrationDisplay

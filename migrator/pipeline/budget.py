@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-from migrator.errors import MigratorError
+from migrator.errors import ErrorBudgetExceeded
 
 __all__ = ["ErrorBudget", "ErrorBudgetExceeded"]
-
-
-class ErrorBudgetExceeded(MigratorError):
-    """More records were rejected than ``--max-errors`` / ``--max-error-rate`` allow."""
 
 
 class ErrorBudget:

@@ -24,7 +24,7 @@ from typing import Any
 
 import anyio
 
-from migrator.errors import Fatal, MigratorError, Rejected
+from migrator.errors import MigratorError, Rejected, most_telling
 from migrator.events import BudgetKnown, Emit, Retried
 from migrator.exitcodes import ExitCode
 from migrator.pipeline.budget import ErrorBudget, ErrorBudgetExceeded
@@ -147,25 +147,6 @@ async def _run_engine(engine: Engine, drain_seconds: float) -> None:
         tg.cancel_scope.cancel()
 
 
-def _first_error(group: BaseExceptionGroup[Any]) -> BaseException:
-    """The error that matters most out of a task group: Fatal, then the budget, then any."""
-    found: list[BaseException] = []
-
-    def walk(exc: BaseException) -> None:
-        if isinstance(exc, BaseExceptionGroup):
-            for inner in exc.exceptions:
-                walk(inner)
-        else:
-            found.append(exc)
-
-    walk(group)
-    for kind in (Fatal, ErrorBudgetExceeded, MigratorError):
-        for exc in found:
-            if isinstance(exc, kind):
-                return exc
-    return found[0]
-
-
 async def _link_deferred(specs: Sequence[EntitySpec[Any, Any]], store: StateStore) -> None:
     """Set the references that had to wait (a parent account created after its child)."""
     for spec in specs:
@@ -231,7 +212,7 @@ async def migrate(
             else:
                 await _link_deferred(specs, store)
     except BaseExceptionGroup as group:
-        result = _failed(_first_error(group))
+        result = _failed(most_telling(group))
     except MigratorError as exc:
         result = _failed(exc)
     finally:
