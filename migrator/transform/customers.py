@@ -79,7 +79,7 @@ def customer_status(account: Account, lookups: CustomerLookups, rules: CustomerR
     mapped = rules.status.get(name)
     if mapped is not None:
         return mapped
-    if rules.unknown_status is None:
+    if rules.unknown_status == "reject":
         message = f"account status {name!r} is not in the profile's [customers.status] map"
         raise Rejected(message, [FieldError("account_status_id", message)])
     notes.add("account_status_id", f"status {name!r} not mapped; used {rules.unknown_status!r}")

@@ -82,7 +82,7 @@ class CustomerRules(_Rules):
     """How accounts become customers."""
 
     status: dict[str, CustomerStatus] = Field(default_factory=lambda: dict(DEFAULT_STATUS_MAP))
-    unknown_status: CustomerStatus | None = "active"  # None: reject accounts in unmapped statuses
+    unknown_status: CustomerStatus | Literal["reject"] = "active"  # "reject": refuse such accounts
     archived_status: CustomerStatus = "disabled"
     category: dict[str, Category] = Field(default_factory=lambda: dict(DEFAULT_CATEGORY_MAP))
     unknown_category: Category = "person"

@@ -184,7 +184,7 @@ def test_unmapped_status_uses_the_default_with_a_note_or_rejects() -> None:
     cleaned = transform(account(account_status_id="3"))
     assert cleaned.payload.customer.status == "active"
     assert any("Mystery" in note for note in cleaned.notes)
-    strict = CustomerRules(unknown_status=None)
+    strict = CustomerRules(unknown_status="reject")
     with pytest.raises(Rejected) as caught:
         transform(account(account_status_id="3"), strict)
     assert caught.value.field == "account_status_id"
