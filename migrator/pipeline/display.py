@@ -61,8 +61,11 @@ class MigrationDisplay(ProgressReporter):
             case StreamFinished(stream, error):
                 super().emit(event)
                 self.queues[stream] = (0, self.queues.get(stream, (0, 0))[1])
+                row = self.stream(stream)
                 if error == "stopped":  # drained on Ctrl-C: not a failure
-                    self.stream(stream).state = "stopped"
+                    row.state = "stopped"
+                elif error is None:  # Sonar's count may include records of other entities
+                    row.total = self.done(row)
             case _:
                 super().emit(event)
 
@@ -83,6 +86,18 @@ class MigrationDisplay(ProgressReporter):
         row.requests = self._splynx.requests
         row.retries = self._splynx.retries
         row.rate_limited = self._splynx.rate_limited
+
+    def _system_text(self, row: Any) -> str:
+        """Splynx is paced per second (its limit is a capacity); Sonar per minute."""
+        if row.name != "splynx":
+            return super()._system_text(row)
+        rate = row.per_minute() / 60.0
+        limit = row.budget_per_minute / 60.0
+        against = f"of {limit:,.0f}/s ({rate / limit:.0%})" if limit else "(no limit of ours)"
+        return (
+            f"splynx: {row.requests:,} requests, {rate:,.0f}/s {against}, "
+            f"{row.retries} retries, {row.rate_limited} rate-limited"
+        )
 
     # -- figures -------------------------------------------------------------
 
@@ -109,8 +124,9 @@ class MigrationDisplay(ProgressReporter):
         return done, known
 
     def _eta(self) -> float | None:
-        etas = [self._eta_of(row) for row in self.streams.values()]
-        return None if any(e is None for e in etas) else max(etas, default=0.0)  # type: ignore[type-var]
+        """The slowest known entity's ETA (entities run side by side)."""
+        etas = [eta for row in self.streams.values() if (eta := self._eta_of(row)) is not None]
+        return max(etas) if etas else None
 
     # -- drawing ---------------------------------------------------------------
 

@@ -70,7 +70,13 @@ class SonarSource(Generic[T, R]):
         return [(p.after + 1, MAX_CURSOR if p.upto is None else p.upto) for p in plan.partitions]
 
     async def total(self) -> int | None:
-        """Sonar's count of the query's records (the display's "of")."""
+        """Sonar's count of the query's records (the display's "of").
+
+        None when one Sonar record becomes several of ours (an account's
+        services): the query's count says nothing about how many there are.
+        """
+        if self._explode is not one_each:
+            return None
         if self._total is None:
             self._total = (await self._extractor.plan(self._query, partitions=1)).total_count
         return self._total
