@@ -9,26 +9,19 @@ Sonar reference tables (loaded once by ``load_lookups``) and a sink factory
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 from functools import partial
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from anyio.streams.memory import MemoryObjectReceiveStream
-
 from migrator.errors import ConfigError
 from migrator.pipeline.entities import EntitySpec, ParentRef, Sink
+from migrator.pipeline.lookups import Lookups
 from migrator.pipeline.sources import SonarSource, StaticSource
 from migrator.profile import Profile
 from migrator.sonar.entities import (
-    AccountStatus,
-    AccountType,
     Company,
-    CustomField,
-    DataServiceDetail,
-    Service,
 )
-from migrator.sonar.extract import Extractor, Page
+from migrator.sonar.extract import Extractor
 from migrator.sonar.models import AccountWithRelations
 from migrator.sonar.readers import FlatRecords, NestedAccounts
 from migrator.splynx.payloads import Partner
@@ -49,7 +42,7 @@ from migrator.transform.services import (
     service_parents,
 )
 
-__all__ = ["ENTITY_ORDER", "ENTITY_SINKS", "Lookups", "build_specs", "load_lookups", "select"]
+__all__ = ["ENTITY_ORDER", "ENTITY_SINKS", "build_specs", "select"]
 
 ENTITY_ORDER: tuple[str, ...] = (
     "partners",
@@ -65,54 +58,6 @@ ENTITY_ORDER: tuple[str, ...] = (
 ENTITY_SINKS: dict[str, str] = {name: name for name in ENTITY_ORDER}
 
 SinkFactory = Callable[..., Sink[Any]]
-
-
-@dataclass(frozen=True)
-class Lookups:
-    """Sonar's small reference tables, read once before the entities run."""
-
-    companies: Sequence[Company]
-    statuses: dict[int, str]
-    types: dict[int, str]
-    custom_fields: dict[int, str]
-    services: dict[int, Service]
-    details: dict[int, DataServiceDetail]
-
-    @property
-    def default_company(self) -> int:
-        chosen = [c for c in self.companies if c.default] or list(self.companies)
-        if not chosen:
-            raise ConfigError("Sonar has no company: nothing can be migrated")
-        return min(c.id for c in chosen)
-
-
-async def _all(extractor: Extractor, query: str) -> list[Any]:
-    found: list[Any] = []
-    pages: MemoryObjectReceiveStream[Page[Any]]
-    page: Page[Any]
-    async with extractor.stream(query) as pages:
-        async for page in pages:
-            found.extend(page.records)
-            if page.rejects:
-                raise ConfigError(f"Sonar's {query} cannot be read: {page.rejects[0]}")
-    return sorted(found, key=lambda record: record.id)
-
-
-async def load_lookups(extractor: Extractor) -> Lookups:
-    companies: list[Company] = await _all(extractor, "companies")
-    statuses: list[AccountStatus] = await _all(extractor, "account_statuses")
-    types: list[AccountType] = await _all(extractor, "account_types")
-    fields: list[CustomField] = await _all(extractor, "custom_fields")
-    services: list[Service] = await _all(extractor, "services")
-    details: list[DataServiceDetail] = await _all(extractor, "data_service_details")
-    return Lookups(
-        companies=companies,
-        statuses={s.id: s.name for s in statuses},
-        types={t.id: t.name for t in types},
-        custom_fields={f.id: f.name for f in fields},
-        services={s.id: s for s in services},
-        details={d.service_id: d for d in details},
-    )
 
 
 def select(only: Iterable[str] | None, skip: Iterable[str] | None, profile: Profile) -> list[str]:

@@ -28,9 +28,10 @@ from migrator.errors import MigratorError, Rejected, most_telling
 from migrator.events import BudgetKnown, Emit, Retried
 from migrator.exitcodes import ExitCode
 from migrator.pipeline.budget import ErrorBudget, ErrorBudgetExceeded
-from migrator.pipeline.catalog import ENTITY_SINKS, build_specs, load_lookups
+from migrator.pipeline.catalog import ENTITY_SINKS, build_specs
 from migrator.pipeline.engine import Engine, EngineOptions
 from migrator.pipeline.entities import EntitySpec, Sink
+from migrator.pipeline.lookups import load_lookups
 from migrator.pipeline.sinks import ApiSink, DryRunSink
 from migrator.pipeline.state import StateStore
 from migrator.policy.retry import RetryEvent, RetryPolicy

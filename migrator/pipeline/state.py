@@ -17,13 +17,21 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from migrator.errors import ConfigError
+from migrator.pipeline.state_reports import StateReports
+from migrator.pipeline.state_schema import (
+    SCHEMA,
+    EntityCounts,
+    Link,
+    PartitionState,
+    RejectRow,
+    RunRow,
+)
 from migrator.policy.clock import SYSTEM_CLOCK, Clock
 
 __all__ = [
@@ -34,119 +42,6 @@ __all__ = [
     "RunRow",
     "StateStore",
 ]
-
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS runs (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    command TEXT NOT NULL,
-    started_at TEXT NOT NULL,
-    finished_at TEXT,
-    status TEXT NOT NULL DEFAULT 'running',
-    exit_code INTEGER,
-    summary TEXT
-);
-CREATE TABLE IF NOT EXISTS id_map (
-    entity TEXT NOT NULL,
-    sonar_id INTEGER NOT NULL,
-    splynx_id INTEGER NOT NULL,
-    how TEXT NOT NULL,
-    run_id INTEGER,
-    PRIMARY KEY (entity, sonar_id)
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS partitions (
-    entity TEXT NOT NULL,
-    part INTEGER NOT NULL,
-    low INTEGER NOT NULL,
-    high INTEGER NOT NULL,
-    checkpoint INTEGER NOT NULL,
-    done INTEGER NOT NULL DEFAULT 0,
-    PRIMARY KEY (entity, part)
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS cleanups (
-    entity TEXT NOT NULL,
-    sonar_id INTEGER NOT NULL,
-    note TEXT NOT NULL,
-    run_id INTEGER,
-    PRIMARY KEY (entity, sonar_id, note)
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS links (
-    entity TEXT NOT NULL,
-    sonar_id INTEGER NOT NULL,
-    field TEXT NOT NULL,
-    target_entity TEXT NOT NULL,
-    target_sonar_id INTEGER NOT NULL,
-    PRIMARY KEY (entity, sonar_id, field)
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS rejects (
-    entity TEXT NOT NULL,
-    sonar_id INTEGER NOT NULL,
-    field TEXT NOT NULL,
-    reason TEXT NOT NULL,
-    record TEXT NOT NULL,
-    answer TEXT,
-    run_id INTEGER,
-    at TEXT NOT NULL,
-    PRIMARY KEY (entity, sonar_id)
-) WITHOUT ROWID;
-"""
-
-
-@dataclass(frozen=True)
-class PartitionState:
-    """One id range of an entity and how far it got: every id ≤ checkpoint is settled."""
-
-    entity: str
-    part: int
-    low: int
-    high: int
-    checkpoint: int
-    done: bool
-
-
-@dataclass(frozen=True)
-class Link:
-    """A reference set after the fact: ``entity`` record's ``field`` → ``target``."""
-
-    entity: str
-    sonar_id: int
-    field: str
-    target_entity: str
-    target_sonar_id: int
-
-
-@dataclass(frozen=True)
-class RejectRow:
-    entity: str
-    sonar_id: int
-    field: str
-    reason: str
-    record: dict[str, Any]
-    answer: str | None
-    run_id: int | None
-    at: str
-
-
-@dataclass(frozen=True)
-class RunRow:
-    id: int
-    command: str
-    started_at: str
-    finished_at: str | None
-    status: str
-    exit_code: int | None
-    summary: dict[str, Any] | None
-
-
-@dataclass(frozen=True)
-class EntityCounts:
-    entity: str
-    created: int
-    adopted: int
-    existing: int
-    rejected: int
-    partitions: int
-    partitions_done: int
-
 
 # "checked" is what a dry run records in its throwaway in-memory store.
 _HOW = frozenset({"created", "adopted", "existing", "checked"})
@@ -163,7 +58,7 @@ def _private(path: Path) -> None:
     os.chmod(path, 0o600)
 
 
-class StateStore:
+class StateStore(StateReports):
     """The one owner of the state file. Open with ``StateStore.open(path)``."""
 
     def __init__(
@@ -195,7 +90,7 @@ class StateStore:
             connection = sqlite3.connect(path, isolation_level=None)
             connection.execute("PRAGMA journal_mode=WAL")
             connection.execute("PRAGMA synchronous=NORMAL")
-            connection.executescript(_SCHEMA)
+            connection.executescript(SCHEMA)
         except (OSError, sqlite3.Error) as exc:
             raise ConfigError(f"cannot open the state file {path}: {exc}") from exc
         return cls(connection, **options)
@@ -222,16 +117,6 @@ class StateStore:
             "UPDATE runs SET finished_at = ?, status = ?, exit_code = ?, summary = ? WHERE id = ?",
             (_now(), status, exit_code, json.dumps(summary), run_id),
         )
-
-    def runs(self) -> list[RunRow]:
-        rows = self._db.execute(
-            "SELECT id, command, started_at, finished_at, status, exit_code, summary "
-            "FROM runs ORDER BY id"
-        ).fetchall()
-        return [
-            RunRow(row[0], row[1], row[2], row[3], row[4], row[5], json.loads(row[6] or "null"))
-            for row in rows
-        ]
 
     # -- id map -------------------------------------------------------------
 
@@ -260,20 +145,6 @@ class StateStore:
         self._rejects.pop((entity, sonar_id), None)
         self.maybe_flush()
 
-    def created(self, entity: str) -> Iterator[tuple[int, int]]:
-        """(sonar id, splynx id) of records our runs put into Splynx, newest first.
-
-        Adopted records count: a record found by its migrator marker was
-        created by a migrator run whose answer we did not get to keep. Records
-        matched to something already in Splynx (``existing``) are not ours.
-        """
-        self.flush()
-        yield from self._db.execute(
-            "SELECT sonar_id, splynx_id FROM id_map WHERE entity = ? "
-            "AND how IN ('created', 'adopted') ORDER BY sonar_id DESC",
-            (entity,),
-        )
-
     def forget(self, entity: str, sonar_id: int) -> None:
         """Drop a mapping (after rollback deleted the Splynx record)."""
         self.flush()
@@ -297,16 +168,6 @@ class StateStore:
         self._rejects[(entity, sonar_id)] = (field, reason, document, answer, run_id)
         self.maybe_flush()
 
-    def rejects(self, entity: str | None = None) -> Iterator[RejectRow]:
-        self.flush()
-        query = "SELECT entity, sonar_id, field, reason, record, answer, run_id, at FROM rejects"
-        params: tuple[Any, ...] = ()
-        if entity is not None:
-            query += " WHERE entity = ?"
-            params = (entity,)
-        for row in self._db.execute(query + " ORDER BY entity, sonar_id", params):
-            yield RejectRow(row[0], row[1], row[2], row[3], json.loads(row[4]), *row[5:])
-
     # -- clean-up notes and deferred links ------------------------------------
 
     def cleaned(self, entity: str, sonar_id: int, notes: tuple[str, ...]) -> None:
@@ -314,29 +175,11 @@ class StateStore:
         self._cleanups.extend((entity, sonar_id, note, self.run_id) for note in notes)
         self.maybe_flush()
 
-    def cleanups(self, entity: str | None = None) -> Iterator[tuple[str, int, str]]:
-        self.flush()
-        query = "SELECT entity, sonar_id, note FROM cleanups"
-        params: tuple[Any, ...] = ()
-        if entity is not None:
-            query += " WHERE entity = ?"
-            params = (entity,)
-        yield from self._db.execute(query + " ORDER BY entity, sonar_id", params)
-
     def defer_link(
         self, entity: str, sonar_id: int, field: str, target_entity: str, target_sonar_id: int
     ) -> None:
         self._links.append((entity, sonar_id, field, target_entity, target_sonar_id))
         self.maybe_flush()
-
-    def links(self, entity: str) -> list[Link]:
-        self.flush()
-        rows = self._db.execute(
-            "SELECT entity, sonar_id, field, target_entity, target_sonar_id FROM links "
-            "WHERE entity = ? ORDER BY sonar_id",
-            (entity,),
-        ).fetchall()
-        return [Link(*row) for row in rows]
 
     def linked(self, link: Link) -> None:
         """The deferred link is set (or given up, with a clean-up note): forget it."""
@@ -432,24 +275,3 @@ class StateStore:
         self.flushes += 1
 
     # -- reporting --------------------------------------------------------------
-
-    def counts(self) -> list[EntityCounts]:
-        """Per entity: created, adopted, existing, rejected, partitions (done of all)."""
-        self.flush()
-        rows = self._db.execute(
-            """
-            WITH names AS (
-                SELECT entity FROM id_map UNION SELECT entity FROM rejects
-                UNION SELECT entity FROM partitions
-            )
-            SELECT n.entity,
-                (SELECT COUNT(*) FROM id_map m WHERE m.entity = n.entity AND m.how = 'created'),
-                (SELECT COUNT(*) FROM id_map m WHERE m.entity = n.entity AND m.how = 'adopted'),
-                (SELECT COUNT(*) FROM id_map m WHERE m.entity = n.entity AND m.how = 'existing'),
-                (SELECT COUNT(*) FROM rejects r WHERE r.entity = n.entity),
-                (SELECT COUNT(*) FROM partitions p WHERE p.entity = n.entity),
-                (SELECT COUNT(*) FROM partitions p WHERE p.entity = n.entity AND p.done)
-            FROM names n ORDER BY n.entity
-            """
-        ).fetchall()
-        return [EntityCounts(*row) for row in rows]
