@@ -18,10 +18,12 @@ from __future__ import annotations
 
 import asyncio
 import ssl
+from dataclasses import dataclass
 from typing import Any
 
 import aiohttp
 import httpx
+import yarl
 
 __all__ = ["AiohttpTransport"]
 
@@ -54,6 +56,25 @@ def _mapped(exc: BaseException, request: httpx.Request) -> httpx.TransportError:
     return httpx.ReadError(message, request=request)
 
 
+async def _final_headers(request: httpx.Request) -> list[tuple[str, str]]:
+    """The headers as they go out, after httpcore's "headers about to be sent" trace hook.
+
+    The signature auth re-signs there (a nonce as late as possible); httpcore
+    calls the hook with its own request object, whose header list may be
+    changed in place, so the same shape is offered here.
+    """
+    raw = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in request.headers.multi_items()]
+    trace = request.extensions.get("trace")
+    if trace is not None:
+        await trace("http11.send_request_headers.started", {"request": _CoreRequest(raw)})
+    return [(k.decode("latin-1"), v.decode("latin-1")) for k, v in raw]
+
+
+@dataclass
+class _CoreRequest:
+    headers: list[tuple[bytes, bytes]]
+
+
 class AiohttpTransport(httpx.AsyncBaseTransport):
     """Sends httpx requests over one aiohttp session (made on first use, in the running loop)."""
 
@@ -74,12 +95,14 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         session = self._open()
         body = await request.aread()
+        headers = await _final_headers(request)
         try:
             async with session.request(
                 request.method,
-                str(request.url),
+                # As encoded: the PHP-style query must reach Splynx byte for byte.
+                yarl.URL(str(request.url), encoded=True),
                 data=body or None,
-                headers=request.headers.multi_items(),
+                headers=headers,
                 timeout=_timeout(request),
                 allow_redirects=False,
                 skip_auto_headers=("User-Agent", "Accept-Encoding", "Content-Type"),
