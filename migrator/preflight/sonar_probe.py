@@ -1,0 +1,126 @@
+"""The Sonar side of the pre-flight: reachable, token accepted, how much there is to read.
+
+One probe request per list query (``Extractor.plan``: lowest id, highest id
+and ``total_count`` in one request) gives the counts; the first one, on
+``companies``, doubles as the reachability and authentication test. The probes
+go through the run's own ``SonarClient``, so they obey the same request budget
+(``MIGRATOR_SONAR_RATE``) and prove the same transport, TLS and token.
+"""
+
+from __future__ import annotations
+
+import logging
+import statistics
+from dataclasses import dataclass, field
+
+import anyio
+
+from migrator.errors import AuthFailed, GaveUp, MigratorError, PermissionDenied
+from migrator.events import Event, RequestDone
+from migrator.policy.clock import SYSTEM_CLOCK, Clock
+from migrator.preflight.explain import explain
+from migrator.preflight.findings import Finding
+from migrator.settings import Settings
+from migrator.sonar.client import SonarClient
+from migrator.sonar.extract import Extractor
+from migrator.sonar.schema import LIST_QUERIES
+
+__all__ = ["SonarResult", "probe_sonar"]
+
+log = logging.getLogger(__name__)
+FIRST = "companies"  # every Sonar has one; the smallest authenticated query we send
+
+
+@dataclass
+class SonarResult:
+    findings: list[Finding] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
+    latency: float | None = None  # median seconds of one probe request
+
+
+class _Latencies:
+    """Collects the service time of each successful request (the ``emit`` of the client)."""
+
+    def __init__(self) -> None:
+        self.seconds: list[float] = []
+
+    def __call__(self, event: Event) -> None:
+        if isinstance(event, RequestDone) and event.outcome == "ok":
+            self.seconds.append(event.seconds)
+
+    def median(self) -> float | None:
+        return statistics.median(self.seconds) if self.seconds else None
+
+
+def _refused(error: MigratorError) -> bool:
+    """Did Sonar answer, and refuse the token (rather than not answer at all)?"""
+    cause = error.last if isinstance(error, GaveUp) else error
+    return isinstance(cause, AuthFailed | PermissionDenied)
+
+
+def _first_failed(url: str, error: MigratorError) -> list[Finding]:
+    problem = explain("sonar", error)
+    later = " (counts not taken)"
+    if not _refused(error):
+        return [Finding.blocker("sonar.reach", problem.detail + later, problem.fix)]
+    return [
+        Finding.ok("sonar.reach", f"{url} answered"),
+        Finding.blocker("sonar.auth", problem.detail + later, problem.fix),
+    ]
+
+
+async def _count_rest(extractor: Extractor, queries: list[str], result: SonarResult) -> None:
+    """Count the other queries, a few at a time (the shared limiter paces them)."""
+    failed: dict[str, MigratorError] = {}
+    slots = anyio.CapacityLimiter(max(1, extractor.producers))
+
+    async def one(query: str) -> None:
+        async with slots:
+            try:
+                result.counts[query] = (await extractor.plan(query, partitions=1)).total_count
+            except MigratorError as exc:
+                failed[query] = exc
+
+    async with anyio.create_task_group() as group:
+        for query in queries:
+            group.start_soon(one, query)
+    for query in queries:
+        if query in failed:
+            problem = explain("sonar", failed[query])
+            result.findings.append(
+                Finding.blocker(f"sonar.count.{query}", problem.detail, problem.fix)
+            )
+
+
+def _counted(result: SonarResult, queries: list[str]) -> Finding:
+    counted = [q for q in queries if q in result.counts]
+    largest = sorted(counted, key=lambda q: -result.counts[q])[:4]
+    shown = ", ".join(f"{result.counts[q]:,} {q}" for q in largest)
+    return Finding.ok("sonar.counts", f"{len(counted)} list queries counted ({shown}, ...)")
+
+
+async def probe_sonar(
+    settings: Settings, *, queries: tuple[str, ...] = LIST_QUERIES, clock: Clock = SYSTEM_CLOCK
+) -> SonarResult:
+    """Reachability, token and the count of every list query in ``queries``."""
+    latencies = _Latencies()
+    result = SonarResult()
+    client = SonarClient.from_settings(settings, emit=latencies, clock=clock)
+    url = settings.sonar_url or "SONAR_URL"
+    async with client:
+        extractor = Extractor(client, page_size=settings.page_size, producers=settings.producers)
+        try:
+            result.counts[FIRST] = (await extractor.plan(FIRST, partitions=1)).total_count
+        except MigratorError as exc:
+            log.debug("sonar probe failed", exc_info=True)
+            result.findings = _first_failed(url, exc)
+            return result
+        ms = (latencies.median() or 0.0) * 1000
+        result.findings.append(Finding.ok("sonar.reach", f"{url} answered in {ms:.0f} ms"))
+        result.findings.append(Finding.ok("sonar.auth", "SONAR_TOKEN accepted"))
+        rest = [q for q in queries if q != FIRST]
+        await _count_rest(extractor, rest, result)
+    result.latency = latencies.median()
+    if all(q in result.counts for q in queries):
+        result.findings.append(_counted(result, list(queries)))
+    return result
