@@ -35,6 +35,6 @@ async def probe_database(settings: Settings, *, connect_timeout: float = 10.0) -
     except MigratorError as exc:
         log.debug("database probe failed", exc_info=True)
         problem = explain("database", exc)
-        return [Finding.blocker(CHECK, f"{dsn}: {problem.detail}", problem.fix)]
+        return [Finding.blocker(CHECK, problem.detail, problem.fix)]  # names the DSN
     detail = f"{dsn} answered; a Splynx database ({customers:,} customers)"
     return [Finding.ok(CHECK, detail)]

@@ -42,21 +42,23 @@ class _System:
 _SYSTEMS = {
     "sonar": _System(
         "Sonar",
-        "SONAR_URL (the instance's base URL, e.g. https://example.sonar.software)",
+        "SONAR_URL (scheme, host and port of the instance's base URL, e.g. "
+        "https://example.sonar.software)",
         "SONAR_TOKEN: a valid personal access token (Sonar: Settings > Security > "
         "Personal Access Tokens)",
         "give the token's user a role that may read accounts, services, billing and tickets",
     ),
     "splynx": _System(
         "Splynx",
-        "SPLYNX_URL (the base URL, e.g. https://splynx.example.net, without /api/2.0)",
+        "SPLYNX_URL (scheme, host and port of the base URL, e.g. https://splynx.example.net, "
+        "without /api/2.0)",
         "SPLYNX_API_KEY and SPLYNX_API_SECRET (Splynx: Administration > Main > API keys) "
         "and SPLYNX_AUTH (token, signature, or basic, which needs 'Unsecure access' on the key)",
         "grant the API key the permission named (Administration > Main > API keys > Permissions)",
     ),
     "database": _System(
         "the Splynx database",
-        "SPLYNX_DB_DSN (mysql://user:password@host:3306/splynx)",
+        "SPLYNX_DB_DSN (its host, port and database name)",
         "the user and password in SPLYNX_DB_DSN",
         "grant the database user SELECT, INSERT and UPDATE on the Splynx database",
     ),
@@ -69,10 +71,7 @@ def _transport(system: _System, error: TransportError) -> str:
             f"{system.name} took the request but did not answer: check the server's load "
             "and the network, or raise MIGRATOR_TIMEOUT"
         )
-    return (
-        f"check {system.url}: host, port and scheme, and that this machine can reach it "
-        "(firewall, VPN, proxy)"
-    )
+    return f"check {system.url}, and that this machine can reach it (firewall, VPN, proxy)"
 
 
 def _config(system: _System, error: ConfigError) -> str:
