@@ -71,7 +71,7 @@ def register(commands: Any) -> None:
     parser.set_defaults(handler=handle)
 
 
-async def demo(scale: int, seed: int, rate: float, out: Path) -> int:
+async def demo(scale: int, seed: int, rate: float, out: Path, *, keep: bool = False) -> int:
     # Imported here: the simulator is a sizeable module the other commands never need.
     from migrator.sim.sonar.app import SonarSimConfig, build_app
 
@@ -82,7 +82,8 @@ async def demo(scale: int, seed: int, rate: float, out: Path) -> int:
         async with client, reporter.running():
             result = await export_snapshot(client, out, LIST_QUERIES, emit=reporter.emit)
     print_summary(result, reporter, Console())
-    Console().print(f"fixture directory: {out}", markup=False, highlight=False)
+    if keep:
+        Console().print(f"the exported fixture is in {out}", markup=False, highlight=False)
     return ExitCode.FATAL if result.failed else ExitCode.OK
 
 
@@ -90,6 +91,6 @@ def handle(args: argparse.Namespace) -> int:
     configure_logging("WARNING")
     keep = getattr(args, "keep", None)
     if keep is not None:
-        return run_async(lambda: demo(args.scale, args.seed, args.sonar_rate, keep))
+        return run_async(lambda: demo(args.scale, args.seed, args.sonar_rate, keep, keep=True))
     with tempfile.TemporaryDirectory(prefix="migrator-demo-") as directory:
         return run_async(lambda: demo(args.scale, args.seed, args.sonar_rate, Path(directory)))

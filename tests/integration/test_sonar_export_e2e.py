@@ -21,10 +21,10 @@ from pathlib import Path
 
 import anyio
 import pytest
-from migrator.sim.sonar.app import SonarSimConfig, build_app, export_fixture, load_dataset
-from migrator.sim.sonar.table import Dataset
 
 from migrator.sim.harness import serve
+from migrator.sim.sonar.app import SonarSimConfig, build_app, export_fixture, load_dataset
+from migrator.sim.sonar.table import Dataset
 from migrator.sonar.client import SonarClient, sonar_limiter
 from migrator.sonar.schema import LIST_QUERIES
 from migrator.sonar.snapshot import export_snapshot

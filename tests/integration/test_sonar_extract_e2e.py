@@ -12,10 +12,10 @@ from typing import Any
 
 import anyio
 import pytest
-from migrator.sim.sonar.app import SonarSimConfig, build_app, load_dataset
-from migrator.sim.sonar.table import Dataset
 
 from migrator.sim.harness import serve
+from migrator.sim.sonar.app import SonarSimConfig, build_app, load_dataset
+from migrator.sim.sonar.table import Dataset
 from migrator.sonar.client import SonarClient, sonar_limiter
 from migrator.sonar.extract import Extractor, Page
 from migrator.sonar.models import AccountWithRelations, model_for
