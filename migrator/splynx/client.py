@@ -238,9 +238,7 @@ class SplynxClient:
             f"find {target.name} {chosen}", lambda: self._lookup(target, chosen, value)
         )
 
-    async def check(
-        self, *, verify_credentials: bool = False, anonymous: bool = False
-    ) -> ApiCheck:
+    async def check(self, *, verify_credentials: bool = False, anonymous: bool = False) -> ApiCheck:
         """``GET admin/api/check``: is this a Splynx API (that accepts our credentials)?
 
         Splynx checks the credentials only when asked (``checkAuth``, blueprint
