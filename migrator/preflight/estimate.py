@@ -155,6 +155,7 @@ def _splynx(counts: Mapping[str, int], plan: MigrationPlan, limits: Limits) -> B
 
 ASSUMPTIONS = [
     "reading and writing overlap: the run takes about the larger bound, not the sum",
+    "a Sonar request takes as long as the sampled page of accounts with relations",
     "a write takes at least one admin/api/check round trip (real writes also validate "
     "and store: the Splynx bound is a floor)",
     "every Sonar service, account service and note is written (an upper bound)",

@@ -2,7 +2,8 @@
 
 One probe request per list query (``Extractor.plan``: lowest id, highest id
 and ``total_count`` in one request) gives the counts; the first one, on
-``companies``, doubles as the reachability and authentication test. The probes
+``companies``, doubles as the reachability and authentication test. One page
+of accounts with their relations is read and timed for the estimate. The probes
 go through the run's own ``SonarClient``, so they obey the same request budget
 (``MIGRATOR_SONAR_RATE``) and prove the same transport, TLS and token.
 """
@@ -23,6 +24,7 @@ from migrator.preflight.findings import Finding
 from migrator.settings import Settings
 from migrator.sonar.client import SonarClient
 from migrator.sonar.extract import Extractor
+from migrator.sonar.readers import NestedAccounts
 from migrator.sonar.schema import LIST_QUERIES
 
 __all__ = ["SonarResult", "probe_sonar"]
@@ -35,7 +37,7 @@ FIRST = "companies"  # every Sonar has one; the smallest authenticated query we 
 class SonarResult:
     findings: list[Finding] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
-    latency: float | None = None  # median seconds of one probe request
+    latency: float | None = None  # seconds of a sampled page (else the probes' median)
 
 
 class _Latencies:
@@ -99,6 +101,30 @@ def _counted(result: SonarResult, queries: list[str]) -> Finding:
     return Finding.ok("sonar.counts", f"{len(counted)} list queries counted ({shown}, ...)")
 
 
+async def _sample_page(
+    client: SonarClient, page_size: int, latencies: _Latencies, result: SonarResult
+) -> None:
+    """Time one page of accounts with their relations, the heaviest request of a run.
+
+    A probe is light; a nested page can take a second on a busy Sonar, and with
+    only a few producers that, not the request budget, may bound the run.
+    """
+    before = len(latencies.seconds)
+    try:
+        await NestedAccounts().read(client, 0, None, page_size, None, "accounts sample page")
+    except MigratorError as exc:
+        problem = explain("sonar", exc)
+        result.findings.append(Finding.warning("sonar.page", problem.detail, problem.fix))
+        return
+    result.latency = max(latencies.seconds[before:], default=None)
+    if result.latency is not None:
+        detail = (
+            f"a page of {page_size} accounts with their relations took "
+            f"{result.latency * 1000:.0f} ms"
+        )
+        result.findings.append(Finding.ok("sonar.page", detail))
+
+
 async def probe_sonar(
     settings: Settings, *, queries: tuple[str, ...] = LIST_QUERIES, clock: Clock = SYSTEM_CLOCK
 ) -> SonarResult:
@@ -120,7 +146,10 @@ async def probe_sonar(
         result.findings.append(Finding.ok("sonar.auth", "SONAR_TOKEN accepted"))
         rest = [q for q in queries if q != FIRST]
         await _count_rest(extractor, rest, result)
-    result.latency = latencies.median()
-    if all(q in result.counts for q in queries):
-        result.findings.append(_counted(result, list(queries)))
+        if all(q in result.counts for q in queries):
+            result.findings.append(_counted(result, list(queries)))
+        if result.counts.get("accounts"):
+            await _sample_page(client, settings.page_size, latencies, result)
+    if result.latency is None:
+        result.latency = latencies.median()
     return result

@@ -79,6 +79,7 @@ async def test_healthy_systems_pass_with_true_counts_and_an_estimate() -> None:
     for name in ("customers", "internet_services", "recurring_services"):
         assert "sonar_id" in found[f"splynx.marker.{name}"].detail
     assert report.counts.sonar == truth
+    assert "a page of 100 accounts with their relations took" in found["sonar.page"].detail
     assert report.counts.splynx["customers"] == 0 and report.counts.splynx["partners"] == 1
     estimate = report.estimate
     assert estimate is not None and estimate.seconds is not None and estimate.seconds > 0
