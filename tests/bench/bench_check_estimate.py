@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import statistics
 import sys
 import tempfile
@@ -63,6 +64,12 @@ def environment(sonar: str, splynx: str, args: argparse.Namespace, state: Path) 
     }  # fmt: skip
 
 
+def _child_cpu() -> float:
+    """CPU seconds used by finished child processes (the migration), user + system."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 async def one_run(args: argparse.Namespace, number: int) -> tuple[float, float, dict[str, Any]]:
     sonar = sonar_app(
         SonarSimConfig(
@@ -85,9 +92,9 @@ async def one_run(args: argparse.Namespace, number: int) -> tuple[float, float, 
             env = environment(sonar_url, splynx_url, args, Path(work) / "state.sqlite3")
             command = [sys.executable, "-m", "migrator", "run", "--env-file", os.devnull,
                        "--summary-json", str(summary)]  # fmt: skip
-            started = time.perf_counter()
+            started, cpu = time.perf_counter(), _child_cpu()
             done = await anyio.run_process(command, cwd=args.repo, env=env, check=False)
-            wall = time.perf_counter() - started
+            wall, cpu = time.perf_counter() - started, _child_cpu() - cpu
             if done.returncode != 0:
                 raise SystemExit(
                     f"migrator run failed ({done.returncode}): {done.stderr[-2000:]!r}"
@@ -95,7 +102,7 @@ async def one_run(args: argparse.Namespace, number: int) -> tuple[float, float, 
             result = json.loads(summary.read_text())
     assert report.estimate is not None and report.estimate.seconds is not None
     return report.estimate.seconds, float(result.get("seconds", wall)), {
-        "estimate": report.estimate, "systems": result.get("systems"), "wall": wall,
+        "estimate": report.estimate, "systems": result.get("systems"), "wall": wall, "cpu": cpu,
     }  # fmt: skip
 
 
@@ -108,7 +115,9 @@ async def main() -> None:
         estimate = info["estimate"]
         print(f"run {number}: estimate {estimated:.1f} s ({estimate.bound} bound: sonar "
               f"{estimate.sonar.requests} requests, splynx {estimate.splynx.requests} writes), "
-              f"actual {actual:.1f} s (wall {info['wall']:.1f} s, {info['systems']}), "
+              f"actual {actual:.1f} s (wall {info['wall']:.1f} s, "
+              f"migrator CPU {info['cpu']:.1f} s, "
+              f"{info['systems']}), "
               f"estimate/actual {estimated / actual:.2f}")  # fmt: skip
         for line in estimate.sonar.arithmetic[-2:] + estimate.splynx.arithmetic[-1:]:
             print(f"    {line}")
