@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 from pydantic import BaseModel, Field
 
@@ -88,46 +89,59 @@ def _read_requests(read: Read, count: int, limits: Limits) -> tuple[int, str]:
     return read.times * each, f"{line} = {read.times * each:,}"
 
 
+@dataclass(frozen=True)
+class _Pace:
+    """How fast one system takes requests: a rate per unit, or latency over parallel workers."""
+
+    noun: str  # "requests", "writes"
+    rate: float
+    unit: str  # "min", "s"
+    unit_seconds: float
+    latency: float | None
+    parallel: int
+    workers: str  # "producers", "writers"
+
+    def time(self, total: int) -> tuple[float | None, list[str]]:
+        """The slower of the two limits (either may be unknown), with its arithmetic."""
+        options, lines = [], []
+        if self.rate > 0:
+            seconds = total / self.rate * self.unit_seconds
+            options.append(seconds)
+            lines.append(f"{total:,} {self.noun} ÷ {self.rate:g}/{self.unit} = {human(seconds)}")
+        if self.latency is not None:
+            seconds = total * self.latency / self.parallel
+            options.append(seconds)
+            lines.append(
+                f"{total:,} {self.noun} × {self.latency * 1000:.0f} ms ÷ "
+                f"{self.parallel} {self.workers} = {human(seconds)}"
+            )
+        return max(options, default=None), lines
+
+
+def _uncounted(system: str, missing: list[str]) -> Bound:
+    lines = [f"not counted: {', '.join(missing)}"]
+    return Bound(system=system, requests=None, seconds=None, arithmetic=lines)
+
+
 def _sonar(counts: Mapping[str, int], plan: MigrationPlan, limits: Limits) -> Bound:
     missing = [r.query for r in plan.reads if r.query not in counts]
     if missing:
-        return Bound(
-            system="sonar",
-            requests=None,
-            seconds=None,
-            arithmetic=[f"not counted: {', '.join(missing)}"],
-        )
+        return _uncounted("sonar", missing)
     lines, total = [f"pages of {limits.page_size} records, {limits.producers} producers"], 0
     for read in plan.reads:
         requests, line = _read_requests(read, counts[read.query], limits)
         total += requests
         lines.append(line)
-    options = []
-    if limits.sonar_rate > 0:
-        seconds = total / limits.sonar_rate * 60
-        options.append(seconds)
-        lines.append(f"{total:,} requests ÷ {limits.sonar_rate:g}/min = {human(seconds)}")
-    if limits.sonar_latency is not None:
-        seconds = total * limits.sonar_latency / limits.producers
-        options.append(seconds)
-        lines.append(
-            f"{total:,} requests × {limits.sonar_latency * 1000:.0f} ms ÷ "
-            f"{limits.producers} producers = {human(seconds)}"
-        )
-    return Bound(
-        system="sonar", requests=total, seconds=max(options, default=None), arithmetic=lines
-    )
+    pace = _Pace("requests", limits.sonar_rate, "min", 60.0, limits.sonar_latency,
+                 limits.producers, "producers")  # fmt: skip
+    seconds, arithmetic = pace.time(total)
+    return Bound(system="sonar", requests=total, seconds=seconds, arithmetic=lines + arithmetic)
 
 
 def _splynx(counts: Mapping[str, int], plan: MigrationPlan, limits: Limits) -> Bound:
     missing = [w.query for w in plan.writes if w.query is not None and w.query not in counts]
     if missing:
-        return Bound(
-            system="splynx",
-            requests=None,
-            seconds=None,
-            arithmetic=[f"not counted: {', '.join(missing)}"],
-        )
+        return _uncounted("splynx", missing)
     lines, total = [f"{limits.writers} writers"], 0
     for writes in plan.writes:
         records = writes.fixed if writes.query is None else counts[writes.query]
@@ -136,21 +150,10 @@ def _splynx(counts: Mapping[str, int], plan: MigrationPlan, limits: Limits) -> B
         source = writes.query or "fixed"
         each = f" × {writes.per_record}" if writes.per_record > 1 else ""
         lines.append(f"{writes.label} ({source}): {records:,}{each} = {requests:,}")
-    options = []
-    if limits.splynx_rate > 0:
-        seconds = total / limits.splynx_rate
-        options.append(seconds)
-        lines.append(f"{total:,} writes ÷ {limits.splynx_rate:g}/s = {human(seconds)}")
-    if limits.splynx_latency is not None:
-        seconds = total * limits.splynx_latency / limits.writers
-        options.append(seconds)
-        lines.append(
-            f"{total:,} writes × {limits.splynx_latency * 1000:.0f} ms ÷ "
-            f"{limits.writers} writers = {human(seconds)}"
-        )
-    return Bound(
-        system="splynx", requests=total, seconds=max(options, default=None), arithmetic=lines
-    )
+    pace = _Pace("writes", limits.splynx_rate, "s", 1.0, limits.splynx_latency,
+                 limits.writers, "writers")  # fmt: skip
+    seconds, arithmetic = pace.time(total)
+    return Bound(system="splynx", requests=total, seconds=seconds, arithmetic=lines + arithmetic)
 
 
 ASSUMPTIONS = [

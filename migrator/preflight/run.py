@@ -14,6 +14,7 @@ lower): a blip is retried, an outage is reported rather than waited out.
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass, field
 
 import anyio
 
@@ -72,6 +73,48 @@ def _insecure(settings: Settings) -> list[Finding]:
     return [Finding.warning("tls", detail, fix)]
 
 
+@dataclass
+class _Results:
+    sonar: SonarResult = field(default_factory=SonarResult)
+    splynx: SplynxResult = field(default_factory=SplynxResult)
+    database: list[Finding] = field(default_factory=list)
+
+
+async def _probe_all(
+    settings: Settings, plan: MigrationPlan, queries: tuple[str, ...], clock: Clock
+) -> _Results:
+    """The three systems at once; each probe turns its own failures into findings."""
+    results = _Results()
+
+    async def sonar() -> None:
+        results.sonar = await probe_sonar(settings, queries=queries, clock=clock)
+
+    async def splynx() -> None:
+        retry = RetryPolicy(budget=settings.retry_budget, clock=clock)
+        results.splynx = await probe_splynx(settings, plan, retry=retry, clock=clock)
+
+    async def database() -> None:
+        timeout = min(10.0, settings.timeout)
+        results.database = await probe_database(settings, connect_timeout=timeout)
+
+    async with anyio.create_task_group() as group:
+        for probe in (sonar, splynx, database):
+            group.start_soon(probe)
+    return results
+
+
+def _limits(settings: Settings, found: _Results) -> Limits:
+    return Limits(
+        page_size=settings.page_size,
+        producers=settings.producers,
+        sonar_rate=settings.sonar_rate,
+        splynx_rate=settings.splynx_rate,
+        writers=settings.writers,
+        sonar_latency=found.sonar.latency,
+        splynx_latency=found.splynx.latency,
+    )
+
+
 async def preflight(
     settings: Settings,
     *,
@@ -83,38 +126,16 @@ async def preflight(
     require(settings)
     plan.resolved()  # an unknown endpoint name is a ConfigError, before any request
     budget = min(settings.retry_budget, CHECK_RETRY_BUDGET)
-    checked = settings.model_copy(update={"retry_budget": budget})
-    sonar, splynx = SonarResult(), SplynxResult()
-    database: list[Finding] = []
-
-    async def run_sonar() -> None:
-        nonlocal sonar
-        sonar = await probe_sonar(checked, queries=queries, clock=clock)
-
-    async def run_splynx() -> None:
-        nonlocal splynx
-        retry = RetryPolicy(budget=budget, clock=clock)
-        splynx = await probe_splynx(checked, plan, retry=retry, clock=clock)
-
-    async def run_database() -> None:
-        nonlocal database
-        database = await probe_database(checked, connect_timeout=min(10.0, settings.timeout))
-
-    async with anyio.create_task_group() as group:
-        group.start_soon(run_sonar)
-        group.start_soon(run_splynx)
-        group.start_soon(run_database)
-    limits = Limits(
-        page_size=settings.page_size,
-        producers=settings.producers,
-        sonar_rate=settings.sonar_rate,
-        splynx_rate=settings.splynx_rate,
-        writers=settings.writers,
-        sonar_latency=sonar.latency,
-        splynx_latency=splynx.latency,
+    found = await _probe_all(
+        settings.model_copy(update={"retry_budget": budget}), plan, queries, clock
     )
     return Report(
-        findings=[*_insecure(settings), *sonar.findings, *splynx.findings, *database],
-        counts=Counts(sonar=sonar.counts, splynx=splynx.counts),
-        estimate=estimate(sonar.counts, plan, limits),
+        findings=[
+            *_insecure(settings),
+            *found.sonar.findings,
+            *found.splynx.findings,
+            *found.database,
+        ],
+        counts=Counts(sonar=found.sonar.counts, splynx=found.splynx.counts),
+        estimate=estimate(found.sonar.counts, plan, _limits(settings, found)),
     )

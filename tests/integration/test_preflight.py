@@ -194,3 +194,10 @@ async def test_api_check_tells_a_refused_key_from_a_wrong_url() -> None:
             assert (await client.check(anonymous=True)).ok  # no credentials needed, none sent
             with pytest.raises(AuthFailed):
                 await client.check(verify_credentials=True)
+
+
+async def test_tls_verification_off_is_a_warning() -> None:
+    async with systems() as env:
+        report = await preflight(env.settings(insecure=True))
+    assert not_ok(report) == ["tls"] and report.exit_code is ExitCode.OK
+    assert "staging server only" in by_check(report)["tls"].fix

@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 
 import pytest
+from pydantic import SecretStr
 
+from migrator.errors import ConfigError
 from migrator.exitcodes import ExitCode
 from migrator.preflight import (
     DEFAULT_PLAN,
@@ -16,9 +18,12 @@ from migrator.preflight import (
     Report,
     Writes,
     estimate,
+    preflight,
     report_json,
+    require,
 )
 from migrator.preflight.estimate import human, pages
+from migrator.settings import Settings
 
 PLAN = MigrationPlan(
     endpoints=("customers",),
@@ -149,3 +154,36 @@ def test_json_has_the_documented_shape() -> None:
         "seconds", "bound", "sonar", "splynx", "summary", "assumptions",
     }  # fmt: skip
     assert set(data["estimate"]["sonar"]) == {"system", "requests", "seconds", "arithmetic"}
+
+
+def _settings(**values: object) -> Settings:
+    base: dict[str, object] = {
+        "sonar_url": "https://sonar.example",
+        "sonar_token": SecretStr("t"),
+        "splynx_url": "https://splynx.example",
+        "splynx_api_key": SecretStr("k"),
+        "splynx_api_secret": SecretStr("s"),
+    }
+    return Settings.model_construct(**{**base, **values})
+
+
+@pytest.mark.parametrize(
+    ("values", "message"),
+    [
+        ({"sonar_token": None, "splynx_url": ""}, "not set: SONAR_TOKEN, SPLYNX_URL"),
+        ({"sonar_url": "sonar.example"}, "SONAR_URL must start with https://"),
+        ({"splynx_url": "ftp://splynx.example"}, "SPLYNX_URL must start with https://"),
+        ({"splynx_db_dsn": SecretStr("postgres://x@h/db")}, "SPLYNX_DB_DSN must look like"),
+    ],
+)
+def test_missing_or_malformed_settings_are_config_errors(
+    values: dict[str, object], message: str
+) -> None:
+    with pytest.raises(ConfigError, match=message):
+        require(_settings(**values))
+
+
+async def test_an_unknown_endpoint_in_the_plan_fails_before_any_request() -> None:
+    plan = MigrationPlan(endpoints=("customers", "no_such_endpoint"))
+    with pytest.raises(ConfigError, match="unknown Splynx endpoint 'no_such_endpoint'"):
+        await preflight(_settings(), plan=plan)
