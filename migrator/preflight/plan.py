@@ -76,6 +76,10 @@ class MigrationPlan:
         """The endpoints as registry entries (a name not in the registry is a ``ConfigError``)."""
         return [endpoint(name) for name in self.endpoints]
 
+    def queries(self) -> frozenset[str]:
+        """The Sonar list queries the migration reads or counts its writes by."""
+        return frozenset(r.query for r in self.reads) | {w.query for w in self.writes if w.query}
+
     def marked(self) -> list[Endpoint]:
         """Endpoints whose marker is an additional field that must exist in Splynx."""
         return [e for e in self.resolved() if e.marker is not None and e.marker.additional]

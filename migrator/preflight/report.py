@@ -49,7 +49,7 @@ def _counts_table(report: Report, plan: MigrationPlan) -> Table | None:
     counts = report.counts.sonar
     if not counts:
         return None
-    read = {r.query for r in plan.reads} | {w.query for w in plan.writes if w.query}
+    read = plan.queries()
     table = Table(title="Sonar records (* read by the migration)", title_justify="left")
     for _ in range(_COLUMNS):
         table.add_column("query", no_wrap=True)

@@ -87,7 +87,8 @@ async def _probe_all(
     results = _Results()
 
     async def sonar() -> None:
-        results.sonar = await probe_sonar(settings, queries=queries, clock=clock)
+        needed = plan.queries()
+        results.sonar = await probe_sonar(settings, queries=queries, needed=needed, clock=clock)
 
     async def splynx() -> None:
         retry = RetryPolicy(budget=settings.retry_budget, clock=clock)

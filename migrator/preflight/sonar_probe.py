@@ -71,27 +71,33 @@ def _first_failed(url: str, error: MigratorError) -> list[Finding]:
     ]
 
 
-async def _count_rest(extractor: Extractor, queries: list[str], result: SonarResult) -> None:
-    """Count the other queries, a few at a time (the shared limiter paces them)."""
+async def _count_rest(
+    extractor: Extractor, queries: list[str], needed: frozenset[str], result: SonarResult
+) -> None:
+    """Count the other queries, a few at a time (the shared limiter paces them).
+
+    A query the migration reads must be countable (blocker); the others are
+    counted for information, so failing to count one is only a warning.
+    """
+    counts: dict[str, int] = {}
     failed: dict[str, MigratorError] = {}
     slots = anyio.CapacityLimiter(max(1, extractor.producers))
 
     async def one(query: str) -> None:
         async with slots:
             try:
-                result.counts[query] = (await extractor.plan(query, partitions=1)).total_count
+                counts[query] = (await extractor.plan(query, partitions=1)).total_count
             except MigratorError as exc:
                 failed[query] = exc
 
     async with anyio.create_task_group() as group:
         for query in queries:
             group.start_soon(one, query)
-    for query in queries:
-        if query in failed:
-            problem = explain("sonar", failed[query])
-            result.findings.append(
-                Finding.blocker(f"sonar.count.{query}", problem.detail, problem.fix)
-            )
+    result.counts.update((q, counts[q]) for q in queries if q in counts)  # in query order
+    for query, error in sorted(failed.items(), key=lambda item: queries.index(item[0])):
+        problem = explain("sonar", error)
+        make = Finding.blocker if query in needed else Finding.warning
+        result.findings.append(make(f"sonar.count.{query}", problem.detail, problem.fix))
 
 
 def _counted(result: SonarResult, queries: list[str]) -> Finding:
@@ -126,9 +132,16 @@ async def _sample_page(
 
 
 async def probe_sonar(
-    settings: Settings, *, queries: tuple[str, ...] = LIST_QUERIES, clock: Clock = SYSTEM_CLOCK
+    settings: Settings,
+    *,
+    queries: tuple[str, ...] = LIST_QUERIES,
+    needed: frozenset[str] = frozenset(LIST_QUERIES),
+    clock: Clock = SYSTEM_CLOCK,
 ) -> SonarResult:
-    """Reachability, token and the count of every list query in ``queries``."""
+    """Reachability, token and the count of every list query in ``queries``.
+
+    ``needed``: the queries the migration reads (a count failing there blocks).
+    """
     latencies = _Latencies()
     result = SonarResult()
     client = SonarClient.from_settings(settings, emit=latencies, clock=clock)
@@ -145,7 +158,7 @@ async def probe_sonar(
         result.findings.append(Finding.ok("sonar.reach", f"{url} answered in {ms:.0f} ms"))
         result.findings.append(Finding.ok("sonar.auth", "SONAR_TOKEN accepted"))
         rest = [q for q in queries if q != FIRST]
-        await _count_rest(extractor, rest, result)
+        await _count_rest(extractor, rest, needed, result)
         if all(q in result.counts for q in queries):
             result.findings.append(_counted(result, list(queries)))
         if result.counts.get("accounts"):

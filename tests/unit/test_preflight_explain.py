@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+from typing import Any
+
 import pytest
 
 from migrator.errors import (
@@ -16,6 +19,8 @@ from migrator.errors import (
     TransportError,
 )
 from migrator.preflight.explain import explain, what_happened
+from migrator.preflight.findings import Status
+from migrator.preflight.sonar_probe import SonarResult, _count_rest
 
 
 @pytest.mark.parametrize(
@@ -54,3 +59,30 @@ def test_the_clients_own_advice_is_left_to_the_fix() -> None:
     assert what_happened(error) == "Splynx answered GET x with 401: Invalid signature."
     denied = PermissionDenied("answered 403 FORBIDDEN: no. Grant the API key 'X: view'")
     assert what_happened(denied) == "answered 403 FORBIDDEN: no"
+
+
+class _Extractor:
+    """Stands in for ``Extractor.plan``: counts by name, refusing some queries."""
+
+    producers = 2
+
+    def __init__(self, refused: set[str]) -> None:
+        self.refused = refused
+
+    async def plan(self, query: str, *, partitions: int) -> Any:
+        if query in self.refused:
+            raise PermissionDenied(f"Sonar denied access to {query} (HTTP 403)")
+        return SimpleNamespace(total_count=len(query))
+
+
+async def test_an_uncountable_query_blocks_only_if_the_migration_reads_it() -> None:
+    result = SonarResult()
+    queries = ["accounts", "tickets", "notes"]
+    extractor = _Extractor({"tickets", "accounts"})
+    await _count_rest(extractor, queries, frozenset({"accounts", "notes"}), result)  # type: ignore[arg-type]
+    assert result.counts == {"notes": 5}
+    assert [(f.check, f.status) for f in result.findings] == [
+        ("sonar.count.accounts", Status.BLOCKER),
+        ("sonar.count.tickets", Status.WARNING),
+    ]
+    assert "role that may read" in result.findings[0].fix
