@@ -24,7 +24,12 @@ __all__ = ["build_parser", "main"]
 log = logging.getLogger(__name__)
 
 # Order is the order `migrator --help` lists them in.
-COMMAND_MODULES: tuple[str, ...] = ("migrator.cli.demo", "migrator.cli.export", "migrator.cli.sim")
+COMMAND_MODULES: tuple[str, ...] = (
+    "migrator.cli.demo",
+    "migrator.cli.check",
+    "migrator.cli.export",
+    "migrator.cli.sim",
+)
 
 DESCRIPTION = """\
 Move an ISP from Sonar (billing, GraphQL API) to Splynx (REST API v2.0 + MySQL):
