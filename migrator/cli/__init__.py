@@ -26,6 +26,7 @@ log = logging.getLogger(__name__)
 # Order is the order `migrator --help` lists them in.
 COMMAND_MODULES: tuple[str, ...] = (
     "migrator.cli.demo",
+    "migrator.cli.check",
     "migrator.cli.run",
     "migrator.cli.state_views",
     "migrator.cli.export",

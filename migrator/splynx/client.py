@@ -238,10 +238,19 @@ class SplynxClient:
             f"find {target.name} {chosen}", lambda: self._lookup(target, chosen, value)
         )
 
-    async def check(self) -> ApiCheck:
-        """``GET admin/api/check``: is this a Splynx API that accepts our credentials?"""
+    async def check(self, *, verify_credentials: bool = False, anonymous: bool = False) -> ApiCheck:
+        """``GET admin/api/check``: is this a Splynx API (that accepts our credentials)?
+
+        Splynx checks the credentials only when asked (``checkAuth``, blueprint
+        "API Check"); ``anonymous`` sends none at all, so a wrong URL is not
+        mistaken for a refused key (the token strategy would ask for a token first).
+        """
         request = Request("GET", "admin/api/check")
-        response = await self.session.call("api check", lambda: self.session.send(request))
+        query = "checkAuth=1" if verify_credentials else ""
+        response = await self.session.call(
+            "api check",
+            lambda: self.session.send(request, query=query, anonymous=anonymous),
+        )
         return parsed(ApiCheck, response, request)
 
     # -- internals ------------------------------------------------------------

@@ -80,14 +80,23 @@ class SplynxSession:
         json: Any = None,
         content: bytes | None = None,
         headers: dict[str, str] | None = None,
+        anonymous: bool = False,
     ) -> httpx.Response:
-        """One attempt: rate limit, send, classify. Raises the classified error."""
+        """One attempt: rate limit, send, classify. Raises the classified error.
+
+        ``anonymous`` sends no credentials (for ``admin/api/check``, which needs none).
+        """
         await self.limiter.acquire()
         self.stats.requests += 1
         url = f"{request.path}?{query}" if query else request.path
         try:
             response = await self.http.request(
-                request.verb, url, json=json, content=content, headers=headers, auth=self.auth
+                request.verb,
+                url,
+                json=json,
+                content=content,
+                headers=headers,
+                auth=None if anonymous else self.auth,
             )
         except httpx.HTTPError as exc:
             error = transport_error(exc, request)

@@ -31,9 +31,11 @@ def column_ddl(column: Column, escape: object) -> str:
 
 
 @contextmanager
-def scratch_database(server: dict[str, object], names: Iterable[str]) -> Iterator[str]:
-    """Create ``migrator_splynxclient_<hex>`` with the named tables; yield its DSN."""
-    database = f"migrator_splynxclient_{secrets.token_hex(4)}"
+def scratch_database(
+    server: dict[str, object], names: Iterable[str], *, prefix: str = "migrator_splynxclient"
+) -> Iterator[str]:
+    """Create ``<prefix>_<hex>`` with the named tables; yield its DSN."""
+    database = f"{prefix}_{secrets.token_hex(4)}"
     params = {k: v for k, v in server.items() if k not in {"db", "database"}}
     connection = pymysql.connect(**params)  # type: ignore[arg-type]
     try:

@@ -1,0 +1,123 @@
+"""``migrator check``: the pre-flight, before a migration touches anything.
+
+Wiring only: settings and flags in, ``migrator.preflight.preflight`` run, the
+report printed (table or ``--json``) and its exit code returned.
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from rich.console import Console
+
+from migrator.cli.common import add_command, add_env_file_flag
+from migrator.cli.export import run_async
+from migrator.logconfig import configure_logging
+from migrator.preflight import DEFAULT_PLAN, preflight, print_report, report_json
+from migrator.profile import load_profile
+from migrator.settings import Settings, load_settings
+
+__all__ = ["register"]
+
+DESCRIPTION = """\
+Check, before a migration, everything that would stop it or make it unsafe,
+and say how to fix each problem. Nothing is written anywhere.
+
+  Sonar     reachable at SONAR_URL, SONAR_TOKEN accepted, and the records of
+            every list query counted (one small request each, within the
+            request budget --sonar-rate).
+  Splynx    reachable at SPLYNX_URL (admin/api/check, timed: the round trip
+            feeds the estimate), the key accepted with SPLYNX_AUTH; for every
+            endpoint the migration writes, whether the key may use it
+            (OPTIONS: a refusal names the permission to grant), whether the
+            `sonar_id` additional field that marks migrated customers and
+            services exists (if not: how to create it), and whether Splynx
+            already holds data (a warning: a rehearsal normally starts empty).
+  database  if SPLYNX_DB_DSN is set: reachable, credentials accepted, a Splynx
+            database.
+
+Then the duration estimate: Sonar requests ÷ the request budget, and Splynx
+writes ÷ the Splynx rate (or × the measured round trip ÷ --writers); reading
+and writing overlap, so the larger bound is the estimate. The arithmetic is
+printed so you can check it, and redo it with other --writers or rates.
+
+What the check cannot prove: that the key may *add* and *update* (only a
+write proves that); OPTIONS proves the *view* right of each endpoint, and
+each row names the write right the run also needs.
+
+Refused credentials, a missing permission or field, an unreachable system:
+each is a blocker (exit 5) with its fix, not a fatal error, so one run lists
+every problem there is to fix (once the credentials work, the next run checks
+the endpoints behind them). Missing or malformed settings exit 2. A request
+that fails is retried for at most 10 s (or MIGRATOR_RETRY_BUDGET if lower):
+a pre-flight reports an outage rather than waiting it out.
+
+For this command: 0 = nothing blocks (warnings allowed), 5 = blockers found,
+2 = settings missing or malformed, 1 = the check itself could not run."""
+
+EXAMPLES = """\
+  migrator check
+  migrator check --env-file staging.env
+  migrator check --json > preflight.json      # for scripts: findings, counts, estimate
+  migrator check --writers 16 --splynx-rate 20   # the estimate for other settings
+  migrator check && migrator run               # go only when nothing blocks"""
+
+JSON_HELP = """print the report as JSON instead of tables: {"version": 1, "blocked": bool,
+"exit_code": int, "findings": [{"check", "status": ok|warning|blocker, "detail",
+"fix"}], "counts": {"sonar": {query: n}, "splynx": {endpoint: n}}, "estimate":
+{"seconds", "bound", "sonar", "splynx", "summary", "assumptions"} or null}"""
+
+
+def register(commands: Any) -> None:
+    parser = add_command(
+        commands,
+        "check",
+        help="pre-flight: what would block a migration, how to fix it, how long it takes",
+        description=DESCRIPTION,
+        examples=EXAMPLES,
+    )
+    unset = argparse.SUPPRESS  # "not given": the setting's own precedence decides
+    parser.add_argument("--json", action="store_true", help=JSON_HELP)
+    parser.add_argument(
+        "--profile",
+        metavar="P",
+        default=unset,
+        help="a bundled profile's name or a profile file (default: none)",
+    )
+    _tuning_flags(parser, unset)
+    add_env_file_flag(parser)
+    parser.set_defaults(handler=handle)
+
+
+def _tuning_flags(parser: argparse.ArgumentParser, unset: Any) -> None:
+    """The run's settings the estimate depends on (same names as `migrator run`)."""
+    flags = (
+        ("--sonar-rate", float, "Sonar requests per minute (MIGRATOR_SONAR_RATE, default 400)"),
+        ("--splynx-rate", float, "Splynx requests per second, 0 = none (MIGRATOR_SPLYNX_RATE)"),
+        ("--writers", int, "concurrent Splynx writers (MIGRATOR_WRITERS, default 8)"),
+        ("--producers", int, "Sonar partitions read at once (MIGRATOR_PRODUCERS, default 4)"),
+        ("--page-size", int, "records per Sonar page (MIGRATOR_PAGE_SIZE, default 100)"),
+    )
+    for flag, kind, text in flags:
+        parser.add_argument(flag, type=kind, metavar="N", default=unset, help=text)
+
+
+def settings_for(args: argparse.Namespace) -> Settings:
+    name = getattr(args, "profile", None)
+    profile = load_profile(name).settings_values() if name else None
+    names = ("sonar_rate", "splynx_rate", "writers", "producers", "page_size")
+    overrides = {n: getattr(args, n, None) for n in names}
+    settings = load_settings(profile_values=profile, overrides=overrides, env_file=args.env_file)
+    configure_logging(settings.log_level, log_file=settings.log_file, secrets=settings.secrets())
+    return settings
+
+
+def handle(args: argparse.Namespace) -> int:
+    settings = settings_for(args)
+    report = run_async(lambda: preflight(settings, plan=DEFAULT_PLAN))
+    if args.json:
+        print(report_json(report))
+    else:
+        print_report(report, Console(), DEFAULT_PLAN)
+    return int(report.exit_code)
