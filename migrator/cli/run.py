@@ -156,7 +156,9 @@ def report(
     if result.rejects:
         data["rejects"] = result.rejects
         _print_dry_rejects(console, result)
-    if result.message:
+    if result.message and result.status in {"completed", "rejects"}:
+        console.print(result.message, highlight=False, markup=False)
+    elif result.message:
         console.print(f"[bold]{result.status}[/]: {result.message}", highlight=False)
     rejected = sum(e["rejected"] for e in data["entities"].values())
     if rejected and not result.rejects:

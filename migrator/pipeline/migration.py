@@ -29,6 +29,7 @@ from migrator.events import BudgetKnown, Emit, Retried
 from migrator.exitcodes import ExitCode
 from migrator.pipeline.budget import ErrorBudget, ErrorBudgetExceeded
 from migrator.pipeline.catalog import ENTITY_SINKS, build_specs
+from migrator.pipeline.dry_estimate import estimate_run
 from migrator.pipeline.engine import Engine, EngineOptions
 from migrator.pipeline.entities import EntitySpec, Sink
 from migrator.pipeline.lookups import load_lookups
@@ -68,7 +69,7 @@ class MigrationResult:
     rejects: list[dict[str, Any]] = field(default_factory=list)  # a dry run's, in memory
 
 
-def _sink_factory(client: SplynxClient | None, store: StateStore) -> Any:
+def _sink_factory(client: SplynxClient | None, store: StateStore, made: list[Sink[Any]]) -> Any:
     """``sink(entity, **options)`` for the catalog: the API, or a dry run's validation."""
 
     def make(
@@ -81,7 +82,8 @@ def _sink_factory(client: SplynxClient | None, store: StateStore) -> Any:
     ) -> Sink[Any]:
         options: dict[str, Any] = {} if body is None else {"body": body}
         if client is None:
-            return DryRunSink(ENTITY_SINKS[entity], **options)
+            made.append(DryRunSink(ENTITY_SINKS[entity], **options))
+            return made[-1]
         follow = _customer_info(client, store) if after == "customer_info" else None
         return ApiSink(
             client,
@@ -191,12 +193,13 @@ async def migrate(
                     watch_splynx(splynx.stats)
             extractor = Extractor(sonar, page_size=settings.page_size, producers=settings.producers)
             lookups = await load_lookups(extractor)
+            sinks: list[Sink[Any]] = []
             specs = build_specs(
                 request.entities,
                 profile=request.profile,
                 lookups=lookups,
                 extractor=extractor,
-                sink=_sink_factory(splynx, store),
+                sink=_sink_factory(splynx, store, sinks),
             )
             options = EngineOptions(
                 producers=settings.producers,
@@ -210,6 +213,11 @@ async def migrate(
             await _run_engine(engine, request.drain_seconds)
             if engine.draining:
                 result = MigrationResult(ExitCode.INTERRUPTED, "interrupted", "stopped on a signal")
+            elif request.dry_run:
+                writes = sum(getattr(sink, "writes", 0) for sink in sinks)
+                result.message = await estimate_run(
+                    settings, sonar_requests=sonar.stats.requests, writes=writes
+                )
             else:
                 await _link_deferred(specs, store)
     except BaseExceptionGroup as group:
