@@ -24,16 +24,16 @@ from typing import Any
 
 import anyio
 
-from migrator.errors import MigratorError, Rejected, most_telling
+from migrator.errors import MigratorError, most_telling
 from migrator.events import BudgetKnown, Emit, Retried
 from migrator.exitcodes import ExitCode
 from migrator.pipeline.budget import ErrorBudget, ErrorBudgetExceeded
-from migrator.pipeline.catalog import ENTITY_SINKS, build_specs
+from migrator.pipeline.catalog import build_specs
 from migrator.pipeline.dry_estimate import estimate_run
 from migrator.pipeline.engine import Engine, EngineOptions
-from migrator.pipeline.entities import EntitySpec, Sink
+from migrator.pipeline.entities import EntitySpec
 from migrator.pipeline.lookups import load_lookups
-from migrator.pipeline.sinks import ApiSink, DryRunSink
+from migrator.pipeline.sinks import SinkFactory
 from migrator.pipeline.state import StateStore
 from migrator.policy.retry import RetryEvent, RetryPolicy
 from migrator.profile import Profile
@@ -42,7 +42,6 @@ from migrator.sonar.client import SonarClient
 from migrator.sonar.extract import Extractor
 from migrator.splynx.client import SplynxClient
 from migrator.splynx.session import SplynxStats
-from migrator.transform.customers import CustomerPayload
 
 __all__ = ["MigrationRequest", "MigrationResult", "migrate"]
 
@@ -67,56 +66,6 @@ class MigrationResult:
     message: str = ""
     run_id: int | None = None
     rejects: list[dict[str, Any]] = field(default_factory=list)  # a dry run's, in memory
-
-
-def _sink_factory(client: SplynxClient | None, store: StateStore, made: list[Sink[Any]]) -> Any:
-    """``sink(entity, **options)`` for the catalog: the API, or a dry run's validation."""
-
-    def make(
-        entity: str,
-        *,
-        natural_key: bool = False,
-        body: Any = None,
-        after: str | None = None,
-        link_fields: dict[str, str] | None = None,
-    ) -> Sink[Any]:
-        options: dict[str, Any] = {} if body is None else {"body": body}
-        if client is None:
-            made.append(DryRunSink(ENTITY_SINKS[entity], **options))
-            return made[-1]
-        follow = _customer_info(client, store) if after == "customer_info" else None
-        return ApiSink(
-            client,
-            ENTITY_SINKS[entity],
-            natural_key=natural_key,
-            after=follow,
-            link_fields=link_fields,
-            **options,
-        )
-
-    return make
-
-
-def _customer_info(client: SplynxClient, store: StateStore) -> Any:
-    """After a customer exists, put its info row; a refusal is kept as a reject of its own."""
-
-    async def put(splynx_id: int, payload: CustomerPayload) -> None:
-        if payload.info is None:
-            return
-        try:
-            await client.update("customer_info", splynx_id, payload.info)
-        except Rejected as refused:
-            store.rejected(
-                "customer_info",
-                payload.sonar_id,
-                field=refused.field,
-                reason=f"customer {splynx_id} was created, its info was refused: {refused}",
-                record=payload.info.body(),
-                answer=refused.raw,
-                run_id=store.run_id,
-            )
-
-    return put
 
 
 def _splynx_retry(settings: Settings, emit: Emit) -> RetryPolicy:
@@ -193,13 +142,13 @@ async def migrate(
                     watch_splynx(splynx.stats)
             extractor = Extractor(sonar, page_size=settings.page_size, producers=settings.producers)
             lookups = await load_lookups(extractor)
-            sinks: list[Sink[Any]] = []
+            sinks = SinkFactory(splynx, store)
             specs = build_specs(
                 request.entities,
                 profile=request.profile,
                 lookups=lookups,
                 extractor=extractor,
-                sink=_sink_factory(splynx, store, sinks),
+                sink=sinks,
             )
             options = EngineOptions(
                 producers=settings.producers,
@@ -214,9 +163,8 @@ async def migrate(
             if engine.draining:
                 result = MigrationResult(ExitCode.INTERRUPTED, "interrupted", "stopped on a signal")
             elif request.dry_run:
-                writes = sum(getattr(sink, "writes", 0) for sink in sinks)
                 result.message = await estimate_run(
-                    settings, sonar_requests=sonar.stats.requests, writes=writes
+                    settings, sonar_requests=sonar.stats.requests, writes=sinks.dry_writes
                 )
             else:
                 await _link_deferred(specs, store)

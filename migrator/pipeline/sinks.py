@@ -17,12 +17,15 @@ from collections.abc import Awaitable, Callable, Mapping
 from typing import Any, Generic, TypeVar
 
 from migrator.errors import ConfigError, Rejected
+from migrator.pipeline.catalog import ENTITY_SINKS
 from migrator.pipeline.entities import Delivered
+from migrator.pipeline.state import StateStore
 from migrator.splynx.client import SplynxClient
 from migrator.splynx.endpoints import build_payload, endpoint
 from migrator.splynx.payloads import SplynxPayload
+from migrator.transform.customers import CustomerPayload
 
-__all__ = ["ApiSink", "DryRunSink"]
+__all__ = ["ApiSink", "CustomerInfoAfter", "DryRunSink", "SinkFactory"]
 
 P = TypeVar("P")
 After = Callable[[int, Any], Awaitable[None]]
@@ -99,10 +102,73 @@ class DryRunSink(Generic[P]):
     def __init__(self, endpoint_name: str, *, body: Callable[[P], SplynxPayload] = _itself) -> None:
         self._endpoint = endpoint(endpoint_name)
         self._body = body
+        self.writes = 0  # requests the real run would send (a customer's info row is one more)
 
     async def deliver(self, payload: P, *, verify: bool) -> Delivered:
         build_payload(self._endpoint, self._body(payload))
+        self.writes += 1 + (getattr(payload, "info", None) is not None)
         return Delivered(0, "checked")
 
     async def link(self, splynx_id: int, field: str, target_id: int) -> None:
         return None
+
+
+class CustomerInfoAfter:
+    """After a customer exists, put its info row; a refusal is kept as a reject of its own."""
+
+    def __init__(self, client: SplynxClient, store: StateStore) -> None:
+        self._client = client
+        self._store = store
+
+    async def __call__(self, splynx_id: int, payload: CustomerPayload) -> None:
+        if payload.info is None:
+            return
+        try:
+            await self._client.update("customer_info", splynx_id, payload.info)
+        except Rejected as refused:
+            self._store.rejected(
+                "customer_info",
+                payload.sonar_id,
+                field=refused.field,
+                reason=f"customer {splynx_id} was created, its info was refused: {refused}",
+                record=payload.info.body(),
+                answer=refused.raw,
+                run_id=self._store.run_id,
+            )
+
+
+class SinkFactory:
+    """Makes each entity's sink for the catalog: the API (no client: a dry run's validation)."""
+
+    def __init__(self, client: SplynxClient | None, store: StateStore) -> None:
+        self._client = client
+        self._store = store
+        self._dry: list[DryRunSink[Any]] = []
+
+    def __call__(
+        self,
+        entity: str,
+        *,
+        natural_key: bool = False,
+        body: Callable[[Any], SplynxPayload] = _itself,
+        after: str | None = None,
+        link_fields: Mapping[str, str] | None = None,
+    ) -> ApiSink[Any] | DryRunSink[Any]:
+        name = ENTITY_SINKS[entity]
+        if self._client is None:
+            self._dry.append(DryRunSink(name, body=body))
+            return self._dry[-1]
+        follow = CustomerInfoAfter(self._client, self._store) if after == "customer_info" else None
+        return ApiSink(
+            self._client,
+            name,
+            body=body,
+            natural_key=natural_key,
+            after=follow,
+            link_fields=link_fields,
+        )
+
+    @property
+    def dry_writes(self) -> int:
+        """Requests the real run would send, as counted by a dry run's sinks."""
+        return sum(sink.writes for sink in self._dry)
