@@ -19,6 +19,7 @@ from dataclasses import dataclass
 __all__ = [
     "AuthFailed",
     "ConfigError",
+    "ErrorBudgetExceeded",
     "Fatal",
     "FieldError",
     "GaveUp",
@@ -31,6 +32,7 @@ __all__ = [
     "Retriable",
     "ServerError",
     "TransportError",
+    "most_telling",
 ]
 
 
@@ -72,6 +74,10 @@ class GaveUp(Fatal):
         self.operation = operation
         self.attempts = attempts
         self.last = last
+
+
+class ErrorBudgetExceeded(MigratorError):
+    """More records were rejected than ``--max-errors`` / ``--max-error-rate`` allow."""
 
 
 class Retriable(MigratorError):
@@ -146,3 +152,37 @@ class Rejected(MigratorError):
             return self.reason
         named = "; ".join(f"{e.field}: {e.message}" for e in self.errors)
         return f"{self.reason} ({named})"
+
+
+# What to report when a task group fails with several errors at once: Ctrl-C
+# first (the user asked to stop), then what the user must fix, then what
+# stopped the run, then anything of ours, then a bug.
+_PRECEDENCE: tuple[type[BaseException], ...] = (
+    KeyboardInterrupt,
+    ConfigError,
+    Fatal,
+    ErrorBudgetExceeded,
+    MigratorError,
+)
+
+
+def most_telling(error: BaseException) -> BaseException:
+    """The one error worth reporting out of a (possibly nested) exception group.
+
+    Cancellations that merely followed the real failure are never chosen.
+    """
+    flat: list[BaseException] = []
+
+    def walk(exc: BaseException) -> None:
+        if isinstance(exc, BaseExceptionGroup):
+            for inner in exc.exceptions:
+                walk(inner)
+        else:
+            flat.append(exc)
+
+    walk(error)
+    for kind in _PRECEDENCE:
+        for exc in flat:
+            if isinstance(exc, kind):
+                return exc
+    return flat[0] if flat else error

@@ -16,7 +16,9 @@ __all__ = [
     "BudgetKnown",
     "Emit",
     "Event",
+    "QueueDepth",
     "RecordsRead",
+    "RecordsSettled",
     "RequestDone",
     "Retried",
     "StreamFinished",
@@ -25,6 +27,7 @@ __all__ = [
 ]
 
 Outcome = Literal["ok", "rate_limited", "retriable", "failed"]
+Settlement = Literal["created", "adopted", "existing", "checked", "skipped", "rejected"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,7 +89,39 @@ class StreamFinished:
     error: str | None = None
 
 
-Event = BudgetKnown | RequestDone | Retried | StreamPlanned | RecordsRead | StreamFinished
+@dataclass(frozen=True, slots=True)
+class RecordsSettled:
+    """A writer is done with ``count`` records of ``stream``, and how.
+
+    ``created`` / ``adopted`` (found by its marker after a lost answer or a
+    crash) / ``existing`` (matched to a record already in Splynx) /
+    ``checked`` (a dry run) / ``skipped`` (already migrated) / ``rejected``.
+    """
+
+    stream: str
+    outcome: Settlement
+    count: int = 1
+
+
+@dataclass(frozen=True, slots=True)
+class QueueDepth:
+    """How full ``stream``'s queue between reading and writing is."""
+
+    stream: str
+    depth: int
+    size: int
+
+
+Event = (
+    BudgetKnown
+    | RequestDone
+    | Retried
+    | StreamPlanned
+    | RecordsRead
+    | StreamFinished
+    | RecordsSettled
+    | QueueDepth
+)
 Emit = Callable[[Event], None]
 
 

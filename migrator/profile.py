@@ -15,6 +15,13 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from migrator.errors import ConfigError
+from migrator.transform.rules import (
+    CleanupRules,
+    CustomerRules,
+    DefaultsRules,
+    NoteRules,
+    ServiceRules,
+)
 
 __all__ = ["DEFAULT_PROFILE", "Profile", "bundled_profiles", "load_profile"]
 
@@ -58,9 +65,15 @@ class Profile(_Section):
 
     name: str = DEFAULT_PROFILE
     description: str = ""
+    entities: list[str] | None = None  # None: every entity migrator knows, in order
     sonar: SonarSection = SonarSection()
     splynx: SplynxSection = SplynxSection()
     run: RunSection = RunSection()
+    defaults: DefaultsRules = DefaultsRules()
+    customers: CustomerRules = CustomerRules()
+    services: ServiceRules = ServiceRules()
+    notes: NoteRules = NoteRules()
+    cleanup: CleanupRules = CleanupRules()
 
     def settings_values(self) -> dict[str, Any]:
         """The profile's settings keyed by ``Settings`` field name; unset ones left out."""

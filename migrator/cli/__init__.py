@@ -27,6 +27,8 @@ log = logging.getLogger(__name__)
 COMMAND_MODULES: tuple[str, ...] = (
     "migrator.cli.demo",
     "migrator.cli.check",
+    "migrator.cli.run",
+    "migrator.cli.state_views",
     "migrator.cli.export",
     "migrator.cli.sim",
 )
@@ -69,6 +71,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except MigratorError as exc:
         log.debug("fatal", exc_info=True)
         report_error(str(exc))
+        return ExitCode.FATAL
+    except Exception as exc:  # a bug of ours: say so plainly, keep the traceback in the log
+        log.error("internal error", exc_info=True)
+        report_error(
+            f"internal error: {type(exc).__name__}: {exc} (this is a bug in migrator; "
+            "MIGRATOR_LOG_FILE keeps the details; the state is intact, re-run to resume)"
+        )
         return ExitCode.FATAL
 
 

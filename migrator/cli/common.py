@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
+import anyio
+
+from migrator.errors import most_telling
 from migrator.exitcodes import EXIT_CODES_HELP
 from migrator.logconfig import redactor
 
@@ -15,7 +19,10 @@ __all__ = [
     "add_command",
     "add_env_file_flag",
     "report_error",
+    "run_async",
 ]
+
+T = TypeVar("T")
 
 
 class HelpFormatter(argparse.RawDescriptionHelpFormatter, argparse.ArgumentDefaultsHelpFormatter):
@@ -51,3 +58,11 @@ def add_env_file_flag(parser: argparse.ArgumentParser) -> None:
 def report_error(message: str) -> None:
     """One redacted line on stderr; the operator's first clue, so make it say what to fix."""
     print(f"migrator: error: {redactor(message)}", file=sys.stderr)
+
+
+def run_async(fn: Callable[[], Awaitable[T]]) -> T:
+    """Run ``fn`` on asyncio; a failure inside task groups comes out as the one that matters."""
+    try:
+        return anyio.run(fn, backend="asyncio")
+    except BaseExceptionGroup as group:
+        raise most_telling(group) from group

@@ -1,9 +1,8 @@
-"""``migrator demo``: see migrator work with nothing to set up.
+"""``migrator demo``: the whole migration, with nothing to set up.
 
-For now it starts the Sonar simulator in-process on loopback (a generated ISP,
-Sonar's real rate limit) and exports it with the live display, then prints the
-summary. The streaming-migration slice turns it into the full Sonar → Splynx
-demo.
+Starts a simulated Sonar and a simulated Splynx in-process on loopback, each
+with its real limits, migrates a generated ISP from one to the other with the
+live display, checks the result through Splynx's API, and prints the summary.
 """
 
 from __future__ import annotations
@@ -13,84 +12,123 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from pydantic import SecretStr
 from rich.console import Console
 
-from migrator.cli.common import add_command
-from migrator.cli.export import print_summary, run_async
+from migrator.cli.common import add_command, run_async
+from migrator.cli.run import report
 from migrator.exitcodes import ExitCode
 from migrator.logconfig import configure_logging
-from migrator.progress import ProgressReporter
+from migrator.pipeline.catalog import ENTITY_ORDER
+from migrator.pipeline.display import MigrationDisplay
+from migrator.pipeline.migration import MigrationRequest, MigrationResult, migrate
+from migrator.profile import load_profile
+from migrator.settings import Settings, load_settings
+from migrator.sim.faults import Latency
 from migrator.sim.harness import serve
-from migrator.sonar.client import SonarClient, sonar_limiter
-from migrator.sonar.schema import LIST_QUERIES
-from migrator.sonar.snapshot import export_snapshot
+from migrator.splynx.client import SplynxClient
 
 __all__ = ["register"]
 
-DEMO_TOKEN = "demo-token"  # the simulator's token; it never leaves this process
+# The simulators' credentials; they never leave this process.
+DEMO_TOKEN = "demo-sonar-token"
+DEMO_KEY = "demo-splynx-key"
+DEMO_SECRET = "demo-splynx-secret"
 
 DESCRIPTION = """\
-Start a simulated Sonar on this machine (127.0.0.1, a generated ISP of --scale
-accounts with a few years of invoices, payments and tickets, and Sonar's real
-limit of 400 requests a minute), then export all of it the way `migrator export`
-would against a real one: partitions read concurrently, the request budget used
-to the full and never exceeded, a live display, a summary at the end.
+See the whole migration work with nothing to set up: a simulated Sonar (a
+generated ISP of --scale accounts: contacts, addresses, plans, services, notes,
+with the usual share of messy data) and a simulated Splynx (8 workers, 50 ms a
+request, like a modest PHP-FPM pool) start on 127.0.0.1 inside this process,
+each with its real limits, and migrator moves one into the other as it would
+for real: partitions read within Sonar's 400 requests a minute, writers kept
+within Splynx's capacity, the live display, the summary, the rejects kept with
+their reasons. Then it counts what Splynx holds, through its API.
 
-Needs no configuration, no server and no network."""
+Needs no configuration, no server and no network. Its state file lives in a
+temporary directory (--keep DIR to keep it and inspect it with `migrator status
+--state DIR/state.sqlite3` and `migrator rejects --state ...`). It exits 0 when
+the demo completed: rejects of the generated mess are part of the show."""
 
 EXAMPLES = """\
   migrator demo
-  migrator demo --scale 50 --sonar-rate 0    # small and unthrottled: a few seconds
-  migrator demo --keep snapshot/             # keep the exported fixture directory"""
+  migrator demo --scale 2000                 # a bigger ISP (a few minutes)
+  migrator demo --keep demo/ && migrator rejects --state demo/state.sqlite3"""
 
 
 def register(commands: Any) -> None:
     parser = add_command(
         commands,
         "demo",
-        help="run a self-contained demonstration against a simulated Sonar",
+        help="migrate a simulated Sonar into a simulated Splynx, on this machine",
         description=DESCRIPTION,
         examples=EXAMPLES,
     )
-    parser.add_argument("--scale", type=int, default=200, metavar="N", help="accounts to generate")
+    parser.add_argument("--scale", type=int, default=300, metavar="N", help="accounts to generate")
     parser.add_argument("--seed", type=int, default=1, help="seed of the generated data")
     parser.add_argument(
-        "--sonar-rate",
-        type=float,
-        default=400.0,
-        metavar="N",
-        help="requests per minute, for the simulator's limit and ours (0 = no limit)",
-    )
-    parser.add_argument(
-        "--keep",
-        type=Path,
-        metavar="DIR",
-        default=argparse.SUPPRESS,
-        help="export into DIR and keep it (default: a temporary directory, removed after)",
+        "--keep", type=Path, metavar="DIR", help="keep the state file in DIR (default: discard)"
     )
     parser.set_defaults(handler=handle)
 
 
-async def demo(scale: int, seed: int, rate: float, out: Path, *, keep: bool = False) -> int:
-    # Imported here: the simulator is a sizeable module the other commands never need.
-    from migrator.sim.sonar.app import SonarSimConfig, build_app
+def _settings(sonar_url: str, splynx_url: str, state: Path) -> Settings:
+    given = {
+        "sonar_url": sonar_url,
+        "sonar_token": DEMO_TOKEN,
+        "splynx_url": splynx_url,
+        "splynx_api_key": DEMO_KEY,
+        "splynx_api_secret": DEMO_SECRET,
+        "state": state,
+    }
+    return load_settings(overrides=given, env_file=None)
 
-    config = SonarSimConfig(token=DEMO_TOKEN, scale=scale, seed=seed, rate_limit=int(rate))
-    reporter = ProgressReporter(f"demo: export of a simulated Sonar ({scale} accounts)")
-    async with serve(build_app(config)) as url:
-        client = SonarClient(url, DEMO_TOKEN, limiter=sonar_limiter(rate), emit=reporter.emit)
-        async with client, reporter.running():
-            result = await export_snapshot(client, out, LIST_QUERIES, emit=reporter.emit)
-    print_summary(result, reporter, Console())
-    if keep:
-        Console().print(f"the exported fixture is in {out}", markup=False, highlight=False)
-    return ExitCode.FATAL if result.failed else ExitCode.OK
+
+async def _demo(scale: int, seed: int, directory: Path) -> tuple[MigrationResult, Settings, Any]:
+    # Imported here: the simulators are sizeable modules the other commands never need.
+    from migrator.sim.sonar.app import SonarSimConfig
+    from migrator.sim.sonar.app import build_app as sonar_app
+    from migrator.sim.splynx.app import SplynxSimConfig
+    from migrator.sim.splynx.app import build_app as splynx_app
+
+    sonar = sonar_app(SonarSimConfig(token=DEMO_TOKEN, scale=scale, seed=seed, rate_limit=400))
+    splynx = splynx_app(
+        SplynxSimConfig(
+            api_key=DEMO_KEY,
+            api_secret=SecretStr(DEMO_SECRET),
+            workers=8,
+            latency=Latency(50, 10),
+            seed=seed,
+        )
+    )
+    display = MigrationDisplay(f"demo: a simulated ISP of {scale:,} accounts, Sonar → Splynx")
+    async with serve(sonar) as sonar_url, serve(splynx) as splynx_url:
+        settings = _settings(sonar_url, splynx_url, directory / "state.sqlite3")
+        request = MigrationRequest(settings, load_profile("full"), ENTITY_ORDER, command="demo")
+        async with display.running():
+            result = await migrate(request, display.emit, watch_splynx=display.watch_splynx)
+        counts = await _splynx_counts(settings)
+    return result, settings, (display, counts)
+
+
+async def _splynx_counts(settings: Settings) -> dict[str, int]:
+    """What Splynx holds afterwards, counted through its own API."""
+    async with SplynxClient.open(settings) as client:
+        return {
+            name: await client.count(name)
+            for name in ("customers", "internet_tariffs", "recurring_tariffs", "customer_notes")
+        }
 
 
 def handle(args: argparse.Namespace) -> int:
     configure_logging("WARNING")
-    keep = getattr(args, "keep", None)
-    if keep is not None:
-        return run_async(lambda: demo(args.scale, args.seed, args.sonar_rate, keep, keep=True))
-    with tempfile.TemporaryDirectory(prefix="migrator-demo-") as directory:
-        return run_async(lambda: demo(args.scale, args.seed, args.sonar_rate, Path(directory)))
+    with tempfile.TemporaryDirectory(prefix="migrator-demo-") as scratch:
+        directory = args.keep or Path(scratch)
+        directory.mkdir(parents=True, exist_ok=True)
+        result, settings, (display, counts) = run_async(
+            lambda: _demo(args.scale, args.seed, directory)
+        )
+        report(result, display, settings, None, write=args.keep is not None)
+    held = ", ".join(f"{count:,} {name.replace('_', ' ')}" for name, count in counts.items())
+    Console().print(f"Splynx now holds (counted through its API): {held}", highlight=False)
+    return int(result.exit_code) if result.exit_code != ExitCode.REJECTS else ExitCode.OK

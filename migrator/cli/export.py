@@ -9,15 +9,13 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
-import anyio
 from rich.console import Console
 
-from migrator.cli.common import add_command, add_env_file_flag
-from migrator.errors import ConfigError, MigratorError
+from migrator.cli.common import add_command, add_env_file_flag, run_async
+from migrator.errors import ConfigError
 from migrator.exitcodes import ExitCode
 from migrator.logconfig import configure_logging
 from migrator.profile import load_profile
@@ -27,7 +25,7 @@ from migrator.sonar.client import SonarClient
 from migrator.sonar.schema import LIST_QUERIES
 from migrator.sonar.snapshot import ExportResult, export_snapshot
 
-__all__ = ["parse_only", "print_summary", "register", "run_async", "summary_json"]
+__all__ = ["parse_only", "print_summary", "register", "summary_json"]
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -144,36 +142,6 @@ def settings_for(args: argparse.Namespace) -> Settings:
     settings = load_settings(profile_values=profile, overrides=overrides, env_file=args.env_file)
     configure_logging(settings.log_level, log_file=settings.log_file, secrets=settings.secrets())
     return settings
-
-
-def run_async(fn: Callable[[], Awaitable[T]]) -> T:
-    """Run ``fn`` on asyncio; a failure inside task groups comes out as our own error."""
-    try:
-        return anyio.run(fn, backend="asyncio")
-    except BaseExceptionGroup as group:
-        raise _first(group) from group
-
-
-def _first(group: BaseExceptionGroup[Any]) -> BaseException:
-    """The most telling error of a group: Ctrl-C, a configuration error, any of ours."""
-    flat: list[BaseException] = []
-
-    def walk(exc: BaseException) -> None:
-        if isinstance(exc, BaseExceptionGroup):
-            for inner in exc.exceptions:
-                walk(inner)
-        else:
-            flat.append(exc)
-
-    walk(group)
-    for exc in flat:
-        if isinstance(exc, KeyboardInterrupt):
-            return exc  # Ctrl-C wins: the caller reports "interrupted, re-run to resume"
-    ours = [exc for exc in flat if isinstance(exc, MigratorError)]
-    for exc in ours:
-        if isinstance(exc, ConfigError):
-            return exc
-    return (ours or flat)[0]
 
 
 def summary_json(result: ExportResult, reporter: ProgressReporter) -> dict[str, Any]:

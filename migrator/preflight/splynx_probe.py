@@ -31,7 +31,12 @@ from migrator.settings import Settings
 from migrator.splynx.client import SplynxClient
 from migrator.splynx.records import ApiCheck
 
-__all__ = ["ROUND_TRIPS", "SplynxResult", "probe_splynx"]
+__all__ = [
+    "ROUND_TRIPS",
+    "SplynxResult",
+    "probe_splynx",
+    "round_trips",
+]
 
 log = logging.getLogger(__name__)
 ROUND_TRIPS = 5  # admin/api/check requests timed for the latency figure
@@ -55,7 +60,7 @@ def _answered(error: MigratorError) -> bool:
     return isinstance(cause, AuthFailed | PermissionDenied)
 
 
-async def _round_trips(client: SplynxClient, clock: Clock) -> tuple[float, ApiCheck]:
+async def round_trips(client: SplynxClient, clock: Clock) -> tuple[float, ApiCheck]:
     """Median seconds of ``ROUND_TRIPS`` anonymous ``admin/api/check`` requests, and the last
     answer. Time spent waiting for our own rate limiter is not the server's: it is left out."""
     times = []
@@ -69,7 +74,7 @@ async def _round_trips(client: SplynxClient, clock: Clock) -> tuple[float, ApiCh
 
 async def _reach(client: SplynxClient, url: str, clock: Clock, result: SplynxResult) -> bool:
     try:
-        result.latency, answer = await _round_trips(client, clock)
+        result.latency, answer = await round_trips(client, clock)
     except MigratorError as exc:
         log.debug("splynx reach failed", exc_info=True)
         problem = explain("splynx", exc)

@@ -15,6 +15,7 @@ import httpx
 from migrator import __version__
 from migrator.errors import ConfigError
 from migrator.settings import Settings
+from migrator.splynx.aiohttp_transport import AiohttpTransport
 from migrator.splynx.auth import (
     BasicAuth,
     NonceSource,
@@ -46,6 +47,8 @@ def http_client(
     if settings.insecure:
         log.warning("TLS certificate verification is OFF for %s (MIGRATOR_INSECURE)", base_url)
     pool = pool_size(settings)
+    if transport is None:
+        transport = AiohttpTransport(connections=pool, verify=not settings.insecure)
     return httpx.AsyncClient(
         base_url=base_url,
         headers={"User-Agent": USER_AGENT, "Accept": "application/json"},

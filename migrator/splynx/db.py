@@ -29,7 +29,7 @@ import anyio.abc
 import pymysql
 from pydantic import SecretStr
 
-from migrator.errors import Rejected
+from migrator.errors import Rejected, most_telling
 from migrator.splynx.db_errors import RECORD_ERRORS, translate
 from migrator.splynx.dsn import Dsn
 from migrator.splynx.tables import ADDITIONAL_VALUES, Table, quoted, table
@@ -189,7 +189,7 @@ class SplynxDatabase:
                     for batch in _batches(layout, rows, batch_size):
                         await send.send(batch)
         except BaseExceptionGroup as group:
-            raise _first_error(group) from None
+            raise most_telling(group) from None
         seconds = time.perf_counter() - started
         refused = tuple(sorted(tally.rejected, key=lambda r: r.index))
         report = BulkReport(name, tally.stored, tally.batches, seconds, refused)
@@ -246,15 +246,6 @@ class SplynxDatabase:
                         raise error from exc
                     rejected.append(RowRejected(index, error))
         return stored, rejected
-
-
-def _first_error(group: BaseExceptionGroup) -> BaseException:
-    """The error a failed batch worker raised (the others were only cancelled)."""
-    for error in group.exceptions:
-        if isinstance(error, BaseExceptionGroup):
-            return _first_error(error)
-        return error
-    return group
 
 
 def _code(exc: BaseException) -> int:

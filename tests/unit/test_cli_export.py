@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from migrator.cli.export import _first, parse_only
-from migrator.errors import AuthFailed, ConfigError, GaveUp
+from migrator.cli.export import parse_only
+from migrator.errors import AuthFailed, ConfigError, ErrorBudgetExceeded, GaveUp, most_telling
 from migrator.exitcodes import ExitCode
 from migrator.sonar.schema import LIST_QUERIES
 
@@ -61,11 +61,14 @@ def test_the_most_telling_error_comes_out_of_a_task_group() -> None:
     group = BaseExceptionGroup(
         "x", [GaveUp("notes page 2", 3, None), ExceptionGroup("y", [AuthFailed("token")])]
     )
-    assert isinstance(_first(group), GaveUp)
+    assert isinstance(most_telling(group), GaveUp)
     assert isinstance(
-        _first(BaseExceptionGroup("z", [ConfigError("c"), GaveUp("o", 1, None)])), ConfigError
+        most_telling(BaseExceptionGroup("z", [ConfigError("c"), GaveUp("o", 1, None)])), ConfigError
     )
     assert isinstance(
-        _first(BaseExceptionGroup("k", [GaveUp("o", 1, None), KeyboardInterrupt()])),
+        most_telling(BaseExceptionGroup("k", [GaveUp("o", 1, None), KeyboardInterrupt()])),
         KeyboardInterrupt,
     )
+    budget = ErrorBudgetExceeded("too many")
+    assert most_telling(BaseExceptionGroup("b", [ValueError("bug"), budget])) is budget
+    assert isinstance(most_telling(ExceptionGroup("v", [ValueError("bug")])), ValueError)

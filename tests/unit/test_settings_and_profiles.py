@@ -88,3 +88,27 @@ def test_profile_errors_name_file_and_key(tmp_path: Path) -> None:
     broken.write_text("[sonar\n")
     with pytest.raises(ConfigError, match="not valid TOML"):
         load_profile(str(broken))
+
+
+def test_every_bundled_profile_loads_and_full_documents_every_option() -> None:
+    from migrator.pipeline.catalog import ENTITY_ORDER
+    from migrator.profile import Profile
+
+    for name in bundled_profiles():
+        profile = load_profile(name)
+        assert set(profile.entities or ENTITY_ORDER) <= set(ENTITY_ORDER), name
+    text = (Path(__file__).resolve().parents[2] / "profiles" / "full.toml").read_text()
+    for section, field in Profile.model_fields.items():
+        if section == "name":
+            continue
+        assert section in text, f"full.toml does not mention {section}"
+        model = field.annotation
+        for option in getattr(model, "model_fields", {}):
+            assert f"{option} =" in text or f"[{section}.{option}]" in text, f"{section}.{option}"
+
+
+def test_the_preflight_plan_covers_every_endpoint_the_migration_writes() -> None:
+    from migrator.pipeline.catalog import ENTITY_SINKS
+    from migrator.preflight.plan import MIGRATION_ENDPOINTS
+
+    assert set(ENTITY_SINKS.values()) | {"customer_info"} == set(MIGRATION_ENDPOINTS)

@@ -154,6 +154,10 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
         if error.status < 400:
             raise
         return SplynxError(error.status, error.reason).response()
+    except ConnectionResetError:
+        # The client went away mid-request (a killed or interrupted migrator): not our failure.
+        log.debug("client left during %s %s", request.method, request.path)
+        raise
     except Exception:
         log.exception("simulator failure on %s %s", request.method, request.path)
         return SplynxError(500).response()

@@ -1,0 +1,196 @@
+"""``migrator run``: the migration. Wiring only: flags in, ``migrate`` under the display,
+the summary (a table and a JSON file) and a meaningful exit code out."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+from migrator.cli.common import add_command, add_env_file_flag, run_async
+from migrator.logconfig import configure_logging
+from migrator.pipeline.catalog import ENTITY_ORDER, select
+from migrator.pipeline.display import MigrationDisplay
+from migrator.pipeline.migration import MigrationRequest, MigrationResult, migrate
+from migrator.profile import DEFAULT_PROFILE, Profile, load_profile
+from migrator.settings import Settings, load_settings
+
+__all__ = ["add_tuning_flags", "migration_settings", "register", "report", "run_migration"]
+
+log = logging.getLogger(__name__)
+
+DESCRIPTION = f"""\
+Migrate Sonar into Splynx: partners, the default location, internet and
+recurring tariffs, customers (with their contacts, addresses and custom
+fields), their internet and recurring services, and their notes as comments.
+
+Records stream from Sonar (read in id-range partitions, several at once, within
+Sonar's request budget) to Splynx (several writers at once, within its
+capacity), parents before children. Every record is migrated once, or rejected
+with its reason kept (`migrator rejects`). Stop it any time (Ctrl-C finishes
+the writes in flight; twice stops at once) and run the same command again: it
+resumes where it stopped, and never creates a record twice.
+
+Entities: {", ".join(ENTITY_ORDER)}.
+
+Connections come from the environment or .env (SONAR_URL, SONAR_TOKEN,
+SPLYNX_URL, SPLYNX_API_KEY, SPLYNX_API_SECRET); choices (status map, categories,
+default location, clean-ups) from the profile (--profile; bundled: full, core)."""
+
+EXAMPLES = """\
+  migrator check                               # first: is everything reachable and allowed?
+  migrator run --dry-run                       # read and transform all, write nothing
+  migrator run --limit 20                      # a first sample of 20 records per entity
+  migrator run                                 # the whole migration (re-run to resume)
+  migrator run --only customers,internet_services --writers 16
+  migrator run --profile core --max-error-rate 0.02"""
+
+
+def add_tuning_flags(parser: argparse.ArgumentParser) -> None:
+    """The flags that tune reading and writing; each overrides its setting."""
+    tune = parser.add_argument_group("tuning (each overrides its setting and the profile)")
+    tune.add_argument("--producers", type=int, help="id-range partitions read at once per entity")
+    tune.add_argument("--writers", type=int, help="requests in flight to Splynx at once")
+    tune.add_argument("--queue-size", type=int, help="records buffered per entity")
+    tune.add_argument("--page-size", type=int, help="records per Sonar page")
+    tune.add_argument("--sonar-rate", type=float, help="Sonar requests per minute (0 = no limit)")
+    tune.add_argument("--splynx-rate", type=float, help="Splynx requests per second (0 = no limit)")
+    tune.add_argument("--max-errors", type=int, help="stop after more rejected records than this")
+    tune.add_argument(
+        "--max-error-rate", type=float, help="stop when this share (0-1) of records is rejected"
+    )
+    tune.add_argument("--state", type=Path, help="the state file (MIGRATOR_STATE)")
+
+
+def register(commands: Any) -> None:
+    parser = add_command(
+        commands,
+        "run",
+        help="migrate Sonar into Splynx (re-run to resume)",
+        description=DESCRIPTION,
+        examples=EXAMPLES,
+    )
+    parser.add_argument(
+        "--profile",
+        default=None,
+        metavar="NAME|PATH",
+        help=f"a bundled profile's name or a profile file (default: {DEFAULT_PROFILE})",
+    )
+    parser.add_argument("--only", metavar="E1,E2", help="migrate only these entities")
+    parser.add_argument("--skip", metavar="E1,E2", help="migrate all but these entities")
+    parser.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="read and transform everything, write nothing; report what would be rejected",
+    )
+    parser.add_argument("--limit", type=int, metavar="N", help="at most N records per entity")
+    parser.add_argument(
+        "--summary-json",
+        type=Path,
+        metavar="PATH",
+        help="where to write the JSON summary (default: beside the state file)",
+    )
+    add_tuning_flags(parser)
+    add_env_file_flag(parser)
+    parser.set_defaults(handler=handle)
+
+
+def _names(text: str | None) -> list[str] | None:
+    return [n.strip() for n in text.split(",") if n.strip()] if text else None
+
+
+def migration_settings(args: argparse.Namespace) -> tuple[Profile, Settings]:
+    """The profile and the layered settings for a run, logging configured."""
+    profile = load_profile(getattr(args, "profile", None))
+    keys = (
+        "producers",
+        "writers",
+        "queue_size",
+        "page_size",
+        "sonar_rate",
+        "splynx_rate",
+        "max_errors",
+        "max_error_rate",
+        "state",
+    )
+    overrides = {key: getattr(args, key, None) for key in keys}
+    settings = load_settings(
+        profile_values=profile.settings_values(), overrides=overrides, env_file=args.env_file
+    )
+    configure_logging(settings.log_level, log_file=settings.log_file, secrets=settings.secrets())
+    return profile, settings
+
+
+def run_migration(request: MigrationRequest, display: MigrationDisplay) -> MigrationResult:
+    async def main() -> MigrationResult:
+        async with display.running():
+            return await migrate(request, display.emit, watch_splynx=display.watch_splynx)
+
+    return run_async(main)
+
+
+def report(
+    result: MigrationResult,
+    display: MigrationDisplay,
+    settings: Settings,
+    target: Path | None,
+    *,
+    write: bool = True,
+) -> None:
+    """The end of a run: the summary table, what to do next, the JSON summary file."""
+    console = Console()
+    console.print(display.summary())
+    data = {
+        "status": result.status,
+        "exit_code": int(result.exit_code),
+        "message": result.message,
+        "run_id": result.run_id,
+        **display.summary_data(),
+    }
+    if result.rejects:
+        data["rejects"] = result.rejects
+        _print_dry_rejects(console, result)
+    if result.message and result.status in {"completed", "rejects"}:
+        console.print(result.message, highlight=False, markup=False)
+    elif result.message:
+        console.print(f"[bold]{result.status}[/]: {result.message}", highlight=False)
+    rejected = sum(e["rejected"] for e in data["entities"].values())
+    if rejected and not result.rejects:
+        console.print(f"{rejected:,} records rejected: `migrator rejects` lists them with reasons")
+    if not write:
+        return
+    path = target or settings.state.with_name(settings.state.name + ".summary.json")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as out:
+        json.dump(data, out, indent=1, ensure_ascii=False)
+    console.print(f"summary written to {path}", highlight=False)
+
+
+def _print_dry_rejects(console: Console, result: MigrationResult, shown: int = 20) -> None:
+    table = Table(title=f"would be rejected: {len(result.rejects):,}", title_justify="left")
+    for column in ("entity", "sonar id", "field", "reason"):
+        table.add_column(column)
+    for row in result.rejects[:shown]:
+        table.add_row(row["entity"], str(row["sonar_id"]), row["field"], row["reason"])
+    console.print(table)
+    if len(result.rejects) > shown:
+        console.print(f"... and {len(result.rejects) - shown:,} more in the summary file")
+
+
+def handle(args: argparse.Namespace) -> int:
+    profile, settings = migration_settings(args)
+    entities = select(_names(args.only), _names(args.skip), profile)
+    request = MigrationRequest(
+        settings, profile, entities, command="run", dry_run=args.dry_run, limit=args.limit
+    )
+    display = MigrationDisplay("dry run" if args.dry_run else "migrate")
+    result = run_migration(request, display)
+    report(result, display, settings, args.summary_json)
+    return result.exit_code

@@ -1,0 +1,243 @@
+"""The streaming engine: partitioned producers → a bounded stream → writers, per entity.
+
+Every entity runs at once; a child record waits only for its own parents
+(``ParentIndex``). Per entity, one producer per id-range partition pages
+through Sonar and sends items into a bounded memory stream; a pool of
+writers settles them. Backpressure is end to end: a full stream stops the
+producers, and each partition may hold at most ``window`` records between its
+checkpoint and its newest dispatched record, so memory does not grow with the
+dataset and the window a resumed run must verify stays bounded.
+
+Stopping: ``drain()`` (first Ctrl-C) stops the producers and lets writers
+finish the record in hand; ``abort()`` (second Ctrl-C, or the drain deadline)
+cancels everything. The caller flushes the state, shielded.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import anyio
+from anyio.abc import TaskGroup
+from anyio.streams.memory import MemoryObjectReceiveStream, MemoryObjectSendStream
+
+from migrator.events import Emit, QueueDepth, RecordsRead, StreamFinished, StreamPlanned
+from migrator.pipeline.budget import ErrorBudget
+from migrator.pipeline.checkpoint import PartitionProgress
+from migrator.pipeline.entities import EntitySpec, dependency_levels
+from migrator.pipeline.parents import ParentIndex
+from migrator.pipeline.state import PartitionState, StateStore
+from migrator.pipeline.writer import EntityWriter, WorkItem
+
+__all__ = ["Engine", "EngineOptions"]
+
+log = logging.getLogger(__name__)
+
+Spec = EntitySpec[Any, Any]
+
+
+@dataclass(frozen=True)
+class EngineOptions:
+    producers: int = 4
+    writers: int = 8
+    queue_size: int = 500
+    limit: int | None = None  # records per entity, for a first try
+    resume_extra: int = 500  # mappings a crash may have lost unflushed (the store's batch)
+
+    @property
+    def window(self) -> int:
+        """Most records a partition may hold beyond its checkpoint."""
+        return self.queue_size + self.writers
+
+    @property
+    def resume_window(self) -> int:
+        """Records after a resumed partition's checkpoint that are verified by marker."""
+        return self.window + self.resume_extra
+
+
+class _Partition:
+    """A partition's live progress, and the event its producer waits on for room."""
+
+    def __init__(self, state: PartitionState) -> None:
+        self.state = state
+        self.progress = PartitionProgress(state.checkpoint)
+        self.room = anyio.Event()
+
+    def covers(self, cursor: int) -> bool:
+        return self.state.low <= cursor <= self.state.high
+
+    def settled(self, cursor: int) -> bool:
+        return self.state.done or cursor <= self.progress.checkpoint
+
+
+class Engine:
+    """Runs a set of entity specs against one state store."""
+
+    def __init__(
+        self,
+        specs: Sequence[Spec],
+        *,
+        store: StateStore,
+        options: EngineOptions,
+        budget: ErrorBudget,
+        run_id: int | None,
+        emit: Emit,
+    ) -> None:
+        self.specs = {spec.name: spec for spec in specs}
+        self.levels = dependency_levels(list(specs))
+        self._store = store
+        self._options = options
+        self._budget = budget
+        self._run_id = run_id
+        self._emit = emit
+        self._parents = ParentIndex(store)
+        self._slots = anyio.CapacityLimiter(options.writers)
+        self._producer_scopes: list[anyio.CancelScope] = []
+        self._dispatched: dict[str, int] = {}  # per entity, for --limit
+        self._everything = anyio.CancelScope()
+        self.draining = False
+
+    async def run(self) -> None:
+        """Migrate every entity; returns when all are done or the run was stopped."""
+        for spec in self.specs.values():
+            for parent in spec.depends_on:
+                if parent not in self.specs:  # migrated by an earlier run, or not at all
+                    self._parents.close(parent)
+        with self._everything:
+            async with anyio.create_task_group() as tg:
+                for level in self.levels:
+                    for name in level:
+                        tg.start_soon(self._entity, self.specs[name])
+
+    def drain(self) -> None:
+        """Stop reading; writers finish the record in hand and stop."""
+        self.draining = True
+        self._parents.stop()
+        for scope in self._producer_scopes:
+            scope.cancel()
+
+    def abort(self) -> None:
+        self.draining = True
+        self._everything.cancel()
+
+    async def _plan(self, spec: Spec) -> tuple[list[_Partition], bool]:
+        planned = self._store.partitions(spec.name)
+        resumed = bool(planned)
+        if not planned:
+            bounds = await spec.source.partition_bounds(self._options.producers)
+            planned = self._store.plan_partitions(spec.name, bounds)
+        return [_Partition(state) for state in planned], resumed
+
+    async def _entity(self, spec: Spec) -> None:
+        partitions, resumed = await self._plan(spec)
+        self._emit(StreamPlanned(spec.name, await spec.source.total()))
+        self._parents.track(spec.name, lambda cursor: _settled(partitions, cursor))
+        writer = EntityWriter(
+            spec,
+            store=self._store,
+            parents=self._parents,
+            budget=self._budget,
+            slots=self._slots,
+            run_id=self._run_id,
+            emit=self._emit,
+        )
+        send, receive = anyio.create_memory_object_stream[WorkItem[Any]](self._options.queue_size)
+        async with anyio.create_task_group() as tg, send, receive:
+            self._start_producers(tg, spec, partitions, send, resumed)
+            for _ in range(self._options.writers):
+                tg.start_soon(self._write, writer, partitions, receive.clone())
+        if not self.draining:
+            self._parents.close(spec.name)
+        self._emit(StreamFinished(spec.name, "stopped" if self.draining else None))
+
+    def _start_producers(
+        self,
+        tg: TaskGroup,
+        spec: Spec,
+        partitions: list[_Partition],
+        send: MemoryObjectSendStream[WorkItem[Any]],
+        resumed: bool,
+    ) -> None:
+        if self.draining:
+            return
+        for partition in partitions:
+            if not partition.state.done:
+                tg.start_soon(self._produce_in_scope, spec, partition, send.clone(), resumed)
+
+    async def _produce_in_scope(self, *args: Any) -> None:
+        # Each producer in a scope of its own that drain() can cancel.
+        with anyio.CancelScope() as scope:
+            self._producer_scopes.append(scope)
+            await self._produce(*args)
+
+    async def _produce(
+        self,
+        spec: Spec,
+        partition: _Partition,
+        send: MemoryObjectSendStream[WorkItem[Any]],
+        resumed: bool,
+    ) -> None:
+        state, progress = partition.state, partition.progress
+        verify_left = self._options.resume_window if resumed else 0
+        limit = self._options.limit
+        async with send:
+            async for page in spec.source.pages(state.low, state.high, progress.checkpoint):
+                self._emit(RecordsRead(spec.name, len(page)))
+                for item in page:
+                    if limit is not None and self._dispatched.get(spec.name, 0) >= limit:
+                        return
+                    self._dispatched[spec.name] = self._dispatched.get(spec.name, 0) + 1
+                    await self._room(partition)
+                    progress.dispatched(item.cursor)
+                    await send.send(WorkItem(state.part, item, verify=verify_left > 0))
+                    verify_left -= 1
+                stats = send.statistics()
+                self._emit(
+                    QueueDepth(spec.name, stats.current_buffer_used, self._options.queue_size)
+                )
+            progress.exhausted = True
+            self._advance(spec.name, partition)
+
+    async def _room(self, partition: _Partition) -> None:
+        """Wait while the partition holds a full window beyond its checkpoint."""
+        while partition.progress.pending >= self._options.window:
+            partition.room = anyio.Event()
+            await partition.room.wait()
+
+    async def _write(
+        self,
+        writer: EntityWriter[Any, Any],
+        partitions: list[_Partition],
+        receive: MemoryObjectReceiveStream[WorkItem[Any]],
+    ) -> None:
+        by_part = {p.state.part: p for p in partitions}
+        async with receive:
+            async for work in receive:
+                if self.draining:
+                    return
+                if not await writer.settle(work):
+                    return  # stopped while waiting for a parent: left for the next run
+                partition = by_part[work.part]
+                if partition.progress.finished(work.item.cursor):
+                    self._advance(writer.spec.name, partition)
+                partition.room.set()
+
+    def _advance(self, entity: str, partition: _Partition) -> None:
+        """Persist the partition's checkpoint (closing it once the producer is through)."""
+        progress, state = partition.progress, partition.state
+        if progress.done:
+            progress.reached(state.high)
+        if self._options.limit is None:  # a sample run leaves the checkpoints alone
+            self._store.checkpoint(entity, state.part, progress.checkpoint, done=progress.done)
+        self._parents.progressed(entity)
+
+
+def _settled(partitions: list[_Partition], cursor: int) -> bool:
+    """Whether the record at ``cursor`` has been dealt with (in this run or before)."""
+    for partition in partitions:
+        if partition.covers(cursor):
+            return partition.settled(cursor)
+    return True  # outside every partition: Sonar has no such record

@@ -1,0 +1,203 @@
+"""One migration run, start to finish: clients, state, engine, signals, links, outcome.
+
+``migrate`` opens the Sonar and Splynx clients and the state store, loads
+Sonar's reference tables, builds the selected entities' specs and runs the
+engine under the live display, with Ctrl-C handling: the first SIGINT or
+SIGTERM drains (in-flight writes finish, state is flushed) and gives up
+waiting after ``drain_seconds``; a second aborts at once. Either way the
+state is flushed, shielded, and the next run resumes.
+
+``--dry-run`` runs the same pipeline against a throwaway in-memory state and
+sinks that only validate: everything is read and transformed, nothing is
+written, and the rejects it would produce are reported.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+from collections.abc import Callable, Sequence
+from contextlib import AsyncExitStack
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import anyio
+
+from migrator.errors import MigratorError, most_telling
+from migrator.events import BudgetKnown, Emit, Retried
+from migrator.exitcodes import ExitCode
+from migrator.pipeline.budget import ErrorBudget, ErrorBudgetExceeded
+from migrator.pipeline.catalog import build_specs
+from migrator.pipeline.dry_estimate import estimate_run
+from migrator.pipeline.engine import Engine, EngineOptions
+from migrator.pipeline.entities import EntitySpec
+from migrator.pipeline.lookups import load_lookups
+from migrator.pipeline.sinks import SinkFactory
+from migrator.pipeline.state import StateStore
+from migrator.policy.retry import RetryEvent, RetryPolicy
+from migrator.profile import Profile
+from migrator.settings import Settings
+from migrator.sonar.client import SonarClient
+from migrator.sonar.extract import Extractor
+from migrator.splynx.client import SplynxClient
+from migrator.splynx.session import SplynxStats
+
+__all__ = ["MigrationRequest", "MigrationResult", "migrate"]
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class MigrationRequest:
+    settings: Settings
+    profile: Profile
+    entities: Sequence[str]
+    command: str = "run"
+    dry_run: bool = False
+    limit: int | None = None
+    drain_seconds: float = 4.0
+
+
+@dataclass
+class MigrationResult:
+    exit_code: ExitCode
+    status: str  # completed | rejects | budget | fatal | interrupted
+    message: str = ""
+    run_id: int | None = None
+    rejects: list[dict[str, Any]] = field(default_factory=list)  # a dry run's, in memory
+
+
+def _splynx_retry(settings: Settings, emit: Emit) -> RetryPolicy:
+    """The Splynx retry policy, telling the display about each retry."""
+
+    def on_retry(event: RetryEvent) -> None:
+        emit(Retried("splynx", event.operation, event.attempt, event.wait, str(event.error)))
+
+    return RetryPolicy(budget=settings.retry_budget, on_retry=on_retry)
+
+
+async def _watch_signals(engine: Engine, drain_seconds: float, scope: anyio.CancelScope) -> None:
+    with anyio.open_signal_receiver(signal.SIGINT, signal.SIGTERM) as signals:
+        async for signum in signals:
+            if engine.draining:
+                log.warning("second %s: stopping at once", signal.Signals(signum).name)
+                engine.abort()
+                return
+            log.warning(
+                "%s: finishing the writes in flight (Ctrl-C again to stop at once)",
+                signal.Signals(signum).name,
+            )
+            engine.drain()
+            scope.deadline = anyio.current_time() + drain_seconds
+
+
+async def _run_engine(engine: Engine, drain_seconds: float) -> None:
+    async with anyio.create_task_group() as tg:
+        tg.start_soon(_watch_signals, engine, drain_seconds, tg.cancel_scope)
+        await engine.run()
+        tg.cancel_scope.cancel()
+
+
+async def _link_deferred(specs: Sequence[EntitySpec[Any, Any]], store: StateStore) -> None:
+    """Set the references that had to wait (a parent account created after its child)."""
+    for spec in specs:
+        for link in store.links(spec.name):
+            child = store.splynx_id(spec.name, link.sonar_id)
+            target = store.splynx_id(link.target_entity, link.target_sonar_id)
+            if child is not None and target is not None:
+                await spec.sink.link(child, link.field, target)
+            elif child is not None:
+                note = (
+                    f"{link.target_entity} {link.target_sonar_id} is not in Splynx; link left empty"
+                )
+                store.cleaned(spec.name, link.sonar_id, (f"{link.field}: {note}",))
+            store.linked(link)
+
+
+async def migrate(
+    request: MigrationRequest,
+    emit: Emit,
+    *,
+    watch_splynx: Callable[[SplynxStats], None] | None = None,
+) -> MigrationResult:
+    """Run the migration the request describes; never raises for a record's sake."""
+    settings = request.settings
+    path = Path(":memory:") if request.dry_run else settings.state
+    store = StateStore.open(path)
+    run_id = store.begin_run(request.command)
+    budget = ErrorBudget(settings.max_errors, settings.max_error_rate)
+    result = MigrationResult(ExitCode.OK, "completed", run_id=run_id)
+    try:
+        async with AsyncExitStack() as stack:
+            sonar = await stack.enter_async_context(SonarClient.from_settings(settings, emit=emit))
+            emit(BudgetKnown("sonar", settings.sonar_rate))
+            splynx = None
+            if not request.dry_run:
+                splynx = await stack.enter_async_context(
+                    SplynxClient.open(settings, retry=_splynx_retry(settings, emit))
+                )
+                emit(BudgetKnown("splynx", settings.splynx_rate * 60.0))
+                if watch_splynx is not None:
+                    watch_splynx(splynx.stats)
+            extractor = Extractor(sonar, page_size=settings.page_size, producers=settings.producers)
+            lookups = await load_lookups(extractor)
+            sinks = SinkFactory(splynx, store)
+            specs = build_specs(
+                request.entities,
+                profile=request.profile,
+                lookups=lookups,
+                extractor=extractor,
+                sink=sinks,
+            )
+            options = EngineOptions(
+                producers=settings.producers,
+                writers=settings.writers,
+                queue_size=settings.queue_size,
+                limit=request.limit,
+            )
+            engine = Engine(
+                specs, store=store, options=options, budget=budget, run_id=run_id, emit=emit
+            )
+            await _run_engine(engine, request.drain_seconds)
+            if engine.draining:
+                result = MigrationResult(ExitCode.INTERRUPTED, "interrupted", "stopped on a signal")
+            elif request.dry_run:
+                result.message = await estimate_run(
+                    settings, sonar_requests=sonar.stats.requests, writes=sinks.dry_writes
+                )
+            else:
+                await _link_deferred(specs, store)
+    except BaseExceptionGroup as group:
+        result = _failed(most_telling(group))
+    except MigratorError as exc:
+        result = _failed(exc)
+    finally:
+        # Synchronous on purpose: no await, so no cancellation can cut the final flush short.
+        result.run_id = run_id
+        _finish(store, result, budget, request.dry_run)
+    return result
+
+
+def _failed(exc: BaseException) -> MigrationResult:
+    if isinstance(exc, ErrorBudgetExceeded):
+        return MigrationResult(ExitCode.ERROR_BUDGET, "budget", str(exc))
+    if isinstance(exc, MigratorError):
+        return MigrationResult(ExitCode.FATAL, "fatal", str(exc))
+    raise exc
+
+
+def _finish(store: StateStore, result: MigrationResult, budget: ErrorBudget, dry: bool) -> None:
+    if result.exit_code == ExitCode.OK and budget.rejected:
+        result.exit_code, result.status = ExitCode.REJECTS, "rejects"
+    if dry:
+        result.rejects = [
+            {"entity": r.entity, "sonar_id": r.sonar_id, "field": r.field, "reason": r.reason}
+            for r in store.rejects()
+        ]
+    summary = {"settled": budget.settled, "rejected": budget.rejected, "message": result.message}
+    assert result.run_id is not None
+    store.finish_run(
+        result.run_id, status=result.status, exit_code=int(result.exit_code), summary=summary
+    )
+    store.close()

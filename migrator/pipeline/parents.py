@@ -1,0 +1,89 @@
+"""Per-record waiting for parents, so a child need not wait for a whole parent entity.
+
+A service needs its customer's Splynx id. If the customer is mapped, the
+service goes ahead at once; if not, its writer waits for exactly that
+customer. The wait ends when the customer is mapped (go on), when it is
+settled without a mapping (rejected, or absent from Sonar: the child is
+rejected with a reason naming the field), or when the customer entity has
+finished.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import anyio
+
+from migrator.pipeline.entities import ParentRef
+from migrator.pipeline.state import StateStore
+
+__all__ = ["ParentIndex", "Stopped"]
+
+Settled = Callable[[int], bool]
+
+
+class Stopped(Exception):
+    """The run is draining: stop waiting, and leave the record for the next run."""
+
+
+class ParentIndex:
+    """Answers "what is this parent's Splynx id?", waiting when the answer is not known yet."""
+
+    def __init__(self, store: StateStore) -> None:
+        self._store = store
+        self._waiters: dict[tuple[str, int], anyio.Event] = {}
+        self._closed: set[str] = set()
+        self._failed: set[tuple[str, int]] = set()
+        self._settled: dict[str, Settled] = {}
+        self._stopped = False
+
+    def track(self, entity: str, settled: Settled) -> None:
+        """Register how to tell whether an id of ``entity`` is already settled this run."""
+        self._settled[entity] = settled
+
+    async def resolve(self, ref: ParentRef) -> int | None:
+        """The parent's Splynx id, or None once it is certain there will be none."""
+        key = (ref.entity, ref.sonar_id)
+        while True:
+            if self._stopped:
+                raise Stopped
+            found = self._store.splynx_id(ref.entity, ref.sonar_id)
+            if found is not None:
+                return found
+            if key in self._failed or ref.entity in self._closed:
+                return None
+            settled = self._settled.get(ref.entity)
+            if settled is not None and settled(ref.sonar_id):
+                return None
+            event = self._waiters.get(key)
+            if event is None:
+                event = self._waiters[key] = anyio.Event()
+            await event.wait()
+
+    def _wake(self, key: tuple[str, int]) -> None:
+        event = self._waiters.pop(key, None)
+        if event is not None:
+            event.set()
+
+    def mapped(self, entity: str, sonar_id: int) -> None:
+        self._wake((entity, sonar_id))
+
+    def failed(self, entity: str, sonar_id: int) -> None:
+        self._failed.add((entity, sonar_id))
+        self._wake((entity, sonar_id))
+
+    def progressed(self, entity: str) -> None:
+        """A checkpoint of ``entity`` moved: waiters re-check whether their parent is settled."""
+        for key in [k for k in self._waiters if k[0] == entity]:
+            self._wake(key)
+
+    def stop(self) -> None:
+        """Wake every waiter with ``Stopped`` (the run is draining)."""
+        self._stopped = True
+        for key in list(self._waiters):
+            self._wake(key)
+
+    def close(self, entity: str) -> None:
+        """``entity`` will map nothing more in this run."""
+        self._closed.add(entity)
+        self.progressed(entity)

@@ -1,0 +1,174 @@
+"""Where an entity's records go: Splynx's API, or nowhere (a dry run).
+
+``ApiSink`` adapts the Splynx client to the engine's ``Sink``. Entities with
+a natural key (a partner's name, a tariff's title) are always looked up first
+and an existing record is used as it is; entities with a Sonar marker (the
+``sonar_id`` additional field) are looked up only inside the resume window,
+and the client's ``create_once`` never re-sends a create whose answer was
+lost without looking first. ``after`` runs once the record exists (a
+customer's info row), idempotently, so it is re-done on adoption too.
+
+``DryRunSink`` validates what would be sent and sends nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any, Generic, TypeVar
+
+from migrator.errors import ConfigError, Rejected
+from migrator.pipeline.catalog import ENTITY_SINKS
+from migrator.pipeline.entities import Delivered
+from migrator.pipeline.state import StateStore
+from migrator.splynx.client import SplynxClient
+from migrator.splynx.endpoints import build_payload, endpoint
+from migrator.splynx.payloads import SplynxPayload
+from migrator.transform.customers import CustomerPayload
+
+__all__ = ["ApiSink", "CustomerInfoAfter", "DryRunSink", "SinkFactory"]
+
+P = TypeVar("P")
+After = Callable[[int, Any], Awaitable[None]]
+
+
+def _itself(payload: Any) -> SplynxPayload:
+    assert isinstance(payload, SplynxPayload)
+    return payload
+
+
+class ApiSink(Generic[P]):
+    """Creates records of one Splynx endpoint (unless they are already there)."""
+
+    def __init__(
+        self,
+        client: SplynxClient,
+        endpoint_name: str,
+        *,
+        body: Callable[[P], SplynxPayload] = _itself,
+        natural_key: bool = False,
+        after: After | None = None,
+        link_fields: Mapping[str, str] | None = None,
+    ) -> None:
+        self._client = client
+        self._endpoint = endpoint(endpoint_name)
+        if self._endpoint.marker is None:
+            raise ConfigError(f"{endpoint_name} has no marker: it cannot be written once-only")
+        self._marker = self._endpoint.marker
+        self._body = body
+        self._natural_key = natural_key
+        self._after = after
+        self._link_fields = dict(link_fields or {})
+
+    async def deliver(self, payload: P, *, verify: bool) -> Delivered:
+        model = self._body(payload)
+        if verify or self._natural_key:
+            value = self._marker.value_of(model.body())
+            found = (
+                None if value is None else await self._client.find_by_marker(self._endpoint, value)
+            )
+            if found is not None:
+                await self._finish(found, payload)
+                return Delivered(found, "existing" if self._natural_key else "adopted")
+        try:
+            created = await self._client.create_once(self._endpoint, model)
+        except Rejected:
+            # Refused: perhaps because a record with this marker is already there (made by a
+            # run whose state was lost). Such a record is ours: adopt it; else the refusal stands.
+            value = self._marker.value_of(model.body())
+            found = (
+                None if value is None else await self._client.find_by_marker(self._endpoint, value)
+            )
+            if found is None:
+                raise
+            await self._finish(found, payload)
+            return Delivered(found, "adopted")
+        await self._finish(created.id, payload)
+        return Delivered(created.id, "adopted" if created.adopted else "created")
+
+    async def _finish(self, splynx_id: int, payload: P) -> None:
+        if self._after is not None:
+            await self._after(splynx_id, payload)
+
+    async def link(self, splynx_id: int, field: str, target_id: int) -> None:
+        target_field = self._link_fields.get(field)
+        if target_field is None:
+            raise ConfigError(f"{self._endpoint.name} cannot link {field}")
+        await self._client.update(self._endpoint, splynx_id, {target_field: target_id})
+
+
+class DryRunSink(Generic[P]):
+    """Checks each payload against its endpoint, as a real write would, and keeps nothing."""
+
+    def __init__(self, endpoint_name: str, *, body: Callable[[P], SplynxPayload] = _itself) -> None:
+        self._endpoint = endpoint(endpoint_name)
+        self._body = body
+        self.writes = 0  # requests the real run would send (a customer's info row is one more)
+
+    async def deliver(self, payload: P, *, verify: bool) -> Delivered:
+        build_payload(self._endpoint, self._body(payload))
+        self.writes += 1 + (getattr(payload, "info", None) is not None)
+        return Delivered(0, "checked")
+
+    async def link(self, splynx_id: int, field: str, target_id: int) -> None:
+        return None
+
+
+class CustomerInfoAfter:
+    """After a customer exists, put its info row; a refusal is kept as a reject of its own."""
+
+    def __init__(self, client: SplynxClient, store: StateStore) -> None:
+        self._client = client
+        self._store = store
+
+    async def __call__(self, splynx_id: int, payload: CustomerPayload) -> None:
+        if payload.info is None:
+            return
+        try:
+            await self._client.update("customer_info", splynx_id, payload.info)
+        except Rejected as refused:
+            self._store.rejected(
+                "customer_info",
+                payload.sonar_id,
+                field=refused.field,
+                reason=f"customer {splynx_id} was created, its info was refused: {refused}",
+                record=payload.info.body(),
+                answer=refused.raw,
+                run_id=self._store.run_id,
+            )
+
+
+class SinkFactory:
+    """Makes each entity's sink for the catalog: the API (no client: a dry run's validation)."""
+
+    def __init__(self, client: SplynxClient | None, store: StateStore) -> None:
+        self._client = client
+        self._store = store
+        self._dry: list[DryRunSink[Any]] = []
+
+    def __call__(
+        self,
+        entity: str,
+        *,
+        natural_key: bool = False,
+        body: Callable[[Any], SplynxPayload] = _itself,
+        after: str | None = None,
+        link_fields: Mapping[str, str] | None = None,
+    ) -> ApiSink[Any] | DryRunSink[Any]:
+        name = ENTITY_SINKS[entity]
+        if self._client is None:
+            self._dry.append(DryRunSink(name, body=body))
+            return self._dry[-1]
+        follow = CustomerInfoAfter(self._client, self._store) if after == "customer_info" else None
+        return ApiSink(
+            self._client,
+            name,
+            body=body,
+            natural_key=natural_key,
+            after=follow,
+            link_fields=link_fields,
+        )
+
+    @property
+    def dry_writes(self) -> int:
+        """Requests the real run would send, as counted by a dry run's sinks."""
+        return sum(sink.writes for sink in self._dry)

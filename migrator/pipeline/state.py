@@ -1,0 +1,277 @@
+"""The state store: what this migration has done, kept in one SQLite file (WAL, 0600).
+
+It holds, per entity, the id map (Sonar id → Splynx id, and whether we created
+or adopted the record), per-partition checkpoints, the rejects (the original
+Sonar record, the reason, Splynx's raw answer) and the runs.
+
+Writes are buffered and flushed in one transaction (by size or age), so the
+store is never the bottleneck; lookups consult the buffer first. Checkpoints
+are flushed in the same transaction as the mappings and rejects they cover,
+and only ever move forward. Calls are synchronous and short (point reads on
+an index, batched writes): they run on the event loop on purpose, which keeps
+the ordering of state changes obvious.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from migrator.errors import ConfigError
+from migrator.pipeline.state_reports import StateReports
+from migrator.pipeline.state_schema import (
+    SCHEMA,
+    EntityCounts,
+    Link,
+    PartitionState,
+    RejectRow,
+    RunRow,
+)
+from migrator.policy.clock import SYSTEM_CLOCK, Clock
+
+__all__ = [
+    "EntityCounts",
+    "Link",
+    "PartitionState",
+    "RejectRow",
+    "RunRow",
+    "StateStore",
+]
+
+# "checked" is what a dry run records in its throwaway in-memory store.
+_HOW = frozenset({"created", "adopted", "existing", "checked"})
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _private(path: Path) -> None:
+    """Create the file (and its WAL companions' parent) owner-only before SQLite opens it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    os.close(os.open(path, os.O_CREAT | os.O_RDWR, 0o600))
+    os.chmod(path, 0o600)
+
+
+class StateStore(StateReports):
+    """The one owner of the state file. Open with ``StateStore.open(path)``."""
+
+    def __init__(
+        self,
+        connection: sqlite3.Connection,
+        *,
+        flush_rows: int = 500,
+        flush_seconds: float = 1.0,
+        clock: Clock = SYSTEM_CLOCK,
+    ) -> None:
+        self._db = connection
+        self._flush_rows = flush_rows
+        self._flush_seconds = flush_seconds
+        self._clock = clock
+        self._last_flush = clock.now()
+        self._maps: dict[tuple[str, int], tuple[int, str, int | None]] = {}
+        self._rejects: dict[tuple[str, int], tuple[str, str, str, str | None, int | None]] = {}
+        self._checkpoints: dict[tuple[str, int], tuple[int, bool]] = {}
+        self._cleanups: list[tuple[str, int, str, int | None]] = []
+        self._links: list[tuple[str, int, str, str, int]] = []
+        self.run_id: int | None = None
+        self.flushes = 0
+
+    @classmethod
+    def open(cls, path: Path, **options: Any) -> StateStore:
+        try:
+            if str(path) != ":memory:":
+                _private(path)
+            connection = sqlite3.connect(path, isolation_level=None)
+            connection.execute("PRAGMA journal_mode=WAL")
+            connection.execute("PRAGMA synchronous=NORMAL")
+            connection.executescript(SCHEMA)
+        except (OSError, sqlite3.Error) as exc:
+            raise ConfigError(f"cannot open the state file {path}: {exc}") from exc
+        return cls(connection, **options)
+
+    def close(self) -> None:
+        self.flush()
+        self._db.close()
+
+    # -- runs ---------------------------------------------------------------
+
+    def begin_run(self, command: str) -> int:
+        cursor = self._db.execute(
+            "INSERT INTO runs (command, started_at) VALUES (?, ?)", (command, _now())
+        )
+        assert cursor.lastrowid is not None
+        self.run_id = cursor.lastrowid
+        return cursor.lastrowid
+
+    def finish_run(
+        self, run_id: int, *, status: str, exit_code: int, summary: Mapping[str, Any]
+    ) -> None:
+        self.flush()
+        self._db.execute(
+            "UPDATE runs SET finished_at = ?, status = ?, exit_code = ?, summary = ? WHERE id = ?",
+            (_now(), status, exit_code, json.dumps(summary), run_id),
+        )
+
+    # -- id map -------------------------------------------------------------
+
+    def splynx_id(self, entity: str, sonar_id: int) -> int | None:
+        """The Splynx id this Sonar record became, if it was created or adopted."""
+        pending = self._maps.get((entity, sonar_id))
+        if pending is not None:
+            return pending[0]
+        row = self._db.execute(
+            "SELECT splynx_id FROM id_map WHERE entity = ? AND sonar_id = ?", (entity, sonar_id)
+        ).fetchone()
+        return None if row is None else int(row[0])
+
+    def mapped(
+        self, entity: str, sonar_id: int, splynx_id: int, *, how: str, run_id: int | None
+    ) -> None:
+        """Remember a record now in Splynx.
+
+        ``how``: ``created`` (we got the 201), ``adopted`` (found by its marker
+        after an unknown outcome or a crash), ``existing`` (matched by a natural
+        key to a record that was already there, e.g. a partner by name).
+        """
+        if how not in _HOW:
+            raise ValueError(f"unknown mapping kind {how!r}")
+        self._maps[(entity, sonar_id)] = (splynx_id, how, run_id)
+        self._rejects.pop((entity, sonar_id), None)
+        self.maybe_flush()
+
+    def forget(self, entity: str, sonar_id: int) -> None:
+        """Drop a mapping (after rollback deleted the Splynx record)."""
+        self.flush()
+        self._db.execute("DELETE FROM id_map WHERE entity = ? AND sonar_id = ?", (entity, sonar_id))
+
+    # -- rejects ------------------------------------------------------------
+
+    def rejected(
+        self,
+        entity: str,
+        sonar_id: int,
+        *,
+        field: str,
+        reason: str,
+        record: Mapping[str, Any],
+        answer: str | None,
+        run_id: int | None,
+    ) -> None:
+        """Keep a record that could not be migrated, with why and what Splynx said."""
+        document = json.dumps(record, ensure_ascii=False, default=str)
+        self._rejects[(entity, sonar_id)] = (field, reason, document, answer, run_id)
+        self.maybe_flush()
+
+    # -- clean-up notes and deferred links ------------------------------------
+
+    def cleaned(self, entity: str, sonar_id: int, notes: tuple[str, ...]) -> None:
+        """Keep what a transform changed on the way (truncations, dropped emails...)."""
+        self._cleanups.extend((entity, sonar_id, note, self.run_id) for note in notes)
+        self.maybe_flush()
+
+    def defer_link(
+        self, entity: str, sonar_id: int, field: str, target_entity: str, target_sonar_id: int
+    ) -> None:
+        self._links.append((entity, sonar_id, field, target_entity, target_sonar_id))
+        self.maybe_flush()
+
+    def linked(self, link: Link) -> None:
+        """The deferred link is set (or given up, with a clean-up note): forget it."""
+        self.flush()
+        self._db.execute(
+            "DELETE FROM links WHERE entity = ? AND sonar_id = ? AND field = ?",
+            (link.entity, link.sonar_id, link.field),
+        )
+
+    # -- partitions and checkpoints ----------------------------------------
+
+    def partitions(self, entity: str) -> list[PartitionState]:
+        self.flush()
+        rows = self._db.execute(
+            "SELECT entity, part, low, high, checkpoint, done FROM partitions "
+            "WHERE entity = ? ORDER BY part",
+            (entity,),
+        ).fetchall()
+        return [
+            PartitionState(row[0], row[1], row[2], row[3], row[4], bool(row[5])) for row in rows
+        ]
+
+    def plan_partitions(self, entity: str, bounds: list[tuple[int, int]]) -> list[PartitionState]:
+        """Store an entity's partitions once; later runs keep the stored plan."""
+        existing = self.partitions(entity)
+        if existing:
+            return existing
+        with self._db:
+            self._db.execute("BEGIN")
+            self._db.executemany(
+                "INSERT INTO partitions (entity, part, low, high, checkpoint) VALUES (?,?,?,?,?)",
+                [(entity, i, low, high, low - 1) for i, (low, high) in enumerate(bounds)],
+            )
+        return self.partitions(entity)
+
+    def checkpoint(self, entity: str, part: int, position: int, *, done: bool = False) -> None:
+        """Move a partition's checkpoint forward (never back); flushed with what it covers."""
+        key = (entity, part)
+        previous, was_done = self._checkpoints.get(key, (position, False))
+        self._checkpoints[key] = (max(previous, position), done or was_done)
+        self.maybe_flush()
+
+    # -- flushing -------------------------------------------------------------
+
+    def maybe_flush(self) -> None:
+        buffered = len(self._maps) + len(self._rejects) + len(self._cleanups) + len(self._links)
+        aged = self._clock.now() - self._last_flush >= self._flush_seconds
+        if buffered >= self._flush_rows or (aged and (buffered or self._checkpoints)):
+            self.flush()
+
+    def flush(self) -> None:
+        """Write everything buffered in one transaction."""
+        self._last_flush = self._clock.now()
+        if not (self._maps or self._rejects or self._checkpoints or self._cleanups or self._links):
+            return
+        at = _now()
+        with self._db:
+            self._db.execute("BEGIN")
+            self._db.executemany(
+                "INSERT INTO id_map (entity, sonar_id, splynx_id, how, run_id) VALUES (?,?,?,?,?) "
+                "ON CONFLICT (entity, sonar_id) DO UPDATE SET splynx_id = excluded.splynx_id, "
+                "how = CASE WHEN id_map.how = 'created' THEN 'created' ELSE excluded.how END",
+                [(e, s, *value) for (e, s), value in self._maps.items()],
+            )
+            self._db.executemany(
+                "DELETE FROM rejects WHERE entity = ? AND sonar_id = ?", list(self._maps)
+            )
+            self._db.executemany(
+                "INSERT OR REPLACE INTO rejects "
+                "(entity, sonar_id, field, reason, record, answer, run_id, at) "
+                "VALUES (?,?,?,?,?,?,?,?)",
+                [(e, s, *value, at) for (e, s), value in self._rejects.items()],
+            )
+            self._db.executemany(
+                "INSERT OR IGNORE INTO cleanups (entity, sonar_id, note, run_id) VALUES (?,?,?,?)",
+                self._cleanups,
+            )
+            self._db.executemany(
+                "INSERT OR REPLACE INTO links "
+                "(entity, sonar_id, field, target_entity, target_sonar_id) VALUES (?,?,?,?,?)",
+                self._links,
+            )
+            self._db.executemany(
+                "UPDATE partitions SET checkpoint = MAX(checkpoint, ?), done = MAX(done, ?) "
+                "WHERE entity = ? AND part = ?",
+                [(pos, int(done), e, p) for (e, p), (pos, done) in self._checkpoints.items()],
+            )
+        self._maps.clear()
+        self._rejects.clear()
+        self._checkpoints.clear()
+        self._cleanups.clear()
+        self._links.clear()
+        self.flushes += 1
+
+    # -- reporting --------------------------------------------------------------

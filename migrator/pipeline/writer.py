@@ -1,0 +1,147 @@
+"""Settling one record: migrated (created, adopted, existing), skipped, or rejected.
+
+The effectively-once rules live here and in the sink:
+- a record already in the id map is skipped;
+- a record in the resume window is looked up by its marker before anything is
+  created (``verify``), and adopted if found; the sink never re-sends a
+  create whose answer was lost without looking first;
+- a create Splynx refuses is rejected with Splynx's answer kept.
+Every outcome is reported as an event; none is silent.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+import anyio
+
+from migrator.errors import FieldError, Rejected
+from migrator.events import Emit, RecordsSettled
+from migrator.pipeline.budget import ErrorBudget
+from migrator.pipeline.entities import Delivered, EntitySpec, Item, ParentRef, Resolved
+from migrator.pipeline.parents import ParentIndex, Stopped
+from migrator.pipeline.state import StateStore
+from migrator.transform.cleaning import Cleaned
+
+__all__ = ["EntityWriter", "WorkItem"]
+
+log = logging.getLogger(__name__)
+
+R = TypeVar("R")
+P = TypeVar("P")
+
+
+@dataclass(frozen=True)
+class WorkItem(Generic[R]):
+    """One item on its way from a producer to a writer."""
+
+    part: int
+    item: Item[R]
+    verify: bool = False  # look up by marker before creating (the resume window)
+
+
+class EntityWriter(Generic[R, P]):
+    """Takes one entity's records to Splynx, one ``settle`` call per record."""
+
+    def __init__(
+        self,
+        spec: EntitySpec[R, P],
+        *,
+        store: StateStore,
+        parents: ParentIndex,
+        budget: ErrorBudget,
+        slots: anyio.CapacityLimiter,
+        run_id: int | None,
+        emit: Emit,
+    ) -> None:
+        self.spec = spec
+        self._store = store
+        self._parents = parents
+        self._budget = budget
+        self._slots = slots
+        self._run_id = run_id
+        self._emit = emit
+
+    async def settle(self, work: WorkItem[R]) -> bool:
+        """Settle one record; False when the run stopped before it could be."""
+        item = work.item
+        if self._store.splynx_id(self.spec.name, item.sonar_id) is not None:
+            self._emit(RecordsSettled(self.spec.name, "skipped"))
+            return True
+        try:
+            if item.rejected is not None:
+                raise item.rejected
+            assert item.record is not None
+            cleaned, deferred = await self._prepare(item.record)
+            async with self._slots:
+                delivered = await self.spec.sink.deliver(cleaned.payload, verify=work.verify)
+        except Stopped:
+            return False
+        except Rejected as rejected:
+            self._reject(item, rejected)
+            return True
+        self._mapped(item, delivered)
+        for ref in deferred:
+            self._store.defer_link(
+                self.spec.name, item.sonar_id, ref.field, ref.entity, ref.sonar_id
+            )
+        if cleaned.notes:
+            self._store.cleaned(self.spec.name, item.sonar_id, cleaned.notes)
+        return True
+
+    async def _prepare(self, record: R) -> tuple[Cleaned[P], list[ParentRef]]:
+        """Resolve the record's parents, then transform it (deferring what must wait)."""
+        parents: dict[str, int] = {}
+        deferred: list[ParentRef] = []
+        for ref in self.spec.parents(record):
+            if not ref.wait:
+                found = self._store.splynx_id(ref.entity, ref.sonar_id)
+                if found is None:
+                    deferred.append(ref)
+                else:
+                    parents[ref.field] = found
+                continue
+            found = await self._parents.resolve(ref)
+            if found is None:
+                raise Rejected(
+                    f"{ref.entity} {ref.sonar_id} is not in Splynx (missing in Sonar, or rejected)",
+                    [FieldError(ref.field, f"{ref.entity} {ref.sonar_id} was not migrated")],
+                )
+            parents[ref.field] = found
+        try:
+            return self.spec.transform(record, Resolved(parents)), deferred
+        except Rejected:
+            raise
+        except Exception as exc:  # a transform bug must cost one record, not the run
+            log.warning("transform of a %s record failed", self.spec.name, exc_info=True)
+            raise Rejected(f"could not transform: {type(exc).__name__}: {exc}") from exc
+
+    def _mapped(self, item: Item[R], delivered: Delivered) -> None:
+        name = self.spec.name
+        self._store.mapped(
+            name, item.sonar_id, delivered.splynx_id, how=delivered.how, run_id=self._run_id
+        )
+        self._parents.mapped(name, item.sonar_id)
+        self._emit(RecordsSettled(name, delivered.how))
+        self._budget.record(rejected=False)
+
+    def _reject(self, item: Item[R], rejected: Rejected) -> None:
+        described: dict[str, Any] = (
+            self.spec.describe(item.record) if item.record is not None else {}
+        )
+        if not described and rejected.raw is not None and item.record is None:
+            described = {"raw": rejected.raw}
+        self._store.rejected(
+            self.spec.name,
+            item.sonar_id,
+            field=rejected.field,
+            reason=str(rejected),
+            record=described,
+            answer=rejected.raw if item.record is not None else None,
+            run_id=self._run_id,
+        )
+        self._parents.failed(self.spec.name, item.sonar_id)
+        self._emit(RecordsSettled(self.spec.name, "rejected"))
+        self._budget.record(rejected=True)

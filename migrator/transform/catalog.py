@@ -1,0 +1,102 @@
+"""Companies → partners, the default location, services → internet and recurring tariffs.
+
+Partners and tariffs are matched by name / title: a Splynx partner or tariff
+that already has the name is used as it is (an ISP often sets its plans up in
+Splynx before the migration), otherwise it is created.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from migrator.errors import FieldError, Rejected
+from migrator.pipeline.entities import ParentRef, Resolved
+from migrator.sonar.entities import Company, DataServiceDetail, Service
+from migrator.splynx.payloads import InternetTariff, Location, Partner, RecurringTariff
+from migrator.transform.cleaning import Cleaned, Notes, cents, name_text
+
+__all__ = [
+    "INTERNET_SERVICE_TYPES",
+    "RECURRING_SERVICE_TYPES",
+    "TariffLookups",
+    "internet_tariff",
+    "location",
+    "partner",
+    "recurring_tariff",
+    "tariff_parents",
+    "tariff_title",
+]
+
+INTERNET_SERVICE_TYPES = frozenset({"DATA"})
+RECURRING_SERVICE_TYPES = frozenset({"RECURRING"})
+TITLE_LIMIT = 128  # not in the dumped tables; kept short enough for any sane column
+
+
+@dataclass(frozen=True)
+class TariffLookups:
+    """Data-service details by service id, and how many services share each name."""
+
+    details: Mapping[int, DataServiceDetail]
+    name_counts: Mapping[str, int]
+
+
+def partner(company: Company, resolved: Resolved) -> Cleaned[Partner]:
+    notes = Notes()
+    name = name_text(company.name, "name", TITLE_LIMIT, True, notes)
+    if not name:
+        raise Rejected("the company has no name", [FieldError("name", "empty")])
+    return Cleaned(Partner(name=name), tuple(notes.lines))
+
+
+def location(name: str, resolved: Resolved) -> Cleaned[Location]:
+    return Cleaned(Location(name=name))
+
+
+def tariff_parents(service: Service, default_company: int) -> list[ParentRef]:
+    company = service.company_id if service.company_id is not None else default_company
+    return [ParentRef("partners", company, "company_id"), ParentRef("locations", 1, "location")]
+
+
+def tariff_title(service: Service, lookups: TariffLookups, notes: Notes) -> str:
+    """The service's name, made unique with its Sonar id when several share it."""
+    name = name_text(service.name, "title", TITLE_LIMIT, True, notes)
+    if not name:
+        raise Rejected("the service has no name", [FieldError("name", "empty")])
+    if lookups.name_counts.get(service.name.strip().casefold(), 1) > 1:
+        suffix = f" (Sonar {service.id})"
+        notes.add("title", f"several services are called {name!r}; added {suffix.strip()!r}")
+        name = name[: TITLE_LIMIT - len(suffix)] + suffix
+    return name
+
+
+def internet_tariff(
+    service: Service, resolved: Resolved, *, lookups: TariffLookups
+) -> Cleaned[InternetTariff]:
+    notes = Notes()
+    detail = lookups.details.get(service.id)
+    if detail is None:
+        message = "a DATA service without data_service_details has no speeds"
+        raise Rejected(message, [FieldError("data_service_details", "missing")])
+    tariff = InternetTariff(
+        title=tariff_title(service, lookups, notes),
+        partners_ids=[resolved.parents["company_id"]],
+        available_for_locations=[resolved.parents["location"]],
+        price=cents(service.amount, "amount"),
+        speed_download=detail.download_speed_kilobits_per_second,
+        speed_upload=detail.upload_speed_kilobits_per_second,
+    )
+    return Cleaned(tariff, tuple(notes.lines))
+
+
+def recurring_tariff(
+    service: Service, resolved: Resolved, *, lookups: TariffLookups
+) -> Cleaned[RecurringTariff]:
+    notes = Notes()
+    tariff = RecurringTariff(
+        title=tariff_title(service, lookups, notes),
+        partners_ids=[resolved.parents["company_id"]],
+        available_for_locations=[resolved.parents["location"]],
+        price=cents(service.amount, "amount"),
+    )
+    return Cleaned(tariff, tuple(notes.lines))

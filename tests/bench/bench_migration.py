@@ -1,0 +1,194 @@
+"""Benchmark of ``migrator run`` between the two simulators (run by hand, not by pytest).
+
+Prints ratios against the physical bounds, as DESIGN.md section 7 asks:
+
+1. bound: the 10,000-account dataset with Sonar at ``--rate-limit 400
+   --max-page-size 100`` and Splynx at ``--workers 8 --latency-ms 50``:
+   end-to-end time ÷ max(extraction bound, write bound) (target <= 1.15),
+   where extraction bound = Sonar requests the run needed ÷ 400/min and
+   write bound = Splynx requests the run needed ÷ (8 workers / 50 ms);
+2. memory: the migrator's peak RSS at 1,000 and 10,000 accounts with
+   zero-latency simulators (target <= 250 MB, the 10,000 figure within +25%
+   of the 1,000 one);
+3. cpu: records settled per CPU-second of the migrator process, no rate
+   limits (target >= 2,000): with instant sinks (``--dry-run``: everything
+   read, transformed and validated, nothing sent: the pipeline's own
+   overhead, as DESIGN.md section 7 defines it) and with zero-latency
+   simulators (every record also crosses HTTP to Splynx).
+
+Simulators and the migrator are separate processes; the migrator's CPU time
+and peak RSS come from ``wait4``. Figures are medians of ``--runs`` runs; the
+load average is printed because the machine is shared.
+
+    python3 tests/bench/bench_migration.py [--runs 3] [--only bound|memory|cpu] [--scale N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[2]
+TOKEN, KEY, SECRET = "bench-token", "bench-key", "bench-secret"
+SONAR_RATE, SPLYNX_WORKERS, SPLYNX_LATENCY = 400, 8, 0.050
+
+
+@contextmanager
+def simulator(kind: str, *flags: str) -> Iterator[str]:
+    """``migrator sim <kind>`` in its own process; yields its URL (its first stdout line)."""
+    command = [sys.executable, "-m", "migrator", "sim", kind, "--port", "0", *flags]
+    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    try:
+        assert process.stdout is not None
+        url = process.stdout.readline().strip()
+        if not url.startswith("http"):
+            raise SystemExit(f"the {kind} simulator did not announce its URL: {url!r}")
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=60)
+
+
+@contextmanager
+def pair(scale: int, *, limited: bool) -> Iterator[tuple[str, str]]:
+    sonar = ["--token", TOKEN, "--scale", str(scale), "--seed", "1"]
+    splynx = ["--api-key", KEY, "--api-secret", SECRET]
+    if limited:
+        sonar += ["--rate-limit", str(SONAR_RATE), "--max-page-size", "100"]
+        splynx += ["--workers", str(SPLYNX_WORKERS), "--latency-ms", str(SPLYNX_LATENCY * 1000)]
+    else:
+        sonar += ["--rate-limit", "0"]
+        splynx += ["--workers", "0"]
+    with ExitStack() as stack:
+        yield (
+            stack.enter_context(simulator("sonar", *sonar)),
+            stack.enter_context(simulator("splynx", *splynx)),
+        )
+
+
+def migrate(urls: tuple[str, str], *, limited: bool, dry_run: bool = False) -> dict[str, Any]:
+    """One ``migrator run`` in its own process: summary, wall time, CPU seconds, peak RSS."""
+    with tempfile.TemporaryDirectory(prefix="bench-migration-") as directory:
+        state = Path(directory) / "state.sqlite3"
+        env = {
+            **os.environ,
+            "PYTHONPATH": str(ROOT),
+            "SONAR_URL": urls[0],
+            "SONAR_TOKEN": TOKEN,
+            "SPLYNX_URL": urls[1],
+            "SPLYNX_API_KEY": KEY,
+            "SPLYNX_API_SECRET": SECRET,
+            "MIGRATOR_STATE": str(state),
+            "MIGRATOR_SONAR_RATE": str(SONAR_RATE if limited else 0),
+            "MIGRATOR_WRITERS": str(2 * SPLYNX_WORKERS),  # twice the pool: it never idles
+        }
+        command = [sys.executable, "-m", "migrator", "run", "--env-file", f"{directory}/none"]
+        summary_path = state.with_name(state.name + ".summary.json")
+        command += ["--summary-json", str(summary_path)] + (["--dry-run"] if dry_run else [])
+        started = time.monotonic()
+        process = subprocess.Popen(
+            command, cwd=directory, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+        )
+        _, status, usage = os.wait4(process.pid, 0)
+        wall = time.monotonic() - started
+        code = os.waitstatus_to_exitcode(status)
+        if code not in (0, 3):
+            assert process.stderr is not None
+            raise SystemExit(f"migrator run exited {code}: {process.stderr.read()[-2000:]}")
+        summary = json.loads(summary_path.read_text())
+    settled = sum(e["written"] + e["skipped"] + e["rejected"] for e in summary["entities"].values())
+    return {
+        "summary": summary,
+        "wall": wall,
+        "cpu": usage.ru_utime + usage.ru_stime,
+        "rss_mb": usage.ru_maxrss / 1024.0,
+        "settled": settled,
+    }
+
+
+def load() -> str:
+    one, five, fifteen = os.getloadavg()
+    return f"load {one:.2f} {five:.2f} {fifteen:.2f}"
+
+
+def bound(runs: int, scale: int) -> None:
+    print(
+        f"== bound: {scale:,} accounts; Sonar {SONAR_RATE}/min, pages of 100; "
+        f"Splynx {SPLYNX_WORKERS} workers x {SPLYNX_LATENCY * 1000:.0f} ms"
+    )
+    ratios = []
+    for run in range(runs):
+        with pair(scale, limited=True) as urls:
+            result = migrate(urls, limited=True)
+        systems = result["summary"]["systems"]
+        extraction = systems["sonar"]["requests"] / (SONAR_RATE / 60.0)
+        writing = systems["splynx"]["requests"] / (SPLYNX_WORKERS / SPLYNX_LATENCY)
+        ratio = result["wall"] / max(extraction, writing)
+        ratios.append(ratio)
+        print(
+            f"  run {run + 1}: {result['wall']:.1f}s end to end; extraction bound "
+            f"{extraction:.1f}s ({systems['sonar']['requests']:,} Sonar requests), write bound "
+            f"{writing:.1f}s ({systems['splynx']['requests']:,} Splynx requests); "
+            f"ratio {ratio:.3f}; {result['settled']:,} records; {load()}"
+        )
+    print(f"  median ratio {statistics.median(ratios):.3f} (target <= 1.15)")
+
+
+def memory(runs: int, scales: tuple[int, ...] = (1000, 10000)) -> None:
+    print("== memory: migrator peak RSS, zero-latency simulators, no rate limits")
+    medians = {}
+    for scale in scales:
+        figures = []
+        for _ in range(runs):
+            with pair(scale, limited=False) as urls:
+                figures.append(migrate(urls, limited=False)["rss_mb"])
+        medians[scale] = statistics.median(figures)
+        print(
+            f"  {scale:,} accounts: {', '.join(f'{f:.1f}' for f in figures)} MB; "
+            f"median {medians[scale]:.1f} MB (target <= 250); {load()}"
+        )
+    if len(scales) == 2:
+        small, large = (medians[s] for s in scales)
+        print(f"  growth {scales[1]:,} vs {scales[0]:,}: {large / small - 1:+.1%} (target <= +25%)")
+
+
+def cpu(runs: int, scale: int) -> None:
+    print(f"== cpu: records per CPU-second of the migrator, {scale:,} accounts, zero latency")
+    rates = []
+    for _ in range(runs):
+        with pair(scale, limited=False) as urls:
+            result = migrate(urls, limited=False)
+        rates.append(result["settled"] / result["cpu"])
+        print(
+            f"  {result['settled']:,} records in {result['cpu']:.1f} CPU-s "
+            f"({result['wall']:.1f}s wall): {rates[-1]:,.0f}/CPU-s; {load()}"
+        )
+    print(f"  median {statistics.median(rates):,.0f} records/CPU-s (target >= 2,000)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--scale", type=int, default=10_000, help="accounts for bound and cpu")
+    parser.add_argument("--only", choices=("bound", "memory", "cpu"))
+    args = parser.parse_args()
+    if args.only in (None, "cpu"):
+        cpu(args.runs, args.scale)
+    if args.only in (None, "memory"):
+        memory(args.runs)
+    if args.only in (None, "bound"):
+        bound(args.runs, args.scale)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,120 @@
+"""The migration under crashes and faults: still every record exactly once.
+
+Crash: ``migrator run`` runs as a real process and is SIGKILLed at random
+moments, then run again; faults: both simulators fail 5% of requests (5xx,
+timeouts, dropped connections, before or after doing the work) and Splynx
+throttles. Each time the result is checked through Splynx's API.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import sys
+from pathlib import Path
+
+import anyio
+import pytest
+
+from migrator.exitcodes import ExitCode
+from migrator.pipeline.state import StateStore
+from migrator.sim.faults import Latency
+from tests.integration.test_migration_e2e import rejects_of, run, verify_splynx
+from tests.support.pair import KEY, SECRET, TOKEN, running_pair, settings_for
+
+pytestmark = pytest.mark.slow
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def environment(sonar_url: str, splynx_url: str, state: Path) -> dict[str, str]:
+    return {
+        **os.environ,
+        "SONAR_URL": sonar_url,
+        "SONAR_TOKEN": TOKEN,
+        "SPLYNX_URL": splynx_url,
+        "SPLYNX_API_KEY": KEY,
+        "SPLYNX_API_SECRET": SECRET,
+        "MIGRATOR_STATE": str(state),
+        "MIGRATOR_SONAR_RATE": "0",
+        "MIGRATOR_TIMEOUT": "5",
+        "MIGRATOR_WRITERS": "6",
+        "MIGRATOR_QUEUE_SIZE": "40",
+        "PYTHONPATH": str(ROOT),
+    }
+
+
+async def test_sigkill_at_random_moments_then_resume_gives_each_record_once(
+    tmp_path: Path,
+) -> None:
+    rng = random.Random(20261126)
+    latency = {"latency": Latency(20, 10), "workers": 4}
+    async with running_pair({"scale": 90, "seed": 5}, latency) as pair:
+        state = tmp_path / "state.sqlite3"
+        env = environment(pair.sonar_url, pair.splynx_url, state)
+        command = [sys.executable, "-m", "migrator", "run", "--env-file", str(tmp_path / "none")]
+        mid_write_kills = 0
+        for _ in range(4):
+            before = settled(state)
+            process = await anyio.open_process(command, env=env, cwd=tmp_path)
+            with anyio.move_on_after(30):  # until writing has visibly begun
+                while process.returncode is None and settled(state) <= before:  # noqa: ASYNC110 (polls a file another process writes)
+                    await anyio.sleep(0.1)
+            await anyio.sleep(rng.uniform(0.0, 1.5))  # then somewhere in the middle of it
+            if process.returncode is None:
+                process.kill()  # SIGKILL: no drain, no flush, no goodbye
+                mid_write_kills += 1
+            await process.wait()
+            await process.aclose()
+        final = await anyio.run_process(command, env=env, cwd=tmp_path, check=False)
+        assert final.returncode in (ExitCode.OK, ExitCode.REJECTS), final.stderr.decode()[-2000:]
+        assert mid_write_kills >= 2, "too few kills landed while records were being written"
+        await verify_splynx(pair, settings_for(pair, state), rejects_of(state))
+
+
+def settled(state: Path) -> int:
+    """Records the state file says are settled (0 before the first run)."""
+    if not state.exists():
+        return 0
+    store = StateStore.open(state)
+    total = sum(c.created + c.adopted + c.existing + c.rejected for c in store.counts())
+    store.close()
+    return total
+
+
+async def test_faults_on_both_sides_and_throttling_leave_the_result_exact(tmp_path: Path) -> None:
+    faults = {"fault_rate": 0.05, "hang_seconds": 4.0}
+    splynx = {**faults, "throttle": 150.0, "latency": Latency(5, 3)}
+    async with running_pair({"scale": 40, "seed": 8, **faults}, splynx) as pair:
+        state = tmp_path / "state.sqlite3"
+        result, settings, events = await run(pair, state, timeout=1.5, writers=8)
+        assert result.exit_code in (ExitCode.OK, ExitCode.REJECTS), result.message
+        retried = [e for e in events if type(e).__name__ == "Retried"]
+        assert retried, "faults were injected, so something must have been retried"
+        await verify_splynx(pair, settings, rejects_of(state))
+
+
+async def test_ctrl_c_drains_within_five_seconds_and_the_next_run_resumes(tmp_path: Path) -> None:
+    latency = {"latency": Latency(30, 10), "workers": 4}
+    async with running_pair({"scale": 60, "seed": 6}, latency) as pair:
+        state = tmp_path / "state.sqlite3"
+        env = environment(pair.sonar_url, pair.splynx_url, state)
+        command = [sys.executable, "-m", "migrator", "run", "--env-file", str(tmp_path / "none")]
+        process = await anyio.open_process(command, env=env, cwd=tmp_path)
+        with anyio.move_on_after(30):
+            while process.returncode is None and settled(state) == 0:  # noqa: ASYNC110 (a file)
+                await anyio.sleep(0.1)
+        assert process.returncode is None, "the run ended before it could be interrupted"
+        process.send_signal(signal.SIGINT)
+        with anyio.fail_after(5):  # the promise: a clean stop within five seconds
+            code = await process.wait()
+        assert process.stderr is not None
+        errors = (await process.stderr.receive()).decode(errors="replace")
+        await process.aclose()
+        assert code == ExitCode.INTERRUPTED, errors
+        interrupted = settled(state)
+        assert interrupted > 0
+        final = await anyio.run_process(command, env=env, cwd=tmp_path, check=False)
+        assert final.returncode in (ExitCode.OK, ExitCode.REJECTS), final.stderr.decode()[-2000:]
+        assert settled(state) > interrupted
+        await verify_splynx(pair, settings_for(pair, state), rejects_of(state))

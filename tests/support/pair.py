@@ -1,0 +1,87 @@
+"""Both simulators in-process on loopback, and the settings that point migrator at them."""
+
+from __future__ import annotations
+
+import contextlib
+import secrets
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pymysql
+from aiohttp import web
+
+from migrator.settings import Settings, load_settings
+from migrator.sim.harness import serve
+from migrator.sim.sonar.app import SonarSimConfig, dataset_of
+from migrator.sim.sonar.app import build_app as build_sonar
+from migrator.sim.splynx.app import SplynxSimConfig
+from migrator.sim.splynx.app import build_app as build_splynx
+
+__all__ = ["Pair", "fresh_database", "running_pair", "settings_for"]
+
+TOKEN = "pair-token"
+KEY = "pair-key"
+SECRET = "pair-secret"
+
+
+@dataclass
+class Pair:
+    sonar_url: str
+    splynx_url: str
+    sonar_app: web.Application
+    splynx_app: web.Application
+
+    @property
+    def dataset(self) -> Any:
+        return dataset_of(self.sonar_app)
+
+
+@contextlib.asynccontextmanager
+async def running_pair(
+    sonar: dict[str, Any] | None = None, splynx: dict[str, Any] | None = None
+) -> AsyncIterator[Pair]:
+    """Start a Sonar and a Splynx simulator; ``sonar`` / ``splynx`` override their configs."""
+    sonar_config = SonarSimConfig(**{"token": TOKEN, "scale": 30, "rate_limit": 0, **(sonar or {})})
+    splynx_config = SplynxSimConfig(
+        **{"api_key": KEY, "api_secret": SECRET, "workers": 8, **(splynx or {})}
+    )
+    sonar_app = build_sonar(sonar_config)
+    splynx_app = build_splynx(splynx_config)
+    async with serve(sonar_app) as sonar_url, serve(splynx_app) as splynx_url:
+        yield Pair(sonar_url, splynx_url, sonar_app, splynx_app)
+
+
+def settings_for(pair_or_urls: Pair | tuple[str, str], state: Path, **overrides: Any) -> Settings:
+    """Settings as a user would give them (the environment), pointing at the pair."""
+    sonar_url, splynx_url = (
+        (pair_or_urls.sonar_url, pair_or_urls.splynx_url)
+        if isinstance(pair_or_urls, Pair)
+        else pair_or_urls
+    )
+    given = {
+        "sonar_url": sonar_url,
+        "sonar_token": TOKEN,
+        "splynx_url": splynx_url,
+        "splynx_api_key": KEY,
+        "splynx_api_secret": SECRET,
+        "state": state,
+        "sonar_rate": 0,
+        "timeout": 5,
+        "retry_budget": 60,
+        **overrides,
+    }
+    return load_settings(overrides=given, env_file=None)
+
+
+@contextlib.contextmanager
+def fresh_database(mariadb: dict[str, Any], prefix: str) -> Iterator[str]:
+    """A DSN naming a database of our own (the simulator creates it), dropped afterwards."""
+    name = f"{prefix}_{secrets.token_hex(4)}"
+    auth = mariadb["user"] + (f":{mariadb['password']}" if mariadb["password"] else "")
+    try:
+        yield f"mysql://{auth}@{mariadb['host']}:{mariadb['port']}/{name}"
+    finally:
+        with pymysql.connect(**mariadb) as connection, connection.cursor() as cursor:
+            cursor.execute(f"DROP DATABASE IF EXISTS `{name}`")
