@@ -8,6 +8,7 @@ In CI the Splynx simulator also runs on the local MariaDB.
 
 from __future__ import annotations
 
+import contextlib
 from collections import Counter
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -29,7 +30,8 @@ from migrator.splynx.client import SplynxClient
 from migrator.splynx.query import Search, where
 from migrator.transform.customers import CustomerLookups, customer_from_account
 from tests.support.ground_truth import nested_accounts
-from tests.support.pair import Pair, fresh_database, running_pair, settings_for
+from tests.support.pair import Pair, running_pair, settings_for
+from tests.support.splynx_db import named_database
 
 pytestmark = pytest.mark.slow
 
@@ -171,12 +173,12 @@ def rejects_of(state: Path) -> dict[str, set[int]]:
 async def test_everything_arrives_once_with_the_transformed_fields(
     tmp_path: Path, storage: str, request: pytest.FixtureRequest
 ) -> None:
-    splynx: dict[str, Any] = {}
-    database = None
-    if storage == "mariadb":
-        database = fresh_database(request.getfixturevalue("mariadb"), "migrator_e2e")
-        splynx["db_dsn"] = database.__enter__()
-    try:
+    with contextlib.ExitStack() as stack:
+        splynx: dict[str, Any] = {}
+        if storage == "mariadb":
+            server = request.getfixturevalue("mariadb")
+            dsn, _ = stack.enter_context(named_database(server, prefix="migrator_e2e"))
+            splynx["db_dsn"] = dsn
         async with running_pair({"scale": 40, "seed": 11}, splynx) as pair:
             state = tmp_path / "state.sqlite3"
             result, settings, events = await run(pair, state)
@@ -187,6 +189,3 @@ async def test_everything_arrives_once_with_the_transformed_fields(
             assert again.exit_code in (ExitCode.OK, ExitCode.REJECTS)
             assert not [e for e in events if getattr(e, "outcome", None) == "created"]
             await verify_splynx(pair, settings, rejected)
-    finally:
-        if database is not None:
-            database.__exit__(None, None, None)

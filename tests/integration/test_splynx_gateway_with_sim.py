@@ -8,11 +8,9 @@ agrees with the tables the simulator creates.
 from __future__ import annotations
 
 import re
-import secrets
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
-import pymysql
 import pytest
 from pydantic import SecretStr
 
@@ -22,6 +20,7 @@ from migrator.splynx.client import SplynxClient
 from migrator.splynx.db import SplynxDatabase
 from migrator.splynx.query import Search
 from migrator.splynx.tables import quoted, tables
+from tests.support.splynx_db import named_database
 from tests.support.splynx_sim import KEY, SECRET, RunningSim, running
 
 pytestmark = pytest.mark.mariadb
@@ -31,14 +30,8 @@ _INT_WIDTH = re.compile(r"\b((?:tiny|small|medium|big)?int)\(\d+\)")
 @pytest.fixture(scope="module")
 def dsn(mariadb: dict[str, Any]) -> Iterator[str]:
     """A database of our own (the simulator creates its tables), dropped afterwards."""
-    name = f"migrator_splynxclient_{secrets.token_hex(4)}"
-    server = {k: v for k, v in mariadb.items() if k not in {"db", "database"}}
-    auth = mariadb["user"] + (f":{mariadb['password']}" if mariadb["password"] else "")
-    try:
-        yield f"mysql://{auth}@{mariadb['host']}:{mariadb['port']}/{name}"
-    finally:
-        with pymysql.connect(**server) as connection, connection.cursor() as cursor:
-            cursor.execute(f"DROP DATABASE IF EXISTS {quoted(name)}")
+    with named_database(mariadb, prefix="migrator_splynxclient") as (name, _):
+        yield name
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@ with plain SQL, and answering exactly as the in-memory store does."""
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Iterator
 from typing import Any
 
@@ -14,6 +13,7 @@ from pymysql.cursors import DictCursor
 
 from tests.integration.test_splynx_sim_search import internet_service, internet_tariff
 from tests.support.php_query import http_build_query
+from tests.support.splynx_db import named_database
 from tests.support.splynx_searches import ADDITIONAL_FIELDS, SEARCHES, make_customers
 from tests.support.splynx_sim import running
 from tests.unit.test_splynx_sim_query import DOCUMENTED_QUERY
@@ -27,16 +27,8 @@ VALID = {"partner_id": 1, "location_id": 1}
 @pytest.fixture
 def database(mariadb: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
     """A DSN naming a fresh database of our own (created by the simulator), dropped after."""
-    name = f"migrator_splynxsim_{secrets.token_hex(4)}"
-    server = {k: v for k, v in mariadb.items() if k != "db"}
-    params = {**server, "database": name}
-    auth = mariadb["user"] + (f":{mariadb['password']}" if mariadb["password"] else "")
-    dsn = f"mysql://{auth}@{mariadb['host']}:{mariadb['port']}/{name}"
-    try:
+    with named_database(mariadb, prefix="migrator_splynxsim") as (dsn, params):
         yield dsn, params
-    finally:
-        with pymysql.connect(**server) as connection, connection.cursor() as cursor:
-            cursor.execute(f"DROP DATABASE IF EXISTS `{name}`")
 
 
 def sql(

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import contextlib
-import secrets
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import pymysql
 from aiohttp import web
 
 from migrator.settings import Settings, load_settings
@@ -19,7 +17,7 @@ from migrator.sim.sonar.app import build_app as build_sonar
 from migrator.sim.splynx.app import SplynxSimConfig
 from migrator.sim.splynx.app import build_app as build_splynx
 
-__all__ = ["Pair", "fresh_database", "running_pair", "settings_for"]
+__all__ = ["Pair", "running_pair", "settings_for"]
 
 TOKEN = "pair-token"
 KEY = "pair-key"
@@ -73,15 +71,3 @@ def settings_for(pair_or_urls: Pair | tuple[str, str], state: Path, **overrides:
         **overrides,
     }
     return load_settings(overrides=given, env_file=None)
-
-
-@contextlib.contextmanager
-def fresh_database(mariadb: dict[str, Any], prefix: str) -> Iterator[str]:
-    """A DSN naming a database of our own (the simulator creates it), dropped afterwards."""
-    name = f"{prefix}_{secrets.token_hex(4)}"
-    auth = mariadb["user"] + (f":{mariadb['password']}" if mariadb["password"] else "")
-    try:
-        yield f"mysql://{auth}@{mariadb['host']}:{mariadb['port']}/{name}"
-    finally:
-        with pymysql.connect(**mariadb) as connection, connection.cursor() as cursor:
-            cursor.execute(f"DROP DATABASE IF EXISTS `{name}`")

@@ -16,7 +16,7 @@ import pymysql
 
 from migrator.splynx.tables import Column, quoted, table
 
-__all__ = ["column_ddl", "scratch_database"]
+__all__ = ["column_ddl", "named_database", "scratch_database"]
 
 
 def column_ddl(column: Column, escape: object) -> str:
@@ -56,3 +56,27 @@ def scratch_database(
         with connection.cursor() as cursor:
             cursor.execute(f"DROP DATABASE IF EXISTS {quoted(database)}")
         connection.close()
+
+
+@contextmanager
+def named_database(
+    server: dict[str, object], *, prefix: str
+) -> Iterator[tuple[str, dict[str, object]]]:
+    """A database name of our own for the simulator to create; dropped afterwards.
+
+    Yields its DSN and the pymysql parameters to read it with plain SQL.
+    """
+    database = f"{prefix}_{secrets.token_hex(4)}"
+    params = {k: v for k, v in server.items() if k not in {"db", "database"}}
+    auth = f"{params['user']}" + (f":{params['password']}" if params.get("password") else "")
+    try:
+        yield (
+            f"mysql://{auth}@{params['host']}:{params['port']}/{database}",
+            {
+                **params,
+                "database": database,
+            },
+        )
+    finally:
+        with pymysql.connect(**params) as connection, connection.cursor() as cursor:  # type: ignore[arg-type]
+            cursor.execute(f"DROP DATABASE IF EXISTS {quoted(database)}")
