@@ -7,6 +7,7 @@ import argparse
 import json
 import logging
 import os
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -144,7 +145,7 @@ def report(
     write: bool = True,
 ) -> None:
     """The end of a run: the summary table, what to do next, the JSON summary file."""
-    console = Console()
+    console = Console() if sys.stdout.isatty() else Console(width=120)  # logs: no cut names
     console.print(display.summary())
     data = {
         "status": result.status,

@@ -139,7 +139,7 @@ class MigrationDisplay(ProgressReporter):
         table = Table(title=self.title, title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
         table.add_column("entity", no_wrap=True)
         table.add_column("", width=10)
-        for column in ("done", "new", "skip", "rej", "rec/s", "ETA", "queue"):
+        for column in ("done", "read", "new", "skip", "rej", "rec/s", "ETA", "queue"):
             table.add_column(column, justify="right", no_wrap=True)
         table.add_column("state", no_wrap=True)
         for row in self.streams.values():
@@ -159,6 +159,7 @@ class MigrationDisplay(ProgressReporter):
             if total
             else Text(""),
             f"{done:,}/{total:,}" if total is not None else f"{done:,}",
+            f"{row.records:,}",
             f"{self.count(row.name, *WRITTEN):,}",
             f"{self.count(row.name, 'skipped'):,}",
             Text(
