@@ -1,0 +1,82 @@
+"""The migration display folds writers' events into what an operator reads (virtual time)."""
+
+from __future__ import annotations
+
+import io
+
+from rich.console import Console
+
+from migrator.events import (
+    BudgetKnown,
+    QueueDepth,
+    RecordsRead,
+    RecordsSettled,
+    Retried,
+    StreamFinished,
+    StreamPlanned,
+)
+from migrator.pipeline.display import MigrationDisplay
+from migrator.splynx.session import SplynxStats
+from tests.support.clock import FakeClock
+
+
+def display() -> tuple[MigrationDisplay, FakeClock]:
+    clock = FakeClock()
+    console = Console(file=io.StringIO(), width=120)
+    return MigrationDisplay("migrate", console=console, clock=clock, live=False), clock
+
+
+def test_counts_rates_and_eta_per_entity() -> None:
+    shown, clock = display()
+    shown.emit(StreamPlanned("customers", 100))
+    shown.emit(RecordsRead("customers", 50))
+    for _second in range(10):
+        clock.advance(1.0)
+        shown.emit(RecordsSettled("customers", "created", 4))
+        shown.emit(RecordsSettled("customers", "rejected", 1))
+    shown.emit(QueueDepth("customers", 20, 40))
+    row = shown.stream("customers")
+    assert shown.done(row) == 50
+    assert shown.count("customers", "created") == 40
+    eta = shown._eta_of(row)
+    assert eta is not None and 9 <= eta <= 11  # 50 left at about 5 a second
+    text = shown.render()
+    out = Console(file=io.StringIO(), width=140)
+    out.print(text)
+    assert "customers" in out.file.getvalue() and "50%" in out.file.getvalue()  # queue fill
+
+
+def test_splynx_counters_are_sampled_and_retries_attributed() -> None:
+    shown, clock = display()
+    stats = SplynxStats()
+    shown.watch_splynx(stats)
+    shown.emit(BudgetKnown("splynx", 60.0 * 10))
+    shown.emit(StreamPlanned("customer_notes", None))
+    stats.requests, stats.retries = 30, 2
+    clock.advance(3.0)
+    shown.emit(Retried("splynx", "create customer_notes title=sonar:note:5", 1, 0.5, "503"))
+    line = shown.line()
+    assert "splynx: 30 requests" in line and "of 10/s" in line
+    assert shown.entity_retries["customer_notes"] == 1
+
+
+def test_a_finished_stream_shows_what_it_did_and_the_summary_data_is_complete() -> None:
+    shown, _clock = display()
+    shown.emit(StreamPlanned("internet_tariffs", 100))  # Sonar counted all services
+    shown.emit(RecordsRead("internet_tariffs", 100))
+    shown.emit(RecordsSettled("internet_tariffs", "existing", 55))
+    shown.emit(StreamFinished("internet_tariffs"))
+    shown.emit(StreamPlanned("customers", 10))
+    shown.emit(StreamFinished("customers", "stopped"))
+    assert shown.stream("internet_tariffs").total == 55
+    assert shown.stream("customers").state == "stopped"
+    data = shown.summary_data()["entities"]
+    assert data["internet_tariffs"]["written"] == 55 and data["internet_tariffs"]["read"] == 100
+    assert set(data["customers"]) >= {
+        "read",
+        "written",
+        "adopted",
+        "rejected",
+        "retried",
+        "seconds",
+    }
