@@ -37,6 +37,7 @@ __all__ = ["Engine", "EngineOptions"]
 log = logging.getLogger(__name__)
 
 Spec = EntitySpec[Any, Any]
+_EVERY_RECORD = 2**62  # a verification window no partition can exhaust
 
 
 @dataclass(frozen=True)
@@ -123,16 +124,29 @@ class Engine:
         self.draining = True
         self._everything.cancel()
 
-    async def _plan(self, spec: Spec) -> tuple[list[_Partition], bool]:
+    async def _plan(self, spec: Spec) -> tuple[list[_Partition], int]:
+        """The entity's partitions, and how many records of each to look up before creating.
+
+        A resumed entity verifies its resume window. A fresh one whose Splynx
+        collection is not empty verifies everything: those records may come
+        from a run whose state file is gone, and must be adopted, not copied.
+        """
         planned = self._store.partitions(spec.name)
-        resumed = bool(planned)
+        verify = self._options.resume_window if planned else 0
         if not planned:
             bounds = await spec.source.partition_bounds(self._options.producers)
             planned = self._store.plan_partitions(spec.name, bounds)
-        return [_Partition(state) for state in planned], resumed
+            if await spec.sink.occupied():
+                log.warning(
+                    "Splynx already holds %s records this state file does not know: each one "
+                    "is looked up by its marker before it is created (slower, never a copy)",
+                    spec.name,
+                )
+                verify = _EVERY_RECORD
+        return [_Partition(state) for state in planned], verify
 
     async def _entity(self, spec: Spec) -> None:
-        partitions, resumed = await self._plan(spec)
+        partitions, verify = await self._plan(spec)
         self._emit(StreamPlanned(spec.name, await spec.source.total()))
         self._parents.track(spec.name, lambda cursor: _settled(partitions, cursor))
         writer = EntityWriter(
@@ -146,7 +160,7 @@ class Engine:
         )
         send, receive = anyio.create_memory_object_stream[WorkItem[Any]](self._options.queue_size)
         async with anyio.create_task_group() as tg, send, receive:
-            self._start_producers(tg, spec, partitions, send, resumed)
+            self._start_producers(tg, spec, partitions, send, verify)
             for _ in range(self._options.writers):
                 tg.start_soon(self._write, writer, partitions, receive.clone())
         if not self.draining:
@@ -159,13 +173,13 @@ class Engine:
         spec: Spec,
         partitions: list[_Partition],
         send: MemoryObjectSendStream[WorkItem[Any]],
-        resumed: bool,
+        verify: int,
     ) -> None:
         if self.draining:
             return
         for partition in partitions:
             if not partition.state.done:
-                tg.start_soon(self._produce_in_scope, spec, partition, send.clone(), resumed)
+                tg.start_soon(self._produce_in_scope, spec, partition, send.clone(), verify)
 
     async def _produce_in_scope(self, *args: Any) -> None:
         # Each producer in a scope of its own that drain() can cancel.
@@ -178,10 +192,9 @@ class Engine:
         spec: Spec,
         partition: _Partition,
         send: MemoryObjectSendStream[WorkItem[Any]],
-        resumed: bool,
+        verify_left: int,
     ) -> None:
         state, progress = partition.state, partition.progress
-        verify_left = self._options.resume_window if resumed else 0
         limit = self._options.limit
         async with send:
             async for page in spec.source.pages(state.low, state.high, progress.checkpoint):

@@ -113,6 +113,9 @@ class Sink(Protocol[P_contra]):
     async def link(self, splynx_id: int, field: str, target_id: int) -> None:
         """Set a reference that had to wait (``ParentRef.wait`` False)."""
 
+    async def occupied(self) -> bool:
+        """Whether Splynx already holds records where this sink writes (any of them)."""
+
 
 @dataclass(frozen=True)
 class EntitySpec(Generic[R, P]):

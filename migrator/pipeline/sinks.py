@@ -23,6 +23,7 @@ from migrator.pipeline.state import StateStore
 from migrator.splynx.client import SplynxClient
 from migrator.splynx.endpoints import build_payload, endpoint
 from migrator.splynx.payloads import SplynxPayload
+from migrator.splynx.query import Search, where
 from migrator.transform.customers import CustomerPayload
 
 __all__ = ["ApiSink", "CustomerInfoAfter", "DryRunSink", "SinkFactory"]
@@ -89,6 +90,12 @@ class ApiSink(Generic[P]):
         if self._after is not None:
             await self._after(splynx_id, payload)
 
+    async def occupied(self) -> bool:
+        """Any record at all in this endpoint (natural keys are always looked up anyway)."""
+        if self._natural_key:
+            return False
+        return await self._client.count(self._endpoint, Search(main={"id": where(">", 0)})) > 0
+
     async def link(self, splynx_id: int, field: str, target_id: int) -> None:
         target_field = self._link_fields.get(field)
         if target_field is None:
@@ -111,6 +118,9 @@ class DryRunSink(Generic[P]):
 
     async def link(self, splynx_id: int, field: str, target_id: int) -> None:
         return None
+
+    async def occupied(self) -> bool:
+        return False
 
 
 class CustomerInfoAfter:

@@ -189,3 +189,20 @@ async def test_everything_arrives_once_with_the_transformed_fields(
             assert again.exit_code in (ExitCode.OK, ExitCode.REJECTS)
             assert not [e for e in events if getattr(e, "outcome", None) == "created"]
             await verify_splynx(pair, settings, rejected)
+
+
+async def test_a_lost_state_file_adopts_what_is_there_instead_of_copying_it(
+    tmp_path: Path,
+) -> None:
+    async with running_pair({"scale": 25, "seed": 12}) as pair:
+        first = tmp_path / "first.sqlite3"
+        result, settings, _ = await run(pair, first)
+        assert result.exit_code in (ExitCode.OK, ExitCode.REJECTS), result.message
+        lost = tmp_path / "second.sqlite3"  # as if the first state file had been deleted
+        again, _, events = await run(pair, lost)
+        assert again.exit_code in (ExitCode.OK, ExitCode.REJECTS), again.message
+        created = [e for e in events if getattr(e, "outcome", None) == "created"]
+        assert created == [], "a record was created again"
+        adopted = [e for e in events if getattr(e, "outcome", None) == "adopted"]
+        assert adopted, "what the first run made must be adopted"
+        await verify_splynx(pair, settings, rejects_of(first))
