@@ -23,6 +23,7 @@ from migrator.sonar.entities import (
 )
 from migrator.sonar.extract import Extractor
 from migrator.sonar.models import AccountWithRelations
+from migrator.sonar.queries import SERVICE_RELATIONS
 from migrator.sonar.readers import FlatRecords, NestedAccounts
 from migrator.splynx.payloads import Partner
 from migrator.transform import catalog as tariffs
@@ -123,6 +124,7 @@ def _makers(
         lookups.services, customers, profile.customers, profile.services, profile.cleanup, zone
     )
     nested = NestedAccounts()
+    services_only = NestedAccounts(relations=SERVICE_RELATIONS)  # a lighter read
     default_company = lookups.default_company
 
     def partners() -> EntitySpec[Any, Any]:
@@ -182,7 +184,7 @@ def _makers(
     ) -> EntitySpec[Any, Any]:
         return EntitySpec(
             name,
-            SonarSource(extractor, "accounts", nested, explode=_services_of(kinds, lookups)),
+            SonarSource(extractor, "accounts", services_only, explode=_services_of(kinds, lookups)),
             sink(name),
             partial(make, lookups=service_lookups),
             parents=partial(_service_refs, lookups=service_lookups),

@@ -45,7 +45,9 @@ from migrator.sonar.schema import LIST_QUERIES, entity_fields, entity_type, prun
 __all__ = [
     "ACCOUNT_RELATIONS",
     "PAGE_INFO_FIELDS",
+    "SERVICE_RELATIONS",
     "Relation",
+    "account_relations",
     "all_documents",
     "check_documents",
     "includes_archived",
@@ -76,6 +78,10 @@ ACCOUNT_RELATIONS: tuple[Relation, ...] = (
     Relation("notes", "notes"),
     Relation("ip_assignments", "ip_assignments"),
 )
+
+
+# What the services entities need of an account: its services and its IPs.
+SERVICE_RELATIONS: tuple[str, ...] = ("account_services", "ip_assignments")
 
 
 def includes_archived(query: str) -> bool:
@@ -168,15 +174,29 @@ def probe_document(query: str) -> GraphQLRequest:
     return _operation(_operation_name(query, "Probe"), var, lowest, highest)
 
 
+def account_relations(fields: tuple[str, ...] | None = None) -> tuple[Relation, ...]:
+    """The relations of ``ACCOUNT_RELATIONS`` named in ``fields`` (all of them for None)."""
+    if fields is None:
+        return ACCOUNT_RELATIONS
+    unknown = set(fields) - {relation.field for relation in ACCOUNT_RELATIONS}
+    if unknown:
+        raise KeyError(f"accounts has no nested relation {', '.join(sorted(unknown))}")
+    return tuple(relation for relation in ACCOUNT_RELATIONS if relation.field in fields)
+
+
 @cache
-def nested_accounts_document() -> GraphQLRequest:
-    """A page of accounts with every relation in ``ACCOUNT_RELATIONS`` nested."""
+def nested_accounts_document(fields: tuple[str, ...] | None = None) -> GraphQLRequest:
+    """A page of accounts with the relations named (every one in ``ACCOUNT_RELATIONS``
+    by default) nested; a reader that needs less asks for less."""
     ds, var = _dsl(), DSLVariableDefinitions()
     field = _root(
         ds, var, "accounts", paginator=var.paginator, sorter=var.sorter, search=var.search
     )
-    selection = _nested_selection(ds, var, "accounts", ACCOUNT_RELATIONS)
-    return _operation("AccountsNestedPage", var, _connection(ds, field, "accounts", selection))
+    relations = account_relations(fields)
+    selection = _nested_selection(ds, var, "accounts", relations)
+    suffix = "" if fields is None else "With" + "".join(r.field.title() for r in relations)
+    name = f"AccountsNestedPage{suffix}".replace("_", "")
+    return _operation(name, var, _connection(ds, field, "accounts", selection))
 
 
 def _find_relation(parent_query: str, field: str) -> Relation:
@@ -210,6 +230,7 @@ def all_documents() -> dict[str, GraphQLRequest]:
     documents = [page_document(q) for q in LIST_QUERIES]
     documents += [probe_document(q) for q in LIST_QUERIES]
     documents.append(nested_accounts_document())
+    documents.append(nested_accounts_document(SERVICE_RELATIONS))
     for relation in ACCOUNT_RELATIONS:
         documents.append(relation_page_document("accounts", relation.field))
         for child in relation.children:

@@ -25,8 +25,8 @@ from migrator.errors import ProtocolError, Rejected
 from migrator.sonar.client import SonarClient
 from migrator.sonar.models import AccountWithRelations, decode_as, typed
 from migrator.sonar.queries import (
-    ACCOUNT_RELATIONS,
     Relation,
+    account_relations,
     nested_accounts_document,
     page_document,
     relation_page_document,
@@ -116,12 +116,17 @@ class FlatRecords(Generic[T]):
 
 
 class NestedAccounts:
-    """Accounts with every relation in ``ACCOUNT_RELATIONS``, each complete."""
+    """Accounts with their relations (all of ``ACCOUNT_RELATIONS``, or those named), each
+    complete: a parent with more children than one nested page holds gets the rest."""
 
     query = "accounts"
 
-    def __init__(self, nested_page_size: int = 50) -> None:
+    def __init__(
+        self, nested_page_size: int = 50, relations: tuple[str, ...] | None = None
+    ) -> None:
         self.nested_page_size = nested_page_size
+        self.fields = relations
+        self.relations = account_relations(relations)
         self.decode = decode_as(AccountWithRelations, "accounts")
 
     async def read(
@@ -136,10 +141,11 @@ class NestedAccounts:
         variables = keyset_variables(
             "accounts", after, upto, page_size, since=since, nested_page_size=self.nested_page_size
         )
-        data = await client.execute(nested_accounts_document(), variables, operation=operation)
+        document = nested_accounts_document(self.fields)
+        data = await client.execute(document, variables, operation=operation)
         batch = _batch(data, "accounts", operation)
         for account in batch.entities:
-            await self._complete(client, "accounts", account, ACCOUNT_RELATIONS, operation)
+            await self._complete(client, "accounts", account, self.relations, operation)
         return batch
 
     async def _complete(

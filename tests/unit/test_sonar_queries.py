@@ -37,8 +37,10 @@ from migrator.sonar.variables import (
 def test_every_document_is_valid_against_the_bundled_schema() -> None:
     check_documents()
     documents = all_documents()
-    # a page and a probe per list query, the nested read, one more-page per relation
-    assert len(documents) == 2 * len(LIST_QUERIES) + 1 + 7
+    # a page and a probe per list query, the two nested reads (all relations; services
+    # and IPs only), one more-page per relation
+    assert len(documents) == 2 * len(LIST_QUERIES) + 2 + 7
+    assert "AccountsNestedPageWithAccountServicesIpAssignments" in documents
     assert validation_errors(pruned_schema()) == []
 
 
