@@ -22,7 +22,7 @@ import aiohttp
 from gql import GraphQLRequest
 from gql.transport.aiohttp import AIOHTTPTransport
 from gql.transport.exceptions import TransportError as GqlTransportError
-from graphql import ExecutionResult
+from graphql import DocumentNode, ExecutionResult, print_ast
 
 from migrator.errors import ConfigError, MigratorError, ProtocolError, TransportError
 from migrator.sonar.answers import HttpAnswer, classify
@@ -70,6 +70,27 @@ class SonarTransport(AIOHTTPTransport):
             },
         )
         self.request_timeout = timeout
+        self._printed: dict[int, tuple[DocumentNode, str]] = {}
+
+    def _query_text(self, document: DocumentNode) -> str:
+        """The document as text, printed once: gql would print the AST for every request."""
+        known = self._printed.get(id(document))
+        if known is None or known[0] is not document:
+            known = self._printed[id(document)] = (document, print_ast(document))
+        return known[1]
+
+    def _prepare_request(  # type: ignore[override]
+        self,
+        request: GraphQLRequest,
+        extra_args: dict[str, Any] | None = None,
+        upload_files: bool = False,
+    ) -> dict[str, Any]:
+        payload: dict[str, Any] = {"query": self._query_text(request.document)}
+        if request.operation_name:
+            payload["operationName"] = request.operation_name
+        if request.variable_values:
+            payload["variables"] = request.variable_values
+        return {"json": payload, **(extra_args or {})}
 
     async def execute(  # type: ignore[override]
         self,

@@ -10,7 +10,6 @@ caller passes the list that collects the notes.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Generic, TypeVar
@@ -32,7 +31,8 @@ P = TypeVar("P")
 
 # Deliberately plain: one @, no spaces, a dot in the domain, no dot at either end.
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s.]+(\.[^@\s.]+)+$")
-_CONTROL = {"Cc", "Cf", "Cs", "Co", "Cn"}
+_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f]")  # exactly Unicode category Cc
+_CONTROLS_KEEPING_LINES = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # \t and \n stay
 
 
 @dataclass
@@ -54,7 +54,15 @@ class Cleaned(Generic[P]):
 
 
 def _without_controls(value: str, keep: str = "") -> str:
-    return "".join(ch for ch in value if ch in keep or unicodedata.category(ch) not in _CONTROL)
+    """``value`` without control characters (Unicode category Cc), but those in ``keep``.
+
+    Format characters (Cf) stay: zero-width joiners hold emoji together and
+    direction marks keep right-to-left text readable.
+    """
+    if keep not in ("", "\n\t"):
+        raise ValueError("only line breaks and tabs can be kept")
+    pattern = _CONTROLS_KEEPING_LINES if keep else _CONTROLS
+    return pattern.sub("", value)
 
 
 def _fit(value: str, field_name: str, limit: int | None, truncate: bool, notes: Notes) -> str:

@@ -273,3 +273,11 @@ def test_parents_name_partner_location_and_parent_account() -> None:
         ("locations", 1, "location", True),
         ("customers", 7, "parent_account_id", False),
     ]
+
+
+def test_control_characters_go_but_emoji_joiners_and_direction_marks_stay() -> None:
+    family = "The 👨\u200d👩\u200d👧 Family"  # one emoji made of three, joined by ZWJ
+    body = transform(account(name=f"{family}\x07\x1b")).payload.customer.body()
+    assert body["name"] == family
+    rtl = "\u200fמרכז שירות\u200f"
+    assert transform(account(name=rtl)).payload.customer.body()["name"] == rtl
