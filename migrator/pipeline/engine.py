@@ -146,6 +146,7 @@ class Engine:
         return [_Partition(state) for state in planned], verify
 
     async def _entity(self, spec: Spec) -> None:
+        fresh = not self._store.partitions(spec.name)
         partitions, verify = await self._plan(spec)
         self._emit(StreamPlanned(spec.name, await spec.source.total()))
         self._parents.track(spec.name, lambda cursor: _settled(partitions, cursor))
@@ -157,6 +158,7 @@ class Engine:
             slots=self._slots,
             run_id=self._run_id,
             emit=self._emit,
+            fresh=fresh,
         )
         send, receive = anyio.create_memory_object_stream[WorkItem[Any]](self._options.queue_size)
         async with anyio.create_task_group() as tg, send, receive:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+from collections import OrderedDict
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
@@ -42,6 +43,8 @@ __all__ = [
     "RunRow",
     "StateStore",
 ]
+
+RECENT_MAPPINGS = 50_000  # flushed mappings kept in memory for look-ups (a few MB)
 
 # "checked" is what a dry run records in its throwaway in-memory store.
 _HOW = frozenset({"created", "adopted", "existing", "checked"})
@@ -75,6 +78,9 @@ class StateStore(StateReports):
         self._clock = clock
         self._last_flush = clock.now()
         self._maps: dict[tuple[str, int], tuple[int, str, int | None]] = {}
+        # Recently flushed mappings: children look their parents up right after the
+        # parents were written, so most look-ups never reach SQLite. Bounded.
+        self._recent: OrderedDict[tuple[str, int], int] = OrderedDict()
         self._rejects: dict[tuple[str, int], tuple[str, str, str, str | None, int | None]] = {}
         self._checkpoints: dict[tuple[str, int], tuple[int, bool]] = {}
         self._cleanups: list[tuple[str, int, str, int | None]] = []
@@ -122,9 +128,13 @@ class StateStore(StateReports):
 
     def splynx_id(self, entity: str, sonar_id: int) -> int | None:
         """The Splynx id this Sonar record became, if it was created or adopted."""
-        pending = self._maps.get((entity, sonar_id))
+        key = (entity, sonar_id)
+        pending = self._maps.get(key)
         if pending is not None:
             return pending[0]
+        recent = self._recent.get(key)
+        if recent is not None:
+            return recent
         row = self._db.execute(
             "SELECT splynx_id FROM id_map WHERE entity = ? AND sonar_id = ?", (entity, sonar_id)
         ).fetchone()
@@ -148,6 +158,7 @@ class StateStore(StateReports):
     def forget(self, entity: str, sonar_id: int) -> None:
         """Drop a mapping (after rollback deleted the Splynx record)."""
         self.flush()
+        self._recent.pop((entity, sonar_id), None)
         self._db.execute("DELETE FROM id_map WHERE entity = ? AND sonar_id = ?", (entity, sonar_id))
 
     # -- rejects ------------------------------------------------------------
@@ -267,6 +278,10 @@ class StateStore(StateReports):
                 "WHERE entity = ? AND part = ?",
                 [(pos, int(done), e, p) for (e, p), (pos, done) in self._checkpoints.items()],
             )
+        for key, (splynx_id, _, _) in self._maps.items():
+            self._recent[key] = splynx_id
+        while len(self._recent) > RECENT_MAPPINGS:
+            self._recent.popitem(last=False)
         self._maps.clear()
         self._rejects.clear()
         self._checkpoints.clear()

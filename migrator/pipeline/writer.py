@@ -55,6 +55,7 @@ class EntityWriter(Generic[R, P]):
         slots: anyio.CapacityLimiter,
         run_id: int | None,
         emit: Emit,
+        fresh: bool = False,
     ) -> None:
         self.spec = spec
         self._store = store
@@ -63,11 +64,14 @@ class EntityWriter(Generic[R, P]):
         self._slots = slots
         self._run_id = run_id
         self._emit = emit
+        # An entity this state file has never seen cannot have a record mapped already:
+        # its writers need not ask for each one (a look-up per record saved).
+        self._fresh = fresh
 
     async def settle(self, work: WorkItem[R]) -> bool:
         """Settle one record; False when the run stopped before it could be."""
         item = work.item
-        if self._store.splynx_id(self.spec.name, item.sonar_id) is not None:
+        if not self._fresh and self._store.splynx_id(self.spec.name, item.sonar_id) is not None:
             self._emit(RecordsSettled(self.spec.name, "skipped"))
             return True
         try:

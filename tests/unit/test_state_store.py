@@ -144,3 +144,14 @@ def test_unwritable_location_is_a_clear_config_error(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="cannot open the state file"):
         StateStore.open(blocked / "state.sqlite3")
     assert os.path.exists(blocked)
+
+
+def test_recent_mappings_answer_after_a_flush_and_forget_removes_them(path: Path) -> None:
+    store = StateStore.open(path, flush_rows=2)
+    store.mapped("customers", 1, 101, how="created", run_id=1)
+    store.mapped("customers", 2, 102, how="created", run_id=1)  # flushed: 2 rows
+    store._db.execute("DELETE FROM id_map")  # the answer must now come from memory
+    assert store.splynx_id("customers", 1) == 101
+    store.forget("customers", 1)
+    assert store.splynx_id("customers", 1) is None
+    assert store.splynx_id("customers", 2) == 102
