@@ -11,8 +11,10 @@ from __future__ import annotations
 import logging
 import os
 import re
+import sys
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 __all__ = ["REDACTED", "RedactingFilter", "Redactor", "configure_logging", "redactor"]
 
@@ -69,6 +71,26 @@ class RedactingFilter(logging.Filter):
         return True
 
 
+class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """Writes to whatever ``sys.stderr`` is at the time of the record.
+
+    The live display replaces ``sys.stderr`` while it runs so that log lines
+    appear above it instead of tearing it; a handler holding the original
+    stream would write past it.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(sys.stderr)
+
+    @property  # type: ignore[override]
+    def stream(self) -> Any:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, value: Any) -> None:
+        pass
+
+
 def _private_file(path: Path) -> None:
     """Create ``path`` readable by its owner only (0600), keeping what it holds."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -94,7 +116,7 @@ def configure_logging(
     root.setLevel(getattr(logging, level))
     for old in list(root.handlers):
         root.removeHandler(old)
-    console = handler or logging.StreamHandler()
+    console = handler or _StderrHandler()
     console.setLevel(min(logging.WARNING, getattr(logging, level)))
     console.addFilter(RedactingFilter())
     root.addHandler(console)

@@ -119,7 +119,7 @@ class EntityWriter(Generic[R, P]):
         except Rejected:
             raise
         except Exception as exc:  # a transform bug must cost one record, not the run
-            log.warning("transform of a %s record failed", self.spec.name, exc_info=True)
+            log.debug("transform of a %s record failed", self.spec.name, exc_info=True)
             raise Rejected(f"could not transform: {type(exc).__name__}: {exc}") from exc
 
     def _mapped(self, item: Item[R], delivered: Delivered) -> None:

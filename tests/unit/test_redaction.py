@@ -54,3 +54,16 @@ def test_filter_keeps_records_flowing() -> None:
     record = logging.LogRecord("x", logging.INFO, __file__, 1, "k=%s", ("v",), None)
     assert RedactingFilter().filter(record)
     assert record.getMessage() == "k=v"
+
+
+def test_console_logs_follow_stderr_so_the_live_display_can_take_them(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import io
+    import sys
+
+    configure_logging("INFO", secrets=["sekrit-token"])
+    captured = io.StringIO()
+    monkeypatch.setattr(sys, "stderr", captured)  # what rich's Live does while it draws
+    logging.getLogger("migrator.test").warning("slow down with Bearer sekrit-token")
+    assert captured.getvalue() == "slow down with Bearer ***\n"
