@@ -116,6 +116,7 @@ def configure_logging(
     root.setLevel(getattr(logging, level))
     for old in list(root.handlers):
         root.removeHandler(old)
+        old.close()
     console = handler or _StderrHandler()
     console.setLevel(min(logging.WARNING, getattr(logging, level)))
     console.addFilter(RedactingFilter())
