@@ -66,8 +66,32 @@ class RetryPolicy:
         return wait
 
     async def call(self, operation: str, fn: Callable[[], Awaitable[T]]) -> T:
-        """Run ``fn`` until it succeeds, fails for good, or the budget is spent."""
+        """Run ``fn`` until it succeeds, fails for good, or the budget is spent.
+
+        The first attempt runs bare: nearly every call succeeds at once, and
+        tenacity's bookkeeping costs more CPU than a loopback request. After a
+        retriable failure tenacity takes over, with that failure replayed as
+        its attempt 1, so waits, attempt numbers and the budget are as if it
+        had run from the start.
+        """
         started = self._clock.now()
+        try:
+            return await fn()
+        except Retriable as error:
+            first: Retriable | None = error
+
+        async def replayed() -> T:
+            nonlocal first
+            if first is not None:
+                failure, first = first, None
+                raise failure
+            return await fn()
+
+        return await self._retried(operation, replayed, started)
+
+    async def _retried(
+        self, operation: str, fn: Callable[[], Awaitable[T]], started: float
+    ) -> T:
 
         def wait(state: RetryCallState) -> float:
             error = state.outcome.exception() if state.outcome else None
