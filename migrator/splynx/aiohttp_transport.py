@@ -1,8 +1,8 @@
 """An httpx transport that sends through aiohttp's connection pool.
 
-The Splynx client is an ``httpx.AsyncClient`` (its auth flows, its request
-and response models, ``MockTransport`` in the unit tests); only the transport
-below it changes. httpcore's pool costs close to a millisecond of CPU per
+The Splynx client speaks httpx (its auth flows, its request and response
+models, ``MockTransport`` in the unit tests, sent through ``Exchange``); only
+the transport below it changes. httpcore's pool costs close to a millisecond of CPU per
 request here (it scans every connection for every request and asks each
 socket's readability through anyio's attribute machinery); aiohttp's pool and
 its C parser cost a fraction of that, and with tens of thousands of writes a

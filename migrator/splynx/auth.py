@@ -33,6 +33,7 @@ from pydantic import BaseModel, ValidationError
 from migrator.errors import AuthFailed, ProtocolError, Rejected
 from migrator.logconfig import redactor
 from migrator.splynx.classify import Request, classify, transport_error
+from migrator.splynx.exchange import Requester
 from migrator.splynx.query import http_build_query
 
 __all__ = [
@@ -80,7 +81,7 @@ class _AsyncOnly(httpx.Auth):
     """The client is async; a sync flow would mean somebody wired it wrong."""
 
     def sync_auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response]:
-        raise RuntimeError(f"{type(self).__name__} works with httpx.AsyncClient only")
+        raise RuntimeError(f"{type(self).__name__} works with async requests only")
 
 
 class BasicAuth(_AsyncOnly):
@@ -181,7 +182,7 @@ class TokenIssuer:
     """
 
     def __init__(
-        self, http: httpx.AsyncClient, key: str, secret: str, *, wall: WallClock = time.time
+        self, http: Requester, key: str, secret: str, *, wall: WallClock = time.time
     ) -> None:
         self._http = http
         self._key = key

@@ -1,7 +1,7 @@
 """The Splynx API client the migration engine calls.
 
 ``async with SplynxClient.open(settings) as client`` builds one shared
-``httpx.AsyncClient`` (keep-alive pool sized to the writers), the configured
+``Exchange`` (keep-alive pool sized to the writers), the configured
 auth strategy, and the shared rate limiter and retry policy; every writer uses
 that one client. Endpoints are named as in ``endpoints.ENDPOINTS``.
 

@@ -1,6 +1,6 @@
-"""Wiring from settings: the shared ``httpx.AsyncClient`` and the auth strategy.
+"""Wiring from settings: the shared ``Exchange`` (over one transport) and the auth strategy.
 
-One client per run, shared by every writer: its keep-alive pool is sized to
+One exchange per run, shared by every writer: its keep-alive pool is sized to
 the writers (plus room for token renewal and marker look-ups) so no writer
 waits for a connection. TLS is verified unless MIGRATOR_INSECURE, which warns.
 The User-Agent is fixed because Splynx binds an access token to it.
@@ -24,6 +24,7 @@ from migrator.splynx.auth import (
     TokenIssuer,
     WallClock,
 )
+from migrator.splynx.exchange import Exchange, Requester
 
 __all__ = ["USER_AGENT", "auth_for", "http_client", "pool_size"]
 
@@ -36,9 +37,7 @@ def pool_size(settings: Settings) -> int:
     return settings.writers + 4
 
 
-def http_client(
-    settings: Settings, transport: httpx.AsyncBaseTransport | None
-) -> httpx.AsyncClient:
+def http_client(settings: Settings, transport: httpx.AsyncBaseTransport | None) -> Exchange:
     if not settings.splynx_url:
         raise ConfigError(
             "SPLYNX_URL is not set (the Splynx base URL, e.g. https://splynx.example.net)"
@@ -49,18 +48,20 @@ def http_client(
     pool = pool_size(settings)
     if transport is None:
         transport = AiohttpTransport(connections=pool, verify=not settings.insecure)
-    return httpx.AsyncClient(
-        base_url=base_url,
-        headers={"User-Agent": USER_AGENT, "Accept": "application/json"},
+    return Exchange(
+        base_url,
+        transport,
+        # httpx decodes what the transport hands over, as it would have as the client.
+        headers={
+            "User-Agent": USER_AGENT,
+            "Accept": "application/json",
+            "Accept-Encoding": "gzip, deflate",
+        },
         timeout=httpx.Timeout(settings.timeout),
-        limits=httpx.Limits(max_connections=pool, max_keepalive_connections=pool),
-        verify=not settings.insecure,
-        follow_redirects=False,
-        transport=transport,
     )
 
 
-def auth_for(settings: Settings, http: httpx.AsyncClient, wall: WallClock) -> httpx.Auth:
+def auth_for(settings: Settings, http: Requester, wall: WallClock) -> httpx.Auth:
     missing = [
         name
         for name, value in (

@@ -1,9 +1,10 @@
 """One exchange with Splynx, and the policies around it: rate limit, retries, counters.
 
-``SplynxSession`` owns the shared ``httpx.AsyncClient`` (one keep-alive pool for
-every writer), the auth strategy, the shared ``RateLimiter`` and ``RetryPolicy``,
-and ``SplynxStats`` (what the live display shows). ``send`` is one attempt:
-wait for a permit, send, map httpx's exceptions and classify the answer.
+``SplynxSession`` owns the shared ``Requester`` (an ``Exchange`` over one
+keep-alive pool for every writer), the auth strategy, the shared
+``RateLimiter`` and ``RetryPolicy``, and ``SplynxStats`` (what the live
+display shows). ``send`` is one attempt: wait for a permit, send, map httpx's
+exceptions and classify the answer.
 ``call`` retries ``send`` under the policy, except an ``OutcomeUnknown``, which
 is handed straight back: a create with an unknown outcome is never re-sent.
 """
@@ -21,6 +22,7 @@ from migrator.errors import OutcomeUnknown, RateLimited, Rejected, ServerError, 
 from migrator.policy.ratelimit import RateLimiter
 from migrator.policy.retry import RetryPolicy
 from migrator.splynx.classify import Request, classify, transport_error
+from migrator.splynx.exchange import Requester
 
 __all__ = ["SplynxSession", "SplynxStats"]
 
@@ -59,7 +61,7 @@ class SplynxSession:
 
     def __init__(
         self,
-        http: httpx.AsyncClient,
+        http: Requester,
         auth: httpx.Auth | None,
         *,
         limiter: RateLimiter | None = None,
