@@ -33,6 +33,8 @@ __all__ = [
 
 def _int64(value: Any) -> Any:
     """Accept Sonar's string form (and a JSON integer); refuse floats and booleans."""
+    if type(value) is str and value.isdigit():  # the wire's usual form, checked first: it is hot
+        return int(value)
     if isinstance(value, bool | float):
         raise ValueError("Int64Bit must be an integer or a string of digits")
     if isinstance(value, str):

@@ -63,10 +63,11 @@ async def _final_headers(request: httpx.Request) -> list[tuple[str, str]]:
     calls the hook with its own request object, whose header list may be
     changed in place, so the same shape is offered here.
     """
-    raw = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in request.headers.multi_items()]
     trace = request.extensions.get("trace")
-    if trace is not None:
-        await trace("http11.send_request_headers.started", {"request": _CoreRequest(raw)})
+    if trace is None:
+        return request.headers.multi_items()
+    raw = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in request.headers.multi_items()]
+    await trace("http11.send_request_headers.started", {"request": _CoreRequest(raw)})
     return [(k.decode("latin-1"), v.decode("latin-1")) for k, v in raw]
 
 
@@ -112,7 +113,7 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
             raise _mapped(exc, request) from exc
         return httpx.Response(
             answer.status,
-            headers=[(k.decode("latin-1"), v.decode("latin-1")) for k, v in answer.raw_headers],
+            headers=answer.raw_headers,  # httpx keeps bytes as they came
             content=content,
             extensions={"http_version": b"HTTP/1.1"},
         )
