@@ -89,9 +89,7 @@ class RetryPolicy:
 
         return await self._retried(operation, replayed, started)
 
-    async def _retried(
-        self, operation: str, fn: Callable[[], Awaitable[T]], started: float
-    ) -> T:
+    async def _retried(self, operation: str, fn: Callable[[], Awaitable[T]], started: float) -> T:
 
         def wait(state: RetryCallState) -> float:
             error = state.outcome.exception() if state.outcome else None
