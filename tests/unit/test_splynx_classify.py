@@ -24,6 +24,7 @@ from migrator.errors import (
 )
 from migrator.splynx.classify import NotFound, Request, parse_error_body, parse_retry_after
 from migrator.splynx.endpoints import endpoint
+from migrator.splynx.exchange import Exchange
 from migrator.splynx.session import SplynxSession
 
 BASE = "https://splynx.test/api/2.0/"
@@ -34,8 +35,7 @@ ENVELOPE_405 = (
 
 
 def session_for(handler: Callable[[httpx.Request], httpx.Response]) -> SplynxSession:
-    http = httpx.AsyncClient(base_url=BASE, transport=httpx.MockTransport(handler))
-    return SplynxSession(http, None)
+    return SplynxSession(Exchange(BASE, httpx.MockTransport(handler)), None)
 
 
 async def answer(
