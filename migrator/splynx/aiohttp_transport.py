@@ -2,11 +2,11 @@
 
 The Splynx client speaks httpx (its auth flows, its request and response
 models, ``MockTransport`` in the unit tests, sent through ``Exchange``); only
-the transport below it changes. httpcore's pool costs close to a millisecond of CPU per
-request here (it scans every connection for every request and asks each
-socket's readability through anyio's attribute machinery); aiohttp's pool and
-its C parser cost a fraction of that, and with tens of thousands of writes a
-run, the migrator's CPU is mostly this.
+the transport below it changes. httpcore's pool costs close to a millisecond
+of CPU per request here (it scans every connection for every request and asks
+each socket's readability through anyio's attribute machinery); aiohttp's
+pool and its C parser cost a fraction of that, and with tens of thousands of
+writes a run, the migrator's CPU is mostly this.
 
 aiohttp's failures are mapped to the httpx exceptions they correspond to, so
 the client's one classification (``classify.transport_error``) still decides
