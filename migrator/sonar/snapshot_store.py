@@ -73,6 +73,7 @@ class SnapshotStore:
         self.work = out / WORK_DIR
         self.state_path = self.work / "state.json"
         self.source = source
+        self.fresh = fresh  # the user chose to start over: files already in OUT may be replaced
         self.out.mkdir(parents=True, exist_ok=True)
         self.work.mkdir(exist_ok=True)
         self.queries: dict[str, QueryState] = {} if fresh else self._load()
@@ -118,8 +119,10 @@ class SnapshotStore:
     # -- planning ---------------------------------------------------------------
 
     def check_foreign(self, query: str) -> None:
-        """Refuse to overwrite a fixture file this export did not plan."""
-        if fixture_path(self.out, query).exists() and query not in self.queries:
+        """Refuse to overwrite a fixture file this export did not plan (unless fresh)."""
+        if self.fresh or query in self.queries:
+            return
+        if fixture_path(self.out, query).exists():
             raise ConfigError(
                 f"{fixture_path(self.out, query)} exists but was not written by this export; "
                 "choose an empty --out or pass --fresh"

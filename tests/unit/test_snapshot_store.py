@@ -68,6 +68,18 @@ def test_refuses_a_foreign_file_or_another_sonar_unless_fresh(tmp_path: Path) ->
     assert not list((tmp_path / WORK_DIR).glob("*.part"))
 
 
+def test_fresh_starts_over_a_finished_export_in_the_same_directory(tmp_path: Path) -> None:
+    store = SnapshotStore(tmp_path, source="abc")
+    store.planned("users", 1, split("users", 1, 1, 1))
+    store.append("users", 0, [line(1)])
+    store.partition_done("users", 0)
+    store.finish("users")
+    again = SnapshotStore(tmp_path, source="abc", fresh=True)
+    again.check_foreign("users")  # our own earlier export: --fresh replaces it
+    again.planned("users", 1, split("users", 1, 1, 1))
+    assert SnapshotStore(tmp_path, source="abc").queries["users"].finished is False
+
+
 def test_unreadable_state_is_a_clear_error(tmp_path: Path) -> None:
     (tmp_path / WORK_DIR).mkdir()
     (tmp_path / WORK_DIR / "state.json").write_text("{not json")
