@@ -81,6 +81,15 @@ def _connection(data: Mapping[str, Any], key: str, operation: str) -> tuple[list
         raise ProtocolError(f"{operation}: malformed {key!r} connection: {exc!r}") from exc
 
 
+def _total(info: Mapping[str, Any], operation: str) -> int:
+    """``page_info.total_count``, which every document asks for: without it, paging would
+    stop after one page and say nothing."""
+    try:
+        return int(info["total_count"])
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ProtocolError(f"{operation}: page_info without a usable total_count") from exc
+
+
 def _batch(data: Mapping[str, Any], query: str, operation: str) -> Batch:
     entities, info = _connection(data, query, operation)
     try:
@@ -89,7 +98,7 @@ def _batch(data: Mapping[str, Any], query: str, operation: str) -> Batch:
         raise ProtocolError(f"{operation}: an entity without a readable id: {exc!r}") from exc
     if any(a >= b for a, b in pairwise(ids)):
         raise ProtocolError(f"{operation}: Sonar did not sort by id ascending")
-    return Batch(entities, int(info.get("total_count", len(entities))))
+    return Batch(entities, _total(info, operation))
 
 
 class FlatRecords(Generic[T]):
@@ -178,7 +187,7 @@ class NestedAccounts:
         label: str,
     ) -> list[dict[str, Any]]:
         """Fetch pages 2.. of one parent's relation when the nested page was not all."""
-        total = int(info.get("total_count", len(children)))
+        total = _total(info, label)
         per_page = int(info.get("records_per_page") or self.nested_page_size)
         by_id = {int(child["id"]): child for child in children}
         page = 1
