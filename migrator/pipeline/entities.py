@@ -131,7 +131,12 @@ class EntitySpec(Generic[R, P]):
 
 
 def dependency_levels(specs: Sequence[EntitySpec[Any, Any]]) -> list[list[str]]:
-    """Entity names grouped by depth (parents before children); rejects cycles and unknowns."""
+    """Entity names grouped by depth (parents before children); rejects cycles.
+
+    Only parents among ``specs`` count: a parent left out (``--only`` / ``--skip``)
+    was migrated by an earlier run or is not wanted, and its children find its
+    records in the state store or are rejected naming it.
+    """
     by_name = {spec.name: spec for spec in specs}
     depth: dict[str, int] = {}
 
@@ -139,10 +144,7 @@ def dependency_levels(specs: Sequence[EntitySpec[Any, Any]]) -> list[list[str]]:
         if name in trail:
             raise ConfigError(f"entity dependencies form a cycle: {' -> '.join((*trail, name))}")
         if name not in depth:
-            parents = by_name[name].depends_on
-            missing = [p for p in parents if p not in by_name]
-            if missing:
-                raise ConfigError(f"{name} depends on {', '.join(missing)}, which is not selected")
+            parents = [p for p in by_name[name].depends_on if p in by_name]
             depth[name] = 1 + max((visit(p, (*trail, name)) for p in parents), default=-1)
         return depth[name]
 

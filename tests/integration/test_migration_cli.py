@@ -90,3 +90,20 @@ async def test_unreachable_sonar_is_a_fatal_error_naming_it(tmp_path: Path) -> N
     code, out, err = await migrator("run", env=env, cwd=tmp_path)
     assert code == ExitCode.FATAL, out + err
     assert "Traceback" not in out + err
+
+
+async def test_only_a_child_entity_uses_parents_migrated_by_an_earlier_run(tmp_path: Path) -> None:
+    async with running_pair({"scale": 10}) as pair:
+        env = environment(pair.sonar_url, pair.splynx_url, tmp_path / "state.sqlite3")
+        code, out, err = await migrator(
+            "run", "--only", "partners,locations", env=env, cwd=tmp_path
+        )
+        assert code == ExitCode.OK, out + err
+        code, out, err = await migrator("run", "--only", "customers", env=env, cwd=tmp_path)
+        assert code in (ExitCode.OK, ExitCode.REJECTS), out + err
+        summary = json.loads((tmp_path / "state.sqlite3.summary.json").read_text())
+        assert list(summary["entities"]) == ["customers"]
+        customers = summary["entities"]["customers"]
+        assert customers["written"] > 0 and customers["written"] + customers["rejected"] == 10
+        code, out, _ = await migrator("rejects", "--json", env=env, cwd=tmp_path)
+        assert not [r for r in json.loads(out) if "is not in Splynx" in r["reason"]]
