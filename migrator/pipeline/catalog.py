@@ -8,6 +8,7 @@ Sonar reference tables (loaded once by ``load_lookups``) and a sink factory
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from functools import partial
 from typing import Any
@@ -113,11 +114,7 @@ def build_specs(
 def _makers(
     profile: Profile, lookups: Lookups, extractor: Extractor, sink: SinkFactory, zone: ZoneInfo
 ) -> dict[str, Callable[[], EntitySpec[Any, Any]]]:
-    names = {s.name.strip().casefold() for s in lookups.services.values()}
-    counts = {
-        n: sum(1 for s in lookups.services.values() if s.name.strip().casefold() == n)
-        for n in names
-    }
+    counts = Counter(tariffs.title_key(s.name) for s in lookups.services.values())
     tariff_lookups = tariffs.TariffLookups(lookups.details, counts)
     customers = CustomerLookups(lookups.statuses, lookups.types, lookups.custom_fields)
     service_lookups = ServiceLookups(

@@ -35,7 +35,7 @@ TITLE_LIMIT = 128  # not in the dumped tables; kept short enough for any sane co
 
 @dataclass(frozen=True)
 class TariffLookups:
-    """Data-service details by service id, and how many services share each name."""
+    """Data-service details by service id, and how many services share each ``title_key``."""
 
     details: Mapping[int, DataServiceDetail]
     name_counts: Mapping[str, int]
@@ -58,12 +58,18 @@ def tariff_parents(service: Service, default_company: int) -> list[ParentRef]:
     return [ParentRef("partners", company, "company_id"), ParentRef("locations", 1, "location")]
 
 
+def title_key(name: str) -> str:
+    """What tariff titles collide on: the cleaned, fitted title, case-folded (``name_counts``
+    is keyed by it, so "Fiber  100" and "fiber 100" count as one name)."""
+    return (name_text(name, "title", TITLE_LIMIT, True, Notes()) or "").casefold()
+
+
 def tariff_title(service: Service, lookups: TariffLookups, notes: Notes) -> str:
     """The service's name, made unique with its Sonar id when several share it."""
     name = name_text(service.name, "title", TITLE_LIMIT, True, notes)
     if not name:
         raise Rejected("the service has no name", [FieldError("name", "empty")])
-    if lookups.name_counts.get(service.name.strip().casefold(), 1) > 1:
+    if lookups.name_counts.get(name.casefold(), 1) > 1:
         suffix = f" (Sonar {service.id})"
         notes.add("title", f"several services are called {name!r}; added {suffix.strip()!r}")
         name = name[: TITLE_LIMIT - len(suffix)] + suffix

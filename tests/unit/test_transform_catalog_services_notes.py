@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -12,7 +13,13 @@ from migrator.errors import Rejected
 from migrator.pipeline.entities import Resolved
 from migrator.sonar.entities import DataServiceDetail, Note, Service
 from migrator.sonar.models import AccountWithRelations
-from migrator.transform.catalog import TariffLookups, internet_tariff, recurring_tariff
+from migrator.transform.catalog import (
+    TITLE_LIMIT,
+    TariffLookups,
+    internet_tariff,
+    recurring_tariff,
+    title_key,
+)
 from migrator.transform.customers import CustomerLookups
 from migrator.transform.notes import comment_from_note
 from migrator.transform.rules import CleanupRules, CustomerRules, NoteRules, ServiceRules
@@ -94,6 +101,17 @@ def test_shared_names_get_the_sonar_id_and_a_data_service_needs_details() -> Non
             Resolved({"company_id": 2, "location": 3}),
             lookups=TARIFFS,
         )
+
+
+def test_names_that_clean_to_the_same_title_count_as_shared() -> None:
+    names = {20: "Fiber  100", 21: " fiber 100", 22: "x" * 130 + "a", 23: "x" * 130 + "b"}
+    catalog = [service(sid, "RECURRING", name) for sid, name in names.items()]
+    lookups = TariffLookups({}, Counter(title_key(s.name) for s in catalog))
+    where = Resolved({"company_id": 2, "location": 3})
+    titles = [recurring_tariff(s, where, lookups=lookups).payload.title for s in catalog]
+    assert titles[:2] == ["Fiber 100 (Sonar 20)", "fiber 100 (Sonar 21)"]
+    assert titles[2].endswith("(Sonar 22)") and titles[3].endswith("(Sonar 23)")
+    assert len(set(titles)) == 4 and all(len(title) <= TITLE_LIMIT for title in titles)
 
 
 def held(hid: int, service_id: int, **extra: Any) -> dict[str, Any]:
