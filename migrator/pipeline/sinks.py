@@ -63,28 +63,33 @@ class ApiSink(Generic[P]):
     async def deliver(self, payload: P, *, verify: bool) -> Delivered:
         model = self._body(payload)
         if verify or self._natural_key:
-            value = self._marker.value_of(model.body())
-            found = (
-                None if value is None else await self._client.find_by_marker(self._endpoint, value)
-            )
+            found = await self._existing(model, payload)
             if found is not None:
-                await self._finish(found, payload)
-                return Delivered(found, "existing" if self._natural_key else "adopted")
+                return found
         try:
             created = await self._client.create_once(self._endpoint, model)
         except Rejected:
             # Refused: perhaps because a record with this marker is already there (made by a
-            # run whose state was lost). Such a record is ours: adopt it; else the refusal stands.
-            value = self._marker.value_of(model.body())
-            found = (
-                None if value is None else await self._client.find_by_marker(self._endpoint, value)
-            )
+            # run whose state was lost, or, for a natural key, by somebody since the look-up).
+            found = await self._existing(model, payload)
             if found is None:
                 raise
-            await self._finish(found, payload)
-            return Delivered(found, "adopted")
+            return found
         await self._finish(created.id, payload)
         return Delivered(created.id, "adopted" if created.adopted else "created")
+
+    async def _existing(self, model: SplynxPayload, payload: P) -> Delivered | None:
+        """The record already carrying this one's marker, finished; None if there is none.
+
+        Found by a natural key it is the ISP's own ("existing"); by our marker, ours
+        ("adopted").
+        """
+        value = self._marker.value_of(model.body())
+        found = None if value is None else await self._client.find_by_marker(self._endpoint, value)
+        if found is None:
+            return None
+        await self._finish(found, payload)
+        return Delivered(found, "existing" if self._natural_key else "adopted")
 
     async def _finish(self, splynx_id: int, payload: P) -> None:
         if self._after is not None:
