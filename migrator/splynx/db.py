@@ -30,7 +30,7 @@ import pymysql
 from pydantic import SecretStr
 
 from migrator.errors import Rejected, most_telling
-from migrator.splynx.db_errors import RECORD_ERRORS, translate
+from migrator.splynx.db_errors import translate
 from migrator.splynx.dsn import Dsn
 from migrator.splynx.tables import ADDITIONAL_VALUES, Table, quoted, table
 
@@ -221,8 +221,9 @@ class SplynxDatabase:
                     await cursor.executemany(sql, params)
             except _DB_ERRORS as exc:
                 await _rollback(conn)
-                if _code(exc) not in RECORD_ERRORS:
-                    raise translate(exc, what=what) from exc
+                error = translate(exc, what=what)
+                if not isinstance(error, Rejected):  # the batch, not a row, is at fault
+                    raise error from exc
                 return await self._one_by_one(conn, sql, params, first, what)
             try:
                 await conn.commit()
@@ -246,11 +247,6 @@ class SplynxDatabase:
                         raise error from exc
                     rejected.append(RowRejected(index, error))
         return stored, rejected
-
-
-def _code(exc: BaseException) -> int:
-    args = getattr(exc, "args", ())
-    return args[0] if args and isinstance(args[0], int) else 0
 
 
 async def _rollback(conn: Any) -> None:
