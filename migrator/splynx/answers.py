@@ -20,7 +20,7 @@ from migrator.splynx.endpoints import Endpoint, Marker
 from migrator.splynx.query import Scalar
 from migrator.splynx.records import SplynxRecord
 
-__all__ = ["carries", "check_fields", "json_of", "parent_ids", "parsed"]
+__all__ = ["carries", "check_fields", "json_of", "parent_ids", "parsed", "records_of"]
 
 log = logging.getLogger(__name__)
 M = TypeVar("M", bound=BaseModel)
@@ -59,3 +59,15 @@ def parsed(model: type[M], response: httpx.Response, request: Request) -> M:
         return model.model_validate(json_of(response, request))
     except ValidationError as exc:
         raise ProtocolError(f"unexpected answer to {request.describe()}: {exc}") from None
+
+
+def records_of(response: httpx.Response, request: Request) -> list[SplynxRecord]:
+    """A list answer's records; anything else is a ``ProtocolError``, never "no records"
+    (a marker look-up reading "none" would let a create be sent twice)."""
+    data = json_of(response, request)
+    if not isinstance(data, list):
+        raise ProtocolError(f"{request.describe()} answered {type(data).__name__}, not a list")
+    try:
+        return [SplynxRecord.model_validate(item) for item in data]
+    except ValidationError as exc:
+        raise ProtocolError(f"unexpected record from {request.describe()}: {exc}") from None

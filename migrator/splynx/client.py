@@ -23,7 +23,7 @@ from collections.abc import AsyncIterator, Mapping
 from typing import Any
 
 import httpx
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
 from migrator.errors import (
     ConfigError,
@@ -36,7 +36,7 @@ from migrator.policy.clock import SYSTEM_CLOCK, Clock
 from migrator.policy.ratelimit import RateLimiter
 from migrator.policy.retry import RetryPolicy
 from migrator.settings import Settings
-from migrator.splynx.answers import carries, check_fields, json_of, parent_ids, parsed
+from migrator.splynx.answers import carries, check_fields, parent_ids, parsed, records_of
 from migrator.splynx.auth import WallClock
 from migrator.splynx.classify import NotFound, Request
 from migrator.splynx.connect import auth_for, http_client
@@ -180,13 +180,7 @@ class SplynxClient:
         response = await self.session.call(
             f"list {target.name}", lambda: self.session.send(request, query=query)
         )
-        data = json_of(response, request)
-        if not isinstance(data, list):
-            raise ProtocolError(f"{request.describe()} answered {type(data).__name__}, not a list")
-        try:
-            return [SplynxRecord.model_validate(item) for item in data]
-        except ValidationError as exc:
-            raise ProtocolError(f"unexpected record from {request.describe()}: {exc}") from None
+        return records_of(response, request)
 
     async def iterate(
         self, ref: EndpointRef, search: Search | None = None, *, page_size: int = 100
@@ -279,9 +273,7 @@ class SplynxClient:
     async def _lookup(self, target: Endpoint, marker: Marker, value: Scalar) -> int | None:
         request = Request("GET", target.list_path(), target)
         response = await self.session.send(request, query=marker.search(value).encode())
-        data = json_of(response, request)
-        records = [SplynxRecord.model_validate(r) for r in data] if isinstance(data, list) else []
-        matching = [r for r in records if carries(r, marker, value)]
+        matching = [r for r in records_of(response, request) if carries(r, marker, value)]
         if len(matching) > 1:
             log.warning("%s: %d records carry %s=%s", target.name, len(matching), marker, value)
         return min((r.id for r in matching), default=None)

@@ -355,3 +355,10 @@ async def test_a_429_holds_every_writer_back_for_retry_after(fake: FakeSplynx) -
         await client.create("partners", p.Partner(name="P"))
         assert clock.now() - started >= 3.0
         assert client.stats.rate_limited == 1 and client.stats.retries == 1
+
+
+async def test_a_marker_look_up_answered_with_no_list_is_an_error_not_a_miss() -> None:
+    transport = httpx.MockTransport(lambda _: httpx.Response(200, json={"items": []}))
+    async with SplynxClient.open(settings(), transport=transport, clock=FakeClock()) as client:
+        with pytest.raises(ProtocolError, match="answered dict, not a list"):
+            await client.find_by_marker("customers", "42")
