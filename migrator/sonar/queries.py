@@ -252,8 +252,13 @@ def validation_errors(schema: GraphQLSchema) -> list[str]:
     return problems
 
 
+@cache
 def check_documents() -> None:
-    """Start-up check: every document is valid against the bundled schema."""
+    """Start-up check: every document is valid against the bundled schema.
+
+    Both are fixed for the life of the process, so it runs once (a failure is not
+    cached: it is raised again at every client's start).
+    """
     problems = validation_errors(pruned_schema())
     if problems:
         raise ProtocolError("invalid Sonar GraphQL documents: " + "; ".join(problems))
