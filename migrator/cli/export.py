@@ -10,7 +10,7 @@ import argparse
 import json
 import logging
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 from rich.console import Console
 
@@ -28,7 +28,6 @@ from migrator.sonar.snapshot import ExportResult, export_snapshot
 __all__ = ["parse_only", "print_summary", "register", "summary_json"]
 
 log = logging.getLogger(__name__)
-T = TypeVar("T")
 
 DESCRIPTION = """\
 Read Sonar's data through its GraphQL API into DIR: one <query>.jsonl file per
@@ -161,7 +160,7 @@ def summary_json(result: ExportResult, reporter: ProgressReporter) -> dict[str, 
     }
 
 
-def print_summary(result: ExportResult, reporter: ProgressReporter, console: Console) -> None:
+def print_summary(reporter: ProgressReporter, console: Console) -> None:
     console.print(reporter.summary())
     for system in reporter.systems.values():
         console.print(
@@ -190,7 +189,7 @@ def handle(args: argparse.Namespace) -> int:
                 fresh=args.fresh,
                 emit=reporter.emit,
             )
-        print_summary(result, reporter, Console())
+        print_summary(reporter, Console())
         target = getattr(args, "summary_json", None)
         if target is not None:
             target.write_text(json.dumps(summary_json(result, reporter), indent=1) + "\n")

@@ -70,7 +70,6 @@ class GraphQLEndpoint:
 
     def __init__(self, context: SonarContext) -> None:
         self.context = context
-        self.served = 0
 
     async def handle(self, request: web.Request) -> web.Response:
         started = time.perf_counter()
@@ -82,7 +81,6 @@ class GraphQLEndpoint:
         if problem is not None:
             return _bad_request(problem)
         result = execute_request(body, self.context)
-        self.served += 1
         log.debug(
             "POST %s %s: %s in %.1f ms",
             request.path,

@@ -120,10 +120,6 @@ class FieldSpec:
         if self.type_name == "Int64Bit" and not isinstance(value, str):
             raise ScalarError("Int64Bit is spelled as a string")
 
-    def code(self, value: str) -> int:
-        """An enum value's position in ``choices`` (for compact columns)."""
-        return self.codes[value]
-
     def key(self, value: Any) -> Any:
         """The comparable form of an API value (``None`` stays ``None``)."""
         return None if value is None else self.comparable(value)
@@ -136,10 +132,6 @@ class EntitySpec:
     query: str
     type_name: str
     fields: dict[str, FieldSpec]
-
-    @property
-    def names(self) -> tuple[str, ...]:
-        return tuple(self.fields)
 
     def field(self, name: str) -> FieldSpec:
         try:

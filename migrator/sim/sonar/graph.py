@@ -60,7 +60,6 @@ RELATIONS: dict[tuple[str, str], tuple[str, str, str | None]] = {
     ("Ticket", "ticket_replies"): ("ticket_replies", "ticket_id", None),
     ("Ticket", "ticket_comments"): ("ticket_comments", "ticket_id", None),
 }
-LIVE_ONLY = {"accounts"}  # list queries with include_archived (default false)
 
 
 @dataclass(frozen=True)
@@ -71,11 +70,14 @@ class SonarContext:
     lister: Lister
 
 
-def _list_resolver(query: str) -> Callable[..., Any]:
+def _list_resolver(query: str, live_only: bool) -> Callable[..., Any]:
+    """``live_only``: the query has ``include_archived`` (default false) and hides archived
+    entities unless it is set."""
+
     def resolve(_root: Any, info: GraphQLResolveInfo, **arguments: Any) -> dict[str, Any]:
         context: SonarContext = info.context
         scope = []
-        if query in LIVE_ONLY and not arguments.get("include_archived"):
+        if live_only and not arguments.get("include_archived"):
             scope.append(Predicate("archived_at", "NULL"))
         try:
             return context.lister.page(context.dataset.table(query), arguments, scope)
@@ -111,7 +113,8 @@ def executable_schema() -> GraphQLSchema:
     root = schema.query_type
     assert root is not None
     for query in LIST_QUERIES:
-        root.fields[query].resolve = _list_resolver(query)
+        field = root.fields[query]
+        field.resolve = _list_resolver(query, "include_archived" in field.args)
     for parent_type, relation in NESTED_RELATIONS:
         if (parent_type, relation) not in RELATIONS:
             raise LookupError(f"no foreign key known for nested {parent_type}.{relation}")

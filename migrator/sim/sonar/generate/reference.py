@@ -96,7 +96,8 @@ def _types(world: World) -> list[dict[str, Any]]:
 
 def _user(world: World, user_id: int) -> dict[str, Any]:
     draw = world.draw(Salt.USER, user_id)
-    first, last = FIRST_NAMES[user_id % len(FIRST_NAMES)], LAST_NAMES[(user_id * 7) % 44]
+    first = FIRST_NAMES[user_id % len(FIRST_NAMES)]
+    last = LAST_NAMES[(user_id * 7) % len(LAST_NAMES)]
     username = f"{first[0]}{last}".lower()
     if user_id == 2:  # the same login in other capitals: a trap for case-insensitive targets
         username = f"{FIRST_NAMES[1][0]}{LAST_NAMES[7]}"
