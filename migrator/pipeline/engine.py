@@ -46,17 +46,11 @@ class EngineOptions:
     writers: int = 8
     queue_size: int = 500
     limit: int | None = None  # records per entity, for a first try
-    resume_extra: int = 500  # mappings a crash may have lost unflushed (the store's batch)
 
     @property
     def window(self) -> int:
         """Most records a partition may hold beyond its checkpoint."""
         return self.queue_size + self.writers
-
-    @property
-    def resume_window(self) -> int:
-        """Records after a resumed partition's checkpoint that are verified by marker."""
-        return self.window + self.resume_extra
 
 
 class _Partition:
@@ -132,7 +126,9 @@ class Engine:
         from a run whose state file is gone, and must be adopted, not copied.
         """
         planned = self._store.partitions(spec.name)
-        verify = self._options.resume_window if planned else 0
+        # Verified by marker after a resumed checkpoint: what was in flight, and what
+        # the store may have held unflushed when the run died.
+        verify = self._options.window + self._store.unflushed_at_most if planned else 0
         if not planned:
             bounds = await spec.source.partition_bounds(self._options.producers)
             planned = self._store.plan_partitions(spec.name, bounds)

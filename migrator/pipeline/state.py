@@ -235,6 +235,11 @@ class StateStore(StateReports):
 
     # -- flushing -------------------------------------------------------------
 
+    @property
+    def unflushed_at_most(self) -> int:
+        """Most rows held in memory before they are flushed: what a crash can lose."""
+        return self._flush_rows
+
     def maybe_flush(self) -> None:
         buffered = len(self._maps) + len(self._rejects) + len(self._cleanups) + len(self._links)
         aged = self._clock.now() - self._last_flush >= self._flush_seconds

@@ -9,6 +9,7 @@ from migrator.pipeline.entities import ParentRef, Resolved
 from migrator.sonar.entities import Note
 from migrator.splynx.payloads import CustomerNote
 from migrator.transform.cleaning import Cleaned, Notes, long_text
+from migrator.transform.dates import splynx_datetime
 from migrator.transform.rules import CleanupRules, NoteRules
 
 __all__ = ["COMMENT_LIMIT", "comment_from_note", "note_marker", "note_parents"]
@@ -40,7 +41,7 @@ def comment_from_note(
             "customer_id": resolved.parents["noteable_id"],
             "comment": comment,
             "title": note_marker(note.id),
-            "datetime": note.created_at.astimezone(zone).strftime("%Y-%m-%d %H:%M:%S"),
+            "datetime": splynx_datetime(note.created_at, zone),
             "type": rules.type,
             "class": _CLASS.get(note.priority, "default"),  # a Python keyword: set by alias
             "is_pinned": "1" if sticky else None,
