@@ -22,7 +22,7 @@ from migrator.errors import (
     TransportError,
 )
 
-__all__ = ["Problem", "explain", "what_happened"]
+__all__ = ["Problem", "cause_of", "explain", "refused", "what_happened"]
 
 
 @dataclass(frozen=True)
@@ -100,10 +100,20 @@ def what_happened(error: MigratorError) -> str:
     return text
 
 
+def cause_of(error: MigratorError) -> BaseException:
+    """What went wrong in the end: the last attempt's error when the retries gave up."""
+    return error.last if isinstance(error, GaveUp) and error.last is not None else error
+
+
+def refused(error: MigratorError) -> bool:
+    """Did the system answer and refuse us (rather than not answer at all)?"""
+    return isinstance(cause_of(error), AuthFailed | PermissionDenied)
+
+
 def explain(system: str, error: MigratorError) -> Problem:
     """The detail (what happened) and the fix (what to do) for ``error`` talking to ``system``."""
     chosen = _SYSTEMS[system]
-    cause = error.last if isinstance(error, GaveUp) and error.last is not None else error
+    cause = cause_of(error)
     detail = what_happened(error)
     if isinstance(cause, AuthFailed):
         return Problem(detail, f"check {chosen.credentials}")

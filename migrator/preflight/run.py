@@ -20,7 +20,6 @@ import anyio
 
 from migrator.errors import ConfigError
 from migrator.policy.clock import SYSTEM_CLOCK, Clock
-from migrator.policy.retry import RetryPolicy
 from migrator.preflight.database_probe import probe_database
 from migrator.preflight.estimate import Limits, estimate
 from migrator.preflight.findings import Counts, Finding, Report
@@ -91,8 +90,7 @@ async def _probe_all(
         results.sonar = await probe_sonar(settings, queries=queries, needed=needed, clock=clock)
 
     async def splynx() -> None:
-        retry = RetryPolicy(budget=settings.retry_budget, clock=clock)
-        results.splynx = await probe_splynx(settings, plan, retry=retry, clock=clock)
+        results.splynx = await probe_splynx(settings, plan, clock=clock)
 
     async def database() -> None:
         timeout = min(10.0, settings.timeout)

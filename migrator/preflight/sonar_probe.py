@@ -16,10 +16,10 @@ from dataclasses import dataclass, field
 
 import anyio
 
-from migrator.errors import AuthFailed, GaveUp, MigratorError, PermissionDenied
+from migrator.errors import MigratorError
 from migrator.events import Event, RequestDone
 from migrator.policy.clock import SYSTEM_CLOCK, Clock
-from migrator.preflight.explain import explain
+from migrator.preflight.explain import explain, refused
 from migrator.preflight.findings import Finding
 from migrator.settings import Settings
 from migrator.sonar.client import SonarClient
@@ -54,16 +54,10 @@ class _Latencies:
         return statistics.median(self.seconds) if self.seconds else None
 
 
-def _refused(error: MigratorError) -> bool:
-    """Did Sonar answer, and refuse the token (rather than not answer at all)?"""
-    cause = error.last if isinstance(error, GaveUp) else error
-    return isinstance(cause, AuthFailed | PermissionDenied)
-
-
 def _first_failed(url: str, error: MigratorError) -> list[Finding]:
     problem = explain("sonar", error)
     later = " (counts not taken)"
-    if not _refused(error):
+    if not refused(error):
         return [Finding.blocker("sonar.reach", problem.detail + later, problem.fix)]
     return [
         Finding.ok("sonar.reach", f"{url} answered"),

@@ -20,11 +20,10 @@ import logging
 import statistics
 from dataclasses import dataclass, field
 
-from migrator.errors import AuthFailed, GaveUp, MigratorError, PermissionDenied
+from migrator.errors import MigratorError
 from migrator.policy.clock import SYSTEM_CLOCK, Clock
-from migrator.policy.retry import RetryPolicy
 from migrator.preflight.endpoint_probe import probe_endpoints
-from migrator.preflight.explain import explain
+from migrator.preflight.explain import explain, refused
 from migrator.preflight.findings import Finding
 from migrator.preflight.plan import MigrationPlan
 from migrator.settings import Settings
@@ -54,12 +53,6 @@ class SplynxResult:
     latency: float | None = None  # median seconds of an admin/api/check round trip
 
 
-def _answered(error: MigratorError) -> bool:
-    """Did the server answer and refuse us (rather than not answer at all)?"""
-    cause = error.last if isinstance(error, GaveUp) else error
-    return isinstance(cause, AuthFailed | PermissionDenied)
-
-
 async def round_trips(client: SplynxClient, clock: Clock) -> tuple[float, ApiCheck]:
     """Median seconds of ``ROUND_TRIPS`` anonymous ``admin/api/check`` requests, and the last
     answer. Time spent waiting for our own rate limiter is not the server's: it is left out."""
@@ -78,7 +71,7 @@ async def _reach(client: SplynxClient, url: str, clock: Clock, result: SplynxRes
     except MigratorError as exc:
         log.debug("splynx reach failed", exc_info=True)
         problem = explain("splynx", exc)
-        fix = _NOT_SPLYNX if _answered(exc) else problem.fix
+        fix = _NOT_SPLYNX if refused(exc) else problem.fix
         result.findings.append(Finding.blocker("splynx.reach", problem.detail + _NOT_CHECKED, fix))
         return False
     if not answer.ok:
@@ -116,13 +109,12 @@ async def probe_splynx(
     settings: Settings,
     plan: MigrationPlan,
     *,
-    retry: RetryPolicy | None = None,
     clock: Clock = SYSTEM_CLOCK,
 ) -> SplynxResult:
     """Reachability, credentials, and per endpoint permission, marker field and data."""
     result = SplynxResult()
     url = settings.splynx_url or "SPLYNX_URL"
-    async with SplynxClient.open(settings, retry=retry, clock=clock) as client:
+    async with SplynxClient.open(settings, clock=clock) as client:
         if not await _reach(client, url, clock, result):
             return result
         if not await _auth(client, settings, result):

@@ -262,7 +262,7 @@ class TokenAuth(_AsyncOnly):
 
     async def _obtain(self, old: Token | None) -> Token:
         token = await self._fetch(old)
-        redactor.add([token.access, token.refresh])  # e.g. httpx logs the renewal URL
+        redactor.add([token.access, token.refresh])  # the renewal URL holds the refresh token
         return token
 
     async def _fetch(self, old: Token | None) -> Token:

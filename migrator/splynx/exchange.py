@@ -56,7 +56,7 @@ class Exchange:
     ) -> None:
         self.base_url = base_url if base_url.endswith("/") else base_url + "/"
         self._transport = transport
-        self._headers = dict(headers or {})
+        self._headers = httpx.Headers(headers)
         self._timeout = (timeout or httpx.Timeout(30.0)).as_dict()
 
     async def request(
@@ -74,12 +74,18 @@ class Exchange:
             self.base_url + url,
             content=content,
             json=json,
-            headers={**self._headers, **headers} if headers else self._headers,
+            headers=self._with(headers) if headers else self._headers,
             extensions={"timeout": self._timeout},
         )
         if auth is None:
             return await self._send(request)
         return await self._authorized(request, auth)
+
+    def _with(self, headers: dict[str, str]) -> httpx.Headers:
+        """The defaults with ``headers`` over them (names compared without case)."""
+        merged = self._headers.copy()
+        merged.update(headers)
+        return merged
 
     async def _authorized(self, request: httpx.Request, auth: httpx.Auth) -> httpx.Response:
         """Drive the auth flow: send each request it yields, answer it with the response."""
@@ -92,7 +98,6 @@ class Exchange:
                     request = await flow.asend(response)
                 except StopAsyncIteration:
                     return response
-                await response.aclose()
         finally:
             await flow.aclose()
 
