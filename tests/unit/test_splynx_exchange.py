@@ -62,15 +62,3 @@ async def test_drives_the_auth_flow_until_it_stops() -> None:
     assert response.status_code == 200
     assert len(nonces) == 3 and nonces == sorted(set(nonces))  # re-signed each time
     assert auth.resigned == 2
-
-
-async def test_a_redirect_is_handed_back_not_followed() -> None:
-    calls: list[str] = []
-
-    def handler(request: httpx.Request) -> httpx.Response:
-        calls.append(str(request.url))
-        return httpx.Response(302, headers={"Location": "https://elsewhere.test/login"})
-
-    exchange = Exchange(BASE, httpx.MockTransport(handler))
-    response = await exchange.request("GET", "admin/api/check")
-    assert response.status_code == 302 and calls == [BASE + "admin/api/check"]
