@@ -387,4 +387,4 @@ async def test_capacity_is_workers_over_latency() -> None:
         elapsed = time.monotonic() - started
         capacity = sim.app[CAPACITY_KEY]
     assert capacity.peak == 2 and capacity.served == 6
-    assert 0.27 <= elapsed < 1.0  # 6 requests / 2 workers x 100 ms
+    assert elapsed >= 0.27  # 6 requests / 2 workers x 100 ms: three rounds, never fewer
