@@ -12,11 +12,10 @@ import pytest
 from pymysql.cursors import DictCursor
 
 from tests.integration.test_splynx_sim_search import internet_service, internet_tariff
-from tests.support.php_query import http_build_query
+from tests.support.php_query import DOCUMENTED_QUERY, http_build_query
 from tests.support.splynx_db import named_database
 from tests.support.splynx_searches import ADDITIONAL_FIELDS, SEARCHES, make_customers
 from tests.support.splynx_sim import running
-from tests.unit.test_splynx_sim_query import DOCUMENTED_QUERY
 
 pytestmark = [pytest.mark.mariadb]
 

@@ -6,10 +6,9 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from tests.support.php_query import http_build_query
+from tests.support.php_query import DOCUMENTED_QUERY, http_build_query
 from tests.support.splynx_searches import ADDITIONAL_FIELDS, SEARCHES, Made, Search, make_customers
 from tests.support.splynx_sim import RunningSim, running
-from tests.unit.test_splynx_sim_query import DOCUMENTED_QUERY
 
 CUSTOMERS = "admin/customers/customer"
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import quote_plus
 
-__all__ = ["http_build_query"]
+__all__ = ["DOCUMENTED_PARAMS", "DOCUMENTED_QUERY", "http_build_query"]
 
 
 def _scalar(value: Any) -> str:
@@ -34,3 +34,27 @@ def http_build_query(data: dict[str, Any] | list[Any], prefix: str | None = None
         else:
             parts.append(f"{quote_plus(name)}={quote_plus(_scalar(value))}")
     return "&".join(parts)
+
+
+# The blueprint's search example (BP L220-245) with date('Y-m-d') fixed.
+DOCUMENTED_PARAMS = {
+    "main_attributes": {
+        "login": ["LIKE", "durden"],
+        "partner_id": ["BETWEEN", 1, 10],
+        "date_add": "2024-01-31",
+        "added_by": "api",
+    },
+    "additional_attributes": {"sex": ["IN", ["male", "female"]]},
+    "order": {"id": "DESC"},
+    "limit": 10,
+    "offset": 20,
+}
+# Its exact encoding as given in the reference digest.
+DOCUMENTED_QUERY = (
+    "main_attributes%5Blogin%5D%5B0%5D=LIKE&main_attributes%5Blogin%5D%5B1%5D=durden"
+    "&main_attributes%5Bpartner_id%5D%5B0%5D=BETWEEN&main_attributes%5Bpartner_id%5D%5B1%5D=1"
+    "&main_attributes%5Bpartner_id%5D%5B2%5D=10&main_attributes%5Bdate_add%5D=2024-01-31"
+    "&main_attributes%5Badded_by%5D=api&additional_attributes%5Bsex%5D%5B0%5D=IN"
+    "&additional_attributes%5Bsex%5D%5B1%5D%5B0%5D=male"
+    "&additional_attributes%5Bsex%5D%5B1%5D%5B1%5D=female&order%5Bid%5D=DESC&limit=10&offset=20"
+)

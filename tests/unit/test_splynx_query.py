@@ -15,16 +15,7 @@ from migrator.splynx.query import (
     php_urlencode,
     where,
 )
-
-# The reference digest's encoding of the blueprint's search example (splynx_api_reference.md §2.4).
-DOCS_EXAMPLE = (
-    "main_attributes%5Blogin%5D%5B0%5D=LIKE&main_attributes%5Blogin%5D%5B1%5D=durden"
-    "&main_attributes%5Bpartner_id%5D%5B0%5D=BETWEEN&main_attributes%5Bpartner_id%5D%5B1%5D=1"
-    "&main_attributes%5Bpartner_id%5D%5B2%5D=10&main_attributes%5Bdate_add%5D=2024-01-31"
-    "&main_attributes%5Badded_by%5D=api&additional_attributes%5Bsex%5D%5B0%5D=IN"
-    "&additional_attributes%5Bsex%5D%5B1%5D%5B0%5D=male"
-    "&additional_attributes%5Bsex%5D%5B1%5D%5B1%5D=female&order%5Bid%5D=DESC&limit=10&offset=20"
-)
+from tests.support.php_query import DOCUMENTED_QUERY
 
 
 def test_documented_search_example_is_encoded_byte_for_byte() -> None:
@@ -40,7 +31,7 @@ def test_documented_search_example_is_encoded_byte_for_byte() -> None:
         limit=10,
         offset=20,
     )
-    assert search.encode() == DOCS_EXAMPLE
+    assert search.encode() == DOCUMENTED_QUERY
 
 
 def test_blueprint_ipv4_search_example() -> None:
