@@ -9,12 +9,13 @@ about does not reach a terminal or a log file.
 from __future__ import annotations
 
 import logging
-import os
 import re
 import sys
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
+
+from migrator.private import private_file
 
 __all__ = ["REDACTED", "RedactingFilter", "Redactor", "configure_logging", "redactor"]
 
@@ -91,14 +92,6 @@ class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
         pass
 
 
-def _private_file(path: Path) -> None:
-    """Create ``path`` readable by its owner only (0600), keeping what it holds."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_CREAT | os.O_APPEND | os.O_WRONLY, 0o600)
-    os.close(fd)
-    os.chmod(path, 0o600)
-
-
 def configure_logging(
     level: str = "INFO",
     *,
@@ -122,7 +115,7 @@ def configure_logging(
     console.addFilter(RedactingFilter())
     root.addHandler(console)
     if log_file is not None:
-        _private_file(log_file)
+        private_file(log_file)
         to_file = logging.FileHandler(log_file, encoding="utf-8")
         to_file.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
         to_file.addFilter(RedactingFilter())

@@ -6,7 +6,6 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -19,6 +18,7 @@ from migrator.logconfig import configure_logging
 from migrator.pipeline.catalog import ENTITY_ORDER, select
 from migrator.pipeline.display import MigrationDisplay
 from migrator.pipeline.migration import MigrationRequest, MigrationResult, migrate
+from migrator.private import private_file
 from migrator.profile import DEFAULT_PROFILE, Profile, load_profile
 from migrator.settings import Settings, load_settings
 
@@ -167,9 +167,7 @@ def report(
     if not write:
         return
     path = target or settings.state.with_name(settings.state.name + ".summary.json")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as out:
+    with private_file(path).open("w", encoding="utf-8") as out:
         json.dump(data, out, indent=1, ensure_ascii=False)
     console.print(f"summary written to {path}", highlight=False)
 

@@ -15,7 +15,6 @@ the ordering of state changes obvious.
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
 from collections import OrderedDict
 from collections.abc import Mapping
@@ -34,6 +33,7 @@ from migrator.pipeline.state_schema import (
     RunRow,
 )
 from migrator.policy.clock import SYSTEM_CLOCK, Clock
+from migrator.private import private_file
 
 __all__ = [
     "EntityCounts",
@@ -52,13 +52,6 @@ _HOW = frozenset({"created", "adopted", "existing", "checked"})
 
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
-
-
-def _private(path: Path) -> None:
-    """Create the file (and its WAL companions' parent) owner-only before SQLite opens it."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    os.close(os.open(path, os.O_CREAT | os.O_RDWR, 0o600))
-    os.chmod(path, 0o600)
 
 
 class StateStore(StateReports):
@@ -92,7 +85,7 @@ class StateStore(StateReports):
     def open(cls, path: Path, **options: Any) -> StateStore:
         try:
             if str(path) != ":memory:":
-                _private(path)
+                private_file(path)  # before SQLite opens it
             connection = sqlite3.connect(path, isolation_level=None)
             connection.execute("PRAGMA journal_mode=WAL")
             connection.execute("PRAGMA synchronous=NORMAL")
