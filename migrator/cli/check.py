@@ -11,12 +11,10 @@ from typing import Any
 
 from rich.console import Console
 
-from migrator.cli.common import add_command, add_env_file_flag
-from migrator.cli.export import run_async
-from migrator.logconfig import configure_logging
+from migrator.cli.common import add_command, add_env_file_flag, layered_settings, run_async
 from migrator.preflight import DEFAULT_PLAN, preflight, print_report, report_json
 from migrator.profile import load_profile
-from migrator.settings import Settings, load_settings
+from migrator.settings import Settings
 
 __all__ = ["register"]
 
@@ -105,12 +103,8 @@ def _tuning_flags(parser: argparse.ArgumentParser, unset: Any) -> None:
 
 def settings_for(args: argparse.Namespace) -> Settings:
     name = getattr(args, "profile", None)
-    profile = load_profile(name).settings_values() if name else None
-    names = ("sonar_rate", "splynx_rate", "writers", "producers", "page_size")
-    overrides = {n: getattr(args, n, None) for n in names}
-    settings = load_settings(profile_values=profile, overrides=overrides, env_file=args.env_file)
-    configure_logging(settings.log_level, log_file=settings.log_file, secrets=settings.secrets())
-    return settings
+    flags = ("sonar_rate", "splynx_rate", "writers", "producers", "page_size")
+    return layered_settings(args, flags, load_profile(name) if name else None)
 
 
 def handle(args: argparse.Namespace) -> int:

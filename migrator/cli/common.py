@@ -12,12 +12,15 @@ import anyio
 
 from migrator.errors import most_telling
 from migrator.exitcodes import EXIT_CODES_HELP
-from migrator.logconfig import redactor
+from migrator.logconfig import configure_logging, redactor
+from migrator.profile import Profile
+from migrator.settings import Settings, load_settings
 
 __all__ = [
     "HelpFormatter",
     "add_command",
     "add_env_file_flag",
+    "layered_settings",
     "report_error",
     "run_async",
 ]
@@ -66,3 +69,18 @@ def run_async(fn: Callable[[], Awaitable[T]]) -> T:
         return anyio.run(fn, backend="asyncio")
     except BaseExceptionGroup as group:
         raise most_telling(group) from group
+
+
+def layered_settings(
+    args: argparse.Namespace, flags: tuple[str, ...], profile: Profile | None
+) -> Settings:
+    """Settings from .env, the environment, ``profile`` and the command's ``flags`` (each
+    over the one before), with logging configured from them."""
+    overrides = {name: getattr(args, name, None) for name in flags}
+    settings = load_settings(
+        profile_values=profile.settings_values() if profile else None,
+        overrides=overrides,
+        env_file=args.env_file,
+    )
+    configure_logging(settings.log_level, log_file=settings.log_file, secrets=settings.secrets())
+    return settings

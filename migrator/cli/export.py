@@ -14,13 +14,12 @@ from typing import Any
 
 from rich.console import Console
 
-from migrator.cli.common import add_command, add_env_file_flag, run_async
+from migrator.cli.common import add_command, add_env_file_flag, layered_settings, run_async
 from migrator.errors import ConfigError
 from migrator.exitcodes import ExitCode
-from migrator.logconfig import configure_logging
 from migrator.profile import load_profile
 from migrator.progress import ProgressReporter
-from migrator.settings import Settings, load_settings
+from migrator.settings import Settings
 from migrator.sonar.client import SonarClient
 from migrator.sonar.schema import LIST_QUERIES
 from migrator.sonar.snapshot import ExportResult, export_snapshot
@@ -132,15 +131,8 @@ def parse_only(text: str | None) -> list[str]:
 
 def settings_for(args: argparse.Namespace) -> Settings:
     name = getattr(args, "profile", None)
-    profile = load_profile(name).settings_values() if name else None
-    overrides = {
-        "producers": getattr(args, "producers", None),
-        "page_size": getattr(args, "page_size", None),
-        "sonar_rate": getattr(args, "sonar_rate", None),
-    }
-    settings = load_settings(profile_values=profile, overrides=overrides, env_file=args.env_file)
-    configure_logging(settings.log_level, log_file=settings.log_file, secrets=settings.secrets())
-    return settings
+    flags = ("producers", "page_size", "sonar_rate")
+    return layered_settings(args, flags, load_profile(name) if name else None)
 
 
 def summary_json(result: ExportResult, reporter: ProgressReporter) -> dict[str, Any]:

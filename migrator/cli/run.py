@@ -13,14 +13,13 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-from migrator.cli.common import add_command, add_env_file_flag, run_async
-from migrator.logconfig import configure_logging
+from migrator.cli.common import add_command, add_env_file_flag, layered_settings, run_async
 from migrator.pipeline.catalog import ENTITY_ORDER, select
 from migrator.pipeline.display import MigrationDisplay
 from migrator.pipeline.migration import MigrationRequest, MigrationResult, migrate
 from migrator.private import private_file
 from migrator.profile import DEFAULT_PROFILE, Profile, load_profile
-from migrator.settings import Settings, load_settings
+from migrator.settings import Settings
 
 __all__ = ["add_tuning_flags", "migration_settings", "register", "report", "run_migration"]
 
@@ -109,7 +108,7 @@ def _names(text: str | None) -> list[str] | None:
 def migration_settings(args: argparse.Namespace) -> tuple[Profile, Settings]:
     """The profile and the layered settings for a run, logging configured."""
     profile = load_profile(getattr(args, "profile", None))
-    keys = (
+    flags = (
         "producers",
         "writers",
         "queue_size",
@@ -120,12 +119,7 @@ def migration_settings(args: argparse.Namespace) -> tuple[Profile, Settings]:
         "max_error_rate",
         "state",
     )
-    overrides = {key: getattr(args, key, None) for key in keys}
-    settings = load_settings(
-        profile_values=profile.settings_values(), overrides=overrides, env_file=args.env_file
-    )
-    configure_logging(settings.log_level, log_file=settings.log_file, secrets=settings.secrets())
-    return profile, settings
+    return profile, layered_settings(args, flags, profile)
 
 
 def run_migration(request: MigrationRequest, display: MigrationDisplay) -> MigrationResult:
