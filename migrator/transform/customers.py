@@ -96,7 +96,7 @@ def _address(account: AccountWithRelations) -> Address | None:
     return None
 
 
-def _phones(contact: ContactWithPhones | None, notes: Notes) -> str | None:
+def _phones(contact: ContactWithPhones | None, truncate: bool, notes: Notes) -> str | None:
     if contact is None:
         return None
     numbers = []
@@ -106,7 +106,7 @@ def _phones(contact: ContactWithPhones | None, notes: Notes) -> str | None:
             number = f"{number} x{phone.extension}"
         numbers.append(number)
     joined = ", ".join(n for n in numbers if n)
-    return name_text(joined, "phone", CUSTOMER.get("phone"), True, notes)
+    return name_text(joined, "phone", CUSTOMER.get("phone"), truncate, notes)
 
 
 def _emails(account: AccountWithRelations, notes: Notes) -> tuple[str | None, str | None]:
@@ -172,7 +172,7 @@ def customer_from_account(
         parent_id=resolved.id_for("parent_account_id"),
         email=email,
         billing_email=billing_email,
-        phone=_phones(account.primary_contact, notes),
+        phone=_phones(account.primary_contact, truncate, notes),
         street_1=_street(address, truncate, notes),
         zip_code=short_text(
             address.zip if address else None, "zip_code", CUSTOMER.get("zip_code"), truncate, notes

@@ -226,6 +226,29 @@ def test_overlong_values_are_cut_with_a_note_or_rejected() -> None:
     assert caught.value.field == "name"
 
 
+def test_phones_beyond_the_column_follow_the_truncate_rule() -> None:
+    numbers = [
+        {
+            "id": str(pid),
+            "sonar_unique_id": "p",
+            "created_at": STAMP,
+            "updated_at": STAMP,
+            "_version": "1",
+            "contact_id": "1",
+            "country": "US",
+            "number": f"555{pid:07d}",
+            "phone_number_type_id": "1",
+            "sms_opt_in": False,
+        }
+        for pid in range(1, 41)  # 40 numbers of 10 digits: over 256 characters joined
+    ]
+    many = account(contacts=[contact(1, primary=True, email=None, phones=numbers)])
+    assert len(transform(many).payload.customer.phone) == 256
+    with pytest.raises(Rejected) as caught:
+        transform(many, truncate=False)
+    assert caught.value.field == "phone"
+
+
 def test_empty_name_is_rejected_naming_the_field() -> None:
     with pytest.raises(Rejected) as caught:
         transform(account(name="   "))
