@@ -15,7 +15,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from migrator.errors import ConfigError
-from migrator.pipeline.entities import EntitySpec, ParentRef, Sink
+from migrator.pipeline.entities import EntitySpec, Sink
 from migrator.pipeline.lookups import Lookups
 from migrator.pipeline.sources import SonarSource, StaticSource
 from migrator.profile import Profile
@@ -184,7 +184,7 @@ def _makers(
             SonarSource(extractor, "accounts", services_only, explode=_services_of(kinds, lookups)),
             sink(name),
             partial(make, lookups=service_lookups),
-            parents=partial(_service_refs, lookups=service_lookups),
+            parents=partial(service_parents, lookups=service_lookups),
             depends_on=("customers", tariff_entity),
             describe=_describe,
         )
@@ -226,10 +226,6 @@ def _makers(
         ),
         "customer_notes": notes,
     }
-
-
-def _service_refs(record: AccountServiceRecord, lookups: ServiceLookups) -> list[ParentRef]:
-    return service_parents(record, lookups)
 
 
 def _customer_body(payload: CustomerPayload) -> Any:

@@ -118,18 +118,20 @@ class Engine:
         self.draining = True
         self._everything.cancel()
 
-    async def _plan(self, spec: Spec) -> tuple[list[_Partition], int]:
-        """The entity's partitions, and how many records of each to look up before creating.
+    async def _plan(self, spec: Spec) -> tuple[list[_Partition], int, bool]:
+        """The entity's partitions, how many records of each to look up before creating, and
+        whether the entity is fresh (this state file had never planned it).
 
         A resumed entity verifies its resume window. A fresh one whose Splynx
         collection is not empty verifies everything: those records may come
         from a run whose state file is gone, and must be adopted, not copied.
         """
         planned = self._store.partitions(spec.name)
+        resumed = bool(planned)
         # Verified by marker after a resumed checkpoint: what was in flight, and what
         # the store may have held unflushed when the run died.
-        verify = self._options.window + self._store.unflushed_at_most if planned else 0
-        if not planned:
+        verify = self._options.window + self._store.unflushed_at_most if resumed else 0
+        if not resumed:
             bounds = await spec.source.partition_bounds(self._options.producers)
             planned = self._store.plan_partitions(spec.name, bounds)
             if await spec.sink.occupied():
@@ -139,11 +141,10 @@ class Engine:
                     spec.name,
                 )
                 verify = _EVERY_RECORD
-        return [_Partition(state) for state in planned], verify
+        return [_Partition(state) for state in planned], verify, not resumed
 
     async def _entity(self, spec: Spec) -> None:
-        fresh = not self._store.partitions(spec.name)
-        partitions, verify = await self._plan(spec)
+        partitions, verify, fresh = await self._plan(spec)
         self._emit(StreamPlanned(spec.name, await spec.source.total()))
         self._parents.track(spec.name, lambda cursor: _settled(partitions, cursor))
         writer = EntityWriter(
