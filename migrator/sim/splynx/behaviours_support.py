@@ -18,7 +18,7 @@ from typing import Any
 from migrator.sim.splynx.clock import sql_date, sql_datetime
 from migrator.sim.splynx.columns import Invalid
 from migrator.sim.splynx.errors import FieldProblem, ValidationFailed
-from migrator.sim.splynx.query import Condition, Query
+from migrator.sim.splynx.query import Condition, Query, php_list
 from migrator.sim.splynx.resources import Behaviour, Context, Payload, humanize
 from migrator.sim.splynx.store import Row
 from migrator.sim.splynx.tables import catalog
@@ -29,14 +29,6 @@ _MESSAGE_KEYS = frozenset(
     {"message", "admin_id", "customer_id", "incoming_customer_id", "source", "date", "time",
      "hide_for_customer", "author_type", "mail_to", "mail_cc", "mail_bcc", "message_type"}
 )  # fmt: skip
-
-
-def _as_list(value: Any) -> list[Any] | None:
-    if isinstance(value, list):
-        return value
-    if isinstance(value, dict) and all(k.isdigit() for k in value):
-        return [value[k] for k in sorted(value, key=int)]
-    return None
 
 
 class TicketBehaviour(Behaviour):
@@ -50,7 +42,7 @@ class TicketBehaviour(Behaviour):
             return
         problems: list[FieldProblem] = []
         extra = payload.extra
-        labels = _as_list(extra.get("moduleLabels", []))
+        labels = php_list(extra.get("moduleLabels", []))
         if labels is None or labels:
             problems.append(FieldProblem("moduleLabels", "Module labels is invalid."))
         if str(extra.get("lead_id") or "0") != "0":
@@ -63,7 +55,7 @@ class TicketBehaviour(Behaviour):
             raise ValidationFailed(problems)
 
     async def _admins_exist(self, ctx: Context, value: Any) -> bool:
-        ids = _as_list(value)
+        ids = php_list(value)
         if ids is None:
             return False
         for admin_id in ids:
@@ -118,7 +110,7 @@ class TicketMessageBehaviour(Behaviour):
     output_keys = ("files", "can_be_deleted")
 
     async def prepare(self, ctx: Context, payload: Payload, current: Row | None) -> None:
-        files = _as_list(payload.extra.get("files", []))
+        files = php_list(payload.extra.get("files", []))
         if files is None or files:
             message = "File uploads are not supported by the simulator."
             raise ValidationFailed([FieldProblem("files", message)])

@@ -33,6 +33,7 @@ __all__ = [
     "parse_php_pairs",
     "parse_php_query",
     "parse_search",
+    "php_list",
 ]
 
 OPERATORS = frozenset(
@@ -158,11 +159,22 @@ def _condition(field: str, value: Any) -> Condition:
     return Condition(field, op, tuple(_scalar(v, field) for v in rest[:needed]))
 
 
+def php_list(value: Any) -> list[Any] | None:
+    """A JSON array, or a PHP array from a query or form (a dict keyed "0".."n") in index
+    order; None when it is neither."""
+    if isinstance(value, list):
+        return value
+    if isinstance(value, dict) and all(k.isdigit() for k in value):
+        return [value[k] for k in sorted(value, key=int)]
+    return None
+
+
 def _as_list(value: Any, field: str) -> list[Any]:
-    """A PHP list (a dict keyed "0".."n") as a Python list, in index order."""
-    if not isinstance(value, dict) or not all(k.isdigit() for k in value):
+    """A search's PHP list (a query string has no JSON arrays)."""
+    items = php_list(value) if isinstance(value, dict) else None
+    if items is None:
         raise SearchError(f"cannot read the search on {field}")
-    return [value[k] for k in sorted(value, key=int)]
+    return items
 
 
 def _scalar(value: Any, field: str) -> str:

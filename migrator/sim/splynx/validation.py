@@ -26,7 +26,7 @@ from migrator.sim.splynx.additional import AdditionalField, check_value, is_blan
 from migrator.sim.splynx.columns import Column, Invalid
 from migrator.sim.splynx.errors import FieldProblem, ValidationFailed
 from migrator.sim.splynx.matching import normalize
-from migrator.sim.splynx.query import Condition, Query
+from migrator.sim.splynx.query import Condition, Query, php_list
 from migrator.sim.splynx.resources import (
     ArrayField,
     Context,
@@ -133,7 +133,7 @@ class PayloadValidator:
     def _take_array(
         self, key: str, array: ArrayField, value: Any, payload: Payload
     ) -> list[FieldProblem]:
-        items = _as_list(value)
+        items = php_list(value)
         if items is None or (array.always_empty and items):
             return [self._problem(key, "{label} is invalid.")]
         try:
@@ -252,12 +252,3 @@ _TEXT = Column("value", "text")
 def _emails(text: str) -> bool:
     """Every comma-separated address is well-formed (Splynx takes several per field)."""
     return all(_EMAIL.match(part.strip()) for part in text.split(","))
-
-
-def _as_list(value: Any) -> list[Any] | None:
-    """A JSON array, or a PHP array from form data (a dict keyed "0".."n")."""
-    if isinstance(value, list):
-        return value
-    if isinstance(value, dict) and all(k.isdigit() for k in value):
-        return [value[k] for k in sorted(value, key=int)]
-    return None
