@@ -19,30 +19,15 @@ import re
 from pathlib import Path
 from typing import Any
 
+from migrator.sim.splynx.tables import DUMPED, SOURCES
+
 __all__ = ["OPTIONS_ENDPOINTS", "TABLES", "prune"]
 
 OUTPUT = Path(__file__).with_name("reference.json")
 DEFAULT_REFERENCE = Path(__file__).resolve().parents[4] / "shared" / "reference"
 
-# Dumped tables the simulator stores rows in, or derives a table's layout from
-# (requests_items -> invoices_items, services_voice -> services_*).
-TABLES: tuple[str, ...] = (
-    "admins",
-    "billing_transactions",
-    "billing_transactions_categories",
-    "customer_cap",
-    "customer_info",
-    "customer_notes",
-    "customers",
-    "invoices",
-    "payments",
-    "requests_items",
-    "roles",
-    "services_voice",
-    "ticket",
-    "ticket_types",
-    "tariffs_voice",
-)
+# Dumped tables the simulator stores rows in, or derives a table's layout from.
+TABLES: tuple[str, ...] = tuple(sorted({*DUMPED, *SOURCES}))
 
 # Endpoints served by the simulator for which a live OPTIONS answer exists.
 OPTIONS_ENDPOINTS: tuple[str, ...] = (

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from migrator.sim.splynx.columns import Column, quote_identifier
 
-__all__ = ["Table", "catalog", "reference_data"]
+__all__ = ["DUMPED", "SOURCES", "Table", "catalog", "reference_data"]
 
 REFERENCE_FILE = Path(__file__).with_name("reference.json")
 
@@ -42,6 +42,9 @@ DUMPED = (
     "ticket",
     "ticket_types",
 )
+# Dumped tables whose layout the inferred ones are derived from (requests_items ->
+# invoices_items, services_voice -> services_*, tariffs_voice -> tariffs_*).
+SOURCES = ("requests_items", "services_voice", "tariffs_voice")
 
 
 @dataclass(frozen=True)
@@ -152,11 +155,7 @@ def catalog() -> dict[str, Table]:
     from migrator.sim.splynx.tables_inferred import inferred_tables
 
     tables = {name: _dumped(name, _INDEXES.get(name, ())) for name in DUMPED}
-    derived_from = {
-        "requests_items": _dumped("requests_items"),
-        "services_voice": _dumped("services_voice"),
-        "tariffs_voice": _dumped("tariffs_voice"),
-    }
+    derived_from = {name: _dumped(name) for name in SOURCES}
     for table in inferred_tables(derived_from):
         tables[table.name] = table
     return tables
