@@ -9,7 +9,7 @@ order. Relations are carried by foreign-key fields (``contactable_type`` /
 
 ``migrator export`` writes this format and ``migrator sim sonar --fixture``
 reads it; ``--export-fixture`` writes it from generated data. All three go
-through ``dump_record`` / ``read_records`` so a round trip is byte-identical.
+through ``dump_record`` / ``fixture_lines`` so a round trip is byte-identical.
 """
 
 from __future__ import annotations
@@ -19,7 +19,14 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-__all__ = ["FIXTURE_SUFFIX", "FixtureLineError", "dump_record", "fixture_path", "read_records"]
+__all__ = [
+    "FIXTURE_SUFFIX",
+    "FixtureLineError",
+    "dump_record",
+    "fixture_lines",
+    "fixture_path",
+    "read_records",
+]
 
 FIXTURE_SUFFIX = ".jsonl"
 
@@ -43,20 +50,37 @@ def dump_record(record: Mapping[str, Any]) -> str:
     return json.dumps(record, ensure_ascii=False, separators=(",", ":"))
 
 
+def fixture_lines(path: Path) -> Iterator[tuple[int, bytes, dict[str, Any] | FixtureLineError]]:
+    """Each non-blank line: its number, its bytes (trimmed), and its record or the error
+    naming why it is not one, so a reader can skip a bad line and say which it was.
+
+    Opening the file happens here, so an ``OSError`` comes from the first ``next``.
+    """
+    with path.open("rb") as handle:
+        for line_no, raw in enumerate(handle, start=1):
+            line = raw.strip()
+            if not line:
+                continue
+            try:
+                record = json.loads(line.decode("utf-8"))
+            except UnicodeDecodeError:
+                yield line_no, line, FixtureLineError(path, line_no, "not UTF-8 text")
+                continue
+            except json.JSONDecodeError as exc:
+                yield line_no, line, FixtureLineError(path, line_no, f"not valid JSON ({exc.msg})")
+                continue
+            if not isinstance(record, dict):
+                yield line_no, line, FixtureLineError(path, line_no, "not a JSON object")
+                continue
+            yield line_no, line, record
+
+
 def read_records(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
     """Yield ``(line number, record)``; blank lines are skipped.
 
-    Raises ``FixtureLineError`` for a line that is not a JSON object, so the
-    caller can decide to stop or to skip it, and say which line either way.
+    Raises ``FixtureLineError`` at the first line that is not a JSON object.
     """
-    with path.open(encoding="utf-8") as lines:
-        for line_no, line in enumerate(lines, start=1):
-            if not line.strip():
-                continue
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise FixtureLineError(path, line_no, f"not valid JSON ({exc.msg})") from None
-            if not isinstance(record, dict):
-                raise FixtureLineError(path, line_no, "not a JSON object")
-            yield line_no, record
+    for line_no, _, item in fixture_lines(path):
+        if isinstance(item, FixtureLineError):
+            raise item
+        yield line_no, item

@@ -39,7 +39,13 @@ from migrator.sim.sonar.table import (
     Table,
     columns_from_records,
 )
-from migrator.sonar.fixture import FIXTURE_SUFFIX, FixtureLineError, dump_record, fixture_path
+from migrator.sonar.fixture import (
+    FIXTURE_SUFFIX,
+    FixtureLineError,
+    dump_record,
+    fixture_lines,
+    fixture_path,
+)
 from migrator.sonar.schema import LIST_QUERIES
 
 __all__ = ["FixtureError", "load_fixture"]
@@ -52,28 +58,11 @@ class FixtureError(ConfigError):
 
 
 def _lines(path: Path) -> Iterator[tuple[int, bytes, dict[str, Any] | FixtureLineError]]:
-    """Each non-blank line, raw, with its record or the error that names why it is not one."""
+    """``fixture_lines``, with an unreadable file as a ``FixtureError``."""
     try:
-        handle = path.open("rb")
+        yield from fixture_lines(path)
     except OSError as exc:
         raise FixtureError(f"cannot read {path}: {exc.strerror}") from None
-    with handle:
-        for line_no, raw in enumerate(handle, start=1):
-            line = raw.strip()
-            if not line:
-                continue
-            try:
-                record = json.loads(line.decode("utf-8"))
-            except UnicodeDecodeError:
-                yield line_no, line, FixtureLineError(path, line_no, "not UTF-8 text")
-                continue
-            except json.JSONDecodeError as exc:
-                yield line_no, line, FixtureLineError(path, line_no, f"not valid JSON ({exc.msg})")
-                continue
-            if not isinstance(record, dict):
-                yield line_no, line, FixtureLineError(path, line_no, "not a JSON object")
-                continue
-            yield line_no, line, record
 
 
 class _FileReader:
