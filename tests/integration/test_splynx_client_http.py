@@ -146,6 +146,8 @@ async def test_create_get_list_search_count_find_update_delete() -> None:
         await client.update("customers", ids[0], {"name": "Renamed", "status": "disabled"})
         assert (await client.get("customers", ids[0]))["name"] == "Renamed"  # type: ignore[index]
         assert await client.delete("customers", ids[0]) is True
+        assert await client.delete("customers", ids[0]) is False  # already gone: a 404
+        assert await client.get("customers", ids[0]) is None
         assert await client.find_by_marker("customers", "s0") is None
 
 

@@ -20,7 +20,6 @@ from migrator.errors import ConfigError, GaveUp, OutcomeUnknown, ProtocolError, 
 from migrator.settings import Settings
 from migrator.splynx import payloads as p
 from migrator.splynx.client import SplynxClient
-from migrator.splynx.connect import USER_AGENT
 from migrator.splynx.endpoints import Marker
 from migrator.splynx.query import Search, where
 from tests.support.clock import FakeClock
@@ -124,25 +123,6 @@ def customer(sonar_id: int) -> p.Customer:
         location_id=1,
         additional_attributes={"sonar_id": str(sonar_id)},
     )
-
-
-async def test_create_get_update_list_count_delete(client: SplynxClient, fake: FakeSplynx) -> None:
-    first = await client.create("customers", customer(1))
-    second = await client.create("customers", customer(2).body())
-    assert (first, second) == (1, 2)
-    record = await client.get("customers", 2)
-    assert record is not None and record["name"] == "C 2"
-    assert record.additional_attributes == {"sonar_id": "2"}
-    await client.update("customers", 2, {"name": "Renamed"})
-    assert (await client.get("customers", 2))["name"] == "Renamed"  # type: ignore[index]
-    listed = await client.list("customers", Search(main={"name": "C 1"}))
-    assert [r.id for r in listed] == [1]
-    assert await client.count("customers") == 2
-    assert await client.delete("customers", 1) is True
-    assert await client.delete("customers", 1) is False
-    assert await client.get("customers", 1) is None
-    assert client.stats.created == 2
-    assert all(r.headers["User-Agent"] == USER_AGENT for r in fake.requests)
 
 
 async def test_query_string_reaches_the_server_exactly_as_encoded(
