@@ -72,6 +72,22 @@ def contact(
     }
 
 
+def phone(pid: int, number: str, *, formatted: str | None = None) -> dict[str, Any]:
+    return {
+        "id": str(pid),
+        "sonar_unique_id": "p",
+        "created_at": STAMP,
+        "updated_at": STAMP,
+        "_version": "1",
+        "contact_id": "1",
+        "country": "US",
+        "number": number,
+        "number_formatted": formatted,
+        "phone_number_type_id": "1",
+        "sms_opt_in": False,
+    }
+
+
 def address(aid: int, *, serviceable: bool, kind: str, **fields: Any) -> dict[str, Any]:
     return {
         "id": str(aid),
@@ -109,21 +125,7 @@ def test_a_plain_account_becomes_a_customer_with_its_marker() -> None:
                     1,
                     primary=True,
                     email="ada@example.org",
-                    phones=[
-                        {
-                            "id": "9",
-                            "sonar_unique_id": "p",
-                            "created_at": STAMP,
-                            "updated_at": STAMP,
-                            "_version": "1",
-                            "contact_id": "1",
-                            "country": "US",
-                            "number": "5551234567",
-                            "number_formatted": "(555) 123-4567",
-                            "phone_number_type_id": "1",
-                            "sms_opt_in": False,
-                        }
-                    ],
+                    phones=[phone(9, "5551234567", formatted="(555) 123-4567")],
                 )
             ],
             addresses=[
@@ -227,21 +229,8 @@ def test_overlong_values_are_cut_with_a_note_or_rejected() -> None:
 
 
 def test_phones_beyond_the_column_follow_the_truncate_rule() -> None:
-    numbers = [
-        {
-            "id": str(pid),
-            "sonar_unique_id": "p",
-            "created_at": STAMP,
-            "updated_at": STAMP,
-            "_version": "1",
-            "contact_id": "1",
-            "country": "US",
-            "number": f"555{pid:07d}",
-            "phone_number_type_id": "1",
-            "sms_opt_in": False,
-        }
-        for pid in range(1, 41)  # 40 numbers of 10 digits: over 256 characters joined
-    ]
+    # 40 numbers of 10 digits: over 256 characters joined
+    numbers = [phone(pid, f"555{pid:07d}") for pid in range(1, 41)]
     many = account(contacts=[contact(1, primary=True, email=None, phones=numbers)])
     assert len(transform(many).payload.customer.phone) == 256
     with pytest.raises(Rejected) as caught:
