@@ -89,7 +89,8 @@ class Engine:
         self._run_id = run_id
         self._emit = emit
         self._parents = ParentIndex(store)
-        self._slots = anyio.CapacityLimiter(options.writers)
+        # Writes in flight across all entities; taking a free slot need not yield to the loop.
+        self._slots = anyio.Semaphore(options.writers, fast_acquire=True)
         self._producer_scopes: list[anyio.CancelScope] = []
         self._dispatched: dict[str, int] = {}  # per entity, for --limit
         self._everything = anyio.CancelScope()

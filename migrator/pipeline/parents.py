@@ -73,8 +73,12 @@ class ParentIndex:
         self._wake((entity, sonar_id))
 
     def progressed(self, entity: str) -> None:
-        """A checkpoint of ``entity`` moved: waiters re-check whether their parent is settled."""
-        for key in [k for k in self._waiters if k[0] == entity]:
+        """A checkpoint of ``entity`` moved: wake the waiters whose parent it has now passed
+        (settled without a mapping; the mapped ones were woken by ``mapped`` already)."""
+        settled = self._settled.get(entity)
+        if settled is None:
+            return
+        for key in [k for k in self._waiters if k[0] == entity and settled(k[1])]:
             self._wake(key)
 
     def stop(self) -> None:
@@ -84,6 +88,7 @@ class ParentIndex:
             self._wake(key)
 
     def close(self, entity: str) -> None:
-        """``entity`` will map nothing more in this run."""
+        """``entity`` will map nothing more in this run: every waiter for it re-checks."""
         self._closed.add(entity)
-        self.progressed(entity)
+        for key in [k for k in self._waiters if k[0] == entity]:
+            self._wake(key)

@@ -52,7 +52,7 @@ class EntityWriter(Generic[R, P]):
         store: StateStore,
         parents: ParentIndex,
         budget: ErrorBudget,
-        slots: anyio.CapacityLimiter,
+        slots: anyio.Semaphore,
         run_id: int | None,
         emit: Emit,
         fresh: bool = False,
