@@ -1,4 +1,9 @@
-"""How the client proves who it is to Splynx: three ``httpx.Auth`` strategies.
+"""How the client proves who it is to Splynx: three ``SplynxAuth`` strategies.
+
+A strategy's one method, ``send``, is given the attempt (a function that sends
+the request with a given ``Authorization`` value) and decides what header each
+try carries and whether a 401 is worth another try, the way an ``httpx.Auth``
+flow does, without a request object per try.
 
 - ``TokenAuth`` (default): one access token for every writer, obtained with
   ``POST admin/auth/tokens`` (auth_type ``api_key``) and renewed through
@@ -23,7 +28,8 @@ import hashlib
 import hmac
 import logging
 import time
-from collections.abc import AsyncGenerator, Callable, Generator
+from abc import ABC, abstractmethod
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import anyio
@@ -33,7 +39,7 @@ from pydantic import BaseModel, ValidationError
 from migrator.errors import AuthFailed, ProtocolError, Rejected
 from migrator.logconfig import redactor
 from migrator.splynx.classify import Request, classify, transport_error
-from migrator.splynx.exchange import Requester
+from migrator.splynx.exchange import Answer, Attempt, Requester
 from migrator.splynx.query import http_build_query
 
 __all__ = [
@@ -41,6 +47,7 @@ __all__ = [
     "BasicAuth",
     "NonceSource",
     "SignatureAuth",
+    "SplynxAuth",
     "Token",
     "TokenAuth",
     "TokenIssuer",
@@ -77,38 +84,35 @@ class NonceSource:
         return self._last
 
 
-class _AsyncOnly(httpx.Auth):
-    """The client is async; a sync flow would mean somebody wired it wrong."""
+class SplynxAuth(ABC):
+    """Sends an attempt with the credentials it needs, re-trying after a 401 as it sees fit."""
 
-    def sync_auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response]:
-        raise RuntimeError(f"{type(self).__name__} works with async requests only")
+    @abstractmethod
+    async def send(self, attempt: Attempt) -> Answer:
+        """The answer to ``attempt`` (called with the ``Authorization`` header's value)."""
 
 
-class BasicAuth(_AsyncOnly):
+class BasicAuth(SplynxAuth):
     """``Authorization: Basic base64(key:secret)``."""
 
     def __init__(self, key: str, secret: str) -> None:
         credentials = base64.b64encode(f"{key}:{secret}".encode()).decode()
         self._header = f"Basic {credentials}"
 
-    async def async_auth_flow(
-        self, request: httpx.Request
-    ) -> AsyncGenerator[httpx.Request, httpx.Response]:
-        request.headers["Authorization"] = self._header
-        yield request
+    async def send(self, attempt: Attempt) -> Answer:
+        return await attempt(self._header)
 
 
-class SignatureAuth(_AsyncOnly):
+class SignatureAuth(SplynxAuth):
     """A fresh signed nonce per request; re-signed after a 401 (at most ``resign`` times).
 
     Splynx (with nonce checking on) refuses a nonce not above the last one it
     saw, so a request must carry a nonce taken as late as possible: at most
-    ``in_flight`` requests (the pool's size) are signed and unanswered at once,
-    so none waits for a connection holding an old nonce, and through httpcore's
-    ``trace`` extension the header is signed again just before it is written to
-    the socket. Requests racing on separate connections can still arrive out
-    of order (the server's own scheduling); the loser is re-signed and sent
-    again, which is safe because a request refused at the door did nothing.
+    ``in_flight`` requests (the connection pool's size) are signed and
+    unanswered at once, so none waits for a connection holding an old nonce.
+    Requests racing on separate connections can still arrive out of order (the
+    server's own scheduling); the loser is re-signed and sent again, which is
+    safe because a request refused at the door did nothing.
     """
 
     def __init__(
@@ -123,7 +127,7 @@ class SignatureAuth(_AsyncOnly):
         self._key = key
         self._secret = secret
         self._nonces = nonces or NonceSource()
-        self._slots = anyio.Semaphore(in_flight)
+        self._slots = anyio.Semaphore(in_flight, fast_acquire=True)
         self._resign = resign
         self.resigned = 0
 
@@ -133,28 +137,15 @@ class SignatureAuth(_AsyncOnly):
         query = http_build_query({"key": self._key, "signature": signature, "nonce": nonce})
         return f"Splynx-EA ({query})"
 
-    async def _sign_on_send(self, event: str, info: dict[str, object]) -> None:
-        """httpcore trace hook: replace the signature as the headers go out."""
-        if event.endswith("send_request_headers.started"):
-            core = info.get("request")
-            headers = getattr(core, "headers", None)
-            if isinstance(headers, list):
-                kept = [(k, v) for k, v in headers if k.lower() != b"authorization"]
-                headers[:] = [*kept, (b"Authorization", self.header().encode())]
-
-    async def async_auth_flow(
-        self, request: httpx.Request
-    ) -> AsyncGenerator[httpx.Request, httpx.Response]:
-        request.extensions = {**request.extensions, "trace": self._sign_on_send}
+    async def send(self, attempt: Attempt) -> Answer:
         async with self._slots:
-            request.headers["Authorization"] = self.header()
-            response = yield request
+            answer = await attempt(self.header())
             for _ in range(self._resign):
-                if response.status_code != 401:
-                    return
+                if answer.status_code != 401:
+                    break
                 self.resigned += 1
-                request.headers["Authorization"] = self.header()
-                response = yield request
+                answer = await attempt(self.header())
+            return answer
 
 
 class _TokenAnswer(BaseModel):
@@ -232,7 +223,7 @@ class TokenIssuer:
         )
 
 
-class TokenAuth(_AsyncOnly):
+class TokenAuth(SplynxAuth):
     """One shared access token, renewed ``margin`` seconds before it expires, by one request."""
 
     def __init__(
@@ -285,14 +276,11 @@ class TokenAuth(_AsyncOnly):
         if self._token is token:
             self._token = Token(token.access, 0.0, token.refresh, token.refresh_expires)
 
-    async def async_auth_flow(
-        self, request: httpx.Request
-    ) -> AsyncGenerator[httpx.Request, httpx.Response]:
+    async def send(self, attempt: Attempt) -> Answer:
         token = await self.current()
-        request.headers["Authorization"] = f"Splynx-EA (access_token={token.access})"
-        response = yield request
-        if response.status_code == 401:
+        answer = await attempt(f"Splynx-EA (access_token={token.access})")
+        if answer.status_code == 401:
             self.invalidate(token)
             token = await self.current()
-            request.headers["Authorization"] = f"Splynx-EA (access_token={token.access})"
-            yield request
+            answer = await attempt(f"Splynx-EA (access_token={token.access})")
+        return answer

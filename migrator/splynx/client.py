@@ -41,6 +41,7 @@ from migrator.splynx.auth import WallClock
 from migrator.splynx.classify import NotFound, Request
 from migrator.splynx.connect import auth_for, http_client
 from migrator.splynx.endpoints import Endpoint, Marker, build_payload, endpoint
+from migrator.splynx.exchange import Answer, Port
 from migrator.splynx.forms import multipart_form
 from migrator.splynx.payloads import SplynxPayload
 from migrator.splynx.query import Scalar, Search
@@ -73,7 +74,7 @@ class SplynxClient:
         cls,
         settings: Settings,
         *,
-        transport: httpx.AsyncBaseTransport | None = None,
+        transport: Port | httpx.AsyncBaseTransport | None = None,
         wall: WallClock = time.time,
         clock: Clock = SYSTEM_CLOCK,
         limiter: RateLimiter | None = None,
@@ -263,7 +264,7 @@ class SplynxClient:
         response = await self._send_body(request, body)
         return parsed(_Id, response, request).id
 
-    async def _send_body(self, request: Request, body: dict[str, Any]) -> httpx.Response:
+    async def _send_body(self, request: Request, body: dict[str, Any]) -> Answer:
         if request.verb == "POST" and request.endpoint is not None and request.endpoint.multipart:
             content, content_type = multipart_form(body)
             headers = {"Content-Type": content_type}

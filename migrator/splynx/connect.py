@@ -15,16 +15,17 @@ import httpx
 from migrator import __version__
 from migrator.errors import ConfigError
 from migrator.settings import Settings
-from migrator.splynx.aiohttp_transport import AiohttpTransport
 from migrator.splynx.auth import (
     BasicAuth,
     NonceSource,
     SignatureAuth,
+    SplynxAuth,
     TokenAuth,
     TokenIssuer,
     WallClock,
 )
-from migrator.splynx.exchange import Exchange, Requester
+from migrator.splynx.connection_pool import ConnectionPool
+from migrator.splynx.exchange import Exchange, Port, Requester
 
 __all__ = ["USER_AGENT", "auth_for", "http_client", "pool_size"]
 
@@ -37,7 +38,7 @@ def pool_size(settings: Settings) -> int:
     return settings.writers + 4
 
 
-def http_client(settings: Settings, transport: httpx.AsyncBaseTransport | None) -> Exchange:
+def http_client(settings: Settings, transport: Port | httpx.AsyncBaseTransport | None) -> Exchange:
     if not settings.splynx_url:
         raise ConfigError(
             "SPLYNX_URL is not set (the Splynx base URL, e.g. https://splynx.example.net)"
@@ -47,11 +48,10 @@ def http_client(settings: Settings, transport: httpx.AsyncBaseTransport | None) 
         log.warning("TLS certificate verification is OFF for %s (MIGRATOR_INSECURE)", base_url)
     pool = pool_size(settings)
     if transport is None:
-        transport = AiohttpTransport(connections=pool, verify=not settings.insecure)
+        transport = ConnectionPool(connections=pool, verify=not settings.insecure)
     return Exchange(
         base_url,
         transport,
-        # httpx decodes what the transport hands over, as it would have as the client.
         headers={
             "User-Agent": USER_AGENT,
             "Accept": "application/json",
@@ -61,7 +61,7 @@ def http_client(settings: Settings, transport: httpx.AsyncBaseTransport | None) 
     )
 
 
-def auth_for(settings: Settings, http: Requester, wall: WallClock) -> httpx.Auth:
+def auth_for(settings: Settings, http: Requester, wall: WallClock) -> SplynxAuth:
     missing = [
         name
         for name, value in (

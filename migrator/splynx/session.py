@@ -21,8 +21,9 @@ import httpx
 from migrator.errors import OutcomeUnknown, RateLimited, Rejected, ServerError, TransportError
 from migrator.policy.ratelimit import RateLimiter
 from migrator.policy.retry import RetryPolicy
+from migrator.splynx.auth import SplynxAuth
 from migrator.splynx.classify import Request, classify, transport_error
-from migrator.splynx.exchange import Requester
+from migrator.splynx.exchange import Answer, Requester
 
 __all__ = ["SplynxSession", "SplynxStats"]
 
@@ -62,7 +63,7 @@ class SplynxSession:
     def __init__(
         self,
         http: Requester,
-        auth: httpx.Auth | None,
+        auth: SplynxAuth | None,
         *,
         limiter: RateLimiter | None = None,
         retry: RetryPolicy | None = None,
@@ -83,7 +84,7 @@ class SplynxSession:
         content: bytes | None = None,
         headers: dict[str, str] | None = None,
         anonymous: bool = False,
-    ) -> httpx.Response:
+    ) -> Answer:
         """One attempt: rate limit, send, classify. Raises the classified error.
 
         ``anonymous`` sends no credentials (for ``admin/api/check``, which needs none).

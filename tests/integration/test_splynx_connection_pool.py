@@ -1,12 +1,13 @@
-"""The aiohttp-backed httpx transport under Exchange, as the client sends: answers arrive
-intact, redirects come back unfollowed, failures keep their meaning."""
+"""The keep-alive connection pool under Exchange, as the client sends: answers arrive
+intact (whatever their framing), connections are reused, redirects come back unfollowed,
+failures keep their meaning."""
 
 from __future__ import annotations
 
 import asyncio
+import gzip
 import json
 import random
-from collections.abc import Generator
 
 import httpx
 import pytest
@@ -14,7 +15,7 @@ from aiohttp import web
 
 from migrator.sim.faults import Capacity, FaultKind, FaultPlan, Latency, fault_middleware
 from migrator.sim.harness import serve
-from migrator.splynx.aiohttp_transport import AiohttpTransport
+from migrator.splynx.connection_pool import ConnectionPool
 from migrator.splynx.exchange import Exchange
 
 hits: list[str] = []  # the paths the server was asked for
@@ -58,7 +59,7 @@ def app_with(fault: FaultKind | None = None) -> web.Application:
 async def test_requests_and_answers_cross_intact() -> None:
     async with serve(app_with()) as url:
         exchange = Exchange(
-            url, AiohttpTransport(connections=4), headers={"User-Agent": "migrator-test"}
+            url, ConnectionPool(connections=4), headers={"User-Agent": "migrator-test"}
         )
         answer = await exchange.request(
             "POST",
@@ -78,35 +79,11 @@ async def test_requests_and_answers_cross_intact() -> None:
 async def test_a_redirect_comes_back_unfollowed() -> None:
     hits.clear()
     async with serve(app_with()) as url:
-        exchange = Exchange(url, AiohttpTransport(connections=2))
+        exchange = Exchange(url, ConnectionPool(connections=2))
         answer = await exchange.request("GET", "moved")
         await exchange.aclose()
     assert answer.status_code == 302 and answer.headers["Location"] == "/elsewhere"
     assert hits == ["/moved"]
-
-
-class SignsLate(httpx.Auth):
-    """Signs early, and again through the trace hook as the headers go out (as
-    SignatureAuth does)."""
-
-    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response]:
-        async def trace(event: str, info: dict[str, object]) -> None:
-            if event.endswith("send_request_headers.started"):
-                headers = info["request"].headers  # type: ignore[attr-defined]
-                headers[:] = [(k, v) for k, v in headers if k.lower() != b"authorization"]
-                headers.append((b"Authorization", b"signed-late"))
-
-        request.headers["Authorization"] = "early"
-        request.extensions = {**request.extensions, "trace": trace}
-        yield request
-
-
-async def test_the_late_signing_hook_sets_the_header_that_goes_out() -> None:
-    async with serve(app_with()) as url:
-        exchange = Exchange(url, AiohttpTransport(connections=2))
-        answer = await exchange.request("GET", "", auth=SignsLate())
-        await exchange.aclose()
-    assert answer.json()["auth"] == "signed-late"
 
 
 @pytest.mark.parametrize(
@@ -117,7 +94,7 @@ async def test_a_request_that_may_have_arrived_is_not_a_connect_error(
     fault: FaultKind, expected: type[Exception]
 ) -> None:
     async with serve(app_with(fault)) as url:
-        exchange = Exchange(url, AiohttpTransport(connections=2), timeout=httpx.Timeout(0.5))
+        exchange = Exchange(url, ConnectionPool(connections=2), timeout=httpx.Timeout(0.5))
         with pytest.raises((expected, httpx.ReadError)) as caught:
             await exchange.request("POST", "", json={})
         await exchange.aclose()
@@ -125,7 +102,7 @@ async def test_a_request_that_may_have_arrived_is_not_a_connect_error(
 
 
 async def test_nobody_listening_is_a_connect_error() -> None:
-    exchange = Exchange("http://127.0.0.1:9/", AiohttpTransport(connections=1))
+    exchange = Exchange("http://127.0.0.1:9/", ConnectionPool(connections=1))
     with pytest.raises(httpx.ConnectError):
         await exchange.request("GET", "")
     await exchange.aclose()
@@ -145,10 +122,84 @@ async def test_the_query_reaches_the_wire_exactly_as_encoded() -> None:
 
     server = await asyncio.start_server(answer, "127.0.0.1", 0)
     port = server.sockets[0].getsockname()[1]
-    exchange = Exchange(f"http://127.0.0.1:{port}/api/2.0/", AiohttpTransport(connections=1))
+    exchange = Exchange(f"http://127.0.0.1:{port}/api/2.0/", ConnectionPool(connections=1))
     async with server:
         query = "main_attributes%5Blogin%5D%5B0%5D=LIKE&main_attributes%5Blogin%5D%5B1%5D=d+n"
         answer_ = await exchange.request("GET", f"x?{query}")
         await exchange.aclose()
     assert answer_.json() == []
     assert lines == [f"GET /api/2.0/x?{query} HTTP/1.1\r\n".encode()]
+
+
+async def raw_server(answers: list[bytes]) -> tuple[asyncio.Server, list[int]]:
+    """A server that reads each request head and writes the next of ``answers``
+    verbatim; counts requests per connection (closing when an answer says so)."""
+    per_connection: list[int] = []
+
+    async def serve_one(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        per_connection.append(0)
+        while answers:
+            head = await reader.readuntil(b"\r\n\r\n")
+            length = next(
+                (
+                    int(line.split(b":")[1])
+                    for line in head.split(b"\r\n")
+                    if line.lower().startswith(b"content-length:")
+                ),
+                0,
+            )
+            await reader.readexactly(length)
+            per_connection[-1] += 1
+            answer = answers.pop(0)
+            writer.write(answer)
+            await writer.drain()
+            if b"Connection: close" in answer:
+                break
+        writer.close()
+
+    server = await asyncio.start_server(serve_one, "127.0.0.1", 0)
+    return server, per_connection
+
+
+async def test_framings_chunked_fixed_and_until_close_on_one_pool() -> None:
+    answers = [
+        b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+        b"4;ext=1\r\n[1, \r\n3\r\n2]\n\r\n0\r\nX-Trailer: t\r\n\r\n",
+        b'HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 201 Created\r\nContent-Length: 9\r\n\r\n{"id": 5}',
+        b"HTTP/1.1 204 No Content\r\n\r\n",
+        b'HTTP/1.0 200 OK\r\nConnection: close\r\n\r\n{"last": true}',
+    ]
+    server, per_connection = await raw_server(answers)
+    port = server.sockets[0].getsockname()[1]
+    async with server, Exchange(f"http://127.0.0.1:{port}/", ConnectionPool(connections=1)) as x:
+        assert (await x.request("GET", "a")).json() == [1, 2]
+        created = await x.request("POST", "b", json={"n": 1})
+        assert created.status_code == 201 and created.json() == {"id": 5}
+        assert (await x.request("DELETE", "c")).content == b""
+        assert (await x.request("GET", "d")).json() == {"last": True}
+    assert per_connection == [4]  # one keep-alive connection carried all four
+
+
+async def test_a_closed_connection_is_replaced_and_gzip_is_decoded() -> None:
+    body = gzip.compress(b'{"zipped": 1}')
+    answers = [
+        b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\n[]",
+        b"HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: "
+        + str(len(body)).encode()
+        + b"\r\n\r\n"
+        + body,
+    ]
+    server, per_connection = await raw_server(answers)
+    port = server.sockets[0].getsockname()[1]
+    async with server, Exchange(f"http://127.0.0.1:{port}/", ConnectionPool(connections=1)) as x:
+        assert (await x.request("GET", "a")).json() == []
+        assert (await x.request("GET", "b")).json() == {"zipped": 1}
+    assert per_connection == [1, 1]
+
+
+async def test_a_garbled_answer_is_a_protocol_error_not_a_connect_error() -> None:
+    server, _ = await raw_server([b"SPLYNX IS DOWN\r\n\r\n"])
+    port = server.sockets[0].getsockname()[1]
+    async with server, Exchange(f"http://127.0.0.1:{port}/", ConnectionPool(connections=1)) as x:
+        with pytest.raises(httpx.RemoteProtocolError, match="status line"):
+            await x.request("POST", "a", json={})

@@ -1,14 +1,18 @@
-"""Exchange: what httpx.AsyncClient did per request, done directly (httpx.MockTransport)."""
+"""Exchange and its Answer: the request as Splynx gets it (through httpx.MockTransport),
+the answer as the client reads it."""
 
 from __future__ import annotations
 
+import gzip
 import json
+import zlib
 from urllib.parse import parse_qs
 
 import httpx
+import pytest
 
 from migrator.splynx.auth import NonceSource, SignatureAuth
-from migrator.splynx.exchange import Exchange
+from migrator.splynx.exchange import Answer, AnswerHeaders, Exchange, decoded_body
 
 BASE = "https://splynx.test/api/2.0/"
 
@@ -62,3 +66,34 @@ async def test_drives_the_auth_flow_until_it_stops() -> None:
     assert response.status_code == 200
     assert len(nonces) == 3 and nonces == sorted(set(nonces))  # re-signed each time
     assert auth.resigned == 2
+
+
+def test_answer_headers_text_and_json() -> None:
+    headers = AnswerHeaders.from_raw([(b"Content-Type", b"application/json; charset=ISO-8859-1")])
+    answer = Answer(200, headers, '{"name": "Zoë"}'.encode("latin-1"))
+    assert answer.headers["content-type"].startswith("application/json")
+    assert "CONTENT-TYPE" in answer.headers and answer.headers.get("Retry-After") is None
+    assert answer.text == '{"name": "Zoë"}'  # decoded with the charset it names
+    assert answer.json() == {"name": "Zoë"}
+    unknown = Answer(200, AnswerHeaders([("Content-Type", "text/plain; charset=klingon")]), b"ok")
+    assert unknown.text == "ok"
+
+
+@pytest.mark.parametrize(
+    ("encoding", "packed"),
+    [
+        ("gzip", gzip.compress(b"[1]")),
+        ("deflate", zlib.compress(b"[1]")),
+        ("deflate", zlib.compress(b"[1]")[2:-4]),  # raw deflate, no zlib wrapper
+        (None, b"[1]"),
+        ("identity", b"[1]"),
+    ],
+)
+def test_bodies_are_decoded(encoding: str | None, packed: bytes) -> None:
+    assert decoded_body(packed, encoding) == b"[1]"
+
+
+@pytest.mark.parametrize(("encoding", "packed"), [("br", b"x"), ("gzip", b"not gzip")])
+def test_undecodable_bodies_are_decoding_errors(encoding: str, packed: bytes) -> None:
+    with pytest.raises(httpx.DecodingError):
+        decoded_body(packed, encoding)
