@@ -24,7 +24,7 @@ from migrator.sonar.entities import (
 )
 from migrator.sonar.extract import Extractor
 from migrator.sonar.models import AccountWithRelations
-from migrator.sonar.queries import SERVICE_RELATIONS
+from migrator.sonar.queries import CUSTOMER_RELATIONS, SERVICE_RELATIONS
 from migrator.sonar.readers import FlatRecords, NestedAccounts
 from migrator.splynx.payloads import Partner
 from migrator.transform import catalog as tariffs
@@ -120,8 +120,9 @@ def _makers(
     service_lookups = ServiceLookups(
         lookups.services, customers, profile.customers, profile.services, profile.cleanup, zone
     )
-    nested = NestedAccounts()
-    services_only = NestedAccounts(relations=SERVICE_RELATIONS)  # a lighter read
+    # Each entity reads only the relations it is made of.
+    customer_accounts = NestedAccounts(relations=CUSTOMER_RELATIONS)
+    services_only = NestedAccounts(relations=SERVICE_RELATIONS)
     default_company = lookups.default_company
 
     def partners() -> EntitySpec[Any, Any]:
@@ -157,7 +158,7 @@ def _makers(
     def customers_spec() -> EntitySpec[Any, Any]:
         return EntitySpec(
             "customers",
-            SonarSource(extractor, "accounts", nested),
+            SonarSource(extractor, "accounts", customer_accounts),
             sink(
                 "customers",
                 body=_customer_body,

@@ -44,6 +44,7 @@ from migrator.sonar.schema import LIST_QUERIES, entity_fields, entity_type, prun
 
 __all__ = [
     "ACCOUNT_RELATIONS",
+    "CUSTOMER_RELATIONS",
     "PAGE_INFO_FIELDS",
     "SERVICE_RELATIONS",
     "Relation",
@@ -82,6 +83,8 @@ ACCOUNT_RELATIONS: tuple[Relation, ...] = (
 
 # What the services entities need of an account: its services and its IPs.
 SERVICE_RELATIONS: tuple[str, ...] = ("account_services", "ip_assignments")
+# What a customer is made of: its notes and services are entities of their own, read apart.
+CUSTOMER_RELATIONS: tuple[str, ...] = ("contacts", "addresses", "custom_field_data")
 
 
 def includes_archived(query: str) -> bool:
@@ -231,6 +234,7 @@ def all_documents() -> dict[str, GraphQLRequest]:
     documents += [probe_document(q) for q in LIST_QUERIES]
     documents.append(nested_accounts_document())
     documents.append(nested_accounts_document(SERVICE_RELATIONS))
+    documents.append(nested_accounts_document(CUSTOMER_RELATIONS))
     for relation in ACCOUNT_RELATIONS:
         documents.append(relation_page_document("accounts", relation.field))
         for child in relation.children:
