@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from migrator.cli import COMMANDS
 from migrator.exitcodes import ExitCode
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -42,3 +43,24 @@ def test_unknown_command_is_a_usage_error() -> None:
     result = run_cli("no-such-command")
     assert result.returncode == ExitCode.USAGE
     assert "invalid choice" in result.stderr
+    for command in COMMANDS:  # every command is offered, though only the named one is loaded
+        assert f"'{command}'" in result.stderr
+
+
+def test_only_the_named_commands_module_is_loaded() -> None:
+    probe = (
+        "import sys; from migrator.cli import build_parser; "
+        "build_parser(['status', '--json']); "
+        "print(sorted(m for m in sys.modules if m.startswith('migrator.cli.')))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, timeout=60
+    )
+    assert result.stdout.split("\n")[0] == "['migrator.cli.common', 'migrator.cli.state_views']"
+
+
+def test_version_and_a_commands_help() -> None:
+    version = run_cli("--version")
+    assert version.returncode == 0 and version.stdout.startswith("migrator ")
+    helped = run_cli("rejects", "--help")
+    assert helped.returncode == 0 and "--csv" in helped.stdout
