@@ -33,6 +33,7 @@ __all__ = [
     "Answer",
     "AnswerHeaders",
     "AnswerLike",
+    "Attempt",
     "Exchange",
     "HttpxPort",
     "Origin",

@@ -226,7 +226,10 @@ class Http11Connection(asyncio.Protocol):
         self._transport = transport
 
     def data_received(self, data: bytes) -> None:
-        if self._reader is None:  # nothing was asked: the connection is not trustworthy now
+        waiter = self._waiter
+        if self._reader is None or waiter is None or waiter.done():
+            # Nothing is being asked (or the answer is complete): bytes now are not an
+            # answer to anything, and the connection cannot be trusted with the next request.
             self.close()
             return
         self._buffer += data

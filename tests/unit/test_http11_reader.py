@@ -1,10 +1,13 @@
-"""ResponseReader frames an HTTP/1.1 answer however the bytes are cut into pieces."""
+"""ResponseReader frames an HTTP/1.1 answer however the bytes are cut into pieces;
+Http11Connection times out on silence and retires a connection it cannot trust."""
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
-from migrator.splynx.http11 import MalformedAnswer, ResponseReader
+from migrator.splynx.http11 import Http11Connection, MalformedAnswer, ReadTimedOut, ResponseReader
 
 CHUNKED = (
     b"HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip, chunked\r\nX-A: 1\r\n\r\n"
@@ -102,3 +105,60 @@ def test_malformed_answers_are_named(data: bytes, message: str) -> None:
 def test_an_endless_head_is_refused() -> None:
     with pytest.raises(MalformedAnswer, match="no end of headers"):
         fed(b"HTTP/1.1 200 OK\r\n" + b"X: y\r\n" * 20_000, 4096)
+
+
+class FakeSocket(asyncio.Transport):
+    """Collects what the connection writes; says when it was closed."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.written = b""
+        self.closing = False
+
+    def write(self, data: bytes | bytearray | memoryview) -> None:
+        self.written += bytes(data)
+
+    def is_closing(self) -> bool:
+        return self.closing
+
+    def close(self) -> None:
+        self.closing = True
+
+    def abort(self) -> None:
+        self.closing = True
+
+
+async def test_stray_bytes_after_a_complete_answer_retire_the_connection() -> None:
+    connection = Http11Connection()
+    socket = FakeSocket()
+    connection.connection_made(socket)
+    asked = asyncio.create_task(
+        connection.exchange(b"GET / HTTP/1.1\r\n\r\n", head_only=False, read_timeout=None)
+    )
+    await asyncio.sleep(0)
+    connection.data_received(FIXED)
+    connection.data_received(b"HTTP/1.1 200 OK\r\n")  # before the asking task has resumed
+    answer = await asked
+    assert answer.body == b'{"a"' and socket.written == b"GET / HTTP/1.1\r\n\r\n"
+    assert not connection.usable
+
+
+async def test_a_silent_server_is_a_read_timeout_and_the_connection_is_dropped() -> None:
+    connection = Http11Connection()
+    socket = FakeSocket()
+    connection.connection_made(socket)
+    with pytest.raises(ReadTimedOut):
+        await connection.exchange(b"GET / HTTP/1.1\r\n\r\n", head_only=False, read_timeout=0.05)
+    assert socket.closing and not connection.usable
+
+
+async def test_a_trickling_answer_is_not_a_timeout() -> None:
+    connection = Http11Connection()
+    connection.connection_made(FakeSocket())
+    asked = asyncio.create_task(
+        connection.exchange(b"GET / HTTP/1.1\r\n\r\n", head_only=False, read_timeout=0.2)
+    )
+    for byte in range(len(FIXED)):  # each piece within the limit, the whole well beyond it
+        await asyncio.sleep(0.02)
+        connection.data_received(FIXED[byte : byte + 1])
+    assert (await asked).status == 201 and connection.usable
