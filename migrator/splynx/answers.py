@@ -16,7 +16,7 @@ from pydantic import BaseModel, ValidationError
 from migrator.errors import ConfigError, ProtocolError
 from migrator.splynx.classify import Request
 from migrator.splynx.endpoints import Endpoint, Marker
-from migrator.splynx.exchange import AnswerLike
+from migrator.splynx.http_types import AnswerLike
 from migrator.splynx.query import Scalar
 from migrator.splynx.records import SplynxRecord
 

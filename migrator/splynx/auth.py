@@ -39,7 +39,8 @@ from pydantic import BaseModel, ValidationError
 from migrator.errors import AuthFailed, ProtocolError, Rejected
 from migrator.logconfig import redactor
 from migrator.splynx.classify import Request, classify, transport_error
-from migrator.splynx.exchange import Answer, Attempt, Requester
+from migrator.splynx.exchange import Requester
+from migrator.splynx.http_types import Answer, Attempt
 from migrator.splynx.query import http_build_query
 
 __all__ = [

@@ -36,7 +36,7 @@ from migrator.errors import (
     TransportError,
 )
 from migrator.splynx.endpoints import Endpoint
-from migrator.splynx.exchange import AnswerLike
+from migrator.splynx.http_types import AnswerLike
 
 __all__ = [
     "RAW_LIMIT",

@@ -41,8 +41,8 @@ from migrator.splynx.auth import WallClock
 from migrator.splynx.classify import NotFound, Request
 from migrator.splynx.connect import auth_for, http_client
 from migrator.splynx.endpoints import Endpoint, Marker, build_payload, endpoint
-from migrator.splynx.exchange import Answer, Port
 from migrator.splynx.forms import multipart_form
+from migrator.splynx.http_types import Answer, Port
 from migrator.splynx.payloads import SplynxPayload
 from migrator.splynx.query import Scalar, Search
 from migrator.splynx.records import ApiCheck, Created, EntityOptions, SplynxRecord

@@ -25,7 +25,8 @@ from migrator.splynx.auth import (
     WallClock,
 )
 from migrator.splynx.connection_pool import ConnectionPool
-from migrator.splynx.exchange import Exchange, Port, Requester
+from migrator.splynx.exchange import Exchange, Requester
+from migrator.splynx.http_types import Port
 
 __all__ = ["USER_AGENT", "auth_for", "http_client", "pool_size"]
 

@@ -19,7 +19,6 @@ from urllib.parse import quote
 
 import httpx
 
-from migrator.splynx.exchange import Answer, AnswerHeaders, Origin, Timeouts, decoded_body
 from migrator.splynx.http11 import (
     Disconnected,
     Http11Connection,
@@ -27,6 +26,7 @@ from migrator.splynx.http11 import (
     WireAnswer,
     WireError,
 )
+from migrator.splynx.http_types import Answer, AnswerHeaders, Origin, Timeouts, decoded_body
 
 __all__ = ["ConnectionPool"]
 

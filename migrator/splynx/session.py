@@ -23,7 +23,8 @@ from migrator.policy.ratelimit import RateLimiter
 from migrator.policy.retry import RetryPolicy
 from migrator.splynx.auth import SplynxAuth
 from migrator.splynx.classify import Request, classify, transport_error
-from migrator.splynx.exchange import Answer, Requester
+from migrator.splynx.exchange import Requester
+from migrator.splynx.http_types import Answer
 
 __all__ = ["SplynxSession", "SplynxStats"]
 

@@ -12,7 +12,8 @@ import httpx
 import pytest
 
 from migrator.splynx.auth import NonceSource, SignatureAuth
-from migrator.splynx.exchange import Answer, AnswerHeaders, Exchange, decoded_body
+from migrator.splynx.exchange import Exchange
+from migrator.splynx.http_types import Answer, AnswerHeaders, decoded_body
 
 BASE = "https://splynx.test/api/2.0/"
 
