@@ -205,7 +205,7 @@ class Engine:
                     self._dispatched[spec.name] = self._dispatched.get(spec.name, 0) + 1
                     await self._room(partition)
                     progress.dispatched(item.cursor)
-                    await send.send(WorkItem(state.part, item, verify=verify_left > 0))
+                    await _put(send, WorkItem(state.part, item, verify=verify_left > 0))
                     verify_left -= 1
                 stats = send.statistics()
                 self._emit(
@@ -228,7 +228,7 @@ class Engine:
     ) -> None:
         by_part = {p.state.part: p for p in partitions}
         async with receive:
-            async for work in receive:
+            while (work := await _take(receive)) is not None:
                 if self.draining:
                     return
                 if not await writer.settle(work):
@@ -246,6 +246,32 @@ class Engine:
         if self._options.limit is None:  # a sample run leaves the checkpoints alone
             self._store.checkpoint(entity, state.part, progress.checkpoint, done=progress.done)
         self._parents.progressed(entity)
+
+
+async def _put(send: MemoryObjectSendStream[WorkItem[Any]], work: WorkItem[Any]) -> None:
+    """Queue ``work``, yielding to the event loop only when the queue is full.
+
+    ``send`` yields on every item even when there is room: one loop turn per
+    record, for nothing, when tens of thousands flow through (the producer
+    yields anyway at each page it fetches).
+    """
+    try:
+        send.send_nowait(work)
+    except anyio.WouldBlock:
+        await send.send(work)
+
+
+async def _take(receive: MemoryObjectReceiveStream[WorkItem[Any]]) -> WorkItem[Any] | None:
+    """The next queued item (waiting only when there is none), or None at the end."""
+    try:
+        return receive.receive_nowait()
+    except anyio.WouldBlock:
+        try:
+            return await receive.receive()
+        except anyio.EndOfStream:
+            return None
+    except anyio.EndOfStream:
+        return None
 
 
 def _settled(partitions: list[_Partition], cursor: int) -> bool:
