@@ -1,4 +1,5 @@
-"""The Splynx side: API client (httpx), auth strategies, payloads, database gateway.
+"""The Splynx side: API client (over its own keep-alive HTTP/1.1 pool), auth strategies,
+payloads, database gateway.
 
 What the migration engine uses:
 

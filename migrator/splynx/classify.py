@@ -239,6 +239,8 @@ def transport_error(exc: httpx.HTTPError, request: Request) -> MigratorError:
         return ConfigError(f"SPLYNX_URL is not usable ({what})")
     if isinstance(exc, httpx.TooManyRedirects | httpx.DecodingError):
         return ProtocolError(f"Splynx answered {what}")
+    if isinstance(exc, httpx.LocalProtocolError):  # refused before sending: a bug, not a fault
+        return ProtocolError(f"could not send {what}")
     if "CERTIFICATE_VERIFY_FAILED" in str(exc):
         return ConfigError(
             f"the TLS certificate of SPLYNX_URL is not trusted ({what}); fix the certificate, "

@@ -37,7 +37,11 @@ _TARGET_SAFE = "/?&=%[]+:@,;!$'()*~-._"
 def request_bytes(
     method: str, origin: Origin, target: str, headers: list[tuple[str, str]], body: bytes
 ) -> bytes:
-    """The request as it goes on the wire: request line, Host, headers, length, body."""
+    """The request as it goes on the wire: request line, Host, headers, length, body.
+
+    A line break inside the target or a header (a token a server handed us, say)
+    would start a header of its own: such a request is refused, not sent.
+    """
     if not target.isascii() or " " in target:
         target = quote(target, safe=_TARGET_SAFE)
     lines = [f"{method} {target} HTTP/1.1\r\nHost: {origin.host_header}\r\n"]
@@ -45,7 +49,13 @@ def request_bytes(
     if body or method in _BODY_METHODS:
         lines.append(f"Content-Length: {len(body)}\r\n")
     lines.append("\r\n")
-    return "".join(lines).encode("latin-1") + body
+    head = "".join(lines)
+    if head.count("\n") != len(lines) + 1 or head.count("\r") != len(lines) + 1:
+        raise httpx.LocalProtocolError(f"a line break inside the request head of {method} {target}")
+    try:
+        return head.encode("latin-1") + body
+    except UnicodeEncodeError as exc:
+        raise httpx.LocalProtocolError(f"a header of {method} {target} is not Latin-1") from exc
 
 
 class _Origin:
