@@ -48,10 +48,10 @@ connection settings in the environment or a .env file (see .env.example), run
 def _modules_for(argv: Sequence[str] | None) -> list[str]:
     """The modules to register: the named command's alone, or all (for help and errors)."""
     given = sys.argv[1:] if argv is None else list(argv)
-    words = [word for word in given if not word.startswith("-")]
-    if words and words[0] in COMMANDS:
-        return [COMMANDS[words[0]]]
-    if not words and "--version" in given and not {"-h", "--help"} & set(given):
+    first = given[0] if given else None  # the command comes first: `migrator` has no options
+    if first in COMMANDS:
+        return [COMMANDS[first]]
+    if first == "--version":
         return []
     return list(dict.fromkeys(COMMANDS.values()))
 

@@ -64,3 +64,5 @@ def test_version_and_a_commands_help() -> None:
     assert version.returncode == 0 and version.stdout.startswith("migrator ")
     helped = run_cli("rejects", "--help")
     assert helped.returncode == 0 and "--csv" in helped.stdout
+    top = run_cli("--help", "run")  # the top-level help, whatever follows it
+    assert top.returncode == 0 and all(f"    {command}" in top.stdout for command in COMMANDS)
