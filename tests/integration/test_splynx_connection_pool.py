@@ -1,20 +1,26 @@
 """The keep-alive connection pool under Exchange, as the client sends: answers arrive
 intact (whatever their framing), connections are reused, redirects come back unfollowed,
-failures keep their meaning."""
+failures keep their meaning, TLS is verified unless told otherwise."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gzip
 import json
 import random
+import ssl
+from collections.abc import AsyncIterator
+from pathlib import Path
 
 import httpx
 import pytest
 from aiohttp import web
 
+from migrator.errors import ConfigError
 from migrator.sim.faults import Capacity, FaultKind, FaultPlan, Latency, fault_middleware
 from migrator.sim.harness import serve
+from migrator.splynx.classify import Request, transport_error
 from migrator.splynx.connection_pool import ConnectionPool
 from migrator.splynx.exchange import Exchange
 
@@ -203,3 +209,42 @@ async def test_a_garbled_answer_is_a_protocol_error_not_a_connect_error() -> Non
     async with server, Exchange(f"http://127.0.0.1:{port}/", ConnectionPool(connections=1)) as x:
         with pytest.raises(httpx.RemoteProtocolError, match="status line"):
             await x.request("POST", "a", json={})
+
+
+TLS = Path(__file__).resolve().parents[1] / "support" / "tls"
+
+
+@contextlib.asynccontextmanager
+async def tls_server() -> AsyncIterator[str]:
+    """The echo app over HTTPS, with a self-signed certificate for 127.0.0.1."""
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(TLS / "cert.pem", TLS / "key.pem")
+    runner = web.AppRunner(app_with())
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0, ssl_context=context)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    try:
+        yield f"https://127.0.0.1:{port}/api/2.0/"
+    finally:
+        await runner.cleanup()
+
+
+async def test_tls_with_a_trusted_certificate(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SSL_CERT_FILE", str(TLS / "cert.pem"))  # read by the default context
+    async with tls_server() as url, Exchange(url, ConnectionPool(connections=2)) as exchange:
+        answer = await exchange.request("POST", "x", json={"over": "tls"})
+        again = await exchange.request("GET", "y")
+    assert answer.status_code == 201 and json.loads(answer.json()["body"]) == {"over": "tls"}
+    assert again.status_code == 201
+
+
+async def test_an_untrusted_certificate_is_refused_unless_told() -> None:
+    async with tls_server() as url:
+        async with Exchange(url, ConnectionPool(connections=1)) as strict:
+            with pytest.raises(httpx.ConnectError, match="CERTIFICATE_VERIFY_FAILED") as refused:
+                await strict.request("GET", "x")
+        error = transport_error(refused.value, Request("GET", "x"))
+        assert isinstance(error, ConfigError) and "MIGRATOR_INSECURE" in str(error)
+        async with Exchange(url, ConnectionPool(connections=1, verify=False)) as insecure:
+            assert (await insecure.request("GET", "x")).status_code == 201
