@@ -14,7 +14,7 @@ import logging
 import sys
 from collections.abc import Sequence
 
-from migrator import __version__
+from migrator import __version__, gc_tuning
 from migrator.cli.common import HelpFormatter, report_error
 from migrator.errors import ConfigError, MigratorError
 from migrator.exitcodes import EXIT_CODES_HELP, ExitCode
@@ -74,6 +74,7 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser(argv)
     args = parser.parse_args(argv)
+    gc_tuning.tune()  # start-up is done; what follows streams records
     try:
         return int(args.handler(args))
     except KeyboardInterrupt:
