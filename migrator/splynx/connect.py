@@ -50,16 +50,19 @@ def http_client(settings: Settings, transport: Port | httpx.AsyncBaseTransport |
     pool = pool_size(settings)
     if transport is None:
         transport = ConnectionPool(connections=pool, verify=not settings.insecure)
-    return Exchange(
-        base_url,
-        transport,
-        headers={
-            "User-Agent": USER_AGENT,
-            "Accept": "application/json",
-            "Accept-Encoding": "gzip, deflate",
-        },
-        timeout=httpx.Timeout(settings.timeout),
-    )
+    try:
+        return Exchange(
+            base_url,
+            transport,
+            headers={
+                "User-Agent": USER_AGENT,
+                "Accept": "application/json",
+                "Accept-Encoding": "gzip, deflate",
+            },
+            timeout=httpx.Timeout(settings.timeout),
+        )
+    except (httpx.InvalidURL, httpx.UnsupportedProtocol) as exc:  # parsed once, here
+        raise ConfigError(f"SPLYNX_URL is not usable ({base_url}): {exc}") from exc
 
 
 def auth_for(settings: Settings, http: Requester, wall: WallClock) -> SplynxAuth:

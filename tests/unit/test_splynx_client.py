@@ -252,6 +252,7 @@ async def test_non_json_answer_is_a_protocol_error() -> None:
         ({"splynx_url": None}, "SPLYNX_URL"),
         ({"splynx_api_key": None}, "SPLYNX_API_KEY"),
         ({"splynx_api_secret": SecretStr("")}, "SPLYNX_API_SECRET"),
+        ({"splynx_url": "https://splynx.test:port"}, "SPLYNX_URL is not usable"),
     ],
 )
 async def test_missing_settings_are_named(changes: dict[str, object], named: str) -> None:
