@@ -16,7 +16,7 @@ from pydantic import BaseModel, ValidationError
 from migrator.errors import ConfigError, ProtocolError
 from migrator.splynx.classify import Request
 from migrator.splynx.endpoints import Endpoint, Marker
-from migrator.splynx.http_types import AnswerLike
+from migrator.splynx.http_types import Answer
 from migrator.splynx.query import Scalar
 from migrator.splynx.records import SplynxRecord
 
@@ -46,7 +46,7 @@ def parent_ids(target: Endpoint, body: Mapping[str, Any]) -> dict[str, int]:
     return {name: body[name] for name in target.parents() if body.get(name) is not None}
 
 
-def json_of(response: AnswerLike, request: Request) -> Any:
+def json_of(response: Answer, request: Request) -> Any:
     try:
         return response.json()
     except ValueError:
@@ -54,14 +54,14 @@ def json_of(response: AnswerLike, request: Request) -> Any:
         raise ProtocolError(f"{request.describe()} answered non-JSON: {snippet!r}") from None
 
 
-def parsed(model: type[M], response: AnswerLike, request: Request) -> M:
+def parsed(model: type[M], response: Answer, request: Request) -> M:
     try:
         return model.model_validate(json_of(response, request))
     except ValidationError as exc:
         raise ProtocolError(f"unexpected answer to {request.describe()}: {exc}") from None
 
 
-def records_of(response: AnswerLike, request: Request) -> list[SplynxRecord]:
+def records_of(response: Answer, request: Request) -> list[SplynxRecord]:
     """A list answer's records; anything else is a ``ProtocolError``, never "no records"
     (a marker look-up reading "none" would let a create be sent twice)."""
     data = json_of(response, request)

@@ -39,7 +39,7 @@ from pydantic import BaseModel, ValidationError
 from migrator.errors import AuthFailed, ProtocolError, Rejected
 from migrator.logconfig import redactor
 from migrator.splynx.classify import Request, classify, transport_error
-from migrator.splynx.exchange import Requester
+from migrator.splynx.exchange import Exchange
 from migrator.splynx.http_types import Answer, Attempt
 from migrator.splynx.query import http_build_query
 
@@ -174,7 +174,7 @@ class TokenIssuer:
     """
 
     def __init__(
-        self, http: Requester, key: str, secret: str, *, wall: WallClock = time.time
+        self, http: Exchange, key: str, secret: str, *, wall: WallClock = time.time
     ) -> None:
         self._http = http
         self._key = key

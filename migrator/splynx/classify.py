@@ -36,7 +36,7 @@ from migrator.errors import (
     TransportError,
 )
 from migrator.splynx.endpoints import Endpoint
-from migrator.splynx.http_types import AnswerLike
+from migrator.splynx.http_types import Answer
 
 __all__ = [
     "RAW_LIMIT",
@@ -175,7 +175,7 @@ def _summary(status: int, body: ErrorBody) -> str:
     return f"{status}{code}{message}"
 
 
-def classify(response: AnswerLike, request: Request) -> None:
+def classify(response: Answer, request: Request) -> None:
     """Return for 2xx; otherwise raise the error that says what to do about it."""
     status = response.status_code
     if 200 <= status < 300:
@@ -186,7 +186,7 @@ def classify(response: AnswerLike, request: Request) -> None:
 
 
 def _error_for(
-    status: int, summary: str, body: ErrorBody, response: AnswerLike, request: Request
+    status: int, summary: str, body: ErrorBody, response: Answer, request: Request
 ) -> MigratorError:
     retry_after = parse_retry_after(response.headers.get("Retry-After"))
     if status == 429:

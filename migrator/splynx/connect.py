@@ -25,7 +25,7 @@ from migrator.splynx.auth import (
     WallClock,
 )
 from migrator.splynx.connection_pool import ConnectionPool
-from migrator.splynx.exchange import Exchange, Requester
+from migrator.splynx.exchange import Exchange
 from migrator.splynx.http_types import Port
 
 __all__ = ["USER_AGENT", "auth_for", "http_client", "pool_size"]
@@ -65,7 +65,7 @@ def http_client(settings: Settings, transport: Port | httpx.AsyncBaseTransport |
         raise ConfigError(f"SPLYNX_URL is not usable ({base_url}): {exc}") from exc
 
 
-def auth_for(settings: Settings, http: Requester, wall: WallClock) -> SplynxAuth:
+def auth_for(settings: Settings, http: Exchange, wall: WallClock) -> SplynxAuth:
     missing = [
         name
         for name, value in (

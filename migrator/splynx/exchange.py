@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json as jsonlib
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
@@ -24,24 +24,7 @@ from migrator.splynx.httpx_port import HttpxPort
 if TYPE_CHECKING:
     from migrator.splynx.auth import SplynxAuth
 
-__all__ = ["Exchange", "Requester", "json_bytes"]
-
-
-class Requester(Protocol):
-    """Sends one request relative to the Splynx API's base URL (an ``Exchange``)."""
-
-    async def request(
-        self,
-        method: str,
-        url: str,
-        *,
-        content: bytes | None = None,
-        json: Any = None,
-        headers: dict[str, str] | None = None,
-        auth: SplynxAuth | None = None,
-    ) -> Answer: ...
-
-    async def aclose(self) -> None: ...
+__all__ = ["Exchange", "json_bytes"]
 
 
 def json_bytes(value: Any) -> bytes:

@@ -1,8 +1,7 @@
 """The plain data a Splynx request and answer are made of, and what sends them.
 
 ``Answer`` is what comes back (status, headers, body, decoded from gzip or
-deflate); ``AnswerLike`` is what reading one needs, which an
-``httpx.Response`` offers too. A ``Port`` sends a request to an ``Origin``
+deflate). A ``Port`` sends a request to an ``Origin``
 and returns its ``Answer``, raising httpx's exceptions for failures, which
 ``classify.transport_error`` reads: ``ConnectionPool`` is the one the
 migrator uses, ``HttpxPort`` puts any httpx transport in its place.
@@ -12,7 +11,7 @@ from __future__ import annotations
 
 import json as jsonlib
 import zlib
-from collections.abc import Awaitable, Callable, Iterator, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -21,7 +20,6 @@ import httpx
 __all__ = [
     "Answer",
     "AnswerHeaders",
-    "AnswerLike",
     "Attempt",
     "Origin",
     "Port",
@@ -58,37 +56,6 @@ class AnswerHeaders:
         if value is None:
             raise KeyError(name)
         return value
-
-    def __contains__(self, name: object) -> bool:
-        return isinstance(name, str) and self.get(name) is not None
-
-    def __iter__(self) -> Iterator[str]:
-        return (key for key, _ in self._items)
-
-    def items(self) -> list[tuple[str, str]]:
-        return list(self._items)
-
-
-class _HeaderLookup(Protocol):
-    def get(self, name: str, default: str | None = None) -> str | None: ...
-
-
-class AnswerLike(Protocol):
-    """What reading an answer needs (an ``Answer``; an ``httpx.Response`` fits too)."""
-
-    @property
-    def status_code(self) -> int: ...
-
-    @property
-    def headers(self) -> _HeaderLookup: ...
-
-    @property
-    def content(self) -> bytes: ...
-
-    @property
-    def text(self) -> str: ...
-
-    def json(self) -> Any: ...
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,6 +1,6 @@
 """One exchange with Splynx, and the policies around it: rate limit, retries, counters.
 
-``SplynxSession`` owns the shared ``Requester`` (an ``Exchange`` over one
+``SplynxSession`` owns the shared ``Exchange`` (over one
 keep-alive pool for every writer), the auth strategy, the shared
 ``RateLimiter`` and ``RetryPolicy``, and ``SplynxStats`` (what the live
 display shows). ``send`` is one attempt: wait for a permit, send, map httpx's
@@ -23,7 +23,7 @@ from migrator.policy.ratelimit import RateLimiter
 from migrator.policy.retry import RetryPolicy
 from migrator.splynx.auth import SplynxAuth
 from migrator.splynx.classify import Request, classify, transport_error
-from migrator.splynx.exchange import Requester
+from migrator.splynx.exchange import Exchange
 from migrator.splynx.http_types import Answer
 
 __all__ = ["SplynxSession", "SplynxStats"]
@@ -63,7 +63,7 @@ class SplynxSession:
 
     def __init__(
         self,
-        http: Requester,
+        http: Exchange,
         auth: SplynxAuth | None,
         *,
         limiter: RateLimiter | None = None,
