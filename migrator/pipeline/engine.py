@@ -264,12 +264,10 @@ async def _put(send: MemoryObjectSendStream[WorkItem[Any]], work: WorkItem[Any])
 async def _take(receive: MemoryObjectReceiveStream[WorkItem[Any]]) -> WorkItem[Any] | None:
     """The next queued item (waiting only when there is none), or None at the end."""
     try:
-        return receive.receive_nowait()
-    except anyio.WouldBlock:
         try:
+            return receive.receive_nowait()
+        except anyio.WouldBlock:
             return await receive.receive()
-        except anyio.EndOfStream:
-            return None
     except anyio.EndOfStream:
         return None
 

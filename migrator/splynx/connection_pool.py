@@ -58,7 +58,7 @@ def request_bytes(
         raise httpx.LocalProtocolError(f"a header of {method} {target} is not Latin-1") from exc
 
 
-class _Origin:
+class _OriginPool:
     """Up to ``limit`` connections to one origin; idle ones are reused, newest first."""
 
     def __init__(self, origin: Origin, tls: ssl.SSLContext | None, limit: int) -> None:
@@ -137,7 +137,7 @@ class ConnectionPool:
     def __init__(self, *, connections: int, verify: bool = True) -> None:
         self._connections = connections
         self._verify = verify  # False: no certificate check (--insecure)
-        self._origins: dict[Origin, _Origin] = {}
+        self._origins: dict[Origin, _OriginPool] = {}
         self._tls: ssl.SSLContext | None = None
 
     def _tls_context(self) -> ssl.SSLContext:
@@ -149,11 +149,11 @@ class ConnectionPool:
             self._tls = context
         return self._tls
 
-    def _pool(self, origin: Origin) -> _Origin:
+    def _pool(self, origin: Origin) -> _OriginPool:
         pool = self._origins.get(origin)
         if pool is None:
             tls = self._tls_context() if origin.scheme == "https" else None
-            pool = self._origins[origin] = _Origin(origin, tls, self._connections)
+            pool = self._origins[origin] = _OriginPool(origin, tls, self._connections)
         return pool
 
     async def send(
