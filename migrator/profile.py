@@ -15,7 +15,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from migrator.errors import ConfigError
-from migrator.transform.rules import (
+from migrator.profile_rules import (
     CleanupRules,
     CustomerRules,
     DefaultsRules,

@@ -19,6 +19,7 @@ from migrator.pipeline.entities import EntitySpec, Sink
 from migrator.pipeline.lookups import Lookups
 from migrator.pipeline.sources import SonarSource, StaticSource
 from migrator.profile import Profile
+from migrator.records import Cleaned
 from migrator.sonar.entities import (
     Company,
 )
@@ -28,7 +29,6 @@ from migrator.sonar.queries import CUSTOMER_RELATIONS, SERVICE_RELATIONS
 from migrator.sonar.readers import FlatRecords, NestedAccounts
 from migrator.splynx.payloads import Partner
 from migrator.transform import catalog as tariffs
-from migrator.transform.cleaning import Cleaned
 from migrator.transform.customers import (
     CustomerLookups,
     CustomerPayload,

@@ -9,19 +9,17 @@ first. The engine knows nothing more specific than this.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import AsyncIterator, Callable, Sequence
+from dataclasses import dataclass
 from typing import Any, Generic, Literal, Protocol, TypeVar
 
 from migrator.errors import ConfigError, Rejected
-from migrator.transform.cleaning import Cleaned
+from migrator.records import Cleaned, ParentRef, Resolved
 
 __all__ = [
     "Delivered",
     "EntitySpec",
     "Item",
-    "ParentRef",
-    "Resolved",
     "Sink",
     "Source",
     "dependency_levels",
@@ -31,33 +29,6 @@ R = TypeVar("R")
 P = TypeVar("P")
 R_co = TypeVar("R_co", covariant=True)
 P_contra = TypeVar("P_contra", contravariant=True)
-
-
-@dataclass(frozen=True)
-class ParentRef:
-    """A record of another entity this one needs in Splynx first.
-
-    ``field`` is the Sonar field that refers to it (named in reject reasons).
-    With ``wait`` False (a reference within the same entity, such as a parent
-    account, where waiting could deadlock the writers) the record goes ahead
-    without it when it is not in Splynx yet, and the link is set after the
-    entity is written.
-    """
-
-    entity: str
-    sonar_id: int
-    field: str
-    wait: bool = True
-
-
-@dataclass(frozen=True)
-class Resolved:
-    """The Splynx ids of a record's parents, keyed by the Sonar field that named them."""
-
-    parents: Mapping[str, int] = field(default_factory=dict)
-
-    def id_for(self, sonar_field: str) -> int | None:
-        return self.parents.get(sonar_field)
 
 
 @dataclass(frozen=True)

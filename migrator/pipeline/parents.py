@@ -14,8 +14,8 @@ from collections.abc import Callable
 
 import anyio
 
-from migrator.pipeline.entities import ParentRef
 from migrator.pipeline.state import StateStore
+from migrator.records import ParentRef
 
 __all__ = ["ParentIndex", "Stopped"]
 

@@ -20,10 +20,10 @@ import anyio
 from migrator.errors import FieldError, Rejected
 from migrator.events import Emit, RecordsSettled
 from migrator.pipeline.budget import ErrorBudget
-from migrator.pipeline.entities import Delivered, EntitySpec, Item, ParentRef, Resolved
+from migrator.pipeline.entities import Delivered, EntitySpec, Item
 from migrator.pipeline.parents import ParentIndex, Stopped
 from migrator.pipeline.state import StateStore
-from migrator.transform.cleaning import Cleaned
+from migrator.records import Cleaned, ParentRef, Resolved
 
 __all__ = ["EntityWriter", "WorkItem"]
 

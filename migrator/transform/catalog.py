@@ -11,10 +11,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from migrator.errors import FieldError, Rejected
-from migrator.pipeline.entities import ParentRef, Resolved
+from migrator.records import Cleaned, ParentRef, Resolved
 from migrator.sonar.entities import Company, DataServiceDetail, Service
 from migrator.splynx.payloads import InternetTariff, Location, Partner, RecurringTariff
-from migrator.transform.cleaning import Cleaned, Notes, cents, name_text
+from migrator.transform.cleaning import Notes, cents, name_text
 
 __all__ = [
     "INTERNET_SERVICE_TYPES",

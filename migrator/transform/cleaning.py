@@ -12,12 +12,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Generic, TypeVar
 
 from migrator.errors import FieldError, Rejected
 
 __all__ = [
-    "Cleaned",
     "Notes",
     "cents",
     "first_valid_email",
@@ -26,8 +24,6 @@ __all__ = [
     "name_text",
     "short_text",
 ]
-
-P = TypeVar("P")
 
 # Deliberately plain: one @, no spaces, a dot in the domain, no dot at either end.
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s.]+(\.[^@\s.]+)+$")
@@ -43,14 +39,6 @@ class Notes:
 
     def add(self, field_name: str, message: str) -> None:
         self.lines.append(f"{field_name}: {message}")
-
-
-@dataclass(frozen=True)
-class Cleaned(Generic[P]):
-    """A transform's result: the payload, and the notes on what was cleaned up."""
-
-    payload: P
-    notes: tuple[str, ...] = ()
 
 
 def _without_controls(value: str, keep: str = "") -> str:

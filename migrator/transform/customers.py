@@ -15,14 +15,14 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from migrator.errors import FieldError, Rejected
-from migrator.pipeline.entities import ParentRef, Resolved
+from migrator.profile_rules import CleanupRules, CustomerRules, CustomerStatus
+from migrator.records import Cleaned, ParentRef, Resolved
 from migrator.sonar.entities import Account, Address
 from migrator.sonar.models import AccountWithRelations, ContactWithPhones
 from migrator.splynx.payloads import Customer, CustomerInfo
 from migrator.splynx.payloads.base import field_limits
-from migrator.transform.cleaning import Cleaned, Notes, first_valid_email, name_text, short_text
+from migrator.transform.cleaning import Notes, first_valid_email, name_text, short_text
 from migrator.transform.dates import splynx_date
-from migrator.transform.rules import CleanupRules, CustomerRules, CustomerStatus
 
 __all__ = [
     "CustomerLookups",

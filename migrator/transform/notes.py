@@ -5,12 +5,12 @@ from __future__ import annotations
 from zoneinfo import ZoneInfo
 
 from migrator.errors import FieldError, Rejected
-from migrator.pipeline.entities import ParentRef, Resolved
+from migrator.profile_rules import CleanupRules, NoteRules
+from migrator.records import Cleaned, ParentRef, Resolved
 from migrator.sonar.entities import Note
 from migrator.splynx.payloads import CustomerNote
-from migrator.transform.cleaning import Cleaned, Notes, long_text
+from migrator.transform.cleaning import Notes, long_text
 from migrator.transform.dates import splynx_datetime
-from migrator.transform.rules import CleanupRules, NoteRules
 
 __all__ = ["COMMENT_LIMIT", "comment_from_note", "note_marker", "note_parents"]
 

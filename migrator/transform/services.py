@@ -17,16 +17,16 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from migrator.errors import FieldError, Rejected
-from migrator.pipeline.entities import ParentRef, Resolved
+from migrator.profile_rules import CleanupRules, CustomerRules, ServiceRules
+from migrator.records import Cleaned, ParentRef, Resolved
 from migrator.sonar.entities import AccountService, Service
 from migrator.sonar.models import AccountWithRelations
 from migrator.splynx.payloads import InternetService, RecurringService
 from migrator.splynx.payloads.base import field_limits
 from migrator.transform.catalog import INTERNET_SERVICE_TYPES, RECURRING_SERVICE_TYPES
-from migrator.transform.cleaning import Cleaned, Notes, cents, name_text
+from migrator.transform.cleaning import Notes, cents, name_text
 from migrator.transform.customers import CustomerLookups, customer_status
 from migrator.transform.dates import splynx_date
-from migrator.transform.rules import CleanupRules, CustomerRules, ServiceRules
 
 __all__ = [
     "AccountServiceRecord",

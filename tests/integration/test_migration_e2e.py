@@ -21,10 +21,10 @@ from migrator.errors import Rejected
 from migrator.events import Event
 from migrator.exitcodes import ExitCode
 from migrator.pipeline.catalog import ENTITY_ORDER
-from migrator.pipeline.entities import Resolved
 from migrator.pipeline.migration import MigrationRequest, migrate
 from migrator.pipeline.state import StateStore
 from migrator.profile import load_profile
+from migrator.records import Resolved
 from migrator.settings import Settings
 from migrator.splynx.client import SplynxClient
 from migrator.splynx.query import Search, where

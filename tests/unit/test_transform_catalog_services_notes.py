@@ -10,7 +10,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from migrator.errors import Rejected
-from migrator.pipeline.entities import Resolved
+from migrator.profile_rules import CleanupRules, CustomerRules, NoteRules, ServiceRules
+from migrator.records import Resolved
 from migrator.sonar.entities import DataServiceDetail, Note, Service
 from migrator.sonar.models import AccountWithRelations
 from migrator.transform.catalog import (
@@ -22,7 +23,6 @@ from migrator.transform.catalog import (
 )
 from migrator.transform.customers import CustomerLookups
 from migrator.transform.notes import comment_from_note
-from migrator.transform.rules import CleanupRules, CustomerRules, NoteRules, ServiceRules
 from migrator.transform.services import (
     AccountServiceRecord,
     ServiceLookups,

@@ -8,14 +8,14 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from migrator.errors import Rejected
-from migrator.pipeline.entities import Resolved
+from migrator.profile_rules import CleanupRules, CustomerRules
+from migrator.records import Resolved
 from migrator.sonar.models import AccountWithRelations
 from migrator.transform.customers import (
     CustomerLookups,
     customer_from_account,
     customer_parents,
 )
-from migrator.transform.rules import CleanupRules, CustomerRules
 
 LOOKUPS = CustomerLookups(
     statuses={1: "Active", 2: "Inactive", 3: "Mystery"},

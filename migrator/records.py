@@ -1,0 +1,53 @@
+"""A record between Sonar and Splynx: the parents it names, their ids, what it became.
+
+The vocabulary the transforms and the engine share, kept below both so that
+neither imports the other for it: a transform names the parents a record needs
+(``ParentRef``), is handed their Splynx ids once the engine has them
+(``Resolved``), and returns the payload with notes on what it cleaned up
+(``Cleaned``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Generic, TypeVar
+
+__all__ = ["Cleaned", "ParentRef", "Resolved"]
+
+P = TypeVar("P")
+
+
+@dataclass(frozen=True)
+class ParentRef:
+    """A record of another entity this one needs in Splynx first.
+
+    ``field`` is the Sonar field that refers to it (named in reject reasons).
+    With ``wait`` False (a reference within the same entity, such as a parent
+    account, where waiting could deadlock the writers) the record goes ahead
+    without it when it is not in Splynx yet, and the link is set after the
+    entity is written.
+    """
+
+    entity: str
+    sonar_id: int
+    field: str
+    wait: bool = True
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """The Splynx ids of a record's parents, keyed by the Sonar field that named them."""
+
+    parents: Mapping[str, int] = field(default_factory=dict)
+
+    def id_for(self, sonar_field: str) -> int | None:
+        return self.parents.get(sonar_field)
+
+
+@dataclass(frozen=True)
+class Cleaned(Generic[P]):
+    """A transform's result: the payload, and the notes on what was cleaned up."""
+
+    payload: P
+    notes: tuple[str, ...] = ()
