@@ -1,16 +1,21 @@
-"""``migrator sim sonar|splynx``: run a simulator in the foreground."""
+"""``migrator sim sonar|splynx``: run a simulator in the foreground.
+
+Each simulator describes its own command (a ``SimCommand``); this module adds
+them under ``migrator sim``, so the simulators need nothing of the command line.
+"""
 
 from __future__ import annotations
 
-import importlib
 from typing import Any
 
 from migrator.cli.common import add_command
+from migrator.sim.command_spec import SimCommand
+from migrator.sim.sonar.command import COMMAND as SONAR
+from migrator.sim.splynx.command import COMMAND as SPLYNX
 
 __all__ = ["register"]
 
-# Each module has register(subparsers) adding one simulator's command.
-SIMULATORS: tuple[str, ...] = ("migrator.sim.sonar.cli", "migrator.sim.splynx.command")
+SIMULATORS: tuple[SimCommand, ...] = (SONAR, SPLYNX)
 
 
 def register(commands: Any) -> None:
@@ -26,5 +31,13 @@ def register(commands: Any) -> None:
         ),
     )
     simulators = parser.add_subparsers(title="simulators", metavar="SIMULATOR", required=True)
-    for name in SIMULATORS:
-        importlib.import_module(name).register(simulators)
+    for simulator in SIMULATORS:
+        sub = add_command(
+            simulators,
+            simulator.name,
+            help=simulator.help,
+            description=simulator.description,
+            examples=simulator.examples,
+        )
+        simulator.add_arguments(sub)
+        sub.set_defaults(handler=simulator.run)

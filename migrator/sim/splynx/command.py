@@ -5,15 +5,14 @@ from __future__ import annotations
 import argparse
 import logging
 import os
-from typing import Any
 
 import anyio
 from pydantic import SecretStr, ValidationError
 
-from migrator.cli.common import add_command
 from migrator.errors import ConfigError, Fatal
 from migrator.exitcodes import ExitCode
 from migrator.logconfig import configure_logging
+from migrator.sim.command_spec import SimCommand
 from migrator.sim.faults import Latency
 from migrator.sim.harness import serve_until_signal
 from migrator.sim.splynx.additional import DEFAULT_ADDITIONAL_FIELDS, AdditionalField
@@ -21,7 +20,7 @@ from migrator.sim.splynx.app import SplynxSimConfig, build_app, endpoint_names
 from migrator.sim.splynx.requests import ACTIONS
 from migrator.sim.splynx.store_mysql import DatabaseUnavailable
 
-__all__ = ["register"]
+__all__ = ["COMMAND", "config_from_args"]
 
 log = logging.getLogger(__name__)
 
@@ -61,17 +60,9 @@ EXAMPLES = """\
   migrator sim splynx --deny admin/customers/customer:delete --additional-field customers:ref"""
 
 
-def register(commands: Any) -> None:
-    parser = add_command(
-        commands,
-        "splynx",
-        help="run the Splynx API v2.0 simulator",
-        description=DESCRIPTION,
-        examples=EXAMPLES,
-    )
+def add_arguments(parser: argparse.ArgumentParser) -> None:
     _add_server_flags(parser)
     _add_instance_flags(parser)
-    parser.set_defaults(handler=run)
 
 
 def _add_server_flags(parser: argparse.ArgumentParser) -> None:
@@ -206,3 +197,13 @@ def run(args: argparse.Namespace) -> int:
     except OSError as exc:
         raise Fatal(f"cannot listen on {args.host}:{args.port}: {exc}") from exc
     return ExitCode.OK
+
+
+COMMAND = SimCommand(
+    name="splynx",
+    help="run the Splynx API v2.0 simulator",
+    description=DESCRIPTION,
+    examples=EXAMPLES,
+    add_arguments=add_arguments,
+    run=run,
+)

@@ -5,15 +5,14 @@ from __future__ import annotations
 import argparse
 import logging
 from pathlib import Path
-from typing import Any
 
 import anyio
 from pydantic import ValidationError
 
-from migrator.cli.common import add_command
 from migrator.errors import ConfigError
 from migrator.exitcodes import ExitCode
 from migrator.logconfig import configure_logging
+from migrator.sim.command_spec import SimCommand
 from migrator.sim.harness import serve_until_signal
 from migrator.sim.sonar.app import (
     DEFAULT_TOKEN,
@@ -24,7 +23,7 @@ from migrator.sim.sonar.app import (
     export_fixture,
 )
 
-__all__ = ["register"]
+__all__ = ["COMMAND"]
 
 log = logging.getLogger(__name__)
 
@@ -55,21 +54,13 @@ EXAMPLES = f"""\
        -d '{{"query": "{{ accounts {{ page_info {{ total_count }} }} }}"}}' URL{GRAPHQL_PATH}"""
 
 
-def register(commands: Any) -> None:
-    parser = add_command(
-        commands,
-        "sonar",
-        help="a simulated Sonar GraphQL API (generated or fixture data)",
-        description=DESCRIPTION,
-        examples=EXAMPLES,
-    )
+def add_arguments(parser: argparse.ArgumentParser) -> None:
     _add_where(parser)
     _add_data(parser)
     _add_limits(parser)
     parser.add_argument(
         "--log-level", default="INFO", choices=("DEBUG", "INFO", "WARNING", "ERROR")
     )
-    parser.set_defaults(handler=run)
 
 
 def _add_where(parser: argparse.ArgumentParser) -> None:
@@ -174,3 +165,13 @@ def run(args: argparse.Namespace) -> int:
     except OSError as exc:
         raise ConfigError(f"cannot listen on {args.host}:{args.port}: {exc.strerror}") from None
     return ExitCode.OK
+
+
+COMMAND = SimCommand(
+    name="sonar",
+    help="a simulated Sonar GraphQL API (generated or fixture data)",
+    description=DESCRIPTION,
+    examples=EXAMPLES,
+    add_arguments=add_arguments,
+    run=run,
+)
