@@ -7,9 +7,9 @@ import re
 from pathlib import Path
 from typing import Any
 
-from migrator.sim.splynx.catalog import resources
 from migrator.sim.splynx.prune_reference import OPTIONS_ENDPOINTS, OUTPUT, prune, render
 from migrator.sim.splynx.resources import Shape
+from migrator.sim.splynx.served_endpoints import resources
 from migrator.sim.splynx.tables import DUMPED, catalog
 from tests.integration.test_splynx_sim_search import internet_tariff
 from tests.support.splynx_sim import running

@@ -26,7 +26,6 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
 from migrator.sim.faults import Capacity, FaultKind, FaultPlan, Latency, fault_middleware
 from migrator.sim.splynx.additional import DEFAULT_ADDITIONAL_FIELDS, AdditionalField
 from migrator.sim.splynx.auth import Authenticator, TokenRegistry
-from migrator.sim.splynx.catalog import resources
 from migrator.sim.splynx.clock import WALL_CLOCK
 from migrator.sim.splynx.dispatch import SplynxApi, error_middleware
 from migrator.sim.splynx.errors import SplynxError
@@ -34,6 +33,7 @@ from migrator.sim.splynx.handlers import Operations, build_endpoints
 from migrator.sim.splynx.requests import Permissions
 from migrator.sim.splynx.routing import Router
 from migrator.sim.splynx.seed import seed_store
+from migrator.sim.splynx.served_endpoints import resources
 from migrator.sim.splynx.service_time import NetLatency, ServiceMeter, metering_middleware
 from migrator.sim.splynx.store import MemoryStore, Store
 from migrator.sim.splynx.store_mysql import MySQLStore, parse_dsn

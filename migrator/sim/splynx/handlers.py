@@ -24,7 +24,8 @@ from migrator.sim.splynx.related import csv_text, write_additional, write_array
 from migrator.sim.splynx.resources import Context, Payload, Resource, Shape
 from migrator.sim.splynx.routing import Route
 from migrator.sim.splynx.store import Row, Session, Store
-from migrator.sim.splynx.tables import Table, reference_data
+from migrator.sim.splynx.table_layout import Table
+from migrator.sim.splynx.tables import reference_data
 from migrator.sim.splynx.validation import PayloadValidator
 
 __all__ = ["Endpoint", "Operations", "build_endpoints"]

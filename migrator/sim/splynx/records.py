@@ -15,7 +15,7 @@ from migrator.sim.splynx.columns import Kind
 from migrator.sim.splynx.related import read_additional, read_array
 from migrator.sim.splynx.resources import Context, Resource, humanize
 from migrator.sim.splynx.store import Row
-from migrator.sim.splynx.tables import Table
+from migrator.sim.splynx.table_layout import Table
 
 __all__ = ["Renderer"]
 

@@ -1,6 +1,6 @@
 """How one Splynx endpoint is described: its table, rules and behaviour, as data.
 
-``catalog.py`` lists every endpoint as a ``Resource``; the generic handlers
+``served_endpoints.py`` lists every endpoint as a ``Resource``; the generic handlers
 (``handlers.py``), validator (``validation.py``) and renderer (``records.py``)
 read these descriptions, and the few things one endpoint does differently
 (a customer's sibling rows, an invoice's items, a payment's amount rule) live

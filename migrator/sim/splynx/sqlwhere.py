@@ -13,7 +13,7 @@ from typing import Any
 from migrator.sim.splynx.columns import quote_identifier
 from migrator.sim.splynx.matching import is_null_test
 from migrator.sim.splynx.query import Condition, Query
-from migrator.sim.splynx.tables import Table
+from migrator.sim.splynx.table_layout import Table
 from migrator.sim.splynx.tables_inferred import AF_MODULES, af_table_name
 
 __all__ = ["Clause", "order_clause", "where_clause"]

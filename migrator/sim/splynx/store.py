@@ -19,7 +19,7 @@ from migrator.sim.splynx.claims import Claims, ClaimSet
 from migrator.sim.splynx.clock import SimClock, moment
 from migrator.sim.splynx.matching import matcher, normalize, sort_key
 from migrator.sim.splynx.query import Condition, Query
-from migrator.sim.splynx.tables import Table
+from migrator.sim.splynx.table_layout import Table
 from migrator.sim.splynx.tables_inferred import AF_MODULES, af_table_name
 
 __all__ = ["MemoryStore", "Row", "Session", "Store", "complete_row"]

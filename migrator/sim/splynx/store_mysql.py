@@ -30,7 +30,7 @@ from migrator.sim.splynx.columns import quote_identifier
 from migrator.sim.splynx.query import Query
 from migrator.sim.splynx.sqlwhere import order_clause, where_clause
 from migrator.sim.splynx.store import Row, Session, complete_row
-from migrator.sim.splynx.tables import Table
+from migrator.sim.splynx.table_layout import Table
 
 __all__ = ["DatabaseUnavailable", "MySQLStore", "parse_dsn"]
 

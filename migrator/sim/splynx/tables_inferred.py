@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from migrator.sim.splynx.columns import CURRENT_TIMESTAMP, Column
-from migrator.sim.splynx.tables import Table
+from migrator.sim.splynx.table_layout import Table
 
 __all__ = ["AF_MODULES", "TARIFF_LINKS", "af_table_name", "inferred_tables", "link_table_name"]
 

@@ -36,7 +36,7 @@ from migrator.sim.splynx.resources import (
     humanize,
 )
 from migrator.sim.splynx.store import Row
-from migrator.sim.splynx.tables import Table
+from migrator.sim.splynx.table_layout import Table
 
 __all__ = ["PayloadValidator"]
 

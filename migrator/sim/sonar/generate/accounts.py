@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from enum import IntEnum
 from typing import Any
 
-from migrator.sim.sonar.generate.catalog import CatalogService, ServiceCatalog
 from migrator.sim.sonar.generate.common import Columns, IdSequence, Salt, World, common_fields
+from migrator.sim.sonar.generate.service_catalog import CatalogService, ServiceCatalog
 from migrator.sim.sonar.generate.words import CITIES, NameStyle, styled_name
 from migrator.sim.sonar.instance_time import (
     DAY,

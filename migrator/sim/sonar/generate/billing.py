@@ -16,8 +16,8 @@ from __future__ import annotations
 from enum import IntEnum
 
 from migrator.sim.sonar.generate.accounts import Status, plan_for
-from migrator.sim.sonar.generate.catalog import CatalogService, ServiceCatalog
 from migrator.sim.sonar.generate.common import World
+from migrator.sim.sonar.generate.service_catalog import CatalogService, ServiceCatalog
 from migrator.sim.sonar.generate.timeline import History, Month, Sequences
 from migrator.sim.sonar.instance_time import DAY, NOW, SECOND
 from migrator.sim.sonar.table import NULL

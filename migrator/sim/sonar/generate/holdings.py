@@ -12,8 +12,8 @@ from array import array
 from typing import Any
 
 from migrator.sim.sonar.generate.accounts import AccountFacts, plan_for
-from migrator.sim.sonar.generate.catalog import CatalogService, ServiceCatalog
 from migrator.sim.sonar.generate.common import Columns, IdSequence, Salt, World, common_fields
+from migrator.sim.sonar.generate.service_catalog import CatalogService, ServiceCatalog
 from migrator.sim.sonar.instance_time import DAY, NOW, SECOND, local_date
 from migrator.sim.sonar.table import NULL, CodeColumn, IntColumn, Table
 

@@ -12,8 +12,8 @@ from typing import Any
 
 from migrator.sim.sonar.generate.accounts import AccountFacts
 from migrator.sim.sonar.generate.billing import DUE_AFTER, DebitKind, PaymentFlag
-from migrator.sim.sonar.generate.catalog import ServiceCatalog
 from migrator.sim.sonar.generate.common import Columns, Salt, World, common_fields
+from migrator.sim.sonar.generate.service_catalog import ServiceCatalog
 from migrator.sim.sonar.instance_time import DAY, NOW, instant_to_iso, local_date
 from migrator.sim.sonar.table import NULL, CodeColumn, Table
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 from typing import Any
 
 from migrator.sim.sonar.fields import entity_spec
-from migrator.sim.sonar.generate.catalog import ServiceCatalog, build_catalog
 from migrator.sim.sonar.generate.common import Salt, World, common_fields
+from migrator.sim.sonar.generate.service_catalog import ServiceCatalog, build_catalog
 from migrator.sim.sonar.generate.words import FIRST_NAMES, LAST_NAMES
 from migrator.sim.sonar.instance_time import month_start
 from migrator.sim.sonar.table import Table, columns_from_records

@@ -1,5 +1,8 @@
 """Every endpoint the simulator serves, described as data (see ``resources.py``).
 
+Customers, services, tariffs and administration are here; finance and support
+in ``finance_support_endpoints.py``; ``resources()`` lists them all.
+
 Paths, field names and enum members are the blueprint's; tables and column
 sizes are the real ones where dumped (``tables.py``). Choices not settled by
 the reference are marked ASSUMPTION where they are made.
@@ -16,26 +19,15 @@ from migrator.sim.splynx.behaviours_customers import (
 )
 from migrator.sim.splynx.behaviours_finance import TariffBehaviour
 from migrator.sim.splynx.behaviours_support import AdminBehaviour
-from migrator.sim.splynx.clock import sql_date, sql_datetime
 from migrator.sim.splynx.columns import Column
-from migrator.sim.splynx.resources import ArrayField, Context, Reference, Resource, Shape
+from migrator.sim.splynx.context_defaults import key_id, now, today
+from migrator.sim.splynx.finance_support_endpoints import finance_resources, support_resources
+from migrator.sim.splynx.resources import ArrayField, Reference, Resource, Shape
 from migrator.sim.splynx.tables_inferred import TARIFF_LINKS, link_table_name
 
-__all__ = ["LABELS", "key_id", "now", "resources", "today"]
+__all__ = ["LABELS", "resources"]
 
 LABELS = ArrayField(Column("id", "int unsigned"), always_empty=True)
-
-
-def today(ctx: Context) -> str:
-    return sql_date(ctx.now)
-
-
-def now(ctx: Context) -> str:
-    return sql_datetime(ctx.now)
-
-
-def key_id(ctx: Context) -> int:
-    return ctx.api_key_id
 
 
 def _customers() -> list[Resource]:
@@ -276,11 +268,6 @@ def _administration_resources() -> list[Resource]:
 @cache
 def resources() -> tuple[Resource, ...]:
     """All endpoints, customers first (the order ``--help`` lists them in)."""
-    from migrator.sim.splynx.catalog_finance_support import (
-        finance_resources,
-        support_resources,
-    )
-
     return (
         *_customers(),
         *_customer_parts(),

@@ -1,4 +1,4 @@
-"""Finance and support endpoints, described as data (continues ``catalog.py``)."""
+"""Finance and support endpoints, described as data (continues ``served_endpoints.py``)."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ from migrator.sim.splynx.behaviours_finance import (
     TransactionBehaviour,
 )
 from migrator.sim.splynx.behaviours_support import TicketBehaviour, TicketMessageBehaviour
-from migrator.sim.splynx.catalog import key_id, now, today
 from migrator.sim.splynx.clock import sql_datetime
 from migrator.sim.splynx.columns import Column
+from migrator.sim.splynx.context_defaults import key_id, now, today
 from migrator.sim.splynx.resources import ArrayField, Context, Reference, Resource
 
 __all__ = ["finance_resources", "support_resources"]

@@ -1,0 +1,24 @@
+"""Values an endpoint fills in from the request itself: today, now, the API key's id.
+
+Named as defaults in the endpoint descriptions (``served_endpoints.py``,
+``finance_support_endpoints.py``) and called with each request's ``Context``.
+"""
+
+from __future__ import annotations
+
+from migrator.sim.splynx.clock import sql_date, sql_datetime
+from migrator.sim.splynx.resources import Context
+
+__all__ = ["key_id", "now", "today"]
+
+
+def today(ctx: Context) -> str:
+    return sql_date(ctx.now)
+
+
+def now(ctx: Context) -> str:
+    return sql_datetime(ctx.now)
+
+
+def key_id(ctx: Context) -> int:
+    return ctx.api_key_id
