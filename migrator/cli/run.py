@@ -17,6 +17,7 @@ from migrator.cli.common import add_command, add_env_file_flag, layered_settings
 from migrator.pipeline.catalog import ENTITY_ORDER, select
 from migrator.pipeline.display import MigrationDisplay
 from migrator.pipeline.migration import MigrationRequest, MigrationResult, migrate
+from migrator.preflight.dry_run_estimate import estimate_run
 from migrator.private import private_file
 from migrator.profile import DEFAULT_PROFILE, Profile, load_profile
 from migrator.settings import Settings
@@ -123,9 +124,14 @@ def migration_settings(args: argparse.Namespace) -> tuple[Profile, Settings]:
 
 
 def run_migration(request: MigrationRequest, display: MigrationDisplay) -> MigrationResult:
+    async def estimate(sonar_requests: int, writes: int) -> str:
+        return await estimate_run(request.settings, sonar_requests=sonar_requests, writes=writes)
+
     async def main() -> MigrationResult:
         async with display.running():
-            return await migrate(request, display.emit, watch_splynx=display.watch_splynx)
+            return await migrate(
+                request, display.emit, watch_splynx=display.watch_splynx, estimate=estimate
+            )
 
     return run_async(main)
 

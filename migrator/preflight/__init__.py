@@ -11,7 +11,8 @@ mirror the engine's entity map), ``sonar_probe``, ``splynx_probe``,
 ``endpoint_probe``, ``database_probe`` (the checks, each returning findings),
 ``explain`` (what each failure means and how to fix it), ``estimate`` (the
 duration arithmetic), ``findings`` (the report model and its JSON shape),
-``report`` (table and JSON), ``run`` (``preflight``).
+``report`` (table and JSON), ``run`` (``preflight``), ``dry_run_estimate`` (how long
+the real run will take, from what ``migrator run --dry-run`` measured).
 """
 
 from migrator.preflight.estimate import Estimate, Limits, estimate
