@@ -17,9 +17,9 @@ from rich.console import Console
 
 from migrator.cli.common import add_command, run_async
 from migrator.cli.run import report
+from migrator.entity_map import ENTITY_ORDER
 from migrator.exitcodes import ExitCode
 from migrator.logconfig import configure_logging
-from migrator.pipeline.catalog import ENTITY_ORDER
 from migrator.pipeline.display import MigrationDisplay
 from migrator.pipeline.migration import MigrationRequest, MigrationResult, migrate
 from migrator.profile import load_profile

@@ -13,6 +13,7 @@ from typing import Any
 
 from anyio.streams.memory import MemoryObjectReceiveStream
 
+from migrator.entity_map import LOOKUPS
 from migrator.errors import ConfigError
 from migrator.sonar.entities import (
     AccountStatus,
@@ -59,12 +60,14 @@ async def _all(extractor: Extractor, query: str) -> list[Any]:
 
 
 async def load_lookups(extractor: Extractor) -> Lookups:
-    companies: list[Company] = await _all(extractor, "companies")
-    statuses: list[AccountStatus] = await _all(extractor, "account_statuses")
-    types: list[AccountType] = await _all(extractor, "account_types")
-    fields: list[CustomField] = await _all(extractor, "custom_fields")
-    services: list[Service] = await _all(extractor, "services")
-    details: list[DataServiceDetail] = await _all(extractor, "data_service_details")
+    """Read the entity map's ``LOOKUPS``, one after the other, in its order."""
+    tables = {query: await _all(extractor, query) for query in LOOKUPS}
+    companies: list[Company] = tables["companies"]
+    statuses: list[AccountStatus] = tables["account_statuses"]
+    types: list[AccountType] = tables["account_types"]
+    fields: list[CustomField] = tables["custom_fields"]
+    services: list[Service] = tables["services"]
+    details: list[DataServiceDetail] = tables["data_service_details"]
     return Lookups(
         companies=companies,
         statuses={s.id: s.name for s in statuses},

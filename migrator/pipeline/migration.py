@@ -28,12 +28,12 @@ from migrator.errors import MigratorError, most_telling
 from migrator.events import BudgetKnown, Emit, Retried
 from migrator.exitcodes import ExitCode
 from migrator.pipeline.budget import ErrorBudget, ErrorBudgetExceeded
-from migrator.pipeline.catalog import build_specs
 from migrator.pipeline.engine import Engine, EngineOptions
 from migrator.pipeline.entities import EntitySpec
 from migrator.pipeline.lookups import load_lookups
 from migrator.pipeline.sinks import SinkFactory
 from migrator.pipeline.state import StateStore
+from migrator.pipeline.wiring import build_specs
 from migrator.policy.retry import RetryEvent, RetryPolicy
 from migrator.profile import Profile
 from migrator.settings import Settings

@@ -5,31 +5,48 @@ a natural key (a partner's name, a tariff's title) are always looked up first
 and an existing record is used as it is; entities with a Sonar marker (the
 ``sonar_id`` additional field) are looked up only inside the resume window,
 and the client's ``create_once`` never re-sends a create whose answer was
-lost without looking first. ``after`` runs once the record exists (a
-customer's info row), idempotently, so it is re-done on adoption too.
+lost without looking first. A ``FollowUp`` (given where the entity is wired,
+e.g. a customer's info row) runs once the record exists, idempotently, so it
+is re-done on adoption too.
 
-``DryRunSink`` validates what would be sent and sends nothing.
+``DryRunSink`` validates what would be sent and sends nothing. Both know
+endpoints and payloads, never a particular entity.
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
-from typing import Any, Generic, TypeVar
+from functools import partial
+from typing import Any, Generic, Protocol, TypeVar
 
 from migrator.errors import ConfigError, Rejected
-from migrator.pipeline.catalog import ENTITY_SINKS
 from migrator.pipeline.entities import Delivered
 from migrator.pipeline.state import StateStore
 from migrator.splynx.client import SplynxClient
 from migrator.splynx.endpoints import build_payload, endpoint
 from migrator.splynx.payloads import SplynxPayload
 from migrator.splynx.query import Search, where
-from migrator.transform.customers import CustomerPayload
 
-__all__ = ["ApiSink", "CustomerInfoAfter", "DryRunSink", "SinkFactory"]
+__all__ = ["ApiSink", "DryRunSink", "FollowUp", "SinkFactory"]
 
 P = TypeVar("P")
+P_contra = TypeVar("P_contra", contravariant=True)
 After = Callable[[int, Any], Awaitable[None]]
+
+
+class FollowUp(Protocol[P_contra]):
+    """A step once a record exists in Splynx (e.g. a customer's info row).
+
+    Idempotent: it runs again when a record is adopted rather than created.
+    """
+
+    def requests(self, payload: P_contra) -> int:
+        """The Splynx requests it sends for ``payload`` (what a dry run counts)."""
+        ...
+
+    async def run(
+        self, client: SplynxClient, store: StateStore, splynx_id: int, payload: P_contra
+    ) -> None: ...
 
 
 def _itself(payload: Any) -> SplynxPayload:
@@ -111,14 +128,21 @@ class ApiSink(Generic[P]):
 class DryRunSink(Generic[P]):
     """Checks each payload against its endpoint, as a real write would, and keeps nothing."""
 
-    def __init__(self, endpoint_name: str, *, body: Callable[[P], SplynxPayload] = _itself) -> None:
+    def __init__(
+        self,
+        endpoint_name: str,
+        *,
+        body: Callable[[P], SplynxPayload] = _itself,
+        after: FollowUp[P] | None = None,
+    ) -> None:
         self._endpoint = endpoint(endpoint_name)
         self._body = body
-        self.writes = 0  # requests the real run would send (a customer's info row is one more)
+        self._after = after
+        self.writes = 0  # requests the real run would send (its follow-ups' included)
 
     async def deliver(self, payload: P, *, verify: bool) -> Delivered:
         build_payload(self._endpoint, self._body(payload))
-        self.writes += 1 + (getattr(payload, "info", None) is not None)
+        self.writes += 1 + (self._after.requests(payload) if self._after else 0)
         return Delivered(0, "checked")
 
     async def link(self, splynx_id: int, field: str, target_id: int) -> None:
@@ -128,32 +152,8 @@ class DryRunSink(Generic[P]):
         return False
 
 
-class CustomerInfoAfter:
-    """After a customer exists, put its info row; a refusal is kept as a reject of its own."""
-
-    def __init__(self, client: SplynxClient, store: StateStore) -> None:
-        self._client = client
-        self._store = store
-
-    async def __call__(self, splynx_id: int, payload: CustomerPayload) -> None:
-        if payload.info is None:
-            return
-        try:
-            await self._client.update("customer_info", splynx_id, payload.info)
-        except Rejected as refused:
-            self._store.rejected(
-                "customer_info",
-                payload.sonar_id,
-                field=refused.field,
-                reason=f"customer {splynx_id} was created, its info was refused: {refused}",
-                record=payload.info.body(),
-                answer=refused.raw,
-                run_id=self._store.run_id,
-            )
-
-
 class SinkFactory:
-    """Makes each entity's sink for the catalog: the API (no client: a dry run's validation)."""
+    """Makes each entity's sink: the API (no client: a dry run's validation)."""
 
     def __init__(self, client: SplynxClient | None, store: StateStore) -> None:
         self._client = client
@@ -162,18 +162,18 @@ class SinkFactory:
 
     def __call__(
         self,
-        entity: str,
+        name: str,
         *,
         natural_key: bool = False,
         body: Callable[[Any], SplynxPayload] = _itself,
-        after: str | None = None,
+        after: FollowUp[Any] | None = None,
         link_fields: Mapping[str, str] | None = None,
     ) -> ApiSink[Any] | DryRunSink[Any]:
-        name = ENTITY_SINKS[entity]
+        """The sink creating records at Splynx endpoint ``name``, then running ``after``."""
         if self._client is None:
-            self._dry.append(DryRunSink(name, body=body))
+            self._dry.append(DryRunSink(name, body=body, after=after))
             return self._dry[-1]
-        follow = CustomerInfoAfter(self._client, self._store) if after == "customer_info" else None
+        follow = None if after is None else partial(after.run, self._client, self._store)
         return ApiSink(
             self._client,
             name,

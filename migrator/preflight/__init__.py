@@ -6,8 +6,8 @@
     report.counts.sonar["accounts"], report.estimate.seconds
     print_report(report, Console()); report_json(report)
 
-Modules: ``plan`` (the endpoints, reads and writes of a migration: the defaults
-mirror the engine's entity map), ``sonar_probe``, ``splynx_probe``,
+Modules: ``plan`` (the endpoints, reads and writes of a migration, derived from
+``migrator.entity_map`` as the engine runs it), ``sonar_probe``, ``splynx_probe``,
 ``endpoint_probe``, ``database_probe`` (the checks, each returning findings),
 ``explain`` (what each failure means and how to fix it), ``estimate`` (the
 duration arithmetic), ``findings`` (the report model and its JSON shape),

@@ -1,10 +1,7 @@
 """What a migration touches, as the pre-flight sees it: endpoints, Sonar reads, Splynx writes.
 
-These are defaults describing the migration engine's entity map (DESIGN §4,
-as the ``pipeline`` branch wires it: partners, locations, tariffs, customers
-with their customer-info, services, comments). The engine can pass its own
-``MigrationPlan`` to ``preflight`` once finance and tickets join, so the check
-and the run never disagree about what is needed.
+Derived from the entity map (``migrator.entity_map``), the table the engine
+runs from too, so the check and the run never disagree about what is needed:
 
 - ``endpoints``: every Splynx endpoint the run writes (names of
   ``migrator.splynx.endpoints.ENDPOINTS``); each is probed for permission, for
@@ -17,8 +14,11 @@ and the run never disagree about what is needed.
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 
+from migrator.entity_map import ENTITIES, LOOKUPS, MappedEntity, Writes
 from migrator.splynx.endpoints import Endpoint, endpoint
 
 __all__ = [
@@ -28,19 +28,15 @@ __all__ = [
     "MigrationPlan",
     "Read",
     "Writes",
+    "plan_for",
 ]
 
-MIGRATION_ENDPOINTS: tuple[str, ...] = (
-    "partners",
-    "locations",
-    "internet_tariffs",
-    "recurring_tariffs",
-    "customers",
-    "customer_info",
-    "customer_notes",
-    "internet_services",
-    "recurring_services",
-)
+
+def _endpoints_of(entities: Iterable[MappedEntity]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(name for entity in entities for name in entity.endpoints))
+
+
+MIGRATION_ENDPOINTS: tuple[str, ...] = _endpoints_of(ENTITIES)
 
 # Records a freshly installed Splynx already holds (partner 1 and location 1
 # "Main", reference §7-§9): more than this is data somebody put there.
@@ -54,16 +50,6 @@ class Read:
     query: str
     times: int = 1
     nested: bool = False
-
-
-@dataclass(frozen=True)
-class Writes:
-    """Each record of ``query`` (or ``fixed`` records) costs ``per_record`` Splynx requests."""
-
-    label: str
-    query: str | None = None
-    per_record: int = 1
-    fixed: int = 0
 
 
 @dataclass(frozen=True)
@@ -85,26 +71,19 @@ class MigrationPlan:
         return [e for e in self.resolved() if e.marker is not None and e.marker.additional]
 
 
-DEFAULT_PLAN = MigrationPlan(
-    endpoints=MIGRATION_ENDPOINTS,
-    reads=(
-        Read("companies", 2),  # look-ups, then partners
-        Read("account_statuses"),
-        Read("account_types"),
-        Read("custom_fields"),
-        Read("services", 3),  # look-ups, then internet and recurring tariffs
-        Read("data_service_details"),
-        # customers, internet services, recurring services: account_services,
-        # contacts, addresses... come nested in the account pages
-        Read("accounts", 3, nested=True),
-        Read("notes"),
-    ),
-    writes=(
-        Writes("partners", "companies"),
-        Writes("locations", fixed=1),  # the profile's default location
-        Writes("tariffs", "services"),  # internet or recurring, by service type
-        Writes("customers + customer info", "accounts", per_record=2),  # POST, then PUT
-        Writes("services", "account_services"),  # internet or recurring
-        Writes("comments", "notes"),  # those on accounts
-    ),
-)
+def plan_for(entities: Iterable[MappedEntity], lookups: Iterable[str] = LOOKUPS) -> MigrationPlan:
+    """The plan of a run of ``entities`` (rows of the entity map), after reading ``lookups``."""
+    chosen = list(entities)
+    times = Counter(lookups)  # in the order first read
+    for entity in chosen:
+        if entity.query is not None:
+            times[entity.query] += 1
+    nested = {entity.query for entity in chosen if entity.nested}
+    return MigrationPlan(
+        endpoints=_endpoints_of(chosen),
+        reads=tuple(Read(query, count, query in nested) for query, count in times.items()),
+        writes=tuple(dict.fromkeys(entity.writes for entity in chosen)),
+    )
+
+
+DEFAULT_PLAN = plan_for(ENTITIES)

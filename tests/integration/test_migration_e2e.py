@@ -17,10 +17,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from migrator.entity_map import ENTITY_ORDER
 from migrator.errors import Rejected
 from migrator.events import Event
 from migrator.exitcodes import ExitCode
-from migrator.pipeline.catalog import ENTITY_ORDER
 from migrator.pipeline.migration import MigrationRequest, migrate
 from migrator.pipeline.state import StateStore
 from migrator.profile import load_profile

@@ -7,6 +7,7 @@ import json
 import pytest
 from pydantic import SecretStr
 
+from migrator.entity_map import mapped
 from migrator.errors import ConfigError
 from migrator.exitcodes import ExitCode
 from migrator.preflight import (
@@ -23,6 +24,7 @@ from migrator.preflight import (
     require,
 )
 from migrator.preflight.estimate import human, pages
+from migrator.preflight.plan import plan_for
 from migrator.settings import Settings
 
 PLAN = MigrationPlan(
@@ -113,6 +115,25 @@ def test_default_plan_reads_and_writes_are_sonar_queries() -> None:
     assert queries <= set(LIST_QUERIES)
     marked = [e.name for e in DEFAULT_PLAN.marked()]
     assert marked == ["customers", "internet_services", "recurring_services"]
+
+
+def test_the_plan_is_derived_from_the_entity_map() -> None:
+    """Look-ups are read once, then once per entity made from the query; shared writes once."""
+    tariffs = plan_for(
+        [mapped("partners"), mapped("internet_tariffs"), mapped("recurring_tariffs")],
+        lookups=("companies", "services"),
+    )
+    assert tariffs.reads == (Read("companies", 2), Read("services", 3))
+    assert tariffs.writes == (Writes("partners", "companies"), Writes("tariffs", "services"))
+    assert tariffs.endpoints == ("partners", "internet_tariffs", "recurring_tariffs")
+    accounts = plan_for([mapped("customers"), mapped("recurring_services")], lookups=())
+    assert accounts.reads == (Read("accounts", 2, nested=True),)
+    assert accounts.endpoints == ("customers", "customer_info", "recurring_services")
+    assert [(w.label, w.query, w.per_record) for w in accounts.writes] == [
+        ("customers + customer info", "accounts", 2),
+        ("services", "account_services", 1),
+    ]
+    assert plan_for([mapped("locations")], lookups=()).writes == (Writes("locations", fixed=1),)
 
 
 @pytest.mark.parametrize(

@@ -1,9 +1,12 @@
-"""The entities this migration knows, wired from their Sonar query, transform and sink.
+"""How each entity of the entity map is wired: its Sonar reader, transform and sink.
 
-``ENTITY_ORDER`` lists them parents first. ``build_specs`` makes the
-``EntitySpec`` of each selected entity from the profile's rules, the small
-Sonar reference tables (loaded once by ``load_lookups``) and a sink factory
-(the API, or a dry run).
+The entities, their order, Sonar queries, dependencies and Splynx endpoints
+are the entity map's (``migrator.entity_map``); this module adds what is code:
+which reader reads a row's query, which pure transform makes its payload,
+which parents a record names, and what follows a write (a customer's info
+row, ``CustomerInfo``). ``build_specs`` makes the ``EntitySpec`` of each
+selected entity from the profile's rules, the small Sonar reference tables
+(loaded once by ``load_lookups``) and a sink factory (the API, or a dry run).
 """
 
 from __future__ import annotations
@@ -14,10 +17,12 @@ from functools import partial
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from migrator.errors import ConfigError
+from migrator.entity_map import ENTITY_ORDER, MappedEntity, mapped
+from migrator.errors import ConfigError, Rejected
 from migrator.pipeline.entities import EntitySpec, Sink
 from migrator.pipeline.lookups import Lookups
 from migrator.pipeline.sources import SonarSource, StaticSource
+from migrator.pipeline.state import StateStore
 from migrator.profile import Profile
 from migrator.records import Cleaned
 from migrator.sonar.entities import (
@@ -27,6 +32,7 @@ from migrator.sonar.extract import Extractor
 from migrator.sonar.models import AccountWithRelations
 from migrator.sonar.queries import CUSTOMER_RELATIONS, SERVICE_RELATIONS
 from migrator.sonar.readers import FlatRecords, NestedAccounts
+from migrator.splynx.client import SplynxClient
 from migrator.splynx.payloads import Partner
 from migrator.transform import catalog as tariffs
 from migrator.transform.customers import (
@@ -44,20 +50,7 @@ from migrator.transform.services import (
     service_parents,
 )
 
-__all__ = ["ENTITY_ORDER", "ENTITY_SINKS", "build_specs", "select"]
-
-ENTITY_ORDER: tuple[str, ...] = (
-    "partners",
-    "locations",
-    "internet_tariffs",
-    "recurring_tariffs",
-    "customers",
-    "internet_services",
-    "recurring_services",
-    "customer_notes",
-)
-# The Splynx endpoint each entity writes (names of migrator.splynx.endpoints).
-ENTITY_SINKS: dict[str, str] = {name: name for name in ENTITY_ORDER}
+__all__ = ["CustomerInfo", "build_specs", "select"]
 
 SinkFactory = Callable[..., Sink[Any]]
 
@@ -108,12 +101,12 @@ def build_specs(
     """The specs of the selected entities (``sink(entity, **options)`` makes each sink)."""
     zone = ZoneInfo(profile.defaults.timezone)
     makers = _makers(profile, lookups, extractor, sink, zone)
-    return [makers[name]() for name in names]
+    return [makers[name](mapped(name)) for name in names]
 
 
 def _makers(
     profile: Profile, lookups: Lookups, extractor: Extractor, sink: SinkFactory, zone: ZoneInfo
-) -> dict[str, Callable[[], EntitySpec[Any, Any]]]:
+) -> dict[str, Callable[[MappedEntity], EntitySpec[Any, Any]]]:
     counts = Counter(tariffs.title_key(s.name) for s in lookups.services.values())
     tariff_lookups = tariffs.TariffLookups(lookups.details, counts)
     customers = CustomerLookups(lookups.statuses, lookups.types, lookups.custom_fields)
@@ -125,44 +118,48 @@ def _makers(
     services_only = NestedAccounts(relations=SERVICE_RELATIONS)
     default_company = lookups.default_company
 
-    def partners() -> EntitySpec[Any, Any]:
+    def partners(row: MappedEntity) -> EntitySpec[Any, Any]:
         return EntitySpec(
-            "partners",
-            SonarSource(extractor, "companies", FlatRecords("companies")),
-            sink("partners", natural_key=True),
+            row.name,
+            SonarSource(extractor, _query(row), FlatRecords(_query(row))),
+            sink(row.endpoint, natural_key=True),
             tariffs.partner if profile.defaults.partner is None else _fixed_partner(profile),
+            depends_on=row.depends_on,
             describe=_describe,
         )
 
-    def locations() -> EntitySpec[Any, Any]:
+    def locations(row: MappedEntity) -> EntitySpec[Any, Any]:
         return EntitySpec(
-            "locations",
+            row.name,
             StaticSource([profile.defaults.location]),
-            sink("locations", natural_key=True),
+            sink(row.endpoint, natural_key=True),
             tariffs.location,
+            depends_on=row.depends_on,
         )
 
-    def tariff(name: str, kinds: frozenset[str], make: Callable[..., Any]) -> EntitySpec[Any, Any]:
+    def tariff(
+        row: MappedEntity, kinds: frozenset[str], make: Callable[..., Any]
+    ) -> EntitySpec[Any, Any]:
         return EntitySpec(
-            name,
+            row.name,
             SonarSource(
-                extractor, "services", FlatRecords("services"), keep=lambda s: s.type in kinds
+                extractor, _query(row), FlatRecords(_query(row)), keep=lambda s: s.type in kinds
             ),
-            sink(name, natural_key=True),
+            sink(row.endpoint, natural_key=True),
             partial(make, lookups=tariff_lookups),
             parents=partial(tariffs.tariff_parents, default_company=default_company),
-            depends_on=("partners", "locations"),
+            depends_on=row.depends_on,
             describe=_describe,
         )
 
-    def customers_spec() -> EntitySpec[Any, Any]:
+    def customers_spec(row: MappedEntity) -> EntitySpec[Any, Any]:
         return EntitySpec(
-            "customers",
-            SonarSource(extractor, "accounts", customer_accounts),
+            row.name,
+            SonarSource(extractor, _query(row), customer_accounts),
             sink(
-                "customers",
+                row.endpoint,
                 body=_customer_body,
-                after="customer_info",
+                after=CustomerInfo(*row.then),
                 link_fields={"parent_account_id": "parent_id"},
             ),
             partial(
@@ -173,64 +170,93 @@ def _makers(
                 zone=zone,
             ),
             parents=customer_parents,
-            depends_on=("partners", "locations"),
+            depends_on=row.depends_on,
             describe=_describe,
         )
 
     def services(
-        name: str, kinds: frozenset[str] | None, make: Callable[..., Any], tariff_entity: str
+        row: MappedEntity, kinds: frozenset[str] | None, make: Callable[..., Any]
     ) -> EntitySpec[Any, Any]:
+        explode = _services_of(kinds, lookups)
         return EntitySpec(
-            name,
-            SonarSource(extractor, "accounts", services_only, explode=_services_of(kinds, lookups)),
-            sink(name),
+            row.name,
+            SonarSource(extractor, _query(row), services_only, explode=explode),
+            sink(row.endpoint),
             partial(make, lookups=service_lookups),
             parents=partial(service_parents, lookups=service_lookups),
-            depends_on=("customers", tariff_entity),
+            depends_on=row.depends_on,
             describe=_describe,
         )
 
-    def notes() -> EntitySpec[Any, Any]:
+    def notes(row: MappedEntity) -> EntitySpec[Any, Any]:
         return EntitySpec(
-            "customer_notes",
+            row.name,
             SonarSource(
                 extractor,
-                "notes",
-                FlatRecords("notes"),
+                _query(row),
+                FlatRecords(_query(row)),
                 keep=lambda n: n.noteable_type == "Account",
             ),
-            sink("customer_notes"),
+            sink(row.endpoint),
             partial(comment_from_note, rules=profile.notes, cleanup=profile.cleanup, zone=zone),
             parents=note_parents,
-            depends_on=("customers",),
+            depends_on=row.depends_on,
             describe=_describe,
         )
 
     return {
         "partners": partners,
         "locations": locations,
-        "internet_tariffs": lambda: tariff(
-            "internet_tariffs", tariffs.INTERNET_SERVICE_TYPES, tariffs.internet_tariff
+        "internet_tariffs": lambda row: tariff(
+            row, tariffs.INTERNET_SERVICE_TYPES, tariffs.internet_tariff
         ),
-        "recurring_tariffs": lambda: tariff(
-            "recurring_tariffs", tariffs.RECURRING_SERVICE_TYPES, tariffs.recurring_tariff
+        "recurring_tariffs": lambda row: tariff(
+            row, tariffs.RECURRING_SERVICE_TYPES, tariffs.recurring_tariff
         ),
         "customers": customers_spec,
-        "internet_services": lambda: services(
-            "internet_services",
-            tariffs.INTERNET_SERVICE_TYPES,
-            internet_service,
-            "internet_tariffs",
+        "internet_services": lambda row: services(
+            row, tariffs.INTERNET_SERVICE_TYPES, internet_service
         ),
-        "recurring_services": lambda: services(
-            "recurring_services", None, recurring_service, "recurring_tariffs"
-        ),
+        "recurring_services": lambda row: services(row, None, recurring_service),
         "customer_notes": notes,
     }
 
 
+def _query(row: MappedEntity) -> str:
+    assert row.query is not None, f"{row.name} is not read from Sonar"
+    return row.query
+
+
 def _customer_body(payload: CustomerPayload) -> Any:
     return payload.customer
+
+
+class CustomerInfo:
+    """After a customer exists, put its info row; a refusal is kept as a reject of its own."""
+
+    def __init__(self, endpoint: str) -> None:
+        self._endpoint = endpoint
+
+    def requests(self, payload: CustomerPayload) -> int:
+        return int(payload.info is not None)
+
+    async def run(
+        self, client: SplynxClient, store: StateStore, splynx_id: int, payload: CustomerPayload
+    ) -> None:
+        if payload.info is None:
+            return
+        try:
+            await client.update(self._endpoint, splynx_id, payload.info)
+        except Rejected as refused:
+            store.rejected(
+                self._endpoint,
+                payload.sonar_id,
+                field=refused.field,
+                reason=f"customer {splynx_id} was created, its info was refused: {refused}",
+                record=payload.info.body(),
+                answer=refused.raw,
+                run_id=store.run_id,
+            )
 
 
 def _fixed_partner(profile: Profile) -> Callable[..., Cleaned[Partner]]:
