@@ -34,7 +34,8 @@ from migrator.sonar.queries import CUSTOMER_RELATIONS, SERVICE_RELATIONS
 from migrator.sonar.readers import FlatRecords, NestedAccounts
 from migrator.splynx.client import SplynxClient
 from migrator.splynx.payloads import Partner
-from migrator.transform import catalog as tariffs
+from migrator.transform import tariffs
+from migrator.transform.administration import location, partner
 from migrator.transform.customers import (
     CustomerLookups,
     CustomerPayload,
@@ -123,7 +124,7 @@ def _makers(
             row.name,
             SonarSource(extractor, _query(row), FlatRecords(_query(row))),
             sink(row.endpoint, natural_key=True),
-            tariffs.partner if profile.defaults.partner is None else _fixed_partner(profile),
+            partner if profile.defaults.partner is None else _fixed_partner(profile),
             depends_on=row.depends_on,
             describe=_describe,
         )
@@ -133,7 +134,7 @@ def _makers(
             row.name,
             StaticSource([profile.defaults.location]),
             sink(row.endpoint, natural_key=True),
-            tariffs.location,
+            location,
             depends_on=row.depends_on,
         )
 

@@ -23,10 +23,10 @@ from migrator.sonar.entities import AccountService, Service
 from migrator.sonar.models import AccountWithRelations
 from migrator.splynx.payloads import InternetService, RecurringService
 from migrator.splynx.payloads.base import field_limits
-from migrator.transform.catalog import INTERNET_SERVICE_TYPES, RECURRING_SERVICE_TYPES
 from migrator.transform.cleaning import Notes, cents, name_text
 from migrator.transform.customers import CustomerLookups, customer_status
 from migrator.transform.dates import splynx_date
+from migrator.transform.tariffs import INTERNET_SERVICE_TYPES, RECURRING_SERVICE_TYPES
 
 __all__ = [
     "AccountServiceRecord",

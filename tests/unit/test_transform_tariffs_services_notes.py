@@ -14,13 +14,6 @@ from migrator.profile_rules import CleanupRules, CustomerRules, NoteRules, Servi
 from migrator.records import Resolved
 from migrator.sonar.entities import DataServiceDetail, Note, Service
 from migrator.sonar.models import AccountWithRelations
-from migrator.transform.catalog import (
-    TITLE_LIMIT,
-    TariffLookups,
-    internet_tariff,
-    recurring_tariff,
-    title_key,
-)
 from migrator.transform.customers import CustomerLookups
 from migrator.transform.notes import comment_from_note
 from migrator.transform.services import (
@@ -29,6 +22,13 @@ from migrator.transform.services import (
     internet_service,
     recurring_service,
     service_parents,
+)
+from migrator.transform.tariffs import (
+    TITLE_LIMIT,
+    TariffLookups,
+    internet_tariff,
+    recurring_tariff,
+    title_key,
 )
 
 STAMP = "2023-03-01T23:30:00-06:00"

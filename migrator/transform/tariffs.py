@@ -1,8 +1,8 @@
-"""Companies → partners, the default location, services → internet and recurring tariffs.
+"""Services → internet and recurring tariffs.
 
-Partners and tariffs are matched by name / title: a Splynx partner or tariff
-that already has the name is used as it is (an ISP often sets its plans up in
-Splynx before the migration), otherwise it is created.
+Tariffs are matched by title: a Splynx tariff that already has the title is
+used as it is (an ISP often sets its plans up in Splynx before the
+migration), otherwise it is created.
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 from migrator.errors import FieldError, Rejected
 from migrator.records import Cleaned, ParentRef, Resolved
-from migrator.sonar.entities import Company, DataServiceDetail, Service
-from migrator.splynx.payloads import InternetTariff, Location, Partner, RecurringTariff
+from migrator.sonar.entities import DataServiceDetail, Service
+from migrator.splynx.payloads import InternetTariff, RecurringTariff
 from migrator.transform.cleaning import Notes, cents, name_text
 
 __all__ = [
@@ -21,8 +21,6 @@ __all__ = [
     "RECURRING_SERVICE_TYPES",
     "TariffLookups",
     "internet_tariff",
-    "location",
-    "partner",
     "recurring_tariff",
     "tariff_parents",
     "tariff_title",
@@ -39,18 +37,6 @@ class TariffLookups:
 
     details: Mapping[int, DataServiceDetail]
     name_counts: Mapping[str, int]
-
-
-def partner(company: Company, resolved: Resolved) -> Cleaned[Partner]:
-    notes = Notes()
-    name = name_text(company.name, "name", TITLE_LIMIT, True, notes)
-    if not name:
-        raise Rejected("the company has no name", [FieldError("name", "empty")])
-    return Cleaned(Partner(name=name), tuple(notes.lines))
-
-
-def location(name: str, resolved: Resolved) -> Cleaned[Location]:
-    return Cleaned(Location(name=name))
 
 
 def tariff_parents(service: Service, default_company: int) -> list[ParentRef]:
