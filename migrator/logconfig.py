@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from migrator.private import private_file
+from migrator.private_files import private_file
 
 __all__ = ["REDACTED", "RedactingFilter", "Redactor", "configure_logging", "redactor"]
 

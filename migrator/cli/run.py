@@ -19,7 +19,7 @@ from migrator.pipeline.display import MigrationDisplay
 from migrator.pipeline.migration import MigrationRequest, MigrationResult, migrate
 from migrator.pipeline.wiring import select
 from migrator.preflight.dry_run_estimate import estimate_run
-from migrator.private import private_file
+from migrator.private_files import private_file
 from migrator.profile import DEFAULT_PROFILE, Profile, load_profile
 from migrator.settings import Settings
 

@@ -33,7 +33,7 @@ from migrator.pipeline.state_schema import (
     RunRow,
 )
 from migrator.policy.clock import SYSTEM_CLOCK, Clock
-from migrator.private import private_file
+from migrator.private_files import private_file
 
 __all__ = [
     "EntityCounts",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from migrator.private import private_file
+from migrator.private_files import private_file
 
 
 def test_a_new_file_is_owner_only_and_its_parent_is_made(tmp_path: Path) -> None:
