@@ -1,6 +1,6 @@
 """``migrator export --out DIR``: snapshot a Sonar into a fixture directory.
 
-Wiring only: settings and flags in, ``migrator.sonar.snapshot.export_snapshot``
+Wiring only: settings and flags in, ``migrator.export.snapshot.export_snapshot``
 under the live display, a summary table and an exit code out.
 """
 
@@ -17,12 +17,12 @@ from rich.console import Console
 from migrator.cli.common import add_command, add_env_file_flag, layered_settings, run_async
 from migrator.errors import ConfigError
 from migrator.exitcodes import ExitCode
+from migrator.export.snapshot import ExportResult, export_snapshot
 from migrator.profile import load_profile
 from migrator.progress import ProgressReporter
 from migrator.settings import Settings
 from migrator.sonar.client import SonarClient
 from migrator.sonar.schema import LIST_QUERIES
-from migrator.sonar.snapshot import ExportResult, export_snapshot
 
 __all__ = ["parse_only", "print_summary", "register", "summary_json"]
 

@@ -22,13 +22,13 @@ from pathlib import Path
 import anyio
 import pytest
 
+from migrator.export.snapshot import export_snapshot
+from migrator.export.snapshot_store import WORK_DIR
 from migrator.sim.harness import serve
 from migrator.sim.sonar.app import SonarSimConfig, build_app, export_fixture, load_dataset
 from migrator.sim.sonar.table import Dataset
 from migrator.sonar.client import SonarClient, sonar_limiter
 from migrator.sonar.schema import LIST_QUERIES
-from migrator.sonar.snapshot import export_snapshot
-from migrator.sonar.snapshot_store import WORK_DIR
 
 ROOT = Path(__file__).resolve().parents[2]
 TOKEN = "e2e-token"

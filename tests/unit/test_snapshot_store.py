@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from migrator.errors import ConfigError
+from migrator.export.snapshot_store import WORK_DIR, SnapshotStore
 from migrator.sonar.extract import split
 from migrator.sonar.fixture import dump_record, fixture_path
-from migrator.sonar.snapshot_store import WORK_DIR, SnapshotStore
 
 
 def line(record_id: int) -> str:

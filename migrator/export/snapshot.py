@@ -25,11 +25,11 @@ from anyio.streams.memory import MemoryObjectReceiveStream, MemoryObjectSendStre
 
 from migrator.errors import AuthFailed, ConfigError, MigratorError, PermissionDenied
 from migrator.events import Emit, RecordsRead, StreamFinished, StreamPlanned, ignore
+from migrator.export.snapshot_store import SnapshotStore, source_fingerprint
 from migrator.sonar.client import SonarClient
 from migrator.sonar.extract import Extractor, Partition
 from migrator.sonar.models import SerializedRecord, serialized
 from migrator.sonar.readers import FlatRecords
-from migrator.sonar.snapshot_store import SnapshotStore, source_fingerprint
 
 __all__ = ["ExportResult", "QueryResult", "export_snapshot"]
 
