@@ -1,9 +1,9 @@
 """What the workers tell the progress display: small immutable events.
 
-Producers, clients and (later) writers never touch the display; they call an
-``Emit`` function with one of these, and ``migrator.progress.ProgressReporter``
-(the one owner of the terminal) folds them into its counters. Anything that
-is not a reporter (a test, a benchmark) can collect or ignore them.
+Producers, clients and writers never touch the display; they call an
+``Emit`` function with one of these, and the display (``migrator.display``,
+the one owner of the terminal) folds them into its counters. Anything that is
+not a display (a test, a benchmark) can collect or ignore them.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ __all__ = [
     "RecordsRead",
     "RecordsSettled",
     "RequestDone",
+    "RequestTotals",
     "Retried",
     "StreamFinished",
     "StreamPlanned",
@@ -46,6 +47,17 @@ class RequestDone:
     operation: str
     outcome: Outcome
     seconds: float
+
+
+@dataclass(frozen=True, slots=True)
+class RequestTotals:
+    """A system's request counters so far, from a client that counts instead of emitting
+    ``RequestDone`` and ``Retried`` (the Splynx client's counters, sampled by the display)."""
+
+    system: str
+    requests: int
+    retries: int
+    rate_limited: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,6 +127,7 @@ class QueueDepth:
 Event = (
     BudgetKnown
     | RequestDone
+    | RequestTotals
     | Retried
     | StreamPlanned
     | RecordsRead

@@ -17,10 +17,10 @@ from rich.console import Console
 
 from migrator.cli.common import add_command, run_async
 from migrator.cli.run import report
+from migrator.display.migration_view import MigrationDisplay
 from migrator.entity_map import ENTITY_ORDER
 from migrator.exitcodes import ExitCode
 from migrator.logconfig import configure_logging
-from migrator.pipeline.display import MigrationDisplay
 from migrator.pipeline.migration import MigrationRequest, MigrationResult, migrate
 from migrator.profile import load_profile
 from migrator.settings import Settings, load_settings

@@ -15,11 +15,11 @@ from typing import Any
 from rich.console import Console
 
 from migrator.cli.common import add_command, add_env_file_flag, layered_settings, run_async
+from migrator.display.export_view import ExportDisplay
 from migrator.errors import ConfigError
 from migrator.exitcodes import ExitCode
 from migrator.export.snapshot import ExportResult, export_snapshot
 from migrator.profile import load_profile
-from migrator.progress import ProgressReporter
 from migrator.settings import Settings
 from migrator.sonar.client import SonarClient
 from migrator.sonar.schema import LIST_QUERIES
@@ -135,9 +135,9 @@ def settings_for(args: argparse.Namespace) -> Settings:
     return layered_settings(args, flags, load_profile(name) if name else None)
 
 
-def summary_json(result: ExportResult, reporter: ProgressReporter) -> dict[str, Any]:
+def summary_json(result: ExportResult, reporter: ExportDisplay) -> dict[str, Any]:
     """The summary as data, for scripts and benchmarks."""
-    sonar = reporter.system("sonar")
+    sonar = reporter.systems.row("sonar")
     return {
         "elapsed_seconds": round(reporter.elapsed(), 3),
         "requests": sonar.requests,
@@ -152,9 +152,9 @@ def summary_json(result: ExportResult, reporter: ProgressReporter) -> dict[str, 
     }
 
 
-def print_summary(reporter: ProgressReporter, console: Console) -> None:
+def print_summary(reporter: ExportDisplay, console: Console) -> None:
     console.print(reporter.summary())
-    for system in reporter.systems.values():
+    for system in reporter.systems.rows.values():
         console.print(
             f"{system.name}: {system.requests:,} requests, {system.retries} retries, "
             f"{system.rate_limited} rate-limited answers, elapsed "
@@ -169,7 +169,7 @@ def handle(args: argparse.Namespace) -> int:
     queries = parse_only(getattr(args, "only", None))
 
     async def main() -> int:
-        reporter = ProgressReporter("export")
+        reporter = ExportDisplay("export")
         client = SonarClient.from_settings(settings, emit=reporter.emit)
         async with client, reporter.running():
             result = await export_snapshot(

@@ -14,8 +14,8 @@ from rich.console import Console
 from rich.table import Table
 
 from migrator.cli.common import add_command, add_env_file_flag, layered_settings, run_async
+from migrator.display.migration_view import MigrationDisplay
 from migrator.entity_map import ENTITY_ORDER
-from migrator.pipeline.display import MigrationDisplay
 from migrator.pipeline.migration import MigrationRequest, MigrationResult, migrate
 from migrator.pipeline.wiring import select
 from migrator.preflight.dry_run_estimate import estimate_run

@@ -6,6 +6,7 @@ import io
 
 from rich.console import Console
 
+from migrator.display.migration_view import MigrationDisplay
 from migrator.events import (
     BudgetKnown,
     QueueDepth,
@@ -15,7 +16,6 @@ from migrator.events import (
     StreamFinished,
     StreamPlanned,
 )
-from migrator.pipeline.display import MigrationDisplay
 from migrator.splynx.session import SplynxStats
 from tests.support.clock import FakeClock
 
@@ -35,10 +35,10 @@ def test_counts_rates_and_eta_per_entity() -> None:
         shown.emit(RecordsSettled("customers", "created", 4))
         shown.emit(RecordsSettled("customers", "rejected", 1))
     shown.emit(QueueDepth("customers", 20, 40))
-    row = shown.stream("customers")
-    assert shown.done(row) == 50
-    assert shown.count("customers", "created") == 40
-    eta = shown._eta_of(row)
+    row = shown.streams.row("customers")
+    assert shown.entities.done(row) == 50
+    assert shown.entities.count("customers", "created") == 40
+    eta = shown.entities.eta_of(row)
     assert eta is not None and 9 <= eta <= 11  # 50 left at about 5 a second
     text = shown.render()
     out = Console(file=io.StringIO(), width=140)
@@ -57,7 +57,7 @@ def test_splynx_counters_are_sampled_and_retries_attributed() -> None:
     shown.emit(Retried("splynx", "create customer_notes title=sonar:note:5", 1, 0.5, "503"))
     line = shown.line()
     assert "splynx: 30 requests" in line and "of 10/s" in line
-    assert shown.entity_retries["customer_notes"] == 1
+    assert shown.entities.retries["customer_notes"] == 1
 
 
 def test_a_finished_stream_shows_what_it_did_and_the_summary_data_is_complete() -> None:
@@ -68,8 +68,8 @@ def test_a_finished_stream_shows_what_it_did_and_the_summary_data_is_complete() 
     shown.emit(StreamFinished("internet_tariffs"))
     shown.emit(StreamPlanned("customers", 10))
     shown.emit(StreamFinished("customers", "stopped"))
-    assert shown.stream("internet_tariffs").total == 55
-    assert shown.stream("customers").state == "stopped"
+    assert shown.streams.row("internet_tariffs").total == 55
+    assert shown.streams.row("customers").state == "stopped"
     data = shown.summary_data()["entities"]
     assert data["internet_tariffs"]["written"] == 55 and data["internet_tariffs"]["read"] == 100
     assert set(data["customers"]) >= {

@@ -1,5 +1,5 @@
-"""What the progress display counts: rates over a sliding window, and one row per stream
-or remote system. Plain data with an injected clock; nothing here draws."""
+"""What the display counts: rates over a sliding window, and one row per stream or
+remote system. Plain data with an injected clock; nothing here draws."""
 
 from __future__ import annotations
 

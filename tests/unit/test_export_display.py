@@ -8,6 +8,8 @@ import anyio
 import anyio.lowlevel
 from rich.console import Console
 
+from migrator.display.export_view import ExportDisplay
+from migrator.display.rows import RateMeter, duration
 from migrator.events import (
     BudgetKnown,
     RecordsRead,
@@ -16,7 +18,6 @@ from migrator.events import (
     StreamFinished,
     StreamPlanned,
 )
-from migrator.progress import ProgressReporter, RateMeter, duration
 from tests.support.clock import FakeClock
 
 
@@ -61,7 +62,7 @@ def test_rate_meter_counts_only_the_window() -> None:
 
 def test_events_fold_into_rows_and_etas() -> None:
     clock = FakeClock(start=0.0)
-    reporter = ProgressReporter("export", console=console(False)[0], clock=clock)
+    reporter = ExportDisplay("export", console=console(False)[0], clock=clock)
     reporter.emit(BudgetKnown("sonar", 400))
     reporter.emit(StreamPlanned("accounts", total=1_000, done=200))
     for _ in range(10):
@@ -70,21 +71,21 @@ def test_events_fold_into_rows_and_etas() -> None:
         clock.advance(1.0)
     reporter.emit(RequestDone("sonar", "accounts page", "rate_limited", 0.01))
     reporter.emit(Retried("sonar", "accounts page", 1, 2.0, "limit"))
-    row = reporter.streams["accounts"]
+    row = reporter.streams.rows["accounts"]
     assert (row.done, row.pages, row.state) == (600, 10, "running")
     assert row.eta() == 400 / 40  # remaining records / recent records per second
-    sonar = reporter.systems["sonar"]
+    sonar = reporter.systems.rows["sonar"]
     assert (sonar.requests, sonar.rate_limited, sonar.retries) == (11, 1, 1)
     reporter.emit(StreamFinished("accounts"))
     reporter.emit(StreamFinished("notes", error="gave up on notes page 3"))
-    assert row.state == "done" and reporter.streams["notes"].state == "failed"
+    assert row.state == "done" and reporter.streams.rows["notes"].state == "failed"
 
 
 async def test_without_a_terminal_it_prints_one_line_every_few_seconds() -> None:
     clock = ManualClock()
     terminal, out = console(False)
-    reporter = ProgressReporter("export", console=terminal, clock=clock, line_every=5.0)
-    assert reporter.live is False
+    reporter = ExportDisplay("export", console=terminal, clock=clock, line_every=5.0)
+    assert reporter.screen.live is False
     reporter.emit(BudgetKnown("sonar", 400))
     reporter.emit(StreamPlanned("invoices", total=300))
     async with reporter.running():
@@ -104,7 +105,7 @@ async def test_without_a_terminal_it_prints_one_line_every_few_seconds() -> None
 async def test_on_a_terminal_it_draws_a_table_per_stream() -> None:
     clock = ManualClock()
     terminal, out = console(True)
-    reporter = ProgressReporter("export", console=terminal, clock=clock, refresh=1.0)
+    reporter = ExportDisplay("export", console=terminal, clock=clock, refresh=1.0)
     reporter.emit(StreamPlanned("accounts", total=10))
     async with reporter.running():
         reporter.emit(RecordsRead("accounts", 10))
