@@ -12,6 +12,7 @@ from migrator.events import (
     QueueDepth,
     RecordsRead,
     RecordsSettled,
+    RequestTotals,
     Retried,
     StreamFinished,
     StreamPlanned,
@@ -58,6 +59,18 @@ def test_splynx_counters_are_sampled_and_retries_attributed() -> None:
     line = shown.line()
     assert "splynx: 30 requests" in line and "of 10/s" in line
     assert shown.entities.retries["customer_notes"] == 1
+
+
+def test_request_totals_are_folded_like_any_event() -> None:
+    """A client's counters arrive as an event; a sample with nothing new adds no requests."""
+    shown, clock = display()
+    shown.emit(RequestTotals("splynx", requests=12, retries=1, rate_limited=3))
+    clock.advance(1.0)
+    shown.emit(RequestTotals("splynx", requests=12, retries=2, rate_limited=3))
+    splynx = shown.systems.rows["splynx"]
+    assert (splynx.requests, splynx.retries, splynx.rate_limited) == (12, 2, 3)
+    assert splynx.meter.per_second() == 12.0  # counted once, not once per sample
+    assert "splynx: 12 requests, 12/s (no limit of ours), 2 retries, 3 rate-limited" in shown.line()
 
 
 def test_a_finished_stream_shows_what_it_did_and_the_summary_data_is_complete() -> None:
