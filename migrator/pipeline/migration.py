@@ -43,7 +43,7 @@ from migrator.sonar.extract import Extractor
 from migrator.splynx.client import SplynxClient
 from migrator.splynx.session import SplynxStats
 
-__all__ = ["MigrationRequest", "MigrationResult", "migrate"]
+__all__ = ["MigrationRequest", "MigrationResult", "link_deferred", "migrate"]
 
 log = logging.getLogger(__name__)
 
@@ -99,7 +99,7 @@ async def _run_engine(engine: Engine, drain_seconds: float) -> None:
         tg.cancel_scope.cancel()
 
 
-async def _link_deferred(specs: Sequence[EntitySpec[Any, Any]], store: StateStore) -> None:
+async def link_deferred(specs: Sequence[EntitySpec[Any, Any]], store: StateStore) -> None:
     """Set the references that had to wait (a parent account created after its child)."""
     for spec in specs:
         for link in store.links(spec.name):
@@ -167,7 +167,7 @@ async def migrate(
                     settings, sonar_requests=sonar.stats.requests, writes=sinks.dry_writes
                 )
             else:
-                await _link_deferred(specs, store)
+                await link_deferred(specs, store)
     except BaseExceptionGroup as group:
         result = _failed(most_telling(group))
     except MigratorError as exc:
