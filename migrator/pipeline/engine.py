@@ -182,9 +182,13 @@ class Engine:
                 tg.start_soon(self._produce_in_scope, spec, partition, send.clone(), verify)
 
     async def _produce_in_scope(self, *args: Any) -> None:
-        # Each producer in a scope of its own that drain() can cancel.
+        # Each producer in a scope of its own that drain() can cancel. One drained after it
+        # was started but before it first ran is not in the list drain() cancelled: it would
+        # read on and send into a stream its writers have left.
         with anyio.CancelScope() as scope:
             self._producer_scopes.append(scope)
+            if self.draining:
+                scope.cancel()
             await self._produce(*args)
 
     async def _produce(
