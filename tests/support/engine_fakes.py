@@ -164,23 +164,28 @@ class FakeSplynx:
     def new_id(self) -> int:
         return next(self._ids)
 
-    def calls(self, entity: str | None = None, *kinds: str) -> list[tuple[str, int]]:
-        """(kind, sonar id) of the sinks' calls, in order (all kinds unless named)."""
+    def calls(
+        self, entity: str | None = None, *kinds: str, since: int = 0
+    ) -> list[tuple[str, int]]:
+        """(kind, sonar id) of the sinks' calls, in order (all kinds unless named), from
+        journal entry ``since`` on."""
         sink_kinds = kinds or ("deliver", "find", "create", "link")
         return [
             (e.kind, e.key)
-            for e in self.journal
+            for e in self.journal[since:]
             if e.kind in sink_kinds and (entity is None or e.entity == entity)
         ]
 
-    def created(self, entity: str) -> list[int]:
+    def created(self, entity: str, *, since: int = 0) -> list[int]:
         """Sonar ids of the records created in ``entity``, in order (a copy shows twice)."""
-        return [key for kind, key in self.calls(entity, "create")]
+        return [key for kind, key in self.calls(entity, "create", since=since)]
 
-    def verified(self, entity: str) -> list[int]:
-        """Sonar ids delivered with ``verify=True``, in order."""
+    def delivered(self, entity: str, *, verify: bool, since: int = 0) -> list[int]:
+        """Sonar ids delivered with this ``verify`` flag, in order."""
         return [
-            e.key for e in self.journal if e.kind == "deliver" and e.entity == entity and e.info
+            e.key
+            for e in self.journal[since:]
+            if e.kind == "deliver" and e.entity == entity and e.info is verify
         ]
 
 

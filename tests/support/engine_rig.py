@@ -11,10 +11,12 @@ the buffer is flushed by size only: what a crash loses is known exactly.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Sequence
-from contextlib import closing
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager, closing
 from pathlib import Path
 from typing import Any
+
+import anyio
 
 from migrator.events import Event, RecordsSettled, StreamFinished
 from migrator.pipeline.budget import ErrorBudget
@@ -29,6 +31,8 @@ from tests.support.engine_fakes import Entry, FakeSplynx, MemorySink, MemorySour
 __all__ = ["EngineRig", "RecordingStore", "entity_spec"]
 
 Spec = EntitySpec[Row, Payload]
+# A run that hangs (a writer waiting for ever) fails instead; a passing run never waits this long.
+HANG_SECONDS = 10.0
 
 
 class RecordingStore(StateStore):
@@ -155,9 +159,20 @@ class EngineRig:
         """One whole run: the engine, then the state flushed and closed whatever happened."""
         engine = self.engine(**options)
         try:
-            await engine.run()
+            with anyio.fail_after(HANG_SECONDS):
+                await engine.run()
         finally:
             self.store.close()
+
+    @asynccontextmanager
+    async def running(self, **options: Any) -> AsyncIterator[Engine]:
+        """An engine running in the background while the block steers it (drain, abort,
+        gates); on leaving, the run is awaited. The state store is left open."""
+        engine = self.engine(**options)
+        with anyio.fail_after(HANG_SECONDS):
+            async with anyio.create_task_group() as tg:
+                tg.start_soon(engine.run)
+                yield engine
 
     async def link_deferred(self) -> None:
         """What ``migrate`` does after the engine: set the links that had to wait."""

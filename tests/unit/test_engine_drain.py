@@ -23,10 +23,8 @@ async def test_drain_stops_reading_and_writers_finish_the_record_in_hand(tmp_pat
     customers(rig)
     sink = rig.splynx.sink("customers")
     third, fourth = sink.hold(3), sink.hold(4)
-    engine = rig.engine(writers=2, queue_size=4)
     source = rig.sources["customers"]
-    async with anyio.create_task_group() as tg:
-        tg.start_soon(engine.run)
+    async with rig.running(writers=2, queue_size=4) as engine:
         await third.entered.wait()
         await fourth.entered.wait()
         engine.drain()
@@ -60,9 +58,7 @@ async def test_after_a_drain_the_next_run_writes_the_rest_once(tmp_path: Path) -
     rig = EngineRig(tmp_path)
     customers(rig)
     gate = rig.splynx.sink("customers").hold(6)
-    engine = rig.engine(writers=2, queue_size=4)
-    async with anyio.create_task_group() as tg:
-        tg.start_soon(engine.run)
+    async with rig.running(writers=2, queue_size=4) as engine:
         await gate.entered.wait()
         engine.drain()
         gate.release()
@@ -89,9 +85,7 @@ async def test_abort_cancels_the_writes_in_hand_and_records_none_of_them(tmp_pat
     sink = rig.splynx.sink("customers")
     unsent = sink.hold(3)  # cancelled before Splynx saw it
     unanswered = sink.hold(4, after_create=True)  # Splynx created it; the answer never came
-    engine = rig.engine(writers=2, queue_size=4)
-    async with anyio.create_task_group() as tg:
-        tg.start_soon(engine.run)
+    async with rig.running(writers=2, queue_size=4) as engine:
         await unsent.entered.wait()
         await unanswered.entered.wait()
         engine.abort()
@@ -117,9 +111,7 @@ async def test_drain_wakes_a_child_waiting_for_its_parent_and_leaves_it_for_late
     parents = rig.entity("customers", [Row(1), Row(2)])
     rig.entity("services", [Row(10, parent=1), Row(20, parent=2)], parent="customers")
     slow_parent = parents.hold(1)
-    engine = rig.engine(writers=2, queue_size=4)
-    async with anyio.create_task_group() as tg:
-        tg.start_soon(engine.run)
+    async with rig.running(writers=2, queue_size=4) as engine:
         await slow_parent.entered.wait()
         await until(lambda: rig.splynx.created("services") == [20])
         engine.drain()
@@ -151,10 +143,8 @@ async def test_a_drain_in_the_first_loop_turns_stops_producers_that_have_not_run
     for moment in range(8):
         rig = EngineRig(tmp_path / str(moment))
         customers(rig)
-        engine = rig.engine(writers=2, queue_size=2)
         source = rig.sources["customers"]
-        async with anyio.create_task_group() as tg:
-            tg.start_soon(engine.run)
+        async with rig.running(writers=2, queue_size=2) as engine:
             for _ in range(moment):
                 await anyio.lowlevel.checkpoint()
             engine.drain()
@@ -176,9 +166,7 @@ async def test_a_drain_at_any_moment_leaves_a_state_the_next_run_completes(tmp_p
         )
         for name in ("customers", "services"):
             rig.splynx.sink(name).turns = lambda sonar_id: sonar_id % 3
-        engine = rig.engine(writers=2, queue_size=2)
-        async with anyio.create_task_group() as tg:
-            tg.start_soon(engine.run)
+        async with rig.running(writers=2, queue_size=2) as engine:
             for _ in range(moment):
                 await anyio.lowlevel.checkpoint()
             engine.drain()
