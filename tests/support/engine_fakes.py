@@ -128,9 +128,12 @@ class MemorySource:
             await self.hold.pass_through()
         start = max(after, low - 1)
         chosen = [row for row in self._rows if start < row.at <= high]
-        for first in range(0, len(chosen), self._page_size):
+        # A page holds ``page_size`` positions with every record at each (as a Sonar page of
+        # accounts holds all of each account's services).
+        groups = [list(group) for _, group in itertools.groupby(chosen, key=lambda r: r.at)]
+        for first in range(0, len(groups), self._page_size):
             await anyio.lowlevel.checkpoint()  # a page fetch takes at least a loop turn
-            page = chosen[first : first + self._page_size]
+            page = [row for group in groups[first : first + self._page_size] for row in group]
             self.served.extend(row.id for row in page)
             yield [self._item(row) for row in page]
 
