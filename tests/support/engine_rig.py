@@ -133,6 +133,7 @@ class EngineRig:
         queue_size: int = 4,
         flush_rows: int = 500,
         budget: ErrorBudget | None = None,
+        limit: int | None = None,
     ) -> Engine:
         """A new engine over a newly opened state store (one per run, as ``migrate`` does)."""
         store = RecordingStore.open(
@@ -144,7 +145,7 @@ class EngineRig:
         return Engine(
             [self.specs[name] for name in (only or self.specs)],
             store=store,
-            options=EngineOptions(producers=producers, writers=writers, queue_size=queue_size),
+            options=EngineOptions(producers, writers, queue_size, limit),
             budget=self.budget,
             run_id=store.begin_run("run"),
             emit=self.events.append,

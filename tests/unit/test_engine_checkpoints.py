@@ -124,3 +124,16 @@ async def test_out_of_order_completions_never_move_a_checkpoint_past_an_unsettle
             assert len(moves) > 10  # the checkpoints moved during the run, not only at its end
             assert rig.checkpoints(name) == [(high, True) for _, high in bounds], seed
             assert len(rig.mapped(name)) + len(rig.rejects(name)) == len(rows), seed
+
+
+async def test_a_sample_run_writes_its_limit_of_records_and_leaves_the_checkpoints_alone(
+    tmp_path: Path,
+) -> None:
+    rig = EngineRig(tmp_path)
+    rows = [Row(11, cursor=1), Row(21, cursor=2), Row(22, cursor=2), Row(31, cursor=3)]
+    rig.entity("services", rows, page_size=1)
+    await rig.run(writers=1, limit=2)
+
+    assert rig.splynx.created("services") == [11, 21]  # the limit cuts a position short
+    assert checkpoints_of(rig.journal, "services") == []
+    assert rig.checkpoints("services") == [(0, False)]
