@@ -104,7 +104,7 @@ class MemorySource:
         page_size: int = 5,
         unreadable: Mapping[int, str] | None = None,
     ) -> None:
-        self._rows = sorted(rows, key=lambda row: row.at)
+        self.rows = sorted(rows, key=lambda row: row.at)
         self._bounds = list(bounds) if bounds is not None else None
         self._page_size = page_size
         self._unreadable = dict(unreadable or {})  # sonar id -> the raw text Sonar sent
@@ -115,19 +115,19 @@ class MemorySource:
     async def partition_bounds(self, partitions: int) -> list[tuple[int, int]]:
         if self._bounds is not None:
             return list(self._bounds)
-        top = max((row.at for row in self._rows), default=1)
+        top = max((row.at for row in self.rows), default=1)
         size = -(-top // partitions)
         return [(low, min(low + size - 1, top)) for low in range(1, top + 1, size)]
 
     async def total(self) -> int | None:
-        return len(self._rows)
+        return len(self.rows)
 
     async def pages(self, low: int, high: int, after: int) -> AsyncIterator[Sequence[Item[Row]]]:
         self.reads.append((low, high, after))
         if self.hold is not None:
             await self.hold.pass_through()
         start = max(after, low - 1)
-        chosen = [row for row in self._rows if start < row.at <= high]
+        chosen = [row for row in self.rows if start < row.at <= high]
         # A page holds ``page_size`` positions with every record at each (as a Sonar page of
         # accounts holds all of each account's services).
         groups = [list(group) for _, group in itertools.groupby(chosen, key=lambda r: r.at)]

@@ -217,6 +217,27 @@ class EngineRig:
         rows = self._rows("SELECT sonar_id, note FROM cleanups WHERE entity = ?", entity)
         return [(sonar_id, note) for sonar_id, note in rows]
 
+    def unsound_checkpoints(self, entity: str) -> list[str]:
+        """What is wrong with the checkpoints of ``entity`` the journal holds: one that went
+        back, or covered a record not mapped or rejected before it (empty: none)."""
+        lows = dict(self._rows("SELECT part, low FROM partitions WHERE entity = ?", entity))
+        rows = self.sources[entity].rows
+        settled: set[int] = set()
+        last = {part: low - 1 for part, low in lows.items()}
+        faults = []
+        for entry in (e for e in self.journal if e.entity == entity):
+            if entry.kind in ("mapped", "rejected"):
+                settled.add(entry.key)
+            elif entry.kind == "checkpoint":
+                (position, _), part = entry.info, entry.key
+                if position < last[part]:
+                    faults.append(f"partition {part} went back from {last[part]} to {position}")
+                last[part] = max(last[part], position)
+                covered = {row.id for row in rows if lows[part] <= row.at <= position}
+                if covered - settled:
+                    faults.append(f"{position} passed unsettled {sorted(covered - settled)}")
+        return faults
+
     # -- what the engine said ---------------------------------------------------------
 
     def settled(self, entity: str) -> dict[str, int]:
