@@ -35,12 +35,19 @@ async def test_a_child_waits_for_its_own_parent_only(tmp_path: Path) -> None:
     rig = EngineRig(tmp_path)
     customers = rig.entity("customers", [Row(1), Row(2)])
     rig.entity("services", [Row(10, parent=1), Row(20, parent=2)], parent="customers")
-    slow = customers.hold(1)
-    async with rig.running(writers=2) as engine:
-        await slow.entered.wait()
+    first, second = customers.hold(1), customers.hold(2)
+    # Three write slots: two taken by the held customers, one free for a service.
+    async with rig.running(writers=3):
+        await first.entered.wait()
+        await second.entered.wait()
+        await until(lambda: rig.sources["services"].served == [10, 20])
+        for _ in range(20):
+            await anyio.lowlevel.checkpoint()
+        assert rig.splynx.calls("services") == []  # both children are waiting
+        second.release()  # 2 is written while 1 (and so the checkpoint) is held back
         await until(lambda: rig.splynx.created("services") == [20])
-        assert ("deliver", 10) not in rig.splynx.calls("services")  # still waiting
-        slow.release()
+        assert ("deliver", 10) not in rig.splynx.calls("services")  # still waiting for 1
+        first.release()
     rig.store.close()
 
     journal = rig.journal
@@ -52,7 +59,6 @@ async def test_a_child_waits_for_its_own_parent_only(tmp_path: Path) -> None:
     )
     assert parent_of(rig, 10) == {"parent_id": splynx_id(rig, "customers", 1)}
     assert parent_of(rig, 20) == {"parent_id": splynx_id(rig, "customers", 2)}
-    assert engine.draining is False
     assert rig.checkpoints("services") == [(20, True)]
 
 
@@ -82,27 +88,37 @@ async def test_a_child_read_before_its_parent_gets_the_parents_id_once_it_is_wri
 
 async def test_a_rejected_parent_rejects_its_waiting_children_naming_it(tmp_path: Path) -> None:
     rig = EngineRig(tmp_path)
-    customers = rig.entity("customers", [Row(1), Row(2)])
-    rig.entity(
-        "services", [Row(10, parent=1), Row(11, parent=1), Row(20, parent=2)], parent="customers"
-    )
-    customers.refuse(1, "email is not valid")
-    late = customers.hold(1)  # the children are waiting when the refusal comes
-    async with rig.running(writers=3):
+    customers = rig.entity("customers", [Row(1), Row(2), Row(3)])
+    services = [Row(10, parent=1), Row(20, parent=2), Row(21, parent=2), Row(30, parent=3)]
+    rig.entity("services", services, parent="customers")
+    customers.refuse(2, "email is not valid")
+    slow = customers.hold(1)  # holds the customers' checkpoint back throughout
+    late = customers.hold(2)  # the children are waiting when the refusal comes
+
+    def rejected_services() -> set[int]:
+        return {e.key for e in rig.journal if (e.kind, e.entity) == ("rejected", "services")}
+
+    async with rig.running(writers=4):  # a writer for each service, two slots held
+        await slow.entered.wait()
         await late.entered.wait()
-        await until(lambda: rig.splynx.created("services") == [20])
+        await until(lambda: rig.splynx.created("services") == [30])
         late.release()
+        await until(lambda: rejected_services() == {20, 21})
+        slow.release()
     rig.store.close()
 
-    assert rig.rejects("customers") == {1: ("", "email is not valid")}
+    assert rig.rejects("customers") == {2: ("", "email is not valid")}
     rejects = rig.rejects("services")
-    assert set(rejects) == {10, 11}
+    assert set(rejects) == {20, 21}
     for field, reason in rejects.values():
         assert field == "parent_id"
-        assert "customers 1" in reason
-    assert rig.splynx.calls("services", "deliver") == [("deliver", 20)]
-    assert set(rig.mapped("services")) == {20}
-    assert rig.checkpoints("services") == [(20, True)]
+        assert "customers 2" in reason
+    assert position(rig.journal, "rejected", "services", 21) < position(
+        rig.journal, "create", "customers", 1
+    )
+    assert sorted(rig.splynx.calls("services", "deliver")) == [("deliver", 10), ("deliver", 30)]
+    assert set(rig.mapped("services")) == {10, 30}
+    assert rig.checkpoints("services") == [(30, True)]
 
 
 async def test_a_parent_sonar_does_not_have_rejects_the_child_without_a_deadlock(
