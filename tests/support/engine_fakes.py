@@ -12,6 +12,7 @@ Nothing here sleeps: a held write waits on an event the test sets, and
 from __future__ import annotations
 
 import itertools
+import random
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -209,6 +210,10 @@ class MemorySink:
         self._holds: dict[int, tuple[Gate, bool]] = {}
         self._uncertain: set[int] = set()
         self.turns: Callable[[int], int] = lambda sonar_id: 0  # extra loop turns per write
+
+    def jitter(self, rng: random.Random, most: int) -> None:
+        """Each write takes 0 to ``most`` extra loop turns, drawn from ``rng`` (seeded)."""
+        self.turns = lambda sonar_id: rng.randint(0, most)
 
     def refuse(self, sonar_id: int, reason: str = "Splynx refused it") -> None:
         self._refused[sonar_id] = reason

@@ -83,13 +83,14 @@ async def test_out_of_order_completions_never_move_a_checkpoint_past_an_unsettle
             for customer in customers
             for k in range(rng.randint(0, 3))
         ]
-        services.append(Row(5, parent=rng.choice([2, 62]), cursor=1))  # a missing parent
+        absent = min(set(range(1, 61)) - {customer.id for customer in customers})
+        services.append(Row(5, parent=absent, cursor=1))  # a parent Sonar does not have
         service_bounds = [(1, 20), (21, 60)]
         rig.entity("customers", customers, bounds=customer_bounds, page_size=7)
         rig.entity("services", services, parent="customers", bounds=service_bounds, page_size=7)
         for name in ("customers", "services"):
             sink = rig.splynx.sink(name)
-            sink.turns = lambda sonar_id, rng=rng: rng.randint(0, 6)
+            sink.jitter(rng, 6)
             for row in rng.sample(customers if name == "customers" else services, 4):
                 sink.refuse(row.id)
 
