@@ -27,6 +27,9 @@ class ErrorBudget:
         self.settled += 1
         if rejected:
             self.rejected += 1
+        # Only a reject raises the rate, but the rate is first judged when the sample is
+        # complete: rejects before it must count then, even if none follows.
+        if rejected or self.settled == self.min_sample:
             self.check()
 
     def check(self) -> None:

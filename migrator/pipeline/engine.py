@@ -6,7 +6,10 @@ through Sonar and sends items into a bounded memory stream; a pool of
 writers settles them. Backpressure is end to end: a full stream stops the
 producers, and each partition may hold at most ``window`` records between its
 checkpoint and its newest dispatched record, so memory does not grow with the
-dataset and the window a resumed run must verify stays bounded.
+dataset and the window a resumed run must verify stays bounded. The records
+at one position (an account's services) are dispatched together, so a source
+must hand all of a position's records over in one page, as ``SonarSource``
+does.
 
 Stopping: ``drain()`` (first Ctrl-C) stops the producers and lets writers
 finish the record in hand; ``abort()`` (second Ctrl-C, or the drain deadline)
@@ -15,9 +18,11 @@ cancels everything. The caller flushes the state, shielded.
 
 from __future__ import annotations
 
+import itertools
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import Any
 
 import anyio
@@ -27,7 +32,7 @@ from anyio.streams.memory import MemoryObjectReceiveStream, MemoryObjectSendStre
 from migrator.events import Emit, QueueDepth, RecordsRead, StreamFinished, StreamPlanned
 from migrator.pipeline.budget import ErrorBudget
 from migrator.pipeline.checkpoint import PartitionProgress
-from migrator.pipeline.entities import EntitySpec, dependency_levels
+from migrator.pipeline.entities import EntitySpec, Item, dependency_levels
 from migrator.pipeline.parents import ParentIndex
 from migrator.pipeline.state import PartitionState, StateStore
 from migrator.pipeline.writer import EntityWriter, WorkItem
@@ -182,9 +187,13 @@ class Engine:
                 tg.start_soon(self._produce_in_scope, spec, partition, send.clone(), verify)
 
     async def _produce_in_scope(self, *args: Any) -> None:
-        # Each producer in a scope of its own that drain() can cancel.
+        # Each producer in a scope of its own that drain() can cancel. One drained after it
+        # was started but before it first ran is not in the list drain() cancelled: it would
+        # read on and send into a stream its writers have left.
         with anyio.CancelScope() as scope:
             self._producer_scopes.append(scope)
+            if self.draining:
+                scope.cancel()
             await self._produce(*args)
 
     async def _produce(
@@ -195,18 +204,16 @@ class Engine:
         verify_left: int,
     ) -> None:
         state, progress = partition.state, partition.progress
-        limit = self._options.limit
         async with send:
             async for page in spec.source.pages(state.low, state.high, progress.checkpoint):
                 self._emit(RecordsRead(spec.name, len(page)))
-                for item in page:
-                    if limit is not None and self._dispatched.get(spec.name, 0) >= limit:
-                        return
-                    self._dispatched[spec.name] = self._dispatched.get(spec.name, 0) + 1
-                    await self._room(partition)
-                    progress.dispatched(item.cursor)
-                    await _put(send, WorkItem(state.part, item, verify=verify_left > 0))
-                    verify_left -= 1
+                for records in _by_position(page):
+                    allowed = self._allowed(spec.name, records)
+                    if allowed:
+                        await self._dispatch(partition, allowed, send, verify_left)
+                        verify_left -= len(allowed)
+                    if len(allowed) < len(records):
+                        return  # --limit reached
                 stats = send.statistics()
                 self._emit(
                     QueueDepth(spec.name, stats.current_buffer_used, self._options.queue_size)
@@ -214,9 +221,41 @@ class Engine:
             progress.exhausted = True
             self._advance(spec.name, partition)
 
-    async def _room(self, partition: _Partition) -> None:
-        """Wait while the partition holds a full window beyond its checkpoint."""
-        while partition.progress.pending >= self._options.window:
+    def _allowed(self, entity: str, records: list[Item[Any]]) -> list[Item[Any]]:
+        """As many of ``records`` as ``--limit`` still allows (all of them without a limit)."""
+        limit = self._options.limit
+        if limit is None:
+            return records
+        dispatched = self._dispatched.get(entity, 0)
+        allowed = records[: max(0, limit - dispatched)]
+        self._dispatched[entity] = dispatched + len(allowed)
+        return allowed
+
+    async def _dispatch(
+        self,
+        partition: _Partition,
+        records: list[Item[Any]],
+        send: MemoryObjectSendStream[WorkItem[Any]],
+        verify_left: int,
+    ) -> None:
+        """Queue the records at one position (an account's services, say).
+
+        All are counted before any is queued: queueing may yield, and a writer
+        that finished the first before the next was counted would let the
+        checkpoint reach a position with a record still to come.
+        """
+        await self._room(partition, len(records))
+        for item in records:
+            partition.progress.dispatched(item.cursor)
+        for item in records:
+            await _put(send, WorkItem(partition.state.part, item, verify=verify_left > 0))
+            verify_left -= 1
+
+    async def _room(self, partition: _Partition, records: int) -> None:
+        """Wait until ``records`` more fit in the partition's window beyond its checkpoint
+        (a position with more records than the window goes alone)."""
+        progress = partition.progress
+        while progress.pending and progress.pending + records > self._options.window:
             partition.room = anyio.Event()
             await partition.room.wait()
 
@@ -270,6 +309,12 @@ async def _take(receive: MemoryObjectReceiveStream[WorkItem[Any]]) -> WorkItem[A
             return await receive.receive()
     except anyio.EndOfStream:
         return None
+
+
+def _by_position(page: Sequence[Item[Any]]) -> Iterator[list[Item[Any]]]:
+    """The page's items in runs that share a cursor (a page holds all of a position's)."""
+    for _, records in itertools.groupby(page, key=attrgetter("cursor")):
+        yield list(records)
 
 
 def _settled(partitions: list[_Partition], cursor: int) -> bool:

@@ -42,7 +42,7 @@ from migrator.sonar.extract import Extractor
 from migrator.splynx.client import SplynxClient
 from migrator.splynx.session import SplynxStats
 
-__all__ = ["DryRunEstimate", "MigrationRequest", "MigrationResult", "migrate"]
+__all__ = ["DryRunEstimate", "MigrationRequest", "MigrationResult", "link_deferred", "migrate"]
 
 log = logging.getLogger(__name__)
 
@@ -102,7 +102,7 @@ async def _run_engine(engine: Engine, drain_seconds: float) -> None:
         tg.cancel_scope.cancel()
 
 
-async def _link_deferred(specs: Sequence[EntitySpec[Any, Any]], store: StateStore) -> None:
+async def link_deferred(specs: Sequence[EntitySpec[Any, Any]], store: StateStore) -> None:
     """Set the references that had to wait (a parent account created after its child)."""
     for spec in specs:
         for link in store.links(spec.name):
@@ -169,7 +169,7 @@ async def migrate(
             elif request.dry_run and estimate is not None:
                 result.message = await estimate(sonar.stats.requests, sinks.dry_writes)
             else:
-                await _link_deferred(specs, store)
+                await link_deferred(specs, store)
     except BaseExceptionGroup as group:
         result = _failed(most_telling(group))
     except MigratorError as exc:
