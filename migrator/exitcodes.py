@@ -21,7 +21,8 @@ EXIT_CODES_HELP = """\
 exit codes:
   0    success: everything asked for was done
   1    fatal error: could not go on (unreachable, refused credentials, missing
-       permission, an answer we cannot read); the message says what to fix
+       permission, an answer we cannot read, the state file in use by another
+       run); the message says what to fix
   2    usage error: a bad flag, setting or profile
   3    completed, but some records were rejected (see `migrator rejects`)
   4    stopped by the error budget (--max-errors / --max-error-rate)

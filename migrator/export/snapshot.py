@@ -25,11 +25,17 @@ from anyio.streams.memory import MemoryObjectReceiveStream, MemoryObjectSendStre
 
 from migrator.errors import AuthFailed, ConfigError, MigratorError, PermissionDenied
 from migrator.events import Emit, RecordsRead, StreamFinished, StreamPlanned, ignore
-from migrator.export.snapshot_store import SnapshotStore, source_fingerprint
+from migrator.export.snapshot_store import (
+    STATE_FILE,
+    WORK_DIR,
+    SnapshotStore,
+    source_fingerprint,
+)
 from migrator.sonar.client import SonarClient
 from migrator.sonar.extract import Extractor, Partition
 from migrator.sonar.models import SerializedRecord, serialized
 from migrator.sonar.readers import FlatRecords
+from migrator.state_lock import StateLock
 
 __all__ = ["ExportResult", "QueryResult", "export_snapshot"]
 
@@ -167,13 +173,18 @@ async def export_snapshot(
     fresh: bool = False,
     emit: Emit = ignore,
 ) -> ExportResult:
-    """Export ``queries`` from ``client``'s Sonar into ``out`` (continuing an earlier run)."""
-    store = SnapshotStore(out, source=source_fingerprint(client.endpoint), fresh=fresh)
-    extractor = Extractor(client, page_size=page_size, producers=producers)
-    export = _Export(store, extractor, emit)
-    send, receive = anyio.create_memory_object_stream[Partition](math.inf)
-    async with anyio.create_task_group() as group, receive:
-        group.start_soon(export.plan, queries, send, producers)
-        for _ in range(producers):
-            group.start_soon(export.work, receive.clone())
-    return export.result
+    """Export ``queries`` from ``client``'s Sonar into ``out`` (continuing an earlier run).
+
+    The export's state is locked for the whole run: two exports into one
+    directory would append the same pages twice.
+    """
+    with StateLock(out / WORK_DIR / STATE_FILE, "export"):
+        store = SnapshotStore(out, source=source_fingerprint(client.endpoint), fresh=fresh)
+        extractor = Extractor(client, page_size=page_size, producers=producers)
+        export = _Export(store, extractor, emit)
+        send, receive = anyio.create_memory_object_stream[Partition](math.inf)
+        async with anyio.create_task_group() as group, receive:
+            group.start_soon(export.plan, queries, send, producers)
+            for _ in range(producers):
+                group.start_soon(export.work, receive.clone())
+        return export.result

@@ -4,6 +4,7 @@ Layout of an export directory::
 
     OUT/accounts.jsonl              finished queries, in the fixture format
     OUT/.migrator-export/state.json the plan: per query its partitions, which are done
+    OUT/.migrator-export/state.json.lock   held while an export runs (one at a time)
     OUT/.migrator-export/accounts.2.part   records of partition 2 read so far
 
 A partition's progress is its part file itself: records are appended a page
@@ -33,11 +34,12 @@ from migrator.errors import ConfigError
 from migrator.sonar.extract import Partition
 from migrator.sonar.fixture import fixture_path
 
-__all__ = ["WORK_DIR", "PartState", "QueryState", "SnapshotStore"]
+__all__ = ["STATE_FILE", "WORK_DIR", "PartState", "QueryState", "SnapshotStore"]
 
 log = logging.getLogger(__name__)
 
 WORK_DIR = ".migrator-export"
+STATE_FILE = "state.json"  # in WORK_DIR; locked while an export runs (``state.json.lock``)
 STATE_VERSION = 1
 
 
@@ -71,7 +73,7 @@ class SnapshotStore:
     def __init__(self, out: Path, *, source: str, fresh: bool = False) -> None:
         self.out = out
         self.work = out / WORK_DIR
-        self.state_path = self.work / "state.json"
+        self.state_path = self.work / STATE_FILE
         self.source = source
         self.fresh = fresh  # the user chose to start over: files already in OUT may be replaced
         self.out.mkdir(parents=True, exist_ok=True)

@@ -1,6 +1,7 @@
 """One migration run, start to finish: clients, state, engine, signals, links, outcome.
 
-``migrate`` opens the Sonar and Splynx clients and the state store, loads
+``migrate`` locks the state file (one run per state file: ``StateLock``),
+opens the Sonar and Splynx clients and the state store, loads
 Sonar's reference tables, builds the selected entities' specs and runs the
 engine under the live display, with Ctrl-C handling: the first SIGINT or
 SIGTERM drains (in-flight writes finish, state is flushed) and gives up
@@ -41,6 +42,7 @@ from migrator.sonar.client import SonarClient
 from migrator.sonar.extract import Extractor
 from migrator.splynx.client import SplynxClient
 from migrator.splynx.session import SplynxStats
+from migrator.state_lock import StateLock
 
 __all__ = ["DryRunEstimate", "MigrationRequest", "MigrationResult", "link_deferred", "migrate"]
 
@@ -125,9 +127,25 @@ async def migrate(
     watch_splynx: Callable[[SplynxStats], None] | None = None,
     estimate: DryRunEstimate | None = None,
 ) -> MigrationResult:
-    """Run the migration the request describes; never raises for a record's sake."""
+    """Run the migration the request describes; never raises for a record's sake.
+
+    The state file is locked for the whole run (``StateInUse`` when another process
+    holds it); a dry run keeps its state in memory and locks nothing.
+    """
+    if request.dry_run:
+        return await _migrate(request, emit, Path(":memory:"), watch_splynx, estimate)
+    with StateLock(request.settings.state, request.command):
+        return await _migrate(request, emit, request.settings.state, watch_splynx, estimate)
+
+
+async def _migrate(
+    request: MigrationRequest,
+    emit: Emit,
+    path: Path,
+    watch_splynx: Callable[[SplynxStats], None] | None,
+    estimate: DryRunEstimate | None,
+) -> MigrationResult:
     settings = request.settings
-    path = Path(":memory:") if request.dry_run else settings.state
     store = StateStore.open(path)
     run_id = store.begin_run(request.command)
     budget = ErrorBudget(settings.max_errors, settings.max_error_rate)
