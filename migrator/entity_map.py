@@ -118,7 +118,8 @@ ENTITIES: tuple[MappedEntity, ...] = (
         "customer_notes",
         "notes",
         "customer_notes",
-        Writes("comments", "notes"),
+        # looked up by title, then created: Splynx keeps no comment title unique
+        Writes("comments (look-up + create)", "notes", per_record=2),
         depends_on=("customers",),
     ),
 )
