@@ -23,7 +23,7 @@ exit codes:
   1    fatal error: could not go on (unreachable, refused credentials, missing
        permission, an answer we cannot read, the state file in use by another
        run); the message says what to fix
-  2    usage error: a bad flag, setting or profile
+  2    usage error: a bad flag, setting or profile, or a damaged state file
   3    completed, but some records were rejected (see `migrator rejects`)
   4    stopped by the error budget (--max-errors / --max-error-rate)
   5    a check found blockers, or verify found differences

@@ -91,7 +91,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         log.error("internal error", exc_info=True)
         report_error(
             f"internal error: {type(exc).__name__}: {exc} (this is a bug in migrator; "
-            "MIGRATOR_LOG_FILE keeps the details; the state is intact, re-run to resume)"
+            "MIGRATOR_LOG_FILE keeps the details; re-running resumes from what the state "
+            "file holds)"
         )
         return ExitCode.FATAL
 

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from migrator.errors import ConfigError
+from migrator.pipeline.state_health import DAMAGED, StateDamaged, check_pages
 from migrator.pipeline.state_reports import StateReports
 from migrator.pipeline.state_schema import (
     SCHEMA,
@@ -41,6 +42,7 @@ __all__ = [
     "PartitionState",
     "RejectRow",
     "RunRow",
+    "StateDamaged",
     "StateStore",
 ]
 
@@ -83,14 +85,20 @@ class StateStore(StateReports):
 
     @classmethod
     def open(cls, path: Path, **options: Any) -> StateStore:
+        """Open (or create) the state file, checked page by page first (``StateDamaged``)."""
         try:
             if str(path) != ":memory:":
                 private_file(path)  # before SQLite opens it
             connection = sqlite3.connect(path, isolation_level=None)
+            check_pages(connection, path)
             connection.execute("PRAGMA journal_mode=WAL")
             connection.execute("PRAGMA synchronous=NORMAL")
             connection.executescript(SCHEMA)
-        except (OSError, sqlite3.Error) as exc:
+        except sqlite3.DatabaseError as exc:
+            if exc.sqlite_errorname in DAMAGED:
+                raise StateDamaged(path, str(exc)) from exc
+            raise ConfigError(f"cannot open the state file {path}: {exc}") from exc
+        except OSError as exc:
             raise ConfigError(f"cannot open the state file {path}: {exc}") from exc
         return cls(connection, **options)
 
