@@ -8,11 +8,12 @@ Splynx key and secret, the database DSN) come only from the environment or
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any, Literal
+from urllib.parse import urlsplit
 
-from pydantic import Field, SecretStr, ValidationError
+from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import (
     BaseSettings,
     InitSettingsSource,
@@ -22,7 +23,7 @@ from pydantic_settings import (
 
 from migrator.errors import ConfigError
 
-__all__ = ["SECRET_FIELDS", "Settings", "env_name", "load_settings"]
+__all__ = ["SECRET_FIELDS", "Settings", "check_dotenv", "env_name", "load_settings"]
 
 SECRET_FIELDS = frozenset({"sonar_token", "splynx_api_key", "splynx_api_secret", "splynx_db_dsn"})
 
@@ -67,6 +68,26 @@ class Settings(BaseSettings):
     )
     log_file: Path | None = Field(None, validation_alias="MIGRATOR_LOG_FILE")
 
+    @field_validator("sonar_url", "splynx_url")
+    @classmethod
+    def _web_address(cls, url: str | None) -> str | None:
+        """An http(s) base URL with a host, checked here so that no client is built with a
+        URL it cannot use; blank means unset. The value is never repeated (it may hold a
+        password)."""
+        if url is None or not url.strip():
+            return None
+        try:
+            parts = urlsplit(url.strip())
+            host, _ = parts.hostname, parts.port  # a port that is not a number raises
+        except ValueError:
+            raise ValueError("is not a URL (expected https://host or http://host)") from None
+        if parts.scheme.lower() not in {"http", "https"}:
+            shown = f"not {parts.scheme}://" if "://" in url else "it has no scheme"
+            raise ValueError(f"must start with https:// or http:// ({shown})")
+        if not host:
+            raise ValueError("has no host (expected https://host or http://host)")
+        return url.strip()
+
     def secrets(self) -> list[str]:
         """The secret values that are set, for the log redactor."""
         values = (getattr(self, name) for name in sorted(SECRET_FIELDS))
@@ -84,13 +105,20 @@ def load_settings(
     *,
     profile_values: Mapping[str, Any] | None = None,
     overrides: Mapping[str, Any] | None = None,
+    flags: Mapping[str, Any] | None = None,
     env_file: Path | None = Path(".env"),
 ) -> Settings:
     """Build the settings with the documented precedence.
 
-    ``overrides`` are CLI flags (``None`` means "not given"); ``profile_values``
-    come from the profile's connection and tuning tables.
+    ``flags`` are the command line's (``None`` means "not given"), named as
+    flags (``--writers``) when they are wrong; ``overrides`` are the same for
+    callers that are not a command line; ``profile_values`` come from the
+    profile's connection and tuning tables.
     """
+    if env_file is not None:
+        check_dotenv(env_file)
+    given_flags = {k: v for k, v in (flags or {}).items() if v is not None}
+    overrides = {**(overrides or {}), **given_flags}
     profile = dict(profile_values or {})
     leaked = sorted(SECRET_FIELDS & profile.keys())
     if leaked:
@@ -115,7 +143,24 @@ def load_settings(
     try:
         return _Layered(_env_file=env_file, **given)  # type: ignore[call-arg]
     except ValidationError as exc:
-        raise ConfigError(_explain(exc)) from None
+        raise ConfigError(_explain(exc, given_flags.keys())) from None
+
+
+def check_dotenv(path: Path) -> None:
+    """A dotenv file that is there must be UTF-8 text: say which line is not (never the
+    line itself: it may hold a secret)."""
+    try:
+        lines = path.read_bytes().splitlines() if path.is_file() else []
+    except OSError as exc:
+        raise ConfigError(f"cannot read {path}: {exc.strerror}") from None
+    for number, line in enumerate(lines, start=1):
+        try:
+            line.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise ConfigError(
+                f"{path}, line {number}: not UTF-8 text (byte {exc.start + 1} of the line); "
+                "save the file as UTF-8"
+            ) from None
 
 
 def _by_env_name(values: Mapping[str, Any]) -> dict[str, Any]:
@@ -130,11 +175,17 @@ def _by_env_name(values: Mapping[str, Any]) -> dict[str, Any]:
     return {env_name(name): value for name, value in values.items()}
 
 
-def _explain(exc: ValidationError) -> str:
-    """One line per bad setting, naming its environment variable; never the value."""
+def _explain(exc: ValidationError, flags: Iterable[str]) -> str:
+    """One line per bad setting, naming its flag when it came from one (``--writers``),
+    else its environment variable; never the value."""
+    from_flags = {env_name(name): name for name in flags}
     lines = []
     for error in exc.errors():
-        field = str(error["loc"][0]) if error["loc"] else "?"
-        name = env_name(field) if field in Settings.model_fields else field
-        lines.append(f"{name}: {error['msg']}")
+        where = str(error["loc"][0]) if error["loc"] else "?"
+        if where in from_flags:
+            name = "--" + from_flags[where].replace("_", "-")
+        else:
+            name = env_name(where) if where in Settings.model_fields else where
+        message = error["msg"].removeprefix("Value error, ")
+        lines.append(f"{name}: {message}")
     return "invalid settings: " + "; ".join(lines)

@@ -20,6 +20,7 @@ __all__ = [
     "HelpFormatter",
     "add_command",
     "add_env_file_flag",
+    "at_least_one",
     "layered_settings",
     "report_error",
     "run_async",
@@ -58,6 +59,17 @@ def add_env_file_flag(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def at_least_one(text: str) -> int:
+    """An argparse type: a whole number of at least 1 (argparse names the flag, exit 2)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
 def report_error(message: str) -> None:
     """One redacted line on stderr; the operator's first clue, so make it say what to fix."""
     print(f"migrator: error: {redactor(message)}", file=sys.stderr)
@@ -76,10 +88,10 @@ def layered_settings(
 ) -> Settings:
     """Settings from .env, the environment, ``profile`` and the command's ``flags`` (each
     over the one before), with logging configured from them."""
-    overrides = {name: getattr(args, name, None) for name in flags}
+    given = {name: getattr(args, name, None) for name in flags}
     settings = load_settings(
         profile_values=profile.settings_values() if profile else None,
-        overrides=overrides,
+        flags=given,
         env_file=args.env_file,
     )
     configure_logging(settings.log_level, log_file=settings.log_file, secrets=settings.secrets())

@@ -13,7 +13,13 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-from migrator.cli.common import add_command, add_env_file_flag, layered_settings, run_async
+from migrator.cli.common import (
+    add_command,
+    add_env_file_flag,
+    at_least_one,
+    layered_settings,
+    run_async,
+)
 from migrator.display.migration_view import MigrationDisplay
 from migrator.entity_map import ENTITY_ORDER
 from migrator.pipeline.migration import MigrationRequest, MigrationResult, migrate
@@ -91,7 +97,9 @@ def register(commands: Any) -> None:
         action="store_true",
         help="read and transform everything, write nothing; report what would be rejected",
     )
-    parser.add_argument("--limit", type=int, metavar="N", help="at most N records per entity")
+    parser.add_argument(
+        "--limit", type=at_least_one, metavar="N", help="at most N records per entity"
+    )
     parser.add_argument(
         "--summary-json",
         type=Path,

@@ -74,7 +74,7 @@ def _state_flags(parser: argparse.ArgumentParser) -> None:
 
 
 def _open(args: argparse.Namespace) -> StateStore:
-    settings = load_settings(overrides={"state": args.state}, env_file=args.env_file)
+    settings = load_settings(flags={"state": args.state}, env_file=args.env_file)
     if not settings.state.is_file():
         raise ConfigError(f"no state file at {settings.state}: nothing has run with it yet")
     return StateStore.open(settings.state)
