@@ -107,12 +107,14 @@ class RecordsSettled:
 
     ``created`` / ``adopted`` (found by its marker after a lost answer or a
     crash) / ``existing`` (matched to a record already in Splynx) /
-    ``checked`` (a dry run) / ``skipped`` (already migrated) / ``rejected``.
+    ``checked`` (a dry run) / ``skipped`` (already migrated, or ``reason``) /
+    ``rejected``.
     """
 
     stream: str
     outcome: Settlement
     count: int = 1
+    reason: str = ""  # why a record was skipped, when not because it is already migrated
 
 
 @dataclass(frozen=True, slots=True)

@@ -98,7 +98,11 @@ def register(commands: Any) -> None:
         help="read and transform everything, write nothing; report what would be rejected",
     )
     parser.add_argument(
-        "--limit", type=at_least_one, metavar="N", help="at most N records per entity"
+        "--limit",
+        type=at_least_one,
+        metavar="N",
+        help="a sample: at most N records per entity (a record whose parent is not in the "
+        "sample is skipped, and migrated by the next run without --limit)",
     )
     parser.add_argument(
         "--summary-json",

@@ -33,6 +33,7 @@ from migrator.pipeline.engine import Engine, EngineOptions
 from migrator.pipeline.entities import EntitySpec
 from migrator.pipeline.lookups import load_lookups
 from migrator.pipeline.sinks import SinkFactory
+from migrator.pipeline.skips import SkipTally
 from migrator.pipeline.state import StateStore
 from migrator.pipeline.wiring import build_specs
 from migrator.policy.retry import RetryEvent, RetryPolicy
@@ -178,8 +179,9 @@ async def _migrate(
                 queue_size=settings.queue_size,
                 limit=request.limit,
             )
+            skips = SkipTally(emit)
             engine = Engine(
-                specs, store=store, options=options, budget=budget, run_id=run_id, emit=emit
+                specs, store=store, options=options, budget=budget, run_id=run_id, emit=skips
             )
             await _run_engine(engine, request.drain_seconds)
             if engine.draining:
@@ -188,6 +190,8 @@ async def _migrate(
                 result.message = await estimate(sonar.stats.requests, sinks.dry_writes)
             else:
                 await link_deferred(specs, store)
+            skipped = skips.summary(sample=request.limit is not None)
+            result.message = "\n".join(line for line in (result.message, skipped) if line)
     except BaseExceptionGroup as group:
         result = _failed(most_telling(group))
     except MigratorError as exc:

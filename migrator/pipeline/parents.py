@@ -5,7 +5,9 @@ service goes ahead at once; if not, its writer waits for exactly that
 customer. The wait ends when the customer is mapped (go on), when it is
 settled without a mapping (rejected, or absent from Sonar: the child is
 rejected with a reason naming the field), or when the customer entity has
-finished.
+finished. An entity that finished without reaching the customer's id (a
+``--limit`` sample stopped first) says nothing about it: the child is then
+skipped (``NotInSample``), not rejected, and a later run migrates it.
 """
 
 from __future__ import annotations
@@ -17,13 +19,17 @@ import anyio
 from migrator.pipeline.state import StateStore
 from migrator.records import ParentRef
 
-__all__ = ["ParentIndex", "Stopped"]
+__all__ = ["NotInSample", "ParentIndex", "Stopped"]
 
 Settled = Callable[[int], bool]
 
 
 class Stopped(Exception):
     """The run is draining: stop waiting, and leave the record for the next run."""
+
+
+class NotInSample(Exception):
+    """The parent's entity stopped (``--limit``) before reaching it: skip, do not reject."""
 
 
 class ParentIndex:
@@ -34,6 +40,7 @@ class ParentIndex:
         self._waiters: dict[tuple[str, int], anyio.Event] = {}
         self._closed: set[str] = set()
         self._failed: set[tuple[str, int]] = set()
+        self._skipped: set[tuple[str, int]] = set()
         self._settled: dict[str, Settled] = {}
         self._stopped = False
 
@@ -50,10 +57,13 @@ class ParentIndex:
             found = self._store.splynx_id(ref.entity, ref.sonar_id)
             if found is not None:
                 return found
-            if key in self._failed or ref.entity in self._closed:
+            if key in self._failed:
                 return None
             settled = self._settled.get(ref.entity)
-            if settled is not None and settled(ref.sonar_id):
+            reached = settled is None or settled(ref.sonar_id)
+            if key in self._skipped or (ref.entity in self._closed and not reached):
+                raise NotInSample
+            if ref.entity in self._closed or (settled is not None and reached):
                 return None
             event = self._waiters.get(key)
             if event is None:
@@ -70,6 +80,11 @@ class ParentIndex:
 
     def failed(self, entity: str, sonar_id: int) -> None:
         self._failed.add((entity, sonar_id))
+        self._wake((entity, sonar_id))
+
+    def skipped(self, entity: str, sonar_id: int) -> None:
+        """The record was skipped (its own parent not in the sample): so are its children."""
+        self._skipped.add((entity, sonar_id))
         self._wake((entity, sonar_id))
 
     def progressed(self, entity: str) -> None:

@@ -1,7 +1,8 @@
 """Settling one record: migrated (created, adopted, existing), skipped, or rejected.
 
 The effectively-once rules live here and in the sink:
-- a record already in the id map is skipped;
+- a record already in the id map is skipped; so is one whose parent is not in
+  a ``--limit`` sample (not rejected: a run without the limit migrates it);
 - a record in the resume window is looked up by its marker before anything is
   created (``verify``), and adopted if found; the sink never re-sends a
   create whose answer was lost without looking first;
@@ -21,16 +22,18 @@ from migrator.errors import FieldError, Rejected
 from migrator.events import Emit, RecordsSettled
 from migrator.pipeline.budget import ErrorBudget
 from migrator.pipeline.entities import Delivered, EntitySpec, Item
-from migrator.pipeline.parents import ParentIndex, Stopped
+from migrator.pipeline.parents import NotInSample, ParentIndex, Stopped
 from migrator.pipeline.state import StateStore
 from migrator.records import Cleaned, ParentRef, Resolved
 
-__all__ = ["EntityWriter", "WorkItem"]
+__all__ = ["OUTSIDE_SAMPLE", "EntityWriter", "WorkItem"]
 
 log = logging.getLogger(__name__)
 
 R = TypeVar("R")
 P = TypeVar("P")
+
+OUTSIDE_SAMPLE = "parent not in this sample"
 
 
 @dataclass(frozen=True)
@@ -83,6 +86,10 @@ class EntityWriter(Generic[R, P]):
                 delivered = await self.spec.sink.deliver(cleaned.payload, verify=work.verify)
         except Stopped:
             return False
+        except NotInSample:
+            self._parents.skipped(self.spec.name, item.sonar_id)
+            self._emit(RecordsSettled(self.spec.name, "skipped", reason=OUTSIDE_SAMPLE))
+            return True
         except Rejected as rejected:
             self._reject(item, rejected)
             return True
