@@ -51,6 +51,9 @@ async def test_a_second_run_is_refused_naming_the_holder_and_a_killed_holders_lo
         status = await anyio.run_process(
             command(tmp_path, "status"), env=env, cwd=tmp_path, check=False
         )
+        rejects = await anyio.run_process(
+            command(tmp_path, "rejects", "--json"), env=env, cwd=tmp_path, check=False
+        )
         still_running = holder.returncode is None
         if still_running:
             holder.kill()  # SIGKILL: the kernel drops its lock; its note stays behind
@@ -63,6 +66,8 @@ async def test_a_second_run_is_refused_naming_the_holder_and_a_killed_holders_lo
         assert "in use by `migrator run`" in refused and str(state) in refused
         assert status.returncode == ExitCode.OK, status.stderr.decode()[-2000:]
         assert "customers" in status.stdout.decode()
+        assert rejects.returncode == ExitCode.OK, rejects.stderr.decode()[-2000:]
+        assert rejects.stdout.decode().lstrip().startswith("[")
         assert still_running, "the first run ended while the second was being refused"
 
         left = Holder.parse(lock_path(state).read_text())
