@@ -118,8 +118,7 @@ ENTITIES: tuple[MappedEntity, ...] = (
         "customer_notes",
         "notes",
         "customer_notes",
-        # looked up by title, then created: Splynx keeps no comment title unique
-        Writes("comments (look-up + create)", "notes", per_record=2),
+        Writes("comments", "notes"),
         depends_on=("customers",),
     ),
 )

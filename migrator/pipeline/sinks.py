@@ -177,19 +177,15 @@ class DryRunSink(Generic[P]):
         *,
         body: Callable[[P], SplynxPayload] = _itself,
         after: FollowUp[P] | None = None,
-        natural_key: bool = False,
     ) -> None:
         self._endpoint = endpoint(endpoint_name)
         self._body = body
         self._after = after
-        marker = self._endpoint.marker
-        # A main-field marker (a comment's title) is looked up before every create.
-        self._looks = int(marker is not None and not marker.additional and not natural_key)
         self.writes = 0  # requests the real run would send (its follow-ups' included)
 
     async def deliver(self, payload: P, *, verify: bool) -> Delivered:
         build_payload(self._endpoint, self._body(payload))
-        self.writes += 1 + self._looks + (self._after.requests(payload) if self._after else 0)
+        self.writes += 1 + (self._after.requests(payload) if self._after else 0)
         return Delivered(0, "checked")
 
     async def link(self, splynx_id: int, field: str, target_id: int) -> None:
@@ -218,7 +214,7 @@ class SinkFactory:
     ) -> ApiSink[Any] | DryRunSink[Any]:
         """The sink creating records at Splynx endpoint ``name``, then running ``after``."""
         if self._client is None:
-            self._dry.append(DryRunSink(name, body=body, after=after, natural_key=natural_key))
+            self._dry.append(DryRunSink(name, body=body, after=after))
             return self._dry[-1]
         follow = None if after is None else partial(after.run, self._client, self._store)
         return ApiSink(
