@@ -74,8 +74,7 @@ class Sink(Protocol[P_contra]):
     """Where records go.
 
     ``deliver`` creates the record unless it is already there. With
-    ``verify`` it looks for the record's marker first (the resume window), and
-    so it does for every record whose marker Splynx would not refuse twice;
+    ``verify`` it looks for the record's marker first (the resume window);
     either way a create whose answer was lost is looked up before it is ever
     sent again. Refusals raise ``Rejected``; lost causes raise ``Fatal``.
     """

@@ -2,16 +2,10 @@
 
 ``ApiSink`` adapts the Splynx client to the engine's ``Sink``. Entities with
 a natural key (a partner's name, a tariff's title) are always looked up first
-and an existing record is used as it is. Entities with a Sonar marker are
-looked up inside the resume window, and beyond it only when Splynx itself
-would not refuse a copy: a ``sonar_id`` additional field marked unique makes
-Splynx answer a second create with a 422, which the sink turns into an
-adoption; a comment's ``sonar:note:<id>`` title (or a ``sonar_id`` field that
-is not unique) has no such guard, so each record is looked up before it is
-created. That is what keeps a second run on another state file, or a run
-started before Splynx held anything, from writing copies. The client's
-``create_once`` never re-sends a create whose answer was lost without
-looking first. A ``FollowUp`` (given where the entity is wired,
+and an existing record is used as it is; entities with a Sonar marker (the
+``sonar_id`` additional field) are looked up only inside the resume window,
+and the client's ``create_once`` never re-sends a create whose answer was
+lost without looking first. A ``FollowUp`` (given where the entity is wired,
 e.g. a customer's info row) runs once the record exists, idempotently, so it
 is re-done on adoption too.
 
@@ -21,14 +15,11 @@ endpoints and payloads, never a particular entity.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Awaitable, Callable, Mapping
 from functools import partial
 from typing import Any, Generic, Protocol, TypeVar
 
-import anyio
-
-from migrator.errors import ConfigError, PermissionDenied, ProtocolError, Rejected
+from migrator.errors import ConfigError, Rejected
 from migrator.pipeline.entities import Delivered
 from migrator.pipeline.state import StateStore
 from migrator.splynx.client import SplynxClient
@@ -37,8 +28,6 @@ from migrator.splynx.payloads import SplynxPayload
 from migrator.splynx.query import Search, where
 
 __all__ = ["ApiSink", "DryRunSink", "FollowUp", "SinkFactory"]
-
-log = logging.getLogger(__name__)
 
 P = TypeVar("P")
 P_contra = TypeVar("P_contra", contravariant=True)
@@ -87,12 +76,10 @@ class ApiSink(Generic[P]):
         self._natural_key = natural_key
         self._after = after
         self._link_fields = dict(link_fields or {})
-        self._unique: bool | None = None  # whether Splynx refuses a copy; asked once
-        self._asking = anyio.Lock()
 
     async def deliver(self, payload: P, *, verify: bool) -> Delivered:
         model = self._body(payload)
-        if verify or self._natural_key or not await self._refuses_copies():
+        if verify or self._natural_key:
             found = await self._existing(model, payload)
             if found is not None:
                 return found
@@ -120,36 +107,6 @@ class ApiSink(Generic[P]):
             return None
         await self._finish(found, payload)
         return Delivered(found, "existing" if self._natural_key else "adopted")
-
-    async def _refuses_copies(self) -> bool:
-        """Whether Splynx itself refuses a second record carrying the same marker."""
-        if self._unique is None:
-            async with self._asking:
-                if self._unique is None:
-                    self._unique = await self._marker_is_unique()
-                    if not self._unique:
-                        log.info(
-                            "%s: Splynx does not refuse a second record with the same %s, so "
-                            "each record is looked up by it before it is created",
-                            self._endpoint.name,
-                            self._marker,
-                        )
-        return self._unique
-
-    async def _marker_is_unique(self) -> bool:
-        """An additional field Splynx's OPTIONS lists as unique; never a main field."""
-        if not self._marker.additional:
-            return False
-        try:
-            options = await self._client.options(self._endpoint)
-        except (Rejected, PermissionDenied, ProtocolError) as exc:
-            name = self._endpoint.name
-            log.warning("%s: cannot tell whether %s is unique: %s", name, self._marker, exc)
-            return False
-        fields = options.additional_attributes or []
-        info = next((f for f in fields if f.name == self._marker.field), None)
-        flag = None if info is None else (info.model_extra or {}).get("is_unique")
-        return str(flag).strip().lower() in {"1", "true", "yes"}
 
     async def _finish(self, splynx_id: int, payload: P) -> None:
         if self._after is not None:
