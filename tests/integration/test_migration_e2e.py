@@ -26,6 +26,7 @@ from migrator.pipeline.state import StateStore
 from migrator.profile import load_profile
 from migrator.records import Resolved
 from migrator.settings import Settings
+from migrator.sim.splynx.additional import AdditionalField
 from migrator.splynx.client import SplynxClient
 from migrator.splynx.query import Search, where
 from migrator.transform.customers import CustomerLookups, customer_from_account
@@ -191,18 +192,36 @@ async def test_everything_arrives_once_with_the_transformed_fields(
             await verify_splynx(pair, settings, rejected)
 
 
-async def test_a_lost_state_file_adopts_what_is_there_instead_of_copying_it(
-    tmp_path: Path,
+# Marker fields Splynx does not keep unique: adoption must then come from the look-ups alone.
+NOT_UNIQUE = tuple(
+    AdditionalField(module=module, name="sonar_id", title="Sonar ID", is_unique=False)
+    for module in ("customers", "services_internet", "services_custom")
+)
+
+
+@pytest.mark.parametrize(
+    ("storage", "unique"), [("memory", True), ("memory", False), ("mariadb", True)]
+)
+async def test_a_second_state_file_adopts_what_is_there_instead_of_copying_it(
+    tmp_path: Path, storage: str, unique: bool, request: pytest.FixtureRequest
 ) -> None:
-    async with running_pair({"scale": 25, "seed": 12}) as pair:
-        first = tmp_path / "first.sqlite3"
-        result, settings, _ = await run(pair, first)
-        assert result.exit_code in (ExitCode.OK, ExitCode.REJECTS), result.message
-        lost = tmp_path / "second.sqlite3"  # as if the first state file had been deleted
-        again, _, events = await run(pair, lost)
-        assert again.exit_code in (ExitCode.OK, ExitCode.REJECTS), again.message
-        created = [e for e in events if getattr(e, "outcome", None) == "created"]
-        assert created == [], "a record was created again"
-        adopted = [e for e in events if getattr(e, "outcome", None) == "adopted"]
-        assert adopted, "what the first run made must be adopted"
-        await verify_splynx(pair, settings, rejects_of(first))
+    """Two migrations into one Splynx with two state files (a lost state file, or a
+    second machine): the second creates nothing, of any entity; it adopts."""
+    with contextlib.ExitStack() as stack:
+        splynx: dict[str, Any] = {} if unique else {"additional_fields": NOT_UNIQUE}
+        if storage == "mariadb":
+            server = request.getfixturevalue("mariadb")
+            dsn, _ = stack.enter_context(named_database(server, prefix="migrator_two"))
+            splynx["db_dsn"] = dsn
+        async with running_pair({"scale": 25, "seed": 12}, splynx) as pair:
+            first = tmp_path / "first.sqlite3"
+            result, settings, _ = await run(pair, first)
+            assert result.exit_code in (ExitCode.OK, ExitCode.REJECTS), result.message
+            second = tmp_path / "second.sqlite3"
+            again, _, events = await run(pair, second)
+            assert again.exit_code in (ExitCode.OK, ExitCode.REJECTS), again.message
+            created = [e for e in events if getattr(e, "outcome", None) == "created"]
+            assert created == [], "a record was created again"
+            adopted = {e.stream for e in events if getattr(e, "outcome", None) == "adopted"}
+            assert {"customers", "internet_services", "customer_notes"} <= adopted
+            await verify_splynx(pair, settings, rejects_of(first))
