@@ -163,7 +163,7 @@ class _Pruner:
         for name in self._kept(original):
             field = original.fields[name]
             args = {
-                arg_name: GraphQLArgument(self.wrap(arg.type), default_value=arg.default_value)
+                arg_name: GraphQLArgument(self.wrap(arg.type), default=arg.default)
                 for arg_name, arg in field.args.items()
                 if arg_name not in DROPPED_ARGUMENTS
             }
@@ -172,7 +172,7 @@ class _Pruner:
 
     def _input_fields(self, original: GraphQLInputObjectType) -> dict[str, GraphQLInputField]:
         return {
-            name: GraphQLInputField(self.wrap(f.type), default_value=f.default_value)
+            name: GraphQLInputField(self.wrap(f.type), default=f.default)
             for name, f in original.fields.items()
         }
 
