@@ -5,8 +5,10 @@ from __future__ import annotations
 from graphql import (
     GraphQLArgument,
     GraphQLEnumType,
+    GraphQLField,
     GraphQLInputField,
     GraphQLInputObjectType,
+    GraphQLInterfaceType,
     GraphQLObjectType,
     GraphQLScalarType,
     GraphQLSchema,
@@ -16,7 +18,13 @@ from graphql import (
     print_schema,
 )
 
-from migrator.sonar.prune_schema import LIST_QUERIES, PRUNED_SCHEMA_PATH, prune
+from migrator.sonar.prune_schema import (
+    LIST_QUERIES,
+    PIVOT_RELATIONS,
+    PRUNED_SCHEMA_PATH,
+    SERVED_QUERIES,
+    prune,
+)
 
 
 def pruned() -> GraphQLSchema:
@@ -43,6 +51,22 @@ def test_committed_schema_is_what_the_script_generates(real_sonar_schema: GraphQ
     )
 
 
+def _check_fields(name: str, ours: GraphQLObjectType | GraphQLInterfaceType, real: object) -> int:
+    """Every field of ours is real, with the same type, arguments and defaults."""
+    assert isinstance(real, GraphQLObjectType | GraphQLInterfaceType)
+    for field_name, field in ours.fields.items():
+        real_field = real.fields.get(field_name)
+        assert real_field is not None, f"{name}.{field_name} not real"
+        assert str(field.type) == str(real_field.type), f"{name}.{field_name} type"
+        for arg_name, arg in field.args.items():
+            real_arg = real_field.args.get(arg_name)
+            where = f"{name}.{field_name}({arg_name})"
+            assert real_arg is not None, f"{where} not real"
+            assert str(arg.type) == str(real_arg.type), where
+            assert default_of(arg) == default_of(real_arg), f"{where} default"
+    return len(ours.fields)
+
+
 def test_every_type_and_field_matches_the_real_schema(real_sonar_schema: GraphQLSchema) -> None:
     ours = pruned()
     checked = 0
@@ -63,23 +87,79 @@ def test_every_type_and_field_matches_the_real_schema(real_sonar_schema: GraphQL
                 assert str(field.type) == str(real_field.type), f"{name}.{field_name}"
                 assert default_of(field) == default_of(real_field), f"{name}.{field_name} default"
                 checked += 1
-        elif isinstance(type_, GraphQLObjectType):
-            assert isinstance(real, GraphQLObjectType)
-            for field_name, field in type_.fields.items():
-                real_field = real.fields.get(field_name)
-                assert real_field is not None, f"{name}.{field_name} not real"
-                assert str(field.type) == str(real_field.type), f"{name}.{field_name} type"
-                for arg_name, arg in field.args.items():
-                    real_arg = real_field.args.get(arg_name)
-                    assert real_arg is not None, f"{name}.{field_name}({arg_name}) not real"
-                    assert str(arg.type) == str(real_arg.type), f"{name}.{field_name}({arg_name})"
-                    assert default_of(arg) == default_of(real_arg), (
-                        f"{name}.{field_name}({arg_name}) default"
-                    )
-                checked += 1
+        elif isinstance(type_, GraphQLObjectType | GraphQLInterfaceType):
+            checked += _check_fields(name, type_, real)
+            assert isinstance(real, GraphQLObjectType | GraphQLInterfaceType)
+            real_interfaces = {interface.name for interface in real.interfaces}
+            assert {i.name for i in type_.interfaces} <= real_interfaces, f"{name} implements"
         else:
             assert isinstance(type_, GraphQLScalarType)
     assert checked > 400
+
+
+def served_types(schema: GraphQLSchema) -> dict[str, str]:
+    """Entity type name → list query, for the served queries of ``schema``."""
+    root = schema.query_type
+    assert root is not None
+    found = {}
+    for query in SERVED_QUERIES:
+        connection = get_named_type(root.fields[query].type)
+        assert isinstance(connection, GraphQLObjectType)
+        found[get_named_type(connection.fields["entities"].type).name] = query
+    return found
+
+
+def relation_target(field: GraphQLField, schema: GraphQLSchema) -> set[str]:
+    """The entity types a field leads to: its object type, a connection's entities, or an
+    interface's implementations; empty for a leaf."""
+    named = get_named_type(field.type)
+    if isinstance(named, GraphQLInterfaceType):
+        return {t.name for t in schema.get_possible_types(named)}
+    if not isinstance(named, GraphQLObjectType):
+        return set()
+    entities = named.fields.get("entities")
+    return {get_named_type(entities.type).name if entities else named.name}
+
+
+def test_every_relation_between_served_entities_is_kept(real_sonar_schema: GraphQLSchema) -> None:
+    """Read from the real schema on its own: a relation leading to a served entity is in the
+    pruned schema unless it is a listed pivot, and nothing else is."""
+    ours, served = pruned(), served_types(real_sonar_schema)
+    assert served == served_types(pruned())
+    kept = 0
+    for type_name in served:
+        real_entity = real_sonar_schema.type_map[type_name]
+        our_entity = ours.type_map[type_name]
+        assert isinstance(real_entity, GraphQLObjectType)
+        assert isinstance(our_entity, GraphQLObjectType)
+        for name, field in real_entity.fields.items():
+            leads_to = relation_target(field, real_sonar_schema)
+            if not leads_to:
+                continue
+            wanted = bool(leads_to & set(served)) and (type_name, name) not in PIVOT_RELATIONS
+            assert (name in our_entity.fields) == wanted, f"{type_name}.{name}"
+            kept += wanted
+    assert kept > 100
+    # The two the public client's calls failed on (issue 11), and a polymorphic one.
+    for owner, relation in (("Account", "account_status"), ("AccountService", "service"),
+                            ("Contact", "contactable")):  # fmt: skip
+        assert relation in ours.get_type(owner).fields  # type: ignore[union-attr]
+    for owner, relation in PIVOT_RELATIONS:
+        assert relation in real_sonar_schema.get_type(owner).fields  # type: ignore[union-attr]
+
+
+def test_polymorphic_relations_keep_their_served_implementations(
+    real_sonar_schema: GraphQLSchema,
+) -> None:
+    ours = pruned()
+    served = set(served_types(ours))
+    interfaces = [t for t in ours.type_map.values() if isinstance(t, GraphQLInterfaceType)]
+    assert {"ContactableInterface", "NoteableInterface"} <= {i.name for i in interfaces}
+    for interface in interfaces:
+        real = real_sonar_schema.type_map[interface.name]
+        assert isinstance(real, GraphQLInterfaceType)
+        implementations = {t.name for t in real_sonar_schema.get_possible_types(real)}
+        assert {t.name for t in ours.get_possible_types(interface)} == implementations & served
 
 
 def test_defaults_survive_the_pruning(real_sonar_schema: GraphQLSchema) -> None:

@@ -30,8 +30,9 @@ log = logging.getLogger(__name__)
 
 DESCRIPTION = f"""\
 Serve a simulated Sonar instance: POST {GRAPHQL_PATH}, executed against the real
-Sonar schema (pruned to the 23 list queries migrator uses), with Sonar's Bearer
-auth, its per-token rate limit (HTTP 429 {{"error": "Request limit of N/min
+Sonar schema (pruned to the 23 list queries migrator uses and 5 equipment ones,
+with every relation between them: to-one, nested connections and polymorphic
+owners, resolved from the same data), with Sonar's Bearer auth, its per-token rate limit (HTTP 429 {{"error": "Request limit of N/min
 reached."}}), its paging, sorting and search semantics, and its custom scalars
 (Int64Bit as strings, Datetime as ISO-8601 with offset, ...).
 
