@@ -32,9 +32,10 @@ DESCRIPTION = f"""\
 Serve a simulated Sonar instance: POST {GRAPHQL_PATH}, executed against the real
 Sonar schema (pruned to the 23 list queries migrator uses and 5 equipment ones,
 with every relation between them: to-one, nested connections and polymorphic
-owners, resolved from the same data), with Sonar's Bearer auth, its per-token rate limit (HTTP 429 {{"error": "Request limit of N/min
-reached."}}), its paging, sorting and search semantics, and its custom scalars
-(Int64Bit as strings, Datetime as ISO-8601 with offset, ...).
+owners, resolved from the same data), with Sonar's Bearer auth, its per-token
+rate limit (HTTP 429 {{"error": "Request limit of N/min reached."}}), its
+paging, sorting and search semantics, and its custom scalars (Int64Bit as
+strings, Datetime as ISO-8601 with offset, ...).
 
 The data is generated from --seed with the per-account ratios of a real
 instance (about 120 rows per account: invoices, debits, credits, payments,

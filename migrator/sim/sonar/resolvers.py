@@ -56,12 +56,18 @@ class SonarContext:
         scope: list[Predicate],
         live_only: bool = False,
     ) -> dict[str, Any]:
-        """``live_only``: the field has ``include_archived``, so archived entities are
-        hidden unless it is set."""
-        if live_only and not arguments.get("include_archived"):
+        """``live_only``: the field has ``include_archived``, so archived entities (of a
+        type that has them: a polymorphic field offers it whatever the type) are hidden
+        unless it is set."""
+        table = self.dataset.table(query)
+        if (
+            live_only
+            and not arguments.get("include_archived")
+            and "archived_at" in table.spec.fields
+        ):
             scope.append(Predicate("archived_at", "NULL"))
         try:
-            return self.lister.page(self.dataset.table(query), arguments, scope)
+            return self.lister.page(table, arguments, scope)
         except SearchError as exc:
             raise GraphQLError(str(exc)) from None
 
