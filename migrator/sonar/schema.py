@@ -1,7 +1,9 @@
 """The pruned Sonar schema as graphql-core objects, and the shape of each list query.
 
 Both the client (to validate its documents and know each entity's fields) and
-the simulator (to execute queries) stand on this one copy.
+the simulator (to execute queries) stand on this one copy. ``LIST_QUERIES``
+are what migrator reads; ``SERVED_QUERIES`` adds what the simulator serves
+besides (equipment), and the shape helpers answer for either.
 """
 
 from __future__ import annotations
@@ -17,9 +19,9 @@ from graphql import (
     get_named_type,
 )
 
-from migrator.sonar.prune_schema import LIST_QUERIES, PRUNED_SCHEMA_PATH
+from migrator.sonar.prune_schema import LIST_QUERIES, PRUNED_SCHEMA_PATH, SERVED_QUERIES
 
-__all__ = ["LIST_QUERIES", "entity_fields", "entity_type", "pruned_schema"]
+__all__ = ["LIST_QUERIES", "SERVED_QUERIES", "entity_fields", "entity_type", "pruned_schema"]
 
 
 @cache
@@ -30,7 +32,7 @@ def pruned_schema() -> GraphQLSchema:
 
 def entity_type(query: str) -> GraphQLObjectType:
     """The entity type a list query returns (``accounts`` → ``Account``)."""
-    if query not in LIST_QUERIES:
+    if query not in SERVED_QUERIES:
         raise KeyError(f"{query!r} is not a list query migrator knows")
     root = pruned_schema().query_type
     assert root is not None

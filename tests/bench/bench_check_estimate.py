@@ -73,7 +73,11 @@ def _child_cpu() -> float:
 async def one_run(args: argparse.Namespace, number: int) -> tuple[float, float, dict[str, Any]]:
     sonar = sonar_app(
         SonarSimConfig(
-            token=TOKEN, extra_tokens=(CHECK_TOKEN,), scale=args.scale, rate_limit=args.sonar_rate
+            token=TOKEN,
+            extra_tokens=(CHECK_TOKEN,),
+            scale=args.scale,
+            rate_limit=args.sonar_rate,
+            max_page_size=100,  # the conservative clamp, so figures stay comparable
         )
     )
     splynx = splynx_app(

@@ -98,7 +98,8 @@ def memory(runs: int) -> None:
     medians = {}
     for scale in (1_000, 10_000):
         rss, speed = [], []
-        with simulator(scale, "--rate-limit", "0", "--latency-ms", "0") as url:
+        sim = ("--rate-limit", "0", "--max-page-size", "100", "--latency-ms", "0")
+        with simulator(scale, *sim) as url:
             for run in range(runs):
                 before = load()
                 started = time.monotonic()

@@ -82,7 +82,8 @@ def peak_rss_mb(pid: int) -> float:
 
 def one_run(data_flags: list[str]) -> dict[str, float]:
     command = [sys.executable, "-m", "migrator", "sim", "sonar", *data_flags]
-    command += ["--port", "0", "--rate-limit", "0", "--token", TOKEN, "--log-level", "WARNING"]
+    command += ["--port", "0", "--rate-limit", "0", "--max-page-size", "100", "--token", TOKEN]
+    command += ["--log-level", "WARNING"]
     started = time.perf_counter()
     process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, text=True)
     try:

@@ -152,6 +152,14 @@ def run_export(url: str, out: Path, *extra: str) -> subprocess.Popen[str]:
     )
 
 
+def size_or_zero(path: Path) -> int:
+    """A part file's size; 0 once the export has renamed it between the glob and the stat."""
+    try:
+        return path.stat().st_size
+    except FileNotFoundError:
+        return 0
+
+
 def test_killed_export_resumes_without_duplicates(
     sim_process: str, truth: Path, tmp_path: Path
 ) -> None:
@@ -159,7 +167,7 @@ def test_killed_export_resumes_without_duplicates(
     first = run_export(sim_process, tmp_path, *slow)
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:  # kill it once some queries are done, some half-way
-        written = sum(p.stat().st_size for p in (tmp_path / WORK_DIR).glob("*.part"))
+        written = sum(size_or_zero(p) for p in (tmp_path / WORK_DIR).glob("*.part"))
         if written > 10_000 and len(list(tmp_path.glob("*.jsonl"))) >= 2:
             break
         time.sleep(0.02)

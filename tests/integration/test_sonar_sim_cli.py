@@ -13,7 +13,7 @@ import httpx
 import pytest
 
 from migrator.sim.sonar.app import DEFAULT_TOKEN, GRAPHQL_PATH
-from migrator.sonar.schema import LIST_QUERIES
+from migrator.sonar.schema import SERVED_QUERIES
 
 ROOT = Path(__file__).resolve().parents[2]
 MIGRATOR = [sys.executable, "-m", "migrator", "sim", "sonar"]
@@ -65,8 +65,8 @@ def test_export_fixture_writes_every_query_and_exits(tmp_path: Path) -> None:
         timeout=60,
     )
     assert result.returncode == 0, result.stderr
-    assert sorted(p.stem for p in (tmp_path / "snap").glob("*.jsonl")) == sorted(LIST_QUERIES)
-    assert re.fullmatch(r"wrote \d+ records in 23 files to .*snap\n", result.stdout)
+    assert sorted(p.stem for p in (tmp_path / "snap").glob("*.jsonl")) == sorted(SERVED_QUERIES)
+    assert re.fullmatch(r"wrote \d+ records in 28 files to .*snap\n", result.stdout)
 
 
 @pytest.mark.parametrize(

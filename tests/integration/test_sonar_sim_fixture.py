@@ -20,7 +20,7 @@ from migrator.sim.sonar.graph import SonarContext, execute_request
 from migrator.sim.sonar.listing import Lister
 from migrator.sim.sonar.table import Dataset
 from migrator.sonar.fixture import dump_record, fixture_path
-from migrator.sonar.schema import LIST_QUERIES, entity_fields
+from migrator.sonar.schema import SERVED_QUERIES, entity_fields
 
 ROOT = Path(__file__).resolve().parents[2]
 CONFIG = SonarSimConfig(scale=60, seed=21, rate_limit=0, max_page_size=40)
@@ -33,7 +33,7 @@ def every_field(query: str) -> str:
 def battery() -> list[dict[str, Any]]:
     """Queries that between them read every field of every list query, sorted and searched."""
     bodies: list[dict[str, Any]] = []
-    for query in LIST_QUERIES:
+    for query in SERVED_QUERIES:
         extra = "include_archived: true, " if query == "accounts" else ""
         for sort in ("id: ASC", "updated_at: DESC"):
             attribute, direction = sort.split(": ")
@@ -52,7 +52,14 @@ def battery() -> list[dict[str, Any]]:
         "addresses { entities { line1 } } notes { page_info { total_count } } } } "
         "tickets { entities { ticket_replies { entities { body } } } } }"
     )
-    return [*bodies, {"query": nested}]
+    related = (  # relations are foreign-key fields in the fixture: both ways, and polymorphic
+        "{ accounts(include_archived: true) { entities { account_status { name } "
+        "account_services { entities { service { name data_service_detail { id } } } } "
+        "addresses { entities { inventory_items { entities { inventory_model { manufacturer "
+        "{ name } } inventory_model_field_data { entities { value } } } } } } } } "
+        "contacts { entities { contactable { id ... on Account { name } } } } }"
+    )
+    return [*bodies, {"query": nested}, {"query": related}]
 
 
 def answers(dataset: Dataset) -> list[dict[str, Any]]:
@@ -64,7 +71,7 @@ def answers(dataset: Dataset) -> list[dict[str, Any]]:
 def exported(tmp_path_factory: pytest.TempPathFactory) -> Path:
     directory = tmp_path_factory.mktemp("fixture")
     counts = export_fixture(CONFIG, directory)
-    assert sorted(counts) == sorted(LIST_QUERIES) and counts["accounts"] == 60
+    assert sorted(counts) == sorted(SERVED_QUERIES) and counts["accounts"] == 60
     return directory
 
 
@@ -74,7 +81,7 @@ def test_a_round_tripped_fixture_serves_identical_answers(exported: Path) -> Non
     generated = load_dataset(CONFIG)
     served = load_fixture(exported)
     assert served.counts() == generated.counts()
-    for query in LIST_QUERIES:
+    for query in SERVED_QUERIES:
         assert list(served.records(query)) == list(generated.records(query)), query
     original, again = answers(generated), answers(served)
     assert all("errors" not in answer for answer in original)
@@ -83,7 +90,7 @@ def test_a_round_tripped_fixture_serves_identical_answers(exported: Path) -> Non
 
 def test_exporting_a_served_fixture_gives_the_same_bytes(exported: Path, tmp_path: Path) -> None:
     export_fixture(SonarSimConfig(fixture=exported), tmp_path)
-    for query in LIST_QUERIES:
+    for query in SERVED_QUERIES:
         assert (
             fixture_path(tmp_path, query).read_bytes() == fixture_path(exported, query).read_bytes()
         )

@@ -160,3 +160,25 @@ async def test_injected_faults_fail_in_sonars_shape(shared: Dataset) -> None:
             assert answer.json() == {"message": "Server Error"}
         else:
             assert "text/html" in answer.headers["content-type"]
+
+
+async def test_by_default_a_page_of_a_million_is_served_whole(shared: Dataset) -> None:
+    """A public client asks for 1,000,000 records per page; the default clamp must not cut
+    it (Sonar documents no cap), while --max-page-size still clamps, visibly."""
+    query = """query All($size: Int!) { debits(paginator: {page: 1, records_per_page: $size}) {
+      entities { id } page_info { records_per_page total_count total_pages } } }"""
+    body = {"query": query, "variables": {"size": 1_000_000}}
+    debits = shared.count("debits")
+    assert debits > 100
+    answers = []
+    for config in (SonarSimConfig(token=TOKEN), SonarSimConfig(token=TOKEN, max_page_size=100)):
+        async with serve(build_app(config, dataset=shared)) as url, httpx.AsyncClient() as client:
+            answers.append((await post(client, url, body)).json()["data"]["debits"])
+    whole, clamped = answers
+    assert len(whole["entities"]) == debits
+    assert whole["page_info"] == {
+        "records_per_page": 1_000_000,
+        "total_count": debits,
+        "total_pages": 1,
+    }
+    assert len(clamped["entities"]) == 100 and clamped["page_info"]["records_per_page"] == 100

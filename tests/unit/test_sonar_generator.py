@@ -12,7 +12,7 @@ from migrator.sim.sonar.foreign_keys import FOREIGN_KEYS, broken_references
 from migrator.sim.sonar.generate import generate_dataset
 from migrator.sim.sonar.instance_time import NOW
 from migrator.sim.sonar.table import Dataset
-from migrator.sonar.schema import LIST_QUERIES, entity_fields
+from migrator.sonar.schema import SERVED_QUERIES, entity_fields
 
 SCALE = 400
 
@@ -29,6 +29,8 @@ RATIOS = {
     "payments": (12, 36),
     "notes": (1.5, 2.6),
     "tickets": (3.0, 4.5),
+    "inventory_items": (0.7, 0.95),  # a device at most served addresses (an estimate)
+    "inventory_model_field_data": (1.4, 1.9),  # MAC and serial of each
 }
 FIXED = {"companies": 1, "account_statuses": 13, "account_types": 3, "data_service_details": 55}
 ISO_WITH_OFFSET = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?[+-]\d\d:\d\d")
@@ -47,14 +49,14 @@ def small() -> Dataset:
 
 def test_the_same_seed_gives_the_same_data_and_another_seed_does_not() -> None:
     first, again, other = (generate_dataset(40, seed) for seed in (5, 5, 6))
-    for query in LIST_QUERIES:
+    for query in SERVED_QUERIES:
         assert list(first.records(query)) == list(again.records(query)), query
     assert list(first.records("accounts")) != list(other.records("accounts"))
     assert list(first.records("invoices")) != list(other.records("invoices"))
 
 
 def test_every_record_is_spelled_as_the_api_spells_it(small: Dataset) -> None:
-    for query in LIST_QUERIES:
+    for query in SERVED_QUERIES:
         spec = entity_spec(query)
         for record in small.records(query):
             assert tuple(record) == entity_fields(query), query
@@ -65,7 +67,7 @@ def test_every_record_is_spelled_as_the_api_spells_it(small: Dataset) -> None:
 
 
 def test_ids_ascend_from_one_and_columns_agree_with_records(dataset: Dataset) -> None:
-    for query in LIST_QUERIES:
+    for query in SERVED_QUERIES:
         table = dataset.table(query)
         ids = list(table.ids)
         assert ids == sorted(set(ids)) and (not ids or ids[0] == 1), query
@@ -77,7 +79,7 @@ def test_ids_ascend_from_one_and_columns_agree_with_records(dataset: Dataset) ->
 
 
 def test_history_happens_before_the_snapshot_and_updates_after_creation(dataset: Dataset) -> None:
-    for query in LIST_QUERIES:
+    for query in SERVED_QUERIES:
         table = dataset.table(query)
         created, updated = table.columns["created_at"], table.columns["updated_at"]
         for row in range(len(table)):
@@ -156,3 +158,27 @@ def test_nothing_at_scale_zero_but_the_reference_tables() -> None:
     empty = generate_dataset(0, seed=1)
     assert empty.count("accounts") == 0 and empty.count("invoices") == 0
     assert empty.count("services") > 0 and empty.count("account_statuses") == 13
+
+
+def test_customer_equipment_sits_at_the_address_of_the_account_it_serves(dataset: Dataset) -> None:
+    addresses = {a["id"]: a for a in dataset.records("addresses")}
+    held = {s["id"]: s for s in dataset.records("account_services")}
+    plans = {s["id"]: s["type"] for s in dataset.records("services")}
+    items = list(dataset.records("inventory_items"))
+    at_addresses = [i for i in items if i["inventoryitemable_type"] == "Address"]
+    assert at_addresses and len(at_addresses) < len(items)  # tower gear too
+    for item in at_addresses:
+        address, service = addresses[item["inventoryitemable_id"]], held[item["account_service_id"]]
+        assert address["type"] == "PHYSICAL" and address["addressable_type"] == "Account"
+        assert address["addressable_id"] == service["account_id"]
+        assert plans[service["service_id"]] == "DATA"
+    on_gear = {ip["ipassignmentable_id"] for ip in dataset.records("ip_assignments")
+               if ip["ipassignmentable_type"] == "InventoryItem"}  # fmt: skip
+    towers = {i["id"] for i in items if i["inventoryitemable_type"] == "NetworkSite"}
+    assert on_gear and on_gear <= towers
+    values = {(v["inventory_item_id"], v["inventory_model_field_id"])
+              for v in dataset.records("inventory_model_field_data")}  # fmt: skip
+    fields = {f["id"]: f["inventory_model_id"] for f in dataset.records("inventory_model_fields")}
+    for item in items:  # one value for every field of its model, none for other models
+        mine = {field for owner, field in values if owner == item["id"]}
+        assert mine == {f for f, model in fields.items() if model == item["inventory_model_id"]}

@@ -213,6 +213,13 @@ def test_string_unset_and_exists_searches(context: SonarContext, dataset: Datase
 
     partial = {"attribute": "name", "search_value": "SON", "match": True, "partial_matching": True}
     assert count({"string_fields": [partial]}) == sum("son" in c["name"].lower() for c in contacts)
+    # The reference declares partial_matching: Boolean = true, so leaving it out is partial.
+    defaulted = {"attribute": "name", "search_value": "SON", "match": True}
+    assert count({"string_fields": [defaulted]}) == count({"string_fields": [partial]}) > 0
+    whole = {**partial, "search_value": contacts[0]["name"], "partial_matching": False}
+    assert count({"string_fields": [whole]}) == sum(
+        c["name"].lower() == contacts[0]["name"].lower() for c in contacts
+    )
     excluded = {**partial, "match": False}
     assert count({"string_fields": [excluded]}) == sum(
         "son" not in c["name"].lower() for c in contacts

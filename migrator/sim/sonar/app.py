@@ -35,6 +35,7 @@ from migrator.sim.sonar.table import Dataset
 __all__ = [
     "CONFIG",
     "DATASET",
+    "DEFAULT_MAX_PAGE_SIZE",
     "DEFAULT_TOKEN",
     "GRAPHQL_PATH",
     "LIMITER",
@@ -46,6 +47,12 @@ __all__ = [
 ]
 
 GRAPHQL_PATH = "/api/graphql"
+# ASSUMPTION: Sonar documents no page-size cap (reference/sonar_volumes.md; third parties
+# mention 10,000) and a public client (PyPI sonar-software-api) asks for 1,000,000 records
+# per page and works against real instances. A clamp lower than what the real server
+# allows would make clients that work against Sonar fail here, so the default honours
+# that request; --max-page-size sets a conservative one (the benchmarks use 100).
+DEFAULT_MAX_PAGE_SIZE = 1_000_000
 DEFAULT_TOKEN = "sonar-sim-token"  # a well-known test token, not a secret
 
 
@@ -61,7 +68,9 @@ class SonarSimConfig(BaseModel):
     scale: int = Field(default=1000, ge=0, le=1_000_000, description="accounts to generate")
     seed: int = Field(default=1, description="the generated data and the faults follow it")
     fixture: Path | None = Field(default=None, description="serve this fixture directory instead")
-    max_page_size: int = Field(default=100, ge=1, description="records_per_page is clamped to this")
+    max_page_size: int = Field(
+        default=DEFAULT_MAX_PAGE_SIZE, ge=1, description="records_per_page is clamped to this"
+    )
     rate_limit: int = Field(default=400, ge=0, description="requests per minute per token; 0 = off")
     latency: Latency = Field(default=Latency(), description="per-request service time")
     fault_rate: float = Field(

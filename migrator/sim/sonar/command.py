@@ -15,6 +15,7 @@ from migrator.logconfig import configure_logging
 from migrator.sim.command_spec import SimCommand
 from migrator.sim.harness import serve_until_signal
 from migrator.sim.sonar.app import (
+    DEFAULT_MAX_PAGE_SIZE,
     DEFAULT_TOKEN,
     GRAPHQL_PATH,
     SonarSimConfig,
@@ -29,10 +30,12 @@ log = logging.getLogger(__name__)
 
 DESCRIPTION = f"""\
 Serve a simulated Sonar instance: POST {GRAPHQL_PATH}, executed against the real
-Sonar schema (pruned to the 23 list queries migrator uses), with Sonar's Bearer
-auth, its per-token rate limit (HTTP 429 {{"error": "Request limit of N/min
-reached."}}), its paging, sorting and search semantics, and its custom scalars
-(Int64Bit as strings, Datetime as ISO-8601 with offset, ...).
+Sonar schema (pruned to the 23 list queries migrator uses and 5 equipment ones,
+with every relation between them: to-one, nested connections and polymorphic
+owners, resolved from the same data), with Sonar's Bearer auth, its per-token
+rate limit (HTTP 429 {{"error": "Request limit of N/min reached."}}), its
+paging, sorting and search semantics, and its custom scalars (Int64Bit as
+strings, Datetime as ISO-8601 with offset, ...).
 
 The data is generated from --seed with the per-account ratios of a real
 instance (about 120 rows per account: invoices, debits, credits, payments,
@@ -101,7 +104,17 @@ def _add_data(parser: argparse.ArgumentParser) -> None:
 
 def _add_limits(parser: argparse.ArgumentParser) -> None:
     limits = parser.add_argument_group("limits and faults (like the real server)")
-    limits.add_argument("--max-page-size", type=int, default=100, help="records_per_page clamp")
+    limits.add_argument(
+        "--max-page-size",
+        type=int,
+        default=DEFAULT_MAX_PAGE_SIZE,
+        metavar="N",
+        help="clamp paginator.records_per_page (of lists and of nested connections) to N"
+        f" (default {DEFAULT_MAX_PAGE_SIZE:,}: Sonar documents no cap, third parties mention"
+        " 10,000 and a public client asks for 1,000,000 per page, so the default refuses no"
+        " page a real Sonar is known to serve; 100 is the conservative setting the benchmarks"
+        " use). A page without a paginator has 100 records.",
+    )
     limits.add_argument(
         "--rate-limit", type=int, default=400, help="requests per minute per token; 0 = off"
     )

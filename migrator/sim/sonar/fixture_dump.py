@@ -14,7 +14,7 @@ from pathlib import Path
 
 from migrator.sim.sonar.table import Dataset
 from migrator.sonar.fixture import dump_record, fixture_path
-from migrator.sonar.schema import LIST_QUERIES
+from migrator.sonar.schema import SERVED_QUERIES
 
 __all__ = ["write_fixture"]
 
@@ -25,7 +25,7 @@ def write_fixture(dataset: Dataset, directory: Path) -> dict[str, int]:
     """Write every list query's file into ``directory`` (created if needed); count per query."""
     directory.mkdir(parents=True, exist_ok=True)
     counts: dict[str, int] = {}
-    for query in LIST_QUERIES:
+    for query in SERVED_QUERIES:
         final = fixture_path(directory, query)
         partial = final.with_name(final.name + ".partial")
         with partial.open("w", encoding="utf-8", newline="\n") as out:

@@ -15,7 +15,9 @@ imperfect input, line by line, always naming ``file:line`` in a warning:
 - a foreign key naming no record (a contact of a missing account): served
   as it is, one warning per file and key with the first line and the count.
 
-A missing ``<query>.jsonl`` is an empty query (logged once for all of them).
+A missing ``<query>.jsonl`` is an empty query (logged once for all of them;
+a warning for the queries migrator reads, information for the equipment ones,
+which ``migrator export`` does not write).
 The fixture is unusable, and ``FixtureError`` says why, when the directory
 does not exist, holds no fixture file at all, or a file cannot be read.
 """
@@ -46,7 +48,8 @@ from migrator.sonar.fixture import (
     fixture_lines,
     fixture_path,
 )
-from migrator.sonar.schema import LIST_QUERIES
+from migrator.sonar.prune_schema import EQUIPMENT_QUERIES
+from migrator.sonar.schema import LIST_QUERIES, SERVED_QUERIES
 
 __all__ = ["FixtureError", "load_fixture"]
 
@@ -210,11 +213,11 @@ def load_fixture(directory: Path) -> Dataset:
     if not directory.is_dir():
         raise FixtureError(f"fixture directory {directory} does not exist or is not a directory")
     present = {path.name[: -len(FIXTURE_SUFFIX)] for path in directory.glob(f"*{FIXTURE_SUFFIX}")}
-    for stray in sorted(present - set(LIST_QUERIES)):
+    for stray in sorted(present - set(SERVED_QUERIES)):
         log.warning(
             "%s%s is not a Sonar list query the simulator serves; ignored", stray, FIXTURE_SUFFIX
         )
-    if not present & set(LIST_QUERIES):
+    if not present & set(SERVED_QUERIES):
         raise FixtureError(
             f"no fixture files in {directory}: expected <query>{FIXTURE_SUFFIX} files"
             f" such as accounts{FIXTURE_SUFFIX}"
@@ -222,9 +225,13 @@ def load_fixture(directory: Path) -> Dataset:
     missing = [query for query in LIST_QUERIES if query not in present]
     if missing:
         log.warning("no fixture file for %s in %s; served as empty", ", ".join(missing), directory)
+    # migrator export writes only what migrator reads: no equipment files is the usual case.
+    absent = [query for query in EQUIPMENT_QUERIES if query not in present]
+    if absent:
+        log.info("no fixture file for %s in %s; served as empty", ", ".join(absent), directory)
     tables: dict[str, Table] = {}
     line_numbers: dict[str, array[int]] = {}
-    for query in LIST_QUERIES:
+    for query in SERVED_QUERIES:
         if query in present:
             tables[query], line_numbers[query] = _table(fixture_path(directory, query), query)
         else:

@@ -2,8 +2,12 @@
 
 A foreign key here is a field holding the id of a record of another list
 query the simulator serves (``contacts.contactable_id`` → ``accounts`` when
-``contactable_type`` is ``Account``). References to entities the simulator
-does not serve (credit cards, vendors, roles) are not checked.
+``contactable_type`` is ``Account``). They are read off the pruned schema: a
+leaf ``x_id`` beside a to-one relation ``x`` of a served type names a record
+of that type, and a leaf ``x_id`` beside a polymorphic ``x`` (an interface)
+names a record of whichever served type its ``x_type`` says. ``UNRELATED_KEYS``
+adds the few the schema gives no relation field for. References to entities
+the simulator does not serve (credit cards, vendors, roles) are not keys.
 
 The generator must never break one (its tests say so); a fixture may, and
 is then served as it is, with a warning: an orphan is exactly the kind of
@@ -15,9 +19,19 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from migrator.sim.sonar.table import Dataset
+from graphql import GraphQLEnumType, GraphQLInterfaceType, GraphQLObjectType, get_named_type
 
-__all__ = ["FOREIGN_KEYS", "BrokenReference", "ForeignKey", "broken_references"]
+from migrator.sim.sonar.table import Dataset
+from migrator.sonar.schema import SERVED_QUERIES, entity_fields, entity_type
+
+__all__ = [
+    "FOREIGN_KEYS",
+    "UNRELATED_KEYS",
+    "BrokenReference",
+    "ForeignKey",
+    "broken_references",
+    "query_of_type",
+]
 
 
 @dataclass(frozen=True)
@@ -31,51 +45,41 @@ class ForeignKey:
     owner_type: str | None = None
 
 
-def _users(*queries: str) -> list[ForeignKey]:
-    return [ForeignKey(query, "user_id", "users") for query in queries]
-
-
-FOREIGN_KEYS: tuple[ForeignKey, ...] = (
-    ForeignKey("accounts", "parent_account_id", "accounts"),
-    ForeignKey("accounts", "account_status_id", "account_statuses"),
-    ForeignKey("accounts", "account_type_id", "account_types"),
-    ForeignKey("accounts", "company_id", "companies"),
-    ForeignKey("accounts", "archived_by_user_id", "users"),
-    ForeignKey("contacts", "contactable_id", "accounts", "contactable_type", "Account"),
-    ForeignKey("phone_numbers", "contact_id", "contacts"),
-    ForeignKey("addresses", "addressable_id", "accounts", "addressable_type", "Account"),
-    ForeignKey("addresses", "addressable_id", "companies", "addressable_type", "Company"),
-    ForeignKey("custom_field_data", "custom_field_id", "custom_fields"),
-    ForeignKey(
-        "custom_field_data",
-        "customfielddataable_id",
-        "accounts",
-        "customfielddataable_type",
-        "Account",
-    ),
-    ForeignKey("data_service_details", "service_id", "services"),
-    ForeignKey("account_services", "account_id", "accounts"),
-    ForeignKey("account_services", "service_id", "services"),
-    ForeignKey(
-        "ip_assignments", "ipassignmentable_id", "accounts", "ipassignmentable_type", "Account"
-    ),
-    ForeignKey("notes", "noteable_id", "accounts", "noteable_type", "Account"),
-    ForeignKey("notes", "noteable_id", "contacts", "noteable_type", "Contact"),
-    ForeignKey("invoices", "account_id", "accounts"),
-    ForeignKey("debits", "account_id", "accounts"),
-    ForeignKey("debits", "invoice_id", "invoices"),
-    ForeignKey("debits", "service_id", "services"),
-    ForeignKey("credits", "account_id", "accounts"),
-    ForeignKey("credits", "invoice_id", "invoices"),
-    ForeignKey("credits", "creditable_id", "payments", "creditable_type", "Payment"),
-    ForeignKey("payments", "account_id", "accounts"),
-    ForeignKey("tickets", "ticketable_id", "accounts", "ticketable_type", "Account"),
-    ForeignKey("tickets", "ticket_group_id", "ticket_groups"),
-    ForeignKey("tickets", "closed_by_user_id", "users"),
-    ForeignKey("ticket_replies", "ticket_id", "tickets"),
-    ForeignKey("ticket_comments", "ticket_id", "tickets"),
-    *_users("notes", "tickets", "ticket_replies", "ticket_comments", "debits", "payments"),
+# Keys whose entity has no relation field for them in the real schema.
+UNRELATED_KEYS: tuple[ForeignKey, ...] = (
+    ForeignKey("payments", "user_id", "users"),
+    ForeignKey("tickets", "company_id", "companies"),
 )
+
+
+def query_of_type() -> dict[str, str]:
+    """Served entity type name → its list query (``Account`` → ``accounts``)."""
+    return {entity_type(query).name: query for query in SERVED_QUERIES}
+
+
+def _keys_of(query: str, served: dict[str, str]) -> Iterator[ForeignKey]:
+    entity, leaves = entity_type(query), set(entity_fields(query))
+    for name, field in entity.fields.items():
+        if f"{name}_id" not in leaves:
+            continue
+        target = get_named_type(field.type)
+        if isinstance(target, GraphQLObjectType) and target.name in served:
+            yield ForeignKey(query, f"{name}_id", served[target.name])
+        elif isinstance(target, GraphQLInterfaceType) and f"{name}_type" in leaves:
+            owners = get_named_type(entity.fields[f"{name}_type"].type)
+            assert isinstance(owners, GraphQLEnumType)
+            for owner in owners.values:
+                if owner in served:
+                    yield ForeignKey(query, f"{name}_id", served[owner], f"{name}_type", owner)
+
+
+def _all_keys() -> tuple[ForeignKey, ...]:
+    served = query_of_type()
+    derived = [key for query in SERVED_QUERIES for key in _keys_of(query, served)]
+    return (*derived, *UNRELATED_KEYS)
+
+
+FOREIGN_KEYS: tuple[ForeignKey, ...] = _all_keys()
 
 
 @dataclass(frozen=True)

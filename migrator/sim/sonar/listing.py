@@ -11,7 +11,8 @@ client lives on, keyset paging:
 
 Id bounds become a row range by bisection on the sorted ids, so such a page
 costs O(log n + N) however large the table. An equality on a foreign-key
-column (``account_id``, a nested relation) goes through a per-column index.
+column (``account_id``, a nested relation) goes through a per-column index, built
+on first use (from the records, for a key the table keeps no column of).
 Everything else is tested row by row over what is left.
 
 ``page_info.records_per_page`` shows the clamped page size, so a client can

@@ -23,7 +23,7 @@ from typing import Any, Protocol
 
 from migrator.sim.sonar.fields import EntitySpec, FieldSpec, entity_spec
 from migrator.sim.sonar.scalars import ScalarError
-from migrator.sonar.schema import LIST_QUERIES
+from migrator.sonar.schema import SERVED_QUERIES
 
 __all__ = [
     "NULL",
@@ -132,16 +132,29 @@ class Table:
         return range(start, max(start, stop))
 
     def indexable(self, name: str) -> bool:
+        """An int column, or an Int64Bit field (a key) whose column ``index`` can build."""
+        if name == "id":
+            return False
         column = self.columns.get(name)
-        return isinstance(column, IntColumn) and name != "id"
+        if column is not None:
+            return isinstance(column, IntColumn)
+        field = self.spec.fields.get(name)
+        return field is not None and field.type_name == "Int64Bit" and not field.is_list
+
+    def _int_values(self, name: str) -> array[int]:
+        column = self.columns.get(name)
+        if isinstance(column, IntColumn):
+            return column.values
+        # A key without a column (a relation the extracting client never follows, such as
+        # debits.company_id): read once from the records; the index below is what is kept.
+        values = (self.value(row, name) for row in range(len(self)))
+        return array("q", (NULL if value is None else value for value in values))
 
     def index(self, name: str) -> Index:
-        """An equality index over an int column, built on first use and kept."""
+        """An equality index over an int field, built on first use and kept."""
         found = self._indexes.get(name)
         if found is None:
-            column = self.columns[name]
-            assert isinstance(column, IntColumn)
-            values = column.values
+            values = self._int_values(name)
             order = sorted(range(len(values)), key=values.__getitem__)
             first = bisect_right(order, NULL, key=values.__getitem__)
             rows = array("q", order[first:])
@@ -233,7 +246,7 @@ def columns_from_records(
 
 @dataclass
 class Dataset:
-    """All 23 list queries' tables: what the simulator serves, and ground truth for tests."""
+    """Every served list query's table: what the simulator serves, and ground truth."""
 
     tables: dict[str, Table]
     source: str = "generated"
@@ -248,7 +261,7 @@ class Dataset:
         return len(self.table(query))
 
     def counts(self) -> dict[str, int]:
-        return {query: len(self.tables[query]) for query in LIST_QUERIES}
+        return {query: len(self.tables[query]) for query in SERVED_QUERIES}
 
     def records(self, query: str) -> Iterator[Record]:
         """Every record of a query, API-spelled, in ascending id order."""

@@ -15,6 +15,7 @@ from migrator.sim.sonar.generate.addresses import generate_addresses
 from migrator.sim.sonar.generate.billing import BillingRun
 from migrator.sim.sonar.generate.common import World
 from migrator.sim.sonar.generate.contacts import generate_contacts, generate_phone_numbers
+from migrator.sim.sonar.generate.equipment import equipment_tables
 from migrator.sim.sonar.generate.holdings import (
     generate_account_services,
     generate_custom_field_data,
@@ -27,7 +28,7 @@ from migrator.sim.sonar.generate.tickets import SupportRun
 from migrator.sim.sonar.generate.timeline import History, Sequences, months_until_now
 from migrator.sim.sonar.instance_time import NOW
 from migrator.sim.sonar.table import NULL, Dataset, Table
-from migrator.sonar.schema import LIST_QUERIES
+from migrator.sonar.schema import SERVED_QUERIES
 
 __all__ = ["generate_dataset"]
 
@@ -50,7 +51,8 @@ def generate_dataset(scale: int, seed: int) -> Dataset:
     history = _run_history(world, accounts, _primary_contacts(tables["contacts"]))
     tables.update(ledger_tables(world, accounts, history))
     tables.update(support_tables(world, history))
-    dataset = Dataset({query: tables[query] for query in LIST_QUERIES}, source=f"seed {seed}")
+    tables.update(equipment_tables(world, tables))
+    dataset = Dataset({query: tables[query] for query in SERVED_QUERIES}, source=f"seed {seed}")
     log.info(
         "generated %d records for %d accounts (seed %d) in %.1f s",
         sum(dataset.counts().values()),

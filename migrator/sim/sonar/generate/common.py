@@ -56,6 +56,11 @@ class Salt(IntEnum):
     REPLY = 31
     COMMENT = 32
     PLAN = 40
+    MANUFACTURER = 50
+    MODEL = 51
+    MODEL_FIELD = 52
+    ITEM = 53
+    ITEM_FIELD = 54
 
 
 class IdSequence:

@@ -18,7 +18,7 @@ from migrator.sim.sonar.instance_time import month_start
 from migrator.sim.sonar.table import Table, columns_from_records
 from migrator.sonar.schema import entity_fields
 
-__all__ = ["ORIGIN", "STATUSES", "reference_tables"]
+__all__ = ["ORIGIN", "STATUSES", "reference_table", "reference_tables", "shaped"]
 
 ORIGIN = month_start(2020, 11)  # when the instance was set up
 # (name, activates_account, color, icon)
@@ -46,7 +46,7 @@ _CUSTOM_FIELDS = (("Legacy account number", "TEXT", None, True),
                   ("Paperless billing", "BOOLEAN", None, False))  # fmt: skip
 
 
-def _shaped(query: str, world: World, salt: Salt, record_id: int, **values: Any) -> dict[str, Any]:
+def shaped(query: str, world: World, salt: Salt, record_id: int, **values: Any) -> dict[str, Any]:
     """A record with the common fields first and the rest in schema order."""
     created = ORIGIN + record_id * 3_600_000_000
     record = common_fields(world.draw(salt, record_id), record_id, created, created)
@@ -57,7 +57,8 @@ def _shaped(query: str, world: World, salt: Salt, record_id: int, **values: Any)
     return record
 
 
-def _table(query: str, records: list[dict[str, Any]]) -> Table:
+def reference_table(query: str, records: list[dict[str, Any]]) -> Table:
+    """A small table held as its records."""
     table_records = list(records)
     ids, columns = columns_from_records(entity_spec(query), table_records)
     return Table(query, ids, columns, table_records.__getitem__)
@@ -65,7 +66,7 @@ def _table(query: str, records: list[dict[str, Any]]) -> Table:
 
 def _company(world: World) -> list[dict[str, Any]]:
     return [
-        _shaped(
+        shaped(
             "companies", world, Salt.COMPANY, 1,
             billing_communication_delay_end_local_time="08:00:00",
             billing_communication_delay_start_local_time="21:00:00",
@@ -80,7 +81,7 @@ def _company(world: World) -> list[dict[str, Any]]:
 
 def _statuses(world: World) -> list[dict[str, Any]]:
     return [
-        _shaped("account_statuses", world, Salt.STATUS, i, activates_account=active,
+        shaped("account_statuses", world, Salt.STATUS, i, activates_account=active,
                 color=color, icon=icon, name=name)
         for i, (name, active, color, icon) in enumerate(STATUSES, start=1)
     ]  # fmt: skip
@@ -88,7 +89,7 @@ def _statuses(world: World) -> list[dict[str, Any]]:
 
 def _types(world: World) -> list[dict[str, Any]]:
     return [
-        _shaped("account_types", world, Salt.TYPE, i, color=color, icon="HOUSE759590",
+        shaped("account_types", world, Salt.TYPE, i, color=color, icon="HOUSE759590",
                 invoice_message_id=None, name=name, type=kind)
         for i, (name, kind, color) in enumerate(_TYPES, start=1)
     ]  # fmt: skip
@@ -102,7 +103,7 @@ def _user(world: World, user_id: int) -> dict[str, Any]:
     if user_id == 2:  # the same login in other capitals: a trap for case-insensitive targets
         username = f"{FIRST_NAMES[1][0]}{LAST_NAMES[7]}"
     staff = user_id == 30
-    return _shaped(
+    return shaped(
         "users", world, Salt.USER, user_id,
         completed_setup=user_id % 11 != 0, email_address=f"{username}@example.net",
         enabled=user_id not in (13, 27), is_sonar_staff=staff,
@@ -116,7 +117,7 @@ def _user(world: World, user_id: int) -> dict[str, Any]:
 
 def _services(world: World, catalog: ServiceCatalog) -> list[dict[str, Any]]:
     return [
-        _shaped(
+        shaped(
             "services", world, Salt.SERVICE, s.id, amount=s.amount,
             application="CREDIT" if s.type == "ADJUSTMENT" else "DEBIT", company_id="1",
             display_if_zero=s.type == "ADJUSTMENT", enabled=s.enabled,
@@ -130,7 +131,7 @@ def _services(world: World, catalog: ServiceCatalog) -> list[dict[str, Any]]:
 
 def _details(world: World, catalog: ServiceCatalog) -> list[dict[str, Any]]:
     return [
-        _shaped(
+        shaped(
             "data_service_details", world, Salt.DETAIL, i, billing_frequency=1,
             download_speed_kilobits_per_second=p.download_kbps, service_id=str(p.id),
             technology_code=p.technology, telrad_global_service_profile_name=None,
@@ -148,13 +149,13 @@ def reference_tables(world: World) -> dict[str, Table]:
     users = [_user(world, i) for i in range(1, 31)]
     world.facts["staff"] = tuple(int(u["id"]) for u in users if u["enabled"] and u["id"] != "30")
     groups = [
-        _shaped("ticket_groups", world, Salt.GROUP, i, enabled=i != 10, name=name,
+        shaped("ticket_groups", world, Salt.GROUP, i, enabled=i != 10, name=name,
                 private=name in ("Abuse", "Collections"))
         for i, name in enumerate(_GROUPS, start=1)
     ]  # fmt: skip
     world.facts["groups"] = tuple(range(1, 10))
     fields = [
-        _shaped("custom_fields", world, Salt.CUSTOM_FIELD, i, entity_type="Account",
+        shaped("custom_fields", world, Salt.CUSTOM_FIELD, i, entity_type="Account",
                 enum_options=options, name=name, required=False, type=kind, unique=unique)
         for i, (name, kind, options, unique) in enumerate(_CUSTOM_FIELDS, start=1)
     ]  # fmt: skip
@@ -168,4 +169,4 @@ def reference_tables(world: World) -> dict[str, Table]:
         "data_service_details": _details(world, catalog),
         "custom_fields": fields,
     }
-    return {query: _table(query, records) for query, records in built.items()}
+    return {query: reference_table(query, records) for query, records in built.items()}
