@@ -33,8 +33,9 @@ def finance_resources() -> list[Resource]:
             "Invoice",
             options_key="admin/finance/invoices",
             af_module="invoices",
-            # OPTIONS: customer_id and status; the blueprint adds items (checked by the
-            # behaviour). ASSUMPTION: a missing number is generated (OPTIONS: not required).
+            # Laxer rule: OPTIONS requires customer_id and status; the blueprint (L5028) also
+            # number and items. A missing number is generated (ASSUMPTION), no items is a
+            # zero invoice.
             required=("customer_id", "status"),
             readonly=frozenset(
                 {"id", "real_create_datetime", "total", "due", "added_by", "added_by_id"}
@@ -67,9 +68,10 @@ def finance_resources() -> list[Resource]:
             "Transaction",
             options_key="admin/finance/transactions",
             af_module="billing_transactions",
-            # OPTIONS: customer_id, description. ASSUMPTION: type and category too, since
-            # both are NOT NULL without a default (and the blueprint requires them).
-            required=("customer_id", "description", "type", "category"),
+            # Laxer rule: OPTIONS requires customer_id and description, the blueprint
+            # (L4983) customer_id, type, tax_percent, date and category. Left out, type takes
+            # MySQL's implicit default for a NOT NULL enum (its first member, debit).
+            required=("customer_id",),
             readonly=frozenset({"id", "total", "updated_at"}),
             references={
                 "customer_id": CUSTOMER,

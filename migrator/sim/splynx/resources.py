@@ -6,9 +6,15 @@ read these descriptions, and the few things one endpoint does differently
 (a customer's sibling rows, an invoice's items, a payment's amount rule) live
 in its ``Behaviour`` (``behaviours*.py``).
 
-Which fields are required follows the evidence in this order (reference §14.2):
-the live OPTIONS answer where one exists, the blueprint where not, plus the
-server rules the live instance showed (a payment's non-zero amount).
+Which fields are required follows the evidence the reference ranks (live
+observation > live OPTIONS > blueprint > inference). Where the live OPTIONS
+answer and the blueprint disagree (reference §14.2), the simulator takes the
+laxer rule: a field is required only if every source that lists the
+endpoint's fields requires it, so a client that satisfies either source is
+never refused for it. Rules the live instance showed come on top (a payment's
+non-zero amount). Our client must not rely on the laxer rule: it sends what
+any source requires. ``tests/conformance/test_splynx_sim_required.py`` checks
+each endpoint against the blueprint's data structures and the OPTIONS answers.
 """
 
 from __future__ import annotations

@@ -39,9 +39,9 @@ def _customers() -> list[Resource]:
             "Customer",
             options_key="admin/customers/customer",
             af_module="customers",
-            # ASSUMPTION: live OPTIONS marks only name required; partner and location are
-            # NOT NULL foreign keys without a default (blueprint: required), so we require them.
-            required=("name", "partner_id", "location_id"),
+            # Laxer rule: OPTIONS requires name; the blueprint (L2524) also partner_id,
+            # location_id and category, which a create without them leaves 0 / the default.
+            required=("name",),
             readonly=frozenset(
                 {"id", "added_by", "added_by_id", "last_online", "last_update", "mrr_total"}
             ),
@@ -176,7 +176,7 @@ def _tariff_arrays(table: str) -> dict[str, ArrayField]:
 
 
 def _tariff_resources() -> list[Resource]:
-    common = ("title", "available_for_locations", "customer_categories", "partners_ids")
+    common = ("title", "partners_ids")
     readonly = frozenset({"id", "updated_at", "services", "tariffs_for_change"})
     internet_arrays = _tariff_arrays("tariffs_internet")
     internet_arrays["exclude_traffic_classes"] = ArrayField(
@@ -189,7 +189,10 @@ def _tariff_resources() -> list[Resource]:
             "Internet tariff",
             options_key="admin/tariffs/internet",
             af_module="tariffs_internet",
-            required=("speed_download", "speed_upload", "billing_types", *common),
+            # Laxer rule: OPTIONS also requires billing_types, available_for_locations and
+            # customer_categories, the blueprint (L1290) with_vat, hide_on_admin_portal and
+            # show_on_customer_portal; both require title, partners_ids and the speeds.
+            required=("speed_download", "speed_upload", *common),
             readonly=readonly,
             choices={"custom_period": ("0", "1")},
             unique=("title",),
@@ -201,8 +204,10 @@ def _tariff_resources() -> list[Resource]:
             "tariffs_custom",
             "Recurring tariff",
             af_module="tariffs_custom",
-            # ASSUMPTION: no live OPTIONS; required as the live internet tariff minus speeds.
-            required=("billing_types", *common),
+            # No live OPTIONS: the blueprint's ``Recurring tariff Base`` (L1381-L1401) requires
+            # title, partners_ids, with_vat and hide_on_admin_portal, the last with "Default:
+            # false", so (laxer reading) it may be left out and takes that default.
+            required=(*common, "with_vat"),
             readonly=readonly,
             choices={"custom_period": ("0", "1")},
             unique=("title",),
@@ -215,6 +220,8 @@ def _tariff_resources() -> list[Resource]:
             "One-time tariff",
             options_key="admin/tariffs/one-time",
             af_module="tariffs_one_time",
+            # Laxer rule: OPTIONS also requires available_for_locations and
+            # customer_categories, the blueprint (L1452) hide_on_admin_portal ("Default: false").
             required=common,
             readonly=readonly,
             unique=("title",),
@@ -240,7 +247,8 @@ def _administration_resources() -> list[Resource]:
             "Partner",
             options_key="admin/administration/partners",
             af_module="partners",
-            required=("name",),
+            # Laxer rule: OPTIONS requires name, the blueprint's ``Partner Base`` nothing.
+            required=(),
         ),
         Resource(
             "admin/administration/administrators",
@@ -248,7 +256,8 @@ def _administration_resources() -> list[Resource]:
             "Administrator",
             options_key="admin/administration/administrators",
             af_module="admins",
-            required=("login", "name", "email", "password"),
+            # Laxer rule: the blueprint's request (L8420) also requires password, OPTIONS not.
+            required=("login", "name", "email"),
             readonly=frozenset({"id", "last_ip", "last_dt", "updated_at", "otp_secret"}),
             hidden=frozenset(
                 {"password", "otp_secret", "deleted", "photo_version", "default_photo"}
