@@ -187,7 +187,8 @@ async def test_verbs_an_endpoint_does_not_offer() -> None:
     assert "GET" in create_type.headers["Allow"] and "POST" not in create_type.headers["Allow"]
     for answer in (put_collection, delete_collection):
         assert answer.status_code == 400
-        assert answer.json()["error"]["message"] == "Missing required parameters: id"
+        assert answer.json()["error"]["message"] == "Missing required parameters: id."
+        assert len(answer.content) == 97  # the live answer's size (reference §1.3)
     assert note_put.status_code == 405 and post_item.status_code == 405
     assert unknown.status_code == 404 and not_numeric.status_code == 404
 

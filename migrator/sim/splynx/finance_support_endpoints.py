@@ -10,7 +10,7 @@ from migrator.sim.splynx.behaviours_finance import (
 from migrator.sim.splynx.behaviours_support import TicketBehaviour, TicketMessageBehaviour
 from migrator.sim.splynx.clock import sql_datetime
 from migrator.sim.splynx.columns import Column
-from migrator.sim.splynx.context_defaults import key_id, now, today
+from migrator.sim.splynx.context_defaults import added_by, key_id, now, today
 from migrator.sim.splynx.resources import ArrayField, Context, Reference, Resource
 
 __all__ = ["finance_resources", "support_resources"]
@@ -25,7 +25,7 @@ def _time(ctx: Context) -> str:
 
 def finance_resources() -> list[Resource]:
     """Invoices, payments and transactions."""
-    added = {"added_by": "api", "added_by_id": key_id, "real_create_datetime": now}
+    added = {"added_by": added_by, "added_by_id": key_id, "real_create_datetime": now}
     return [
         Resource(
             "admin/finance/invoices",
@@ -128,7 +128,7 @@ def support_resources() -> list[Resource]:
             defaults={
                 "status_id": 1,
                 "source": "api",
-                "reporter_type": "api",
+                "reporter_type": added_by,
                 "reporter_id": key_id,
                 "created_at": now,
                 "unread_by_customer": "0",

@@ -14,10 +14,10 @@ from typing import Any
 from aiohttp import web
 
 from migrator.sim.splynx.additional import AdditionalField
-from migrator.sim.splynx.auth import Principal
 from migrator.sim.splynx.clock import SimClock, moment
 from migrator.sim.splynx.errors import SplynxError, json_response
 from migrator.sim.splynx.matching import check_condition
+from migrator.sim.splynx.principals import Principal
 from migrator.sim.splynx.query import Condition, Query, Search
 from migrator.sim.splynx.records import Renderer
 from migrator.sim.splynx.related import csv_text, write_additional, write_array
@@ -89,8 +89,9 @@ class Operations:
         return Context(
             session,
             moment(self.clock),
-            principal.key_id,
+            principal.ident,
             endpoint.resource,
+            added_by=principal.added_by,
             parent_id=route.parent,
             additional=endpoint.additional,
         )

@@ -91,10 +91,11 @@ class Context:
 
     session: Session
     now: datetime
-    api_key_id: int
+    api_key_id: int  # the caller's id: API key, or administrator (``added_by_id``)
     resource: Resource
     parent_id: int | None = None
     additional: tuple[AdditionalField, ...] = ()
+    added_by: str = "api"  # "api" for an API key, "admin" for an administrator's token
 
 
 @dataclass

@@ -20,7 +20,7 @@ from migrator.sim.splynx.behaviours_customers import (
 from migrator.sim.splynx.behaviours_finance import TariffBehaviour
 from migrator.sim.splynx.behaviours_support import AdminBehaviour
 from migrator.sim.splynx.columns import Column
-from migrator.sim.splynx.context_defaults import key_id, now, today
+from migrator.sim.splynx.context_defaults import added_by, key_id, now, today
 from migrator.sim.splynx.finance_support_endpoints import finance_resources, support_resources
 from migrator.sim.splynx.resources import ArrayField, Reference, Resource, Shape
 from migrator.sim.splynx.tables_inferred import TARIFF_LINKS, link_table_name
@@ -54,7 +54,7 @@ def _customers() -> list[Resource]:
             unique=("login",),
             emails=frozenset({"email", "billing_email"}),
             defaults={
-                "added_by": "api",
+                "added_by": added_by,
                 "added_by_id": key_id,
                 "date_add": today,
                 "last_update": now,
