@@ -16,6 +16,9 @@
 - ``admin/api/check`` (L669-L686): 200 ``{"status":"ok","message":"API is
   valid","same_server":0}`` (the live ``0``, not the blueprint's ``false``);
   ``checkAuth`` set makes it check the header.
+- ``admin/dashboard/dashboard``, ``admin/auth/trusted-devices`` and ``portal/*``
+  answered 403 to an API key live (reference §2.1): so here. ASSUMPTION: for an
+  administrator or customer they are not simulated (404).
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ TOKENS = "admin/auth/tokens"
 SESSIONS = "admin/auth/sessions"
 TWO_FACTOR = "admin/auth/two-factor-status"
 CHECK = "admin/api/check"
+NOT_FOR_KEYS = ("admin/dashboard/dashboard", "admin/auth/trusted-devices")
 _TRUE = {"1", "true", "yes"}
 # 204 characters: with the envelope, the 276 bytes of the live answer to GET admin/auth/tokens.
 _TOKENS_GET = (
@@ -67,6 +71,11 @@ class AuthEndpoints:
             return await self._two_factor(request)
         if path == CHECK:
             return self._check(request)
+        if path in NOT_FOR_KEYS or path.startswith("portal/"):
+            principal = self._auth.authenticate(request.headers, request.remote or "")
+            if principal.kind == "api":
+                raise SplynxError(403, "You are not allowed to perform this action.", "FORBIDDEN")
+            raise SplynxError(404, "Page not found.", "NOT_FOUND")
         return None
 
     async def _tokens_path(self, request: web.Request, token: str) -> web.StreamResponse:

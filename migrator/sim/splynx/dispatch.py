@@ -21,6 +21,7 @@ from migrator.sim.splynx.auth_endpoints import AuthEndpoints
 from migrator.sim.splynx.errors import (
     SplynxError,
     ValidationFailed,
+    method_disabled,
     missing_id,
     not_allowed,
     validation_response,
@@ -62,6 +63,9 @@ class SplynxApi:
         answer = await self.auth_endpoints.answer(request, path)
         if answer is not None:
             return answer
+        if self.router.disabled(path):
+            self.auth.authenticate(request.headers, request.remote or "")
+            raise method_disabled()
         route = self.router.resolve(path)
         if route is None:
             raise SplynxError(404, "Page not found.", "NOT_FOUND")
@@ -73,17 +77,18 @@ class SplynxApi:
         self, request: web.Request, route: Route, principal: Principal
     ) -> web.StreamResponse:
         endpoint = self.endpoints[route.resource.name]
-        ops, method = self.operations, request.method
+        ops, method, resource = self.operations, request.method, route.resource
         if method == "OPTIONS":
             return ops.options(endpoint)
+        if route.action is not None:
+            if method != "PUT":
+                raise not_allowed("PUT")
+            return await ops.act(endpoint, route, await self._body(request), principal)
         if method in {"GET", "HEAD"}:
-            search = parse_search(parse_php_query(request.rel_url.raw_query_string))
-            if route.collection or method == "HEAD":
-                run = ops.count if method == "HEAD" else ops.list
-                return await run(endpoint, route, search, principal)
-            return await ops.get(endpoint, route, principal)
-        resource = route.resource
+            return await self._read(request, endpoint, route, principal)
         if method not in resource.verbs or (method == "POST" and not route.collection):
+            if resource.missing_verb_status == 404:
+                raise SplynxError(404, "Page not found.", "NOT_FOUND")
             raise not_allowed(resource.path_verbs)
         if method in {"PUT", "DELETE"} and route.collection:
             raise missing_id()
@@ -97,6 +102,23 @@ class SplynxApi:
                 400, "Starting and stopping services is disabled in config.", "BAD_REQUEST"
             )
         return await ops.update(endpoint, route, body, principal)
+
+    async def _read(
+        self, request: web.Request, endpoint: Endpoint, route: Route, principal: Principal
+    ) -> web.StreamResponse:
+        ops, method = self.operations, request.method
+        if method == "GET" and route.resource.reads_disabled:
+            raise method_disabled()  # refill-cards: GET 405, HEAD 204 (reference §2.1)
+        raw = request.rel_url.raw_query_string
+        # surrogateescape keeps the bytes of a packed IP (inet_pton) for the endpoints
+        # searching by one; everywhere else they read as U+FFFD, as before
+        search = parse_search(parse_php_query(raw, errors="surrogateescape"))
+        if route.collection or route.resource.item_list_by is not None:
+            run = ops.count if method == "HEAD" else ops.list
+            return await run(endpoint, route, search, principal)
+        if method == "HEAD":
+            return await ops.count(endpoint, route, search, principal)
+        return await ops.get(endpoint, route, principal)
 
     async def _body(self, request: web.Request) -> dict[str, Any]:
         """The body, plus ``additional_attributes`` sent in the query string (blueprint §AF)."""

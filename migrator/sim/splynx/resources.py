@@ -129,6 +129,10 @@ class Behaviour:
     async def decorate(self, ctx: Context, rows: list[Row], records: list[dict[str, Any]]) -> None:
         """Add the computed keys to rendered records (one per row, same order)."""
 
+    async def act(self, ctx: Context, item: int, action: str, body: dict[str, Any]) -> None:
+        """``PUT path/{id}--{action}`` (e.g. ``--kill``); only for ``Resource.actions``."""
+        raise NotImplementedError(action)
+
 
 Default = Any | Callable[["Context"], Any]
 
@@ -158,6 +162,15 @@ class Resource:
     arrays: dict[str, ArrayField] = field(default_factory=dict)
     rename: dict[str, str] = field(default_factory=dict)  # column -> key in answers
     behaviour: Behaviour = field(default_factory=Behaviour)
+    # A verb the endpoint lacks answers 405, or 404 where the live server did so.
+    missing_verb_status: int = 405
+    # GET path/{n} answers the list of rows whose column equals n (blueprint: "array[...]").
+    item_list_by: str | None = None
+    # GET is switched off for the API (405 METHOD_DISABLED); HEAD still counts.
+    reads_disabled: bool = False
+    # Columns searched with a packed address (PHP inet_pton), blueprint L248-L262.
+    packed_ips: frozenset[str] = frozenset()
+    actions: frozenset[str] = frozenset()  # PUT path/{id}--{action}
 
     @property
     def path_verbs(self) -> str:

@@ -1,7 +1,9 @@
 """Every endpoint the simulator serves, described as data (see ``resources.py``).
 
 Customers, services, tariffs and administration are here; finance and support
-in ``finance_support_endpoints.py``; ``resources()`` lists them all.
+in ``finance_support_endpoints.py``; sessions online, statistics, payment
+statements and refill cards in ``dashboard_endpoints.py``; ``resources()``
+lists them all.
 
 Paths, field names and enum members are the blueprint's; tables and column
 sizes are the real ones where dumped (``tables.py``). Choices not settled by
@@ -21,6 +23,7 @@ from migrator.sim.splynx.behaviours_finance import TariffBehaviour
 from migrator.sim.splynx.behaviours_support import AdminBehaviour
 from migrator.sim.splynx.columns import Column
 from migrator.sim.splynx.context_defaults import added_by, key_id, now, today
+from migrator.sim.splynx.dashboard_endpoints import dashboard_resources
 from migrator.sim.splynx.finance_support_endpoints import finance_resources, support_resources
 from migrator.sim.splynx.resources import ArrayField, Reference, Resource, Shape
 from migrator.sim.splynx.tables_inferred import TARIFF_LINKS, link_table_name
@@ -247,8 +250,9 @@ def _administration_resources() -> list[Resource]:
             "Partner",
             options_key="admin/administration/partners",
             af_module="partners",
-            # Laxer rule: OPTIONS requires name, the blueprint's ``Partner Base`` nothing.
-            required=(),
+            # OPTIONS requires name, the blueprint's ``Partner Base`` nothing; the live
+            # observation settles it: POST {} was 422 (reference §2.3).
+            required=("name",),
         ),
         Resource(
             "admin/administration/administrators",
@@ -285,4 +289,5 @@ def resources() -> tuple[Resource, ...]:
         *_administration_resources(),
         *finance_resources(),
         *support_resources(),
+        *dashboard_resources(),
     )

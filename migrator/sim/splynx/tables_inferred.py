@@ -14,6 +14,7 @@ from collections.abc import Iterator
 
 from migrator.sim.splynx.columns import CURRENT_TIMESTAMP, Column
 from migrator.sim.splynx.table_layout import Table
+from migrator.sim.splynx.tables_dashboard import dashboard_tables
 
 __all__ = ["AF_MODULES", "TARIFF_LINKS", "af_table_name", "inferred_tables", "link_table_name"]
 
@@ -32,6 +33,9 @@ AF_MODULES: dict[str, str] = {
     "locations": "location_id",
     "partners": "partner_id",
     "admins": "admin_id",
+    # the live instance has cards_refill_fields / cards_refill_values (405_error_investigation);
+    # ASSUMPTION: the owner column is card_id
+    "cards_refill": "card_id",
 }
 
 # Tariff array attribute -> (link table suffix, value column, value column type).
@@ -81,6 +85,7 @@ def inferred_tables(base: dict[str, Table]) -> Iterator[Table]:
     yield from _administration()
     yield from _support()
     yield _customer_billing()
+    yield from dashboard_tables()
     for module, owner in AF_MODULES.items():
         yield Table(
             af_table_name(module),
