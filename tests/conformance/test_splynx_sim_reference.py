@@ -71,6 +71,7 @@ async def test_records_carry_every_attribute_the_live_options_list(reference_dir
                     if k in {"title", "price", "partners_ids", "available_for_locations",
                              "customer_categories"}}  # fmt: skip
         await sim.create("admin/tariffs/one-time", one_time)
+        await sim.create("admin/tariffs/voice", {**one_time, "title": "Phone"})
         await sim.create(
             "admin/finance/invoices",
             {"customer_id": customer, "status": "not_paid", "items": [{"description": "x"}]},

@@ -34,6 +34,7 @@ STRUCTURES: dict[str, tuple[str, ...]] = {
     "admin/tariffs/internet": ("Internet tariff Base",),
     "admin/tariffs/recurring": ("Recurring tariff Base",),
     "admin/tariffs/one-time": ("`One-time tariff Base`",),
+    "admin/tariffs/voice": ("Voice tariff Base",),
     "admin/administration/locations": ("Location Base",),
     "admin/administration/partners": ("Partner Base",),
     "admin/administration/administrators": ("Administrator Base", "Administrator Request"),

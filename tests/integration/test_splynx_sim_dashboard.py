@@ -162,3 +162,20 @@ async def test_switched_off_modules_answer_method_disabled(path: str, verb: str)
         assert answer.content == b""
     else:
         assert code(answer) == (405, "METHOD_DISABLED") and len(answer.content) == 88
+
+
+async def test_every_tariff_type_lists_and_a_voice_tariff_is_made(sim: RunningSim) -> None:
+    # blueprint L751-L976: internet, voice, recurring, one-time tariffs; L1341 Voice tariff
+    # Base; a dashboard lists each type first
+    for kind in ("internet", "voice", "recurring", "one-time"):
+        listing = await sim.client.get(f"admin/tariffs/{kind}")
+        assert (listing.status_code, listing.json()) == (200, []), kind
+    voice = await sim.create("admin/tariffs/voice", {"title": "Phone", "partners_ids": [1]})
+    record = (await sim.client.get(f"admin/tariffs/voice/{voice}")).json()
+    assert (record["type"], record["service_name"], record["custom_period"]) == ("voip", "Phone", 0)
+    assert record["partners_ids"] == [1] and record["services"] == 0
+    taken = await sim.client.post(
+        "admin/tariffs/voice", json={"title": "Phone", "partners_ids": [1]}
+    )
+    assert taken.status_code == 422
+    assert (await sim.client.delete(f"admin/tariffs/voice/{voice}")).status_code == 204

@@ -29,7 +29,13 @@ from migrator.sim.splynx.resources import Behaviour, Context, Payload, humanize
 from migrator.sim.splynx.store import Row
 from migrator.sim.splynx.tables import catalog
 
-__all__ = ["InvoiceBehaviour", "PaymentBehaviour", "TariffBehaviour", "TransactionBehaviour"]
+__all__ = [
+    "InvoiceBehaviour",
+    "PaymentBehaviour",
+    "TariffBehaviour",
+    "TransactionBehaviour",
+    "VoiceTariffBehaviour",
+]
 
 _ITEM_KEYS = frozenset(
     {"id", "description", "quantity", "unit", "price", "tax", "period_from", "period_to",
@@ -43,7 +49,7 @@ def _money(value: Decimal) -> str:
 
 
 class TariffBehaviour(Behaviour):
-    output_keys = ("services",)
+    output_keys: tuple[str, ...] = ("services",)
 
     def __init__(self, service_table: str | None) -> None:
         self.service_table = service_table
@@ -66,6 +72,22 @@ class TariffBehaviour(Behaviour):
                 live = Condition("deleted", "=", ("0",))
                 count = await ctx.session.count(self.service_table, Query((on_tariff, live)))
             record["services"] = count
+
+
+class VoiceTariffBehaviour(TariffBehaviour):
+    """A voice tariff: the live OPTIONS lists ``custom_period``, the dumped ``tariffs_voice``
+    has no such column. ASSUMPTION: it is accepted, not kept, and answered as 0."""
+
+    input_keys = frozenset({"custom_period"})
+    output_keys = ("services", "custom_period")
+
+    def __init__(self) -> None:
+        super().__init__(None)  # the simulator serves no voice services: services is 0
+
+    async def decorate(self, ctx: Context, rows: list[Row], records: list[dict[str, Any]]) -> None:
+        await super().decorate(ctx, rows, records)
+        for record in records:
+            record["custom_period"] = 0
 
 
 class InvoiceBehaviour(Behaviour):

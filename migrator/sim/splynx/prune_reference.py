@@ -47,6 +47,7 @@ OPTIONS_ENDPOINTS: tuple[str, ...] = (
     "admin/support/tickets",
     "admin/tariffs/internet",
     "admin/tariffs/one-time",
+    "admin/tariffs/voice",
 )
 # The same, from the further OPTIONS answers (splynx_options_extra.json).
 EXTRA_OPTIONS_ENDPOINTS: tuple[str, ...] = ("admin/finance/refill-cards",)

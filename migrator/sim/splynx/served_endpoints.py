@@ -19,7 +19,7 @@ from migrator.sim.splynx.behaviours_customers import (
     ServiceBehaviour,
     TouchBehaviour,
 )
-from migrator.sim.splynx.behaviours_finance import TariffBehaviour
+from migrator.sim.splynx.behaviours_finance import TariffBehaviour, VoiceTariffBehaviour
 from migrator.sim.splynx.behaviours_support import AdminBehaviour
 from migrator.sim.splynx.columns import Column
 from migrator.sim.splynx.context_defaults import added_by, key_id, now, today
@@ -230,6 +230,20 @@ def _tariff_resources() -> list[Resource]:
             unique=("title",),
             arrays=_tariff_arrays("tariffs_one_time"),
             behaviour=TariffBehaviour(None),
+        ),
+        Resource(
+            "admin/tariffs/voice",
+            "tariffs_voice",
+            "Voice tariff",
+            options_key="admin/tariffs/voice",
+            af_module="tariffs_voice",
+            # Laxer rule: OPTIONS also requires type, billing_types, available_for_locations
+            # and customer_categories, the blueprint (L1341) with_vat and type ("Default").
+            required=common,
+            readonly=readonly,
+            unique=("title",),
+            arrays=_tariff_arrays("tariffs_voice"),
+            behaviour=VoiceTariffBehaviour(),
         ),
     ]
 

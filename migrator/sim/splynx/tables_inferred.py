@@ -26,6 +26,7 @@ AF_MODULES: dict[str, str] = {
     "tariffs_internet": "tariff_id",
     "tariffs_custom": "tariff_id",
     "tariffs_one_time": "tariff_id",
+    "tariffs_voice": "tariff_id",
     "invoices": "invoice_id",
     "payments": "payment_id",
     "billing_transactions": "transaction_id",
@@ -179,7 +180,7 @@ def _tariffs(voice: Table) -> Iterator[Table]:
         ),
         indexes=titled,
     )
-    for tariff in ("tariffs_internet", "tariffs_custom", "tariffs_one_time"):
+    for tariff in ("tariffs_internet", "tariffs_custom", "tariffs_one_time", "tariffs_voice"):
         for attribute, (_, column, sql_type) in TARIFF_LINKS.items():
             if tariff == "tariffs_one_time" and attribute == "billing_types":
                 continue
