@@ -13,8 +13,10 @@ import sys
 from pathlib import Path
 
 import anyio
+import pytest
 
 from migrator.exitcodes import ExitCode
+from migrator.sim.faults import Latency
 from migrator.sim.sonar.app import DEFAULT_TOKEN
 from tests.integration.test_preflight import Systems, systems
 from tests.support.splynx_sim import KEY, SECRET
@@ -103,3 +105,16 @@ def test_help_teaches_what_is_checked_and_the_exit_codes() -> None:
     assert result.returncode == 0
     for text in ("OPTIONS", "sonar_id", "SPLYNX_DB_DSN", "--json", "examples:", "5 = blockers"):
         assert text in result.stdout, text
+
+
+@pytest.mark.parametrize(
+    ("auth", "check_nonce"),
+    [("signature", False), ("signature", True), ("token", True), ("basic", False)],
+)
+async def test_every_auth_passes_with_nonce_checking_on_and_off(
+    auth: str, check_nonce: bool
+) -> None:
+    # reference §1.2: check_nonce is the key's setting, off on the live key
+    async with systems(check_nonce=check_nonce, latency=Latency.parse("2")) as env:
+        result = await check(environment(env, SPLYNX_AUTH=auth))
+    assert result.returncode == ExitCode.OK, result.stdout.decode() + result.stderr.decode()

@@ -7,16 +7,21 @@ import csv
 import io
 import json
 import os
+import subprocess
 import sys
 from pathlib import Path
 
 import anyio
 import pytest
+from anyio.streams.buffered import BufferedByteReceiveStream
 
 from migrator.exitcodes import ExitCode
+from migrator.sim.harness import serve
+from migrator.sim.sonar.app import SonarSimConfig
+from migrator.sim.sonar.app import build_app as build_sonar
 from tests.integration.test_migration_bad_input import nasty_fixture
 from tests.integration.test_migration_resilience import environment
-from tests.support.pair import running_pair
+from tests.support.pair import KEY, SECRET, TOKEN, running_pair
 
 pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[2]
@@ -107,3 +112,27 @@ async def test_only_a_child_entity_uses_parents_migrated_by_an_earlier_run(tmp_p
         assert customers["written"] > 0 and customers["written"] + customers["rejected"] == 10
         code, out, _ = await migrator("rejects", "--json", env=env, cwd=tmp_path)
         assert not [r for r in json.loads(out) if "is not in Splynx" in r["reason"]]
+
+
+async def test_check_and_run_sign_requests_for_a_splynx_that_checks_nonces(tmp_path: Path) -> None:
+    # reference §1.2: the key setting check_nonce, here `migrator sim splynx --check-nonce`.
+    # Fixed latency and under 100 requests/s: see the e2e signature test for why.
+    command = [sys.executable, "-m", "migrator", "sim", "splynx", "--port", "0",
+               "--api-key", KEY, "--api-secret", SECRET, "--check-nonce",
+               "--workers", "8", "--latency-ms", "100"]  # fmt: skip
+    sonar = build_sonar(SonarSimConfig(token=TOKEN, scale=8, seed=3, rate_limit=0))
+    async with await anyio.open_process(command, cwd=ROOT, stderr=subprocess.DEVNULL) as splynx:
+        try:
+            assert splynx.stdout is not None
+            first_line = await BufferedByteReceiveStream(splynx.stdout).receive_until(b"\n", 200)
+            async with serve(sonar) as sonar_url:
+                env = environment(sonar_url, first_line.decode(), tmp_path / "state.sqlite3")
+                env["SPLYNX_AUTH"] = "signature"
+                code, out, err = await migrator("check", env=env, cwd=tmp_path)
+                assert code == ExitCode.OK, out + err
+                code, out, err = await migrator("run", env=env, cwd=tmp_path)
+                assert code in (ExitCode.OK, ExitCode.REJECTS), out + err
+            summary = json.loads((tmp_path / "state.sqlite3.summary.json").read_text())
+            assert summary["entities"]["customers"]["written"] > 0
+        finally:
+            splynx.terminate()

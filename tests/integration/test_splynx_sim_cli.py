@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from migrator.exitcodes import ExitCode
-from tests.support.splynx_sim import basic
+from tests.support.splynx_sim import basic, signed
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -47,10 +47,41 @@ def test_serves_until_sigterm_with_the_url_alone_on_the_first_line() -> None:
                 process.kill()
 
 
+def test_nonce_checking_and_the_seeded_logins_are_flags() -> None:
+    # reference §1.2 (api.check_nonce), blueprint L553-L566 (admin / customer logins)
+    flags = (
+        "--port", "0", "--api-key", "test-api-key", "--api-secret", "test-api-secret",
+        "--check-nonce", "--admin-password", "admin-pw", "--portal-customer", "ann:ann-pw",
+    )  # fmt: skip
+    with subprocess.Popen(
+        command(*flags), cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    ) as process:
+        try:
+            assert process.stdout is not None and process.stderr is not None
+            url = process.stdout.readline().strip()
+            with httpx.Client(base_url=url + "/api/2.0/", timeout=10) as client:
+                assert client.get("admin/tariffs/internet", headers=signed(500)).status_code == 200
+                replayed = client.get("admin/tariffs/internet", headers=signed(500))
+                assert replayed.status_code == 401
+                for auth_type, login, password in (("admin", "admin", "admin-pw"),
+                                                   ("customer", "ann", "ann-pw")):  # fmt: skip
+                    body = {"auth_type": auth_type, "login": login, "password": password}
+                    assert client.post("admin/auth/tokens", json=body).status_code == 201
+            process.send_signal(signal.SIGTERM)
+            assert process.wait(timeout=15) == ExitCode.OK
+            log = process.stderr.read()
+            assert "nonce check on" in log
+            assert "admin-pw" not in log and "ann-pw" not in log
+        finally:
+            if process.poll() is None:
+                process.kill()
+
+
 def test_help_teaches() -> None:
     result = subprocess.run(command("--help"), cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert result.returncode == 0
-    flags = ["--workers", "--latency-ms", "--fault-rate", "--throttle", "--db", "--deny"]
+    flags = ["--workers", "--latency-ms", "--fault-rate", "--throttle", "--db", "--deny",
+             "--check-nonce", "--admin-password", "--portal-customer"]  # fmt: skip
     teaching = ["--additional-field", "capacity = workers / latency", "examples:", "exit codes:"]
     for text in flags + teaching:
         assert text in result.stdout, text
@@ -66,6 +97,7 @@ def test_help_teaches() -> None:
         (("--additional-field", "nowhere:x"), "unknown module"),
         (("--db", "postgres://x/y"), "mysql://"),
         (("--fault-rate", "2"), "fault_rate"),
+        (("--portal-customer", "ann"), "LOGIN:PASSWORD"),
     ],
 )
 def test_bad_flags_are_usage_errors(flags: tuple[str, ...], complaint: str) -> None:

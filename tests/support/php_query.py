@@ -32,7 +32,8 @@ def http_build_query(data: dict[str, Any] | list[Any], prefix: str | None = None
             if nested:
                 parts.append(nested)
         else:
-            parts.append(f"{quote_plus(name)}={quote_plus(_scalar(value))}")
+            text = value if isinstance(value, bytes) else _scalar(value)  # PHP strings are bytes
+            parts.append(f"{quote_plus(name)}={quote_plus(text)}")
     return "&".join(parts)
 
 

@@ -25,26 +25,31 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
 
 from migrator.sim.faults import Capacity, FaultKind, FaultPlan, Latency, fault_middleware
 from migrator.sim.splynx.additional import DEFAULT_ADDITIONAL_FIELDS, AdditionalField
-from migrator.sim.splynx.auth import Authenticator, TokenRegistry
-from migrator.sim.splynx.clock import WALL_CLOCK
+from migrator.sim.splynx.auth import Authenticator
+from migrator.sim.splynx.auth_endpoints import AuthEndpoints
+from migrator.sim.splynx.clock import WALL_CLOCK, moment, sql_date
 from migrator.sim.splynx.dispatch import SplynxApi, error_middleware
 from migrator.sim.splynx.errors import SplynxError
 from migrator.sim.splynx.handlers import Operations, build_endpoints
+from migrator.sim.splynx.logins import LoginDesk
+from migrator.sim.splynx.principals import Access
 from migrator.sim.splynx.requests import Permissions
 from migrator.sim.splynx.routing import Router
-from migrator.sim.splynx.seed import seed_store
+from migrator.sim.splynx.seed import SeedLogins, seed_store
 from migrator.sim.splynx.served_endpoints import resources
 from migrator.sim.splynx.service_time import NetLatency, ServiceMeter, metering_middleware
 from migrator.sim.splynx.store import MemoryStore, Store
 from migrator.sim.splynx.store_mysql import MySQLStore, parse_dsn
 from migrator.sim.splynx.tables import catalog
 from migrator.sim.splynx.throttle import Throttle, throttle_middleware
+from migrator.sim.splynx.tokens import SessionRegistry, TokenRegistry
 
 __all__ = [
     "CAPACITY_KEY",
     "CONFIG_KEY",
     "STORE_KEY",
     "THROTTLE_KEY",
+    "PortalCustomer",
     "SplynxSimConfig",
     "build_app",
     "endpoint_names",
@@ -61,6 +66,23 @@ def endpoint_names() -> list[str]:
     return [resource.name for resource in resources()]
 
 
+class PortalCustomer(BaseModel):
+    """A customer who can log in to the portal (``auth_type=customer``)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    login: str = Field(min_length=1)
+    password: SecretStr
+
+    @classmethod
+    def parse(cls, spec: str) -> PortalCustomer:
+        """``LOGIN:PASSWORD``, as ``--portal-customer`` takes it."""
+        login, colon, password = spec.partition(":")
+        if not colon or not login or not password:
+            raise ValueError("--portal-customer takes LOGIN:PASSWORD")
+        return cls(login=login, password=SecretStr(password))
+
+
 class SplynxSimConfig(BaseModel):
     """Everything that makes one simulated Splynx differ from another."""
 
@@ -69,6 +91,10 @@ class SplynxSimConfig(BaseModel):
     api_key: str = "splynx-sim-key"
     api_secret: SecretStr = SecretStr("splynx-sim-secret")
     unsecure_basic: bool = False
+    # api.check_nonce: '0' on the live key and by default (reference §1.2)
+    check_nonce: bool = False
+    admin_password: SecretStr = SecretStr("splynx-sim-admin")  # administrator 1, login admin
+    portal_customer: PortalCustomer | None = None
     workers: int = Field(default=8, ge=0, description="PHP-FPM-like pool size; 0 = unlimited")
     latency: Latency = Latency()
     fault_rate: float = Field(default=0.0, ge=0.0, le=1.0)
@@ -108,18 +134,31 @@ def _store(config: SplynxSimConfig) -> Store:
 
 def _api(config: SplynxSimConfig, store: Store, rng: random.Random) -> SplynxApi:
     tokens = TokenRegistry(config.clock, random.Random(rng.getrandbits(64)))
+    sessions = SessionRegistry(tokens)
     auth = Authenticator(
         config.api_key,
         config.api_secret.get_secret_value(),
         unsecure_basic=config.unsecure_basic,
+        check_nonce=config.check_nonce,
         tokens=tokens,
     )
+    logins = LoginDesk(auth, tokens, sessions, store)
     return SplynxApi(
         Router(resources()),
         build_endpoints(resources(), catalog(), config.additional_fields),
         Operations(store, config.clock),
         auth,
-        Permissions(config.deny, endpoint_names()),
+        Access(Permissions(config.deny, endpoint_names())),
+        AuthEndpoints(auth, logins, tokens, sessions),
+    )
+
+
+def _seed_logins(config: SplynxSimConfig) -> SeedLogins:
+    portal = config.portal_customer
+    return SeedLogins(
+        config.admin_password.get_secret_value(),
+        None if portal is None else (portal.login, portal.password.get_secret_value()),
+        sql_date(moment(config.clock)),
     )
 
 
@@ -157,7 +196,7 @@ def build_app(config: SplynxSimConfig) -> web.Application:
     async def start(app: web.Application) -> None:
         await store.open()
         if config.seed_data:
-            await seed_store(store)
+            await seed_store(store, _seed_logins(config))
 
     async def stop(app: web.Application) -> None:
         await store.close()

@@ -4,9 +4,12 @@
   ``customer_cap``), as the live instance showed (reference §2.7), and a
   generated portal login when none was sent (``000001``-style; a freed number
   is reused after a soft delete, as observed).
-- A customer can be deleted only once its status is ``disabled`` (the rule the
-  issue names; note the live instance's API deleted an ``active`` test
-  customer, so real Splynx may be laxer); deleting only marks it deleted.
+- A customer can be deleted in any status (blueprint L2127-L2137 answers 204
+  unconditionally; the live instance deleted an ``active`` customer, reference
+  §2.3/§4.1 [OBS]). Deleting only marks it deleted (``deleted = '1'``, reference
+  §2.7): it is gone from lists and ``GET`` answers 404, its login is free again
+  (the live server reused ``000001`` after soft deletes, §4.1) and its services
+  stay as they were.
 - A service belongs to the customer in its URL; without ``unit_price`` it costs
   its tariff's price (assumption: the Splynx form's behaviour).
 """
@@ -17,7 +20,7 @@ from typing import Any
 
 from migrator.sim.splynx.additional import is_blank
 from migrator.sim.splynx.clock import sql_datetime
-from migrator.sim.splynx.errors import FieldProblem, SplynxError, ValidationFailed
+from migrator.sim.splynx.errors import FieldProblem, ValidationFailed
 from migrator.sim.splynx.query import Condition, Query
 from migrator.sim.splynx.resources import Behaviour, Context, Payload
 from migrator.sim.splynx.store import Row
@@ -52,14 +55,6 @@ class CustomerBehaviour(Behaviour):
         )
         await session.insert("customer_billing", {"customer_id": key})
         await session.insert("customer_cap", {"customer_id": key})
-
-    async def deleting(self, ctx: Context, row: Row) -> None:
-        if row["status"] != "disabled":
-            raise SplynxError(
-                400,
-                'Customer can be deleted only in status "disabled".',
-                "ENTITY_CANNOT_BE_DELETED",
-            )
 
 
 class TouchBehaviour(Behaviour):

@@ -3,7 +3,9 @@
 - Tariffs: ``service_name`` defaults to the title (blueprint); ``services``
   counts the live services on the tariff.
 - Invoices carry their items (``invoices_items``, the ``requests_items``
-  layout): at least one on create (blueprint), each with a description.
+  layout), each with a description. The blueprint requires items, the live
+  OPTIONS answer does not list them: by the laxer rule (``resources.py``) an
+  invoice may be created without any, a zero invoice.
   ``total`` = sum of quantity x price x (1 + tax/100), ``due`` = total unless
   paid (assumption: item prices are net). A missing ``number`` is generated
   from the date and id. Items do not create finance transactions here.
@@ -27,7 +29,13 @@ from migrator.sim.splynx.resources import Behaviour, Context, Payload, humanize
 from migrator.sim.splynx.store import Row
 from migrator.sim.splynx.tables import catalog
 
-__all__ = ["InvoiceBehaviour", "PaymentBehaviour", "TariffBehaviour", "TransactionBehaviour"]
+__all__ = [
+    "InvoiceBehaviour",
+    "PaymentBehaviour",
+    "TariffBehaviour",
+    "TransactionBehaviour",
+    "VoiceTariffBehaviour",
+]
 
 _ITEM_KEYS = frozenset(
     {"id", "description", "quantity", "unit", "price", "tax", "period_from", "period_to",
@@ -41,7 +49,7 @@ def _money(value: Decimal) -> str:
 
 
 class TariffBehaviour(Behaviour):
-    output_keys = ("services",)
+    output_keys: tuple[str, ...] = ("services",)
 
     def __init__(self, service_table: str | None) -> None:
         self.service_table = service_table
@@ -66,14 +74,28 @@ class TariffBehaviour(Behaviour):
             record["services"] = count
 
 
+class VoiceTariffBehaviour(TariffBehaviour):
+    """A voice tariff: the live OPTIONS lists ``custom_period``, the dumped ``tariffs_voice``
+    has no such column. ASSUMPTION: it is accepted, not kept, and answered as 0."""
+
+    input_keys = frozenset({"custom_period"})
+    output_keys = ("services", "custom_period")
+
+    def __init__(self) -> None:
+        super().__init__(None)  # the simulator serves no voice services: services is 0
+
+    async def decorate(self, ctx: Context, rows: list[Row], records: list[dict[str, Any]]) -> None:
+        await super().decorate(ctx, rows, records)
+        for record in records:
+            record["custom_period"] = 0
+
+
 class InvoiceBehaviour(Behaviour):
     input_keys = frozenset({"items"})
     output_keys = ("items",)
 
     async def prepare(self, ctx: Context, payload: Payload, current: Row | None) -> None:
         raw = payload.extra.get("items")
-        if raw is None and current is None:
-            raise ValidationFailed([FieldProblem("items", "Items cannot be blank.")])
         items = _check_items(raw, creating=current is None) if raw is not None else None
         payload.extra["items"] = items
         values = payload.values
@@ -86,7 +108,7 @@ class InvoiceBehaviour(Behaviour):
         values["due"] = _money(Decimal(0) if status == "paid" else total)
 
     async def created(self, ctx: Context, key: int, payload: Payload) -> None:
-        for position, item in enumerate(payload.extra["items"], 1):
+        for position, item in enumerate(payload.extra["items"] or (), 1):
             item.pop("id", None)
             await ctx.session.insert("invoices_items", {**item, "invoice_id": key, "pos": position})
         if is_blank(payload.values.get("number")):
@@ -141,8 +163,8 @@ def _line_total(item: dict[str, Any]) -> Decimal:
 def _check_items(raw: Any, creating: bool) -> list[dict[str, Any]]:
     if isinstance(raw, dict) and all(k.isdigit() for k in raw):
         raw = [raw[k] for k in sorted(raw, key=int)]
-    if not isinstance(raw, list) or (creating and not raw):
-        raise ValidationFailed([FieldProblem("items", "Items cannot be blank.")])
+    if not isinstance(raw, list):
+        raise ValidationFailed([FieldProblem("items", "Items is invalid.")])
     columns = catalog()["invoices_items"].by_name
     problems, items = [], []
     for number, item in enumerate(raw, 1):

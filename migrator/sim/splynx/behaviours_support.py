@@ -7,17 +7,17 @@
 - A ticket message takes its customer from its ticket when not given, and
   touches the ticket's ``updated_at``. File uploads are not simulated: a
   message with ``files`` is refused with a 422 that says so.
-- An administrator's password is stored hashed, never answered.
+- An administrator's password is stored hashed (``passwords.py``), never answered.
 """
 
 from __future__ import annotations
 
-import hashlib
 from typing import Any
 
 from migrator.sim.splynx.clock import sql_date, sql_datetime
 from migrator.sim.splynx.columns import Invalid
 from migrator.sim.splynx.errors import FieldProblem, ValidationFailed
+from migrator.sim.splynx.passwords import hashed
 from migrator.sim.splynx.query import Condition, Query, php_list
 from migrator.sim.splynx.resources import Behaviour, Context, Payload, humanize
 from migrator.sim.splynx.store import Row
@@ -137,8 +137,7 @@ class AdminBehaviour(Behaviour):
     async def prepare(self, ctx: Context, payload: Payload, current: Row | None) -> None:
         password = payload.values.get("password")
         if password:
-            digest = hashlib.sha256(password.encode()).hexdigest()
-            payload.values["password"] = f"sha256:{digest}"
+            payload.values["password"] = hashed(password)
         payload.values["updated_at"] = sql_datetime(ctx.now)
 
     async def decorate(self, ctx: Context, rows: list[Row], records: list[dict[str, Any]]) -> None:

@@ -16,7 +16,7 @@ from migrator.sim.command_spec import SimCommand
 from migrator.sim.faults import Latency
 from migrator.sim.harness import serve_until_signal
 from migrator.sim.splynx.additional import DEFAULT_ADDITIONAL_FIELDS, AdditionalField
-from migrator.sim.splynx.app import SplynxSimConfig, build_app, endpoint_names
+from migrator.sim.splynx.app import PortalCustomer, SplynxSimConfig, build_app, endpoint_names
 from migrator.sim.splynx.requests import ACTIONS
 from migrator.sim.splynx.store_mysql import DatabaseUnavailable
 
@@ -26,6 +26,7 @@ log = logging.getLogger(__name__)
 
 DEFAULT_KEY = "splynx-sim-key"
 DEFAULT_SECRET = "splynx-sim-secret"
+DEFAULT_ADMIN_PASSWORD = "splynx-sim-admin"
 
 DESCRIPTION = """\
 Serve a simulated Splynx REST API v2.0 on this machine until Ctrl-C or SIGTERM.
@@ -35,11 +36,16 @@ API lives under /api/2.0/ as on a real Splynx.
 It answers like the real one (../shared/reference): the same paths, verbs and
 status codes (201 {"id"}, 202, 204), field names and enum values, the error
 envelope {"error": {"message", "code", "internal_code"}}, auth by Basic (only
-with --unsecure-basic), Splynx-EA signatures with increasing nonces, or 30-minute
-access tokens; PHP bracket searches with all 13 operators; validation answered
-with 422 and per-field messages; OPTIONS and HEAD. A fresh instance holds what a
-fresh Splynx holds: partner and location 1 "Main", admin 1, payment methods,
-transaction categories, ticket statuses, groups and types.
+with --unsecure-basic), Splynx-EA signatures, or 30-minute access tokens from
+any of the four login types (api_key, admin, customer, session); PHP bracket
+searches with all 13 operators; validation answered with 422 and per-field
+messages; OPTIONS and HEAD. A fresh instance holds what a fresh Splynx holds:
+partner and location 1 "Main", admin 1 (login "admin", --admin-password),
+payment methods, transaction categories, ticket statuses, groups and types.
+
+Nonces: like the live key (api.check_nonce = 0), any signed nonce is accepted
+unless --check-nonce, which refuses a nonce not above the key's last one (on
+the signature header and at token login).
 
 Load: --workers is the server's capacity (a PHP-FPM pool: more concurrent
 requests wait for a free worker), --latency-ms the time each request holds a
@@ -56,12 +62,14 @@ EXAMPLES = """\
   migrator sim splynx --port 8081
   migrator sim splynx --workers 8 --latency-ms 50:10 --fault-rate 0.05 --throttle 100
   migrator sim splynx --db mysql://root@127.0.0.1:3306/splynx_sim --unsecure-basic
+  migrator sim splynx --check-nonce --portal-customer ann:ann-password
   migrator sim splynx --deny admin/finance/payments --no-default-additional-fields
   migrator sim splynx --deny admin/customers/customer:delete --additional-field customers:ref"""
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     _add_server_flags(parser)
+    _add_login_flags(parser)
     _add_instance_flags(parser)
 
 
@@ -83,6 +91,12 @@ def _add_server_flags(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help='allow Basic auth, like the key setting "Unsecure access"',
     )
+    parser.add_argument(
+        "--check-nonce",
+        action="store_true",
+        help="refuse a nonce not above the key's last one, like the key setting check_nonce "
+        "(off by default, as on the live key)",
+    )
     parser.add_argument("--workers", type=int, default=8, help="concurrent requests served")
     parser.add_argument(
         "--latency-ms",
@@ -103,6 +117,22 @@ def _add_server_flags(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--seed", type=int, default=None, help="seed latency, faults and tokens")
     parser.add_argument(
         "--log-level", default="INFO", choices=["DEBUG", "INFO", "WARNING", "ERROR"]
+    )
+
+
+def _add_login_flags(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--admin-password",
+        default=argparse.SUPPRESS,
+        help="password of administrator 1 (login admin) for auth_type=admin "
+        f"(default: {DEFAULT_ADMIN_PASSWORD})",
+    )
+    parser.add_argument(
+        "--portal-customer",
+        default=argparse.SUPPRESS,
+        metavar="LOGIN:PASSWORD",
+        help="seed customer 1 with this portal login for auth_type=customer "
+        "(a fresh Splynx has no customers, so none by default)",
     )
 
 
@@ -146,10 +176,14 @@ def config_from_args(args: argparse.Namespace) -> SplynxSimConfig:
         fields += [AdditionalField.parse(spec) for spec in getattr(args, "additional_field", [])]
         key = getattr(args, "api_key", None) or os.environ.get("SPLYNX_API_KEY") or DEFAULT_KEY
         secret = getattr(args, "api_secret", None) or os.environ.get("SPLYNX_API_SECRET")
+        portal = getattr(args, "portal_customer", None)
         return SplynxSimConfig(
             api_key=key,
             api_secret=SecretStr(secret or DEFAULT_SECRET),
             unsecure_basic=args.unsecure_basic,
+            check_nonce=args.check_nonce,
+            admin_password=SecretStr(getattr(args, "admin_password", DEFAULT_ADMIN_PASSWORD)),
+            portal_customer=None if portal is None else PortalCustomer.parse(portal),
             workers=args.workers,
             latency=Latency.parse(args.latency_ms),
             fault_rate=args.fault_rate,
@@ -173,7 +207,10 @@ def _first_line(exc: Exception) -> str:
 
 def run(args: argparse.Namespace) -> int:
     config = config_from_args(args)
-    configure_logging(args.log_level, secrets=[config.api_secret.get_secret_value()])
+    secrets = [config.api_secret.get_secret_value(), config.admin_password.get_secret_value()]
+    if config.portal_customer is not None:
+        secrets.append(config.portal_customer.password.get_secret_value())
+    configure_logging(args.log_level, secrets=secrets)
     app = build_app(config)
 
     def announce(url: str) -> None:
@@ -181,12 +218,13 @@ def run(args: argparse.Namespace) -> int:
         store = "MariaDB" if config.db_dsn else "memory"
         log.info(
             "Splynx simulator at %s/api/2.0/ (workers %d, latency %s ms, faults %.0f%%, "
-            "throttle %s, state in %s)",
+            "throttle %s, nonce check %s, state in %s)",
             url,
             config.workers,
             args.latency_ms,
             config.fault_rate * 100,
             f"{config.throttle:g}/s" if config.throttle else "off",
+            "on" if config.check_nonce else "off",
             store,
         )
 

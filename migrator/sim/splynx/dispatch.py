@@ -1,11 +1,11 @@
 """The request handler: route, authenticate, authorize, then the operation for the verb.
 
 Order as Yii2 runs it: an unknown path is 404 before anything else; then the
-Authorization header (401); then the key's permission for the endpoint (403,
-OPTIONS included); then the verb: 405 where the endpoint does not offer it,
-400 "Missing required parameters: id" for PUT/DELETE without an id (as the
-live server answered). ``/admin/auth/tokens`` and ``/admin/api/check`` need no
-header (the latter unless ``checkAuth`` is set).
+Authorization header (401); then the caller's permission for the endpoint
+(403, OPTIONS included; ``principals.Access``); then the verb: 405 where the
+endpoint does not offer it, 400 "Missing required parameters: id." for
+PUT/DELETE without an id (as the live server answered). The Auth and Api
+groups (``auth_endpoints.py``) are answered before routing.
 """
 
 from __future__ import annotations
@@ -16,16 +16,20 @@ from typing import Any
 
 from aiohttp import web
 
-from migrator.sim.splynx.auth import Authenticator, Principal
+from migrator.sim.splynx.auth import Authenticator
+from migrator.sim.splynx.auth_endpoints import AuthEndpoints
 from migrator.sim.splynx.errors import (
     SplynxError,
     ValidationFailed,
-    json_response,
+    method_disabled,
+    missing_id,
+    not_allowed,
     validation_response,
 )
 from migrator.sim.splynx.handlers import Endpoint, Operations
+from migrator.sim.splynx.principals import Access, Principal
 from migrator.sim.splynx.query import MalformedSearch, SearchError, parse_php_query, parse_search
-from migrator.sim.splynx.requests import Permissions, read_body
+from migrator.sim.splynx.requests import read_body
 from migrator.sim.splynx.routing import Route, Router
 
 __all__ = ["SplynxApi", "error_middleware"]
@@ -33,15 +37,6 @@ __all__ = ["SplynxApi", "error_middleware"]
 log = logging.getLogger(__name__)
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
-_TRUE = {"1", "true", "yes"}
-
-
-def _not_allowed(allowed: str) -> SplynxError:
-    """Yii2's VerbFilter answer, in the envelope."""
-    message = (
-        f"Method Not Allowed. This URL can only handle the following request methods: {allowed}."
-    )
-    return SplynxError(405, message, "METHOD_NOT_ALLOWED", headers={"Allow": allowed})
 
 
 class SplynxApi:
@@ -53,45 +48,50 @@ class SplynxApi:
         endpoints: dict[str, Endpoint],
         operations: Operations,
         auth: Authenticator,
-        permissions: Permissions,
+        access: Access,
+        auth_endpoints: AuthEndpoints,
     ) -> None:
         self.router = router
         self.endpoints = endpoints
         self.operations = operations
         self.auth = auth
-        self.permissions = permissions
+        self.access = access
+        self.auth_endpoints = auth_endpoints
 
     async def handle(self, request: web.Request) -> web.StreamResponse:
         path = request.match_info["path"].strip("/")
-        if path == "admin/auth/tokens" or path.startswith("admin/auth/tokens/"):
-            return await self._tokens(request, path[len("admin/auth/tokens") :].strip("/"))
-        if path == "admin/api/check":
-            return self._check(request)
+        answer = await self.auth_endpoints.answer(request, path)
+        if answer is not None:
+            return answer
+        if self.router.disabled(path):
+            self.auth.authenticate(request.headers, request.remote or "")
+            raise method_disabled()
         route = self.router.resolve(path)
         if route is None:
             raise SplynxError(404, "Page not found.", "NOT_FOUND")
         principal = self.auth.authenticate(request.headers, request.remote or "")
-        self.permissions.check(route.resource.name, request.method)
+        self.access.check(principal, route, request.method)
         return await self._operate(request, route, principal)
 
     async def _operate(
         self, request: web.Request, route: Route, principal: Principal
     ) -> web.StreamResponse:
         endpoint = self.endpoints[route.resource.name]
-        ops, method = self.operations, request.method
+        ops, method, resource = self.operations, request.method, route.resource
         if method == "OPTIONS":
             return ops.options(endpoint)
+        if route.action is not None:
+            if method != "PUT":
+                raise not_allowed("PUT")
+            return await ops.act(endpoint, route, await self._body(request), principal)
         if method in {"GET", "HEAD"}:
-            search = parse_search(parse_php_query(request.rel_url.raw_query_string))
-            if route.collection or method == "HEAD":
-                run = ops.count if method == "HEAD" else ops.list
-                return await run(endpoint, route, search, principal)
-            return await ops.get(endpoint, route, principal)
-        resource = route.resource
+            return await self._read(request, endpoint, route, principal)
         if method not in resource.verbs or (method == "POST" and not route.collection):
-            raise _not_allowed(resource.path_verbs)
+            if resource.missing_verb_status == 404:
+                raise SplynxError(404, "Page not found.", "NOT_FOUND")
+            raise not_allowed(resource.path_verbs)
         if method in {"PUT", "DELETE"} and route.collection:
-            raise SplynxError(400, "Missing required parameters: id", "BAD_REQUEST")
+            raise missing_id()
         if method == "DELETE":
             return await ops.delete(endpoint, route, principal)
         body = await self._body(request)
@@ -103,6 +103,23 @@ class SplynxApi:
             )
         return await ops.update(endpoint, route, body, principal)
 
+    async def _read(
+        self, request: web.Request, endpoint: Endpoint, route: Route, principal: Principal
+    ) -> web.StreamResponse:
+        ops, method = self.operations, request.method
+        if method == "GET" and route.resource.reads_disabled:
+            raise method_disabled()  # refill-cards: GET 405, HEAD 204 (reference §2.1)
+        raw = request.rel_url.raw_query_string
+        # surrogateescape keeps the bytes of a packed IP (inet_pton) for the endpoints
+        # searching by one; everywhere else they read as U+FFFD, as before
+        search = parse_search(parse_php_query(raw, errors="surrogateescape"))
+        if route.collection or route.resource.item_list_by is not None:
+            run = ops.count if method == "HEAD" else ops.list
+            return await run(endpoint, route, search, principal)
+        if method == "HEAD":
+            return await ops.count(endpoint, route, search, principal)
+        return await ops.get(endpoint, route, principal)
+
     async def _body(self, request: web.Request) -> dict[str, Any]:
         """The body, plus ``additional_attributes`` sent in the query string (blueprint §AF)."""
         body = await read_body(request)
@@ -111,30 +128,6 @@ class SplynxApi:
             given = body.get("additional_attributes")
             body["additional_attributes"] = {**query, **(given if isinstance(given, dict) else {})}
         return body
-
-    async def _tokens(self, request: web.Request, token: str) -> web.StreamResponse:
-        agent = request.headers.get("User-Agent", "")
-        ip = request.remote or ""
-        if request.method in {"OPTIONS", "HEAD"}:
-            raise SplynxError(500)  # what the live server answered (reference §1.3)
-        if request.method == "POST" and not token:
-            answer = self.auth.issue(await read_body(request), agent, ip)
-            return json_response(answer, status=201)
-        if request.method == "GET" and token:
-            return json_response(self.auth.renew(token, agent, ip))
-        if request.method == "DELETE" and token:
-            self.auth.revoke(token)
-            return web.Response(status=204)
-        if request.method in {"PUT", "DELETE"}:
-            raise SplynxError(400, "Missing required parameters: token", "BAD_REQUEST")
-        raise _not_allowed("POST" if not token else "GET, DELETE")
-
-    def _check(self, request: web.Request) -> web.StreamResponse:
-        if request.method != "GET":
-            raise _not_allowed("GET")
-        if request.query.get("checkAuth", "").lower() in _TRUE:
-            self.auth.authenticate(request.headers, request.remote or "")
-        return json_response({"status": "ok", "message": "API is valid", "same_server": 0})
 
 
 @web.middleware

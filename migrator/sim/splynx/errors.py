@@ -6,6 +6,12 @@ compact form)::
 
     {"error": {"message": "Method is disabled!", "code": 405, "internal_code": "METHOD_DISABLED"}}
 
+Where the reference records only the size of a live answer, our text is
+chosen so the answer has that size (the envelope and code are documented, the
+words were not recorded): a 500 is the 84 bytes of ``OPTIONS admin/auth/tokens``,
+a PUT or DELETE without an id the 97 bytes of ``refill-cards`` and
+``auth/tokens`` (reference §1.3, §2.1; ``405_error_investigation``).
+
 ASSUMPTION (the 422 body was never recorded, reference §2.3): a validation
 failure answers 422 with Yii2's stock REST serializer body, a JSON list of
 ``{"field": <attribute>, "message": <text>}``. Splynx is a Yii2 application,
@@ -29,6 +35,9 @@ __all__ = [
     "ValidationFailed",
     "envelope",
     "json_response",
+    "method_disabled",
+    "missing_id",
+    "not_allowed",
     "validation_response",
 ]
 
@@ -39,7 +48,7 @@ _REASONS = {
     404: ("NOT_FOUND", "Page not found."),
     405: ("METHOD_NOT_ALLOWED", "Method Not Allowed."),
     429: ("TOO_MANY_REQUESTS", "Rate limit exceeded."),
-    500: ("SERVER_ERROR", "An internal server error occurred."),
+    500: ("SERVER_ERROR", "An error occurred."),
     502: ("SERVER_ERROR", "Bad gateway."),
     503: ("SERVER_ERROR", "Service temporarily unavailable."),
 }
@@ -70,6 +79,24 @@ class SplynxError(Exception):
             status=self.status,
             headers=self.headers,
         )
+
+
+def not_allowed(allowed: str) -> SplynxError:
+    """Yii2's VerbFilter answer, in the envelope."""
+    message = (
+        f"Method Not Allowed. This URL can only handle the following request methods: {allowed}."
+    )
+    return SplynxError(405, message, "METHOD_NOT_ALLOWED", headers={"Allow": allowed})
+
+
+def missing_id() -> SplynxError:
+    """PUT or DELETE on a collection URL: 400, the live answer's 97 bytes."""
+    return SplynxError(400, "Missing required parameters: id.", "BAD_REQUEST")
+
+
+def method_disabled() -> SplynxError:
+    """An action switched off for the API: the blueprint's example, 88 bytes as observed."""
+    return SplynxError(405, "Method is disabled!", "METHOD_DISABLED")
 
 
 @dataclass(frozen=True)

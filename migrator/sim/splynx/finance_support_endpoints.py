@@ -10,7 +10,7 @@ from migrator.sim.splynx.behaviours_finance import (
 from migrator.sim.splynx.behaviours_support import TicketBehaviour, TicketMessageBehaviour
 from migrator.sim.splynx.clock import sql_datetime
 from migrator.sim.splynx.columns import Column
-from migrator.sim.splynx.context_defaults import key_id, now, today
+from migrator.sim.splynx.context_defaults import added_by, key_id, now, today
 from migrator.sim.splynx.resources import ArrayField, Context, Reference, Resource
 
 __all__ = ["finance_resources", "support_resources"]
@@ -25,7 +25,7 @@ def _time(ctx: Context) -> str:
 
 def finance_resources() -> list[Resource]:
     """Invoices, payments and transactions."""
-    added = {"added_by": "api", "added_by_id": key_id, "real_create_datetime": now}
+    added = {"added_by": added_by, "added_by_id": key_id, "real_create_datetime": now}
     return [
         Resource(
             "admin/finance/invoices",
@@ -33,8 +33,9 @@ def finance_resources() -> list[Resource]:
             "Invoice",
             options_key="admin/finance/invoices",
             af_module="invoices",
-            # OPTIONS: customer_id and status; the blueprint adds items (checked by the
-            # behaviour). ASSUMPTION: a missing number is generated (OPTIONS: not required).
+            # Laxer rule: OPTIONS requires customer_id and status; the blueprint (L5028) also
+            # number and items. A missing number is generated (ASSUMPTION), no items is a
+            # zero invoice.
             required=("customer_id", "status"),
             readonly=frozenset(
                 {"id", "real_create_datetime", "total", "due", "added_by", "added_by_id"}
@@ -67,9 +68,10 @@ def finance_resources() -> list[Resource]:
             "Transaction",
             options_key="admin/finance/transactions",
             af_module="billing_transactions",
-            # OPTIONS: customer_id, description. ASSUMPTION: type and category too, since
-            # both are NOT NULL without a default (and the blueprint requires them).
-            required=("customer_id", "description", "type", "category"),
+            # Laxer rule: OPTIONS requires customer_id and description, the blueprint
+            # (L4983) customer_id, type, tax_percent, date and category. Left out, type takes
+            # MySQL's implicit default for a NOT NULL enum (its first member, debit).
+            required=("customer_id",),
             readonly=frozenset({"id", "total", "updated_at"}),
             references={
                 "customer_id": CUSTOMER,
@@ -126,7 +128,7 @@ def support_resources() -> list[Resource]:
             defaults={
                 "status_id": 1,
                 "source": "api",
-                "reporter_type": "api",
+                "reporter_type": added_by,
                 "reporter_id": key_id,
                 "created_at": now,
                 "unread_by_customer": "0",

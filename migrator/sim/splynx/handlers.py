@@ -3,21 +3,23 @@
 ``GET`` list 200 (a JSON array, ``[]`` when empty) / one 200; ``HEAD`` 204 with
 ``X-total-count``; ``OPTIONS`` 200; ``POST`` 201 ``{"id": N}``; ``PUT`` 202 (no
 body); ``DELETE`` 204, a soft delete (``deleted = '1'``) where the table has
-that column, after which the record is gone from lists and ``GET`` answers 404.
+that column, after which the record is gone from lists and ``GET`` answers 404;
+``PUT path/{id}--{action}`` 202.
 """
 
 from __future__ import annotations
 
+import ipaddress
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from aiohttp import web
 
 from migrator.sim.splynx.additional import AdditionalField
-from migrator.sim.splynx.auth import Principal
 from migrator.sim.splynx.clock import SimClock, moment
 from migrator.sim.splynx.errors import SplynxError, json_response
 from migrator.sim.splynx.matching import check_condition
+from migrator.sim.splynx.principals import Principal
 from migrator.sim.splynx.query import Condition, Query, Search
 from migrator.sim.splynx.records import Renderer
 from migrator.sim.splynx.related import csv_text, write_additional, write_array
@@ -89,8 +91,9 @@ class Operations:
         return Context(
             session,
             moment(self.clock),
-            principal.key_id,
+            principal.ident,
             endpoint.resource,
+            added_by=principal.added_by,
             parent_id=route.parent,
             additional=endpoint.additional,
         )
@@ -106,18 +109,21 @@ class Operations:
             name = column_of.get(condition.field, condition.field)
             if name not in table.by_name or name in resource.hidden:
                 raise _bad_search(f'Attribute "{condition.field}" cannot be searched.')
-            conditions.append(check_condition(replace(condition, field=name)))
+            readable = _readable(resource, replace(condition, field=name))
+            conditions.append(check_condition(readable))
         additional = []
         for condition in search.additional:
             if resource.af_module is None or condition.field not in endpoint.searchable:
                 raise _bad_search(f'Additional attribute "{condition.field}" cannot be searched.')
-            additional.append((resource.af_module, check_condition(condition)))
+            additional.append((resource.af_module, check_condition(_readable(resource, condition))))
         for name, _ in search.order:
             if column_of.get(name, name) not in table.by_name or name in resource.hidden:
                 raise _bad_search(f'Attribute "{name}" cannot be used in order.')
         order = tuple((column_of.get(n, n), desc) for n, desc in search.order)
         if table.soft_delete:
             conditions.append(_LIVE)
+        if resource.item_list_by is not None and route.item is not None:
+            conditions.append(Condition(resource.item_list_by, "=", (str(route.item),)))
         if resource.shape is Shape.CUSTOMER_CHILD:
             if route.parent:
                 conditions.append(Condition("customer_id", "=", (str(route.parent),)))
@@ -152,7 +158,7 @@ class Operations:
         self, endpoint: Endpoint, route: Route, search: Search, principal: Principal
     ) -> web.Response:
         async with self.store.session() as session:
-            if route.item is None:
+            if route.item is None or endpoint.resource.item_list_by is not None:
                 query = self.query(endpoint, route, search)
                 total = await session.count(endpoint.table.name, query)
             else:  # HEAD on one record: 1 if it exists, else 404
@@ -217,6 +223,15 @@ class Operations:
                 await session.delete_where(table.name, table.primary_key[0], key)
         return web.Response(status=204)
 
+    async def act(
+        self, endpoint: Endpoint, route: Route, body: dict[str, Any], principal: Principal
+    ) -> web.Response:
+        assert route.item is not None and route.action is not None
+        async with self.store.session(write=True) as session:
+            ctx = self._context(session, endpoint, route, principal)
+            await endpoint.resource.behaviour.act(ctx, route.item, route.action, body)
+        return web.Response(status=202)
+
     async def _write_related(
         self, ctx: Context, endpoint: Endpoint, key: Any, payload: Payload, *, fresh: bool
     ) -> None:
@@ -226,6 +241,31 @@ class Operations:
         if payload.additional and resource.af_module is not None:
             module = resource.af_module
             await write_additional(ctx.session, module, key, payload.additional, fresh=fresh)
+
+
+def _readable(resource: Resource, condition: Condition) -> Condition:
+    """Operands as text: a packed address (PHP ``inet_pton``) as its dotted form where the
+    endpoint searches by one (blueprint L248-L262), any other non-UTF-8 byte as U+FFFD."""
+    read = _address if condition.field in resource.packed_ips else _text
+    return replace(condition, operands=tuple(read(o) for o in condition.operands))
+
+
+def _text(operand: str | None) -> str | None:
+    if operand is None:
+        return None
+    return operand.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
+def _address(operand: str | None) -> str | None:
+    if operand is None:
+        return None
+    try:
+        return str(ipaddress.ip_address(operand))
+    except ValueError:
+        packed = operand.encode("utf-8", "surrogateescape")
+        if len(packed) in (4, 16):
+            return str(ipaddress.ip_address(packed))
+        return _text(operand)
 
 
 def _fold_csv(endpoint: Endpoint, payload: Payload) -> None:

@@ -80,9 +80,13 @@ class Query:
     offset: int = 0
 
 
-def parse_php_query(raw: str) -> dict[str, Any]:
-    """PHP ``parse_str`` of a raw (percent-encoded) query string."""
-    return parse_php_pairs(parse_qsl(raw, keep_blank_values=True))
+def parse_php_query(raw: str, errors: str = "replace") -> dict[str, Any]:
+    """PHP ``parse_str`` of a raw (percent-encoded) query string.
+
+    Bytes that are not UTF-8 read as U+FFFD, or with ``errors="surrogateescape"``
+    as surrogates that give the original bytes back (a packed IP address).
+    """
+    return parse_php_pairs(parse_qsl(raw, keep_blank_values=True, errors=errors))
 
 
 def parse_php_pairs(pairs: Iterable[tuple[str, Any]]) -> dict[str, Any]:

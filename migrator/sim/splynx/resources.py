@@ -6,9 +6,15 @@ read these descriptions, and the few things one endpoint does differently
 (a customer's sibling rows, an invoice's items, a payment's amount rule) live
 in its ``Behaviour`` (``behaviours*.py``).
 
-Which fields are required follows the evidence in this order (reference §14.2):
-the live OPTIONS answer where one exists, the blueprint where not, plus the
-server rules the live instance showed (a payment's non-zero amount).
+Which fields are required follows the evidence the reference ranks (live
+observation > live OPTIONS > blueprint > inference). Where the live OPTIONS
+answer and the blueprint disagree (reference §14.2), the simulator takes the
+laxer rule: a field is required only if every source that lists the
+endpoint's fields requires it, so a client that satisfies either source is
+never refused for it. Rules the live instance showed come on top (a payment's
+non-zero amount). Our client must not rely on the laxer rule: it sends what
+any source requires. ``tests/conformance/test_splynx_sim_required.py`` checks
+each endpoint against the blueprint's data structures and the OPTIONS answers.
 """
 
 from __future__ import annotations
@@ -85,10 +91,11 @@ class Context:
 
     session: Session
     now: datetime
-    api_key_id: int
+    api_key_id: int  # the caller's id: API key, or administrator (``added_by_id``)
     resource: Resource
     parent_id: int | None = None
     additional: tuple[AdditionalField, ...] = ()
+    added_by: str = "api"  # "api" for an API key, "admin" for an administrator's token
 
 
 @dataclass
@@ -122,6 +129,10 @@ class Behaviour:
     async def decorate(self, ctx: Context, rows: list[Row], records: list[dict[str, Any]]) -> None:
         """Add the computed keys to rendered records (one per row, same order)."""
 
+    async def act(self, ctx: Context, item: int, action: str, body: dict[str, Any]) -> None:
+        """``PUT path/{id}--{action}`` (e.g. ``--kill``); only for ``Resource.actions``."""
+        raise NotImplementedError(action)
+
 
 Default = Any | Callable[["Context"], Any]
 
@@ -151,6 +162,15 @@ class Resource:
     arrays: dict[str, ArrayField] = field(default_factory=dict)
     rename: dict[str, str] = field(default_factory=dict)  # column -> key in answers
     behaviour: Behaviour = field(default_factory=Behaviour)
+    # A verb the endpoint lacks answers 405, or 404 where the live server did so.
+    missing_verb_status: int = 405
+    # GET path/{n} answers the list of rows whose column equals n (blueprint: "array[...]").
+    item_list_by: str | None = None
+    # GET is switched off for the API (405 METHOD_DISABLED); HEAD still counts.
+    reads_disabled: bool = False
+    # Columns searched with a packed address (PHP inet_pton), blueprint L248-L262.
+    packed_ips: frozenset[str] = frozenset()
+    actions: frozenset[str] = frozenset()  # PUT path/{id}--{action}
 
     @property
     def path_verbs(self) -> str:

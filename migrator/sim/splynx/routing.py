@@ -4,7 +4,11 @@ Splynx's URL shapes (blueprint): ``admin/finance/invoices`` and
 ``admin/finance/invoices/7``; a customer's services
 ``admin/customers/customer/5/internet-services`` and ``...--12``
 (``customer/0/...`` searches across customers); comments
-``admin/customers/customer-notes`` and ``.../5--3`` (customer id, comment id).
+``admin/customers/customer-notes`` and ``.../5--3`` (customer id, comment id);
+an action on a record ``admin/customers/customers-online/5--kill``.
+
+Some modules answer 405 ``METHOD_DISABLED`` to every verb, OPTIONS and HEAD
+included, as the live instance's did (reference §2.1): ``DISABLED_MODULES``.
 """
 
 from __future__ import annotations
@@ -15,10 +19,18 @@ from dataclasses import dataclass
 
 from migrator.sim.splynx.resources import Resource, Shape
 
-__all__ = ["Route", "Router"]
+__all__ = ["DISABLED_MODULES", "Route", "Router"]
 
 _CHILD = re.compile(r"^admin/customers/customer/(\d+)/([a-z-]+?)(?:--(\d+))?$")
 _NOTE = re.compile(r"^(admin/customers/customer-notes)(?:/(\d+)--(\d+))?$")
+_ACTION = re.compile(r"^(\d+)--([a-z]+)$")
+DISABLED_MODULES = (
+    "admin/networking/cpe",
+    "admin/networking/cpe-ap",
+    "admin/networking/cpe-qos",
+    "admin/fup/cap-tariff",
+    "admin/fup/capped-data",
+)
 
 
 @dataclass(frozen=True)
@@ -26,6 +38,7 @@ class Route:
     resource: Resource
     item: int | None = None  # the record's id (customer id for customer-keyed endpoints)
     parent: int | None = None  # the customer id in a service's or comment's URL
+    action: str | None = None  # PUT path/{id}--{action}
 
     @property
     def collection(self) -> bool:
@@ -66,4 +79,12 @@ class Router:
         head, _, tail = path.rpartition("/")
         if head in self._plain and tail.isdigit():
             return Route(self._plain[head], item=int(tail))
+        action = _ACTION.match(tail)
+        if head in self._plain and action and action.group(2) in self._plain[head].actions:
+            return Route(self._plain[head], item=int(action.group(1)), action=action.group(2))
         return None
+
+    @staticmethod
+    def disabled(path: str) -> bool:
+        """Whether the path is in a module the live instance had switched off."""
+        return any(path == m or path.startswith(m + "/") for m in DISABLED_MODULES)

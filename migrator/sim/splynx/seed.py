@@ -8,6 +8,13 @@ ticket types Question, Incident, Problem. Our own choice (the reference names
 no more than counts): the other ticket types (7 in all), the 5 ticket statuses
 and the 3 ticket groups.
 
+Logins (blueprint L553-L566: ``admin`` and ``customer`` logins need a login
+and a password): administrator 1 gets the configured password
+(``--admin-password``), so ``auth_type=admin`` works on a fresh simulator. A
+portal customer (login and password, ``--portal-customer``) is seeded only when
+asked: a fresh Splynx holds no customers, and ``migrator check`` rightly
+counts any as data already there.
+
 Seeding happens only into an empty store (a fresh database), never on top of
 existing data.
 """
@@ -15,12 +22,14 @@ existing data.
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from typing import Any
 
+from migrator.sim.splynx.passwords import hashed
 from migrator.sim.splynx.query import Query
 from migrator.sim.splynx.store import Store
 
-__all__ = ["SEED_ROWS", "seed_store"]
+__all__ = ["SEED_ROWS", "SeedLogins", "seed_store"]
 
 log = logging.getLogger(__name__)
 
@@ -86,12 +95,39 @@ SEED_ROWS: dict[str, list[dict[str, Any]]] = {
 }
 
 
-async def seed_store(store: Store) -> bool:
+@dataclass(frozen=True)
+class SeedLogins:
+    """Who can log in on a fresh simulator: the administrator, and a portal customer if any."""
+
+    admin_password: str
+    portal_customer: tuple[str, str] | None = None  # (login, password)
+    today: str = "0000-00-00"  # the portal customer's date_add
+
+
+def _login_rows(logins: SeedLogins) -> dict[str, list[dict[str, Any]]]:
+    admin = {**SEED_ROWS["admins"][0], "password": hashed(logins.admin_password)}
+    rows: dict[str, list[dict[str, Any]]] = {"admins": [admin]}
+    if logins.portal_customer is not None:
+        login, password = logins.portal_customer
+        rows["customers"] = [
+            {"id": 1, "login": login, "password": password, "name": "Portal Customer",
+             "status": "active", "category": "person", "partner_id": 1, "location_id": 1,
+             "billing_type": "recurring", "added_by": "admin", "added_by_id": 1,
+             "date_add": logins.today}
+        ]  # fmt: skip
+        rows["customer_info"] = [{"customer_id": 1}]
+        rows["customer_billing"] = [{"customer_id": 1}]
+        rows["customer_cap"] = [{"customer_id": 1}]
+    return rows
+
+
+async def seed_store(store: Store, logins: SeedLogins) -> bool:
     """Insert the fresh-install rows if the store holds no partner yet; True if it did."""
+    tables = {**SEED_ROWS, **_login_rows(logins)}
     async with store.session(write=True) as session:
         if await session.count("partners", Query()):
             return False
-        for table, rows in SEED_ROWS.items():
+        for table, rows in tables.items():
             for row in rows:
                 await session.insert(table, dict(row))
     log.info("seeded a fresh Splynx: partner, location, admin, payment methods, ticket setup")

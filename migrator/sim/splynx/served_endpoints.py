@@ -1,7 +1,9 @@
 """Every endpoint the simulator serves, described as data (see ``resources.py``).
 
 Customers, services, tariffs and administration are here; finance and support
-in ``finance_support_endpoints.py``; ``resources()`` lists them all.
+in ``finance_support_endpoints.py``; sessions online, statistics, payment
+statements and refill cards in ``dashboard_endpoints.py``; ``resources()``
+lists them all.
 
 Paths, field names and enum members are the blueprint's; tables and column
 sizes are the real ones where dumped (``tables.py``). Choices not settled by
@@ -17,10 +19,11 @@ from migrator.sim.splynx.behaviours_customers import (
     ServiceBehaviour,
     TouchBehaviour,
 )
-from migrator.sim.splynx.behaviours_finance import TariffBehaviour
+from migrator.sim.splynx.behaviours_finance import TariffBehaviour, VoiceTariffBehaviour
 from migrator.sim.splynx.behaviours_support import AdminBehaviour
 from migrator.sim.splynx.columns import Column
-from migrator.sim.splynx.context_defaults import key_id, now, today
+from migrator.sim.splynx.context_defaults import added_by, key_id, now, today
+from migrator.sim.splynx.dashboard_endpoints import dashboard_resources
 from migrator.sim.splynx.finance_support_endpoints import finance_resources, support_resources
 from migrator.sim.splynx.resources import ArrayField, Reference, Resource, Shape
 from migrator.sim.splynx.tables_inferred import TARIFF_LINKS, link_table_name
@@ -39,9 +42,9 @@ def _customers() -> list[Resource]:
             "Customer",
             options_key="admin/customers/customer",
             af_module="customers",
-            # ASSUMPTION: live OPTIONS marks only name required; partner and location are
-            # NOT NULL foreign keys without a default (blueprint: required), so we require them.
-            required=("name", "partner_id", "location_id"),
+            # Laxer rule: OPTIONS requires name; the blueprint (L2524) also partner_id,
+            # location_id and category, which a create without them leaves 0 / the default.
+            required=("name",),
             readonly=frozenset(
                 {"id", "added_by", "added_by_id", "last_online", "last_update", "mrr_total"}
             ),
@@ -54,7 +57,7 @@ def _customers() -> list[Resource]:
             unique=("login",),
             emails=frozenset({"email", "billing_email"}),
             defaults={
-                "added_by": "api",
+                "added_by": added_by,
                 "added_by_id": key_id,
                 "date_add": today,
                 "last_update": now,
@@ -176,7 +179,7 @@ def _tariff_arrays(table: str) -> dict[str, ArrayField]:
 
 
 def _tariff_resources() -> list[Resource]:
-    common = ("title", "available_for_locations", "customer_categories", "partners_ids")
+    common = ("title", "partners_ids")
     readonly = frozenset({"id", "updated_at", "services", "tariffs_for_change"})
     internet_arrays = _tariff_arrays("tariffs_internet")
     internet_arrays["exclude_traffic_classes"] = ArrayField(
@@ -189,7 +192,10 @@ def _tariff_resources() -> list[Resource]:
             "Internet tariff",
             options_key="admin/tariffs/internet",
             af_module="tariffs_internet",
-            required=("speed_download", "speed_upload", "billing_types", *common),
+            # Laxer rule: OPTIONS also requires billing_types, available_for_locations and
+            # customer_categories, the blueprint (L1290) with_vat, hide_on_admin_portal and
+            # show_on_customer_portal; both require title, partners_ids and the speeds.
+            required=("speed_download", "speed_upload", *common),
             readonly=readonly,
             choices={"custom_period": ("0", "1")},
             unique=("title",),
@@ -201,8 +207,10 @@ def _tariff_resources() -> list[Resource]:
             "tariffs_custom",
             "Recurring tariff",
             af_module="tariffs_custom",
-            # ASSUMPTION: no live OPTIONS; required as the live internet tariff minus speeds.
-            required=("billing_types", *common),
+            # No live OPTIONS: the blueprint's ``Recurring tariff Base`` (L1381-L1401) requires
+            # title, partners_ids, with_vat and hide_on_admin_portal, the last with "Default:
+            # false", so (laxer reading) it may be left out and takes that default.
+            required=(*common, "with_vat"),
             readonly=readonly,
             choices={"custom_period": ("0", "1")},
             unique=("title",),
@@ -215,11 +223,27 @@ def _tariff_resources() -> list[Resource]:
             "One-time tariff",
             options_key="admin/tariffs/one-time",
             af_module="tariffs_one_time",
+            # Laxer rule: OPTIONS also requires available_for_locations and
+            # customer_categories, the blueprint (L1452) hide_on_admin_portal ("Default: false").
             required=common,
             readonly=readonly,
             unique=("title",),
             arrays=_tariff_arrays("tariffs_one_time"),
             behaviour=TariffBehaviour(None),
+        ),
+        Resource(
+            "admin/tariffs/voice",
+            "tariffs_voice",
+            "Voice tariff",
+            options_key="admin/tariffs/voice",
+            af_module="tariffs_voice",
+            # Laxer rule: OPTIONS also requires type, billing_types, available_for_locations
+            # and customer_categories, the blueprint (L1341) with_vat and type ("Default").
+            required=common,
+            readonly=readonly,
+            unique=("title",),
+            arrays=_tariff_arrays("tariffs_voice"),
+            behaviour=VoiceTariffBehaviour(),
         ),
     ]
 
@@ -240,6 +264,8 @@ def _administration_resources() -> list[Resource]:
             "Partner",
             options_key="admin/administration/partners",
             af_module="partners",
+            # OPTIONS requires name, the blueprint's ``Partner Base`` nothing; the live
+            # observation settles it: POST {} was 422 (reference §2.3).
             required=("name",),
         ),
         Resource(
@@ -248,7 +274,8 @@ def _administration_resources() -> list[Resource]:
             "Administrator",
             options_key="admin/administration/administrators",
             af_module="admins",
-            required=("login", "name", "email", "password"),
+            # Laxer rule: the blueprint's request (L8420) also requires password, OPTIONS not.
+            required=("login", "name", "email"),
             readonly=frozenset({"id", "last_ip", "last_dt", "updated_at", "otp_secret"}),
             hidden=frozenset(
                 {"password", "otp_secret", "deleted", "photo_version", "default_photo"}
@@ -276,4 +303,5 @@ def resources() -> tuple[Resource, ...]:
         *_administration_resources(),
         *finance_resources(),
         *support_resources(),
+        *dashboard_resources(),
     )

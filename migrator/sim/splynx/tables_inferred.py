@@ -14,6 +14,7 @@ from collections.abc import Iterator
 
 from migrator.sim.splynx.columns import CURRENT_TIMESTAMP, Column
 from migrator.sim.splynx.table_layout import Table
+from migrator.sim.splynx.tables_dashboard import dashboard_tables
 
 __all__ = ["AF_MODULES", "TARIFF_LINKS", "af_table_name", "inferred_tables", "link_table_name"]
 
@@ -25,6 +26,7 @@ AF_MODULES: dict[str, str] = {
     "tariffs_internet": "tariff_id",
     "tariffs_custom": "tariff_id",
     "tariffs_one_time": "tariff_id",
+    "tariffs_voice": "tariff_id",
     "invoices": "invoice_id",
     "payments": "payment_id",
     "billing_transactions": "transaction_id",
@@ -32,6 +34,9 @@ AF_MODULES: dict[str, str] = {
     "locations": "location_id",
     "partners": "partner_id",
     "admins": "admin_id",
+    # the live instance has cards_refill_fields / cards_refill_values (405_error_investigation);
+    # ASSUMPTION: the owner column is card_id
+    "cards_refill": "card_id",
 }
 
 # Tariff array attribute -> (link table suffix, value column, value column type).
@@ -81,6 +86,7 @@ def inferred_tables(base: dict[str, Table]) -> Iterator[Table]:
     yield from _administration()
     yield from _support()
     yield _customer_billing()
+    yield from dashboard_tables()
     for module, owner in AF_MODULES.items():
         yield Table(
             af_table_name(module),
@@ -174,7 +180,7 @@ def _tariffs(voice: Table) -> Iterator[Table]:
         ),
         indexes=titled,
     )
-    for tariff in ("tariffs_internet", "tariffs_custom", "tariffs_one_time"):
+    for tariff in ("tariffs_internet", "tariffs_custom", "tariffs_one_time", "tariffs_voice"):
         for attribute, (_, column, sql_type) in TARIFF_LINKS.items():
             if tariff == "tariffs_one_time" and attribute == "billing_types":
                 continue
