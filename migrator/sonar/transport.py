@@ -5,7 +5,7 @@ keeps neither the body nor the headers, reads a 200 answer without ``data``
 as a protocol error, and stores response headers on the (shared) transport,
 where concurrent requests overwrite each other's Retry-After. So this
 subclass posts the request itself, reads status, body and Retry-After of
-*this* response, and hands them to ``answers.classify``, the one place that
+*this* response, and hands them to ``classify.classify``, the one place that
 decides what an answer means.
 
 It is also the one place where foreign exceptions (aiohttp, asyncio timeouts,
@@ -25,7 +25,7 @@ from gql.transport.exceptions import TransportError as GqlTransportError
 from graphql import DocumentNode, ExecutionResult, print_ast
 
 from migrator.errors import ConfigError, MigratorError, ProtocolError, TransportError
-from migrator.sonar.answers import HttpAnswer, classify
+from migrator.sonar.classify import HttpAnswer, classify
 
 __all__ = ["SonarTransport", "translate"]
 

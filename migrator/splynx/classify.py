@@ -14,9 +14,7 @@ and the raw text is always kept.
 
 from __future__ import annotations
 
-import email.utils
 import json
-import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -35,6 +33,7 @@ from migrator.errors import (
     ServerError,
     TransportError,
 )
+from migrator.policy.retry_after import parse_retry_after
 from migrator.splynx.endpoints import Endpoint
 from migrator.splynx.http_types import Answer
 
@@ -45,7 +44,6 @@ __all__ = [
     "Request",
     "classify",
     "parse_error_body",
-    "parse_retry_after",
     "transport_error",
 ]
 
@@ -151,22 +149,6 @@ def parse_error_body(text: str) -> ErrorBody:
         return ErrorBody(raw, message, code, fields or _field_errors(rest))
     message = envelope if isinstance(envelope, str) else data.get("message", "")
     return ErrorBody(raw, _text(message), "", _field_errors(rest))
-
-
-def parse_retry_after(value: str | None, *, now: float | None = None) -> float | None:
-    """Seconds from a Retry-After header: delta-seconds or an HTTP date."""
-    if not value:
-        return None
-    value = value.strip()
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    return max(0.0, when.timestamp() - (time.time() if now is None else now))
 
 
 def _summary(status: int, body: ErrorBody) -> str:

@@ -22,7 +22,7 @@ from migrator.errors import (
     ServerError,
     TransportError,
 )
-from migrator.splynx.classify import NotFound, Request, parse_error_body, parse_retry_after
+from migrator.splynx.classify import NotFound, Request, parse_error_body
 from migrator.splynx.endpoints import endpoint
 from migrator.splynx.exchange import Exchange
 from migrator.splynx.session import SplynxSession
@@ -171,13 +171,6 @@ def test_envelope_fields_are_read() -> None:
     parsed = parse_error_body(ENVELOPE_405.decode())
     assert (parsed.message, parsed.internal_code) == ("Method is disabled!", "METHOD_DISABLED")
     assert parsed.fields == []
-
-
-def test_retry_after_as_seconds_or_http_date() -> None:
-    assert parse_retry_after("3") == 3.0
-    assert parse_retry_after("Wed, 21 Oct 2015 07:28:10 GMT", now=1445412480.0) == 10.0
-    assert parse_retry_after("soon") is None
-    assert parse_retry_after(None) is None
 
 
 TRANSPORT: list[tuple[Exception, bool, type[MigratorError], bool | None]] = [

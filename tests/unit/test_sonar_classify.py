@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
 from typing import Any
 
 import aiohttp
@@ -20,7 +19,7 @@ from migrator.errors import (
     ServerError,
     TransportError,
 )
-from migrator.sonar.answers import HttpAnswer, classify, parse_retry_after
+from migrator.sonar.classify import HttpAnswer, classify
 from migrator.sonar.transport import translate
 
 LIMIT = {"error": "Request limit of 400/min reached."}
@@ -103,26 +102,6 @@ def test_error_messages_say_what_to_fix_and_hide_secrets() -> None:
     with pytest.raises(ServerError) as failed:
         classify(answer(500, b"Authorization: Bearer s3cr3t-t0ken-value"))
     assert "s3cr3t" not in str(failed.value)
-
-
-@pytest.mark.parametrize(
-    ("header", "seconds"),
-    [
-        (None, None),
-        ("", None),
-        ("12", 12.0),
-        ("0.5", 0.5),
-        ("-3", 0.0),
-        ("100000", 600.0),  # capped
-        ("soon", None),
-        ("nan", None),
-        ("Wed, 21 Oct 2015 07:28:30 GMT", 30.0),
-        ("Wed, 21 Oct 2015 07:27:00 GMT", 0.0),
-    ],
-)
-def test_retry_after(header: str | None, seconds: float | None) -> None:
-    now = datetime(2015, 10, 21, 7, 28, 0, tzinfo=UTC)
-    assert parse_retry_after(header, now) == seconds
 
 
 class _Key:
