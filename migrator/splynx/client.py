@@ -12,6 +12,8 @@ Creates and effectively-once delivery:
   ``OutcomeUnknown``; call ``find_by_marker`` before sending it again.
 - ``create_once`` does that itself: when an attempt's outcome is unknown, the
   next attempt looks the record up by its marker first and adopts it if found.
+  Because of that look-up, and only there, the retry policy is told to retry
+  ``OutcomeUnknown`` as well.
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ from migrator.errors import (
 )
 from migrator.policy.clock import SYSTEM_CLOCK, Clock
 from migrator.policy.ratelimit import RateLimiter
-from migrator.policy.retry import RetryPolicy
+from migrator.policy.retry import RetryPolicy, is_retriable
 from migrator.settings import Settings
 from migrator.splynx.answers import carries, check_fields, parent_ids, parsed, records_of
 from migrator.splynx.auth import WallClock
@@ -120,7 +122,9 @@ class SplynxClient:
             return Created(id=await self.create(target, body))
         request = Request("POST", target.collection_path(**body), target, create=True)
         attempt = _LookFirst(self, request, body, marker, value)
-        created = await self.session.retried(f"create {target.name} {marker}={value}", attempt)
+        created = await self.session.call(
+            f"create {target.name} {marker}={value}", attempt, retry_if=_looked_up_first
+        )
         if created.adopted:
             self.stats.adopted += 1
         else:
@@ -278,6 +282,12 @@ class SplynxClient:
         if len(matching) > 1:
             log.warning("%s: %d records carry %s=%s", target.name, len(matching), marker, value)
         return min((r.id for r in matching), default=None)
+
+
+def _looked_up_first(error: BaseException) -> bool:
+    """What a create-once may retry: the retriable, and an unknown outcome, because
+    its next attempt looks the record up by marker before sending it again."""
+    return is_retriable(error) or isinstance(error, OutcomeUnknown)
 
 
 class _LookFirst:

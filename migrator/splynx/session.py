@@ -5,8 +5,10 @@ keep-alive pool for every writer), the auth strategy, the shared
 ``RateLimiter`` and ``RetryPolicy``, and ``SplynxStats`` (what the live
 display shows). ``send`` is one attempt: wait for a permit, send, map httpx's
 exceptions and classify the answer.
-``call`` retries ``send`` under the policy, except an ``OutcomeUnknown``, which
-is handed straight back: a create with an unknown outcome is never re-sent.
+``call`` runs attempts under the retry policy, which retries what is
+``Retriable``; an ``OutcomeUnknown`` (a create sent without an answer) is
+handed back at once unless the caller says it looks before it re-sends
+(``create_once``).
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ import httpx
 
 from migrator.errors import OutcomeUnknown, RateLimited, Rejected, ServerError, TransportError
 from migrator.policy.ratelimit import RateLimiter
-from migrator.policy.retry import RetryPolicy
+from migrator.policy.retry import RetryPolicy, is_retriable
 from migrator.splynx.auth import SplynxAuth
 from migrator.splynx.classify import Request, classify, transport_error
 from migrator.splynx.exchange import Exchange
@@ -48,14 +50,6 @@ class SplynxStats:
 
     def snapshot(self) -> dict[str, int]:
         return dict(self.__dict__)
-
-
-class _Escaped(Exception):
-    """Carries an ``OutcomeUnknown`` past the retry policy (which would retry it)."""
-
-    def __init__(self, error: OutcomeUnknown) -> None:
-        super().__init__(str(error))
-        self.error = error
 
 
 class SplynxSession:
@@ -129,23 +123,18 @@ class SplynxSession:
         elif isinstance(error, Rejected):
             self.stats.rejects += 1
 
-    async def call(self, operation: str, attempt: Callable[[], Awaitable[T]]) -> T:
-        """Retry ``attempt`` under the policy; an ``OutcomeUnknown`` is raised at once."""
+    async def call(
+        self,
+        operation: str,
+        attempt: Callable[[], Awaitable[T]],
+        *,
+        retry_if: Callable[[BaseException], bool] = is_retriable,
+    ) -> T:
+        """Run ``attempt`` under the retry policy, counting the retries.
 
-        async def once() -> T:
-            try:
-                return await attempt()
-            except OutcomeUnknown as exc:
-                raise _Escaped(exc) from exc
-
-        try:
-            return await self.retried(operation, once)
-        except _Escaped as escaped:
-            raise escaped.error from escaped.error.__cause__
-
-    async def retried(self, operation: str, attempt: Callable[[], Awaitable[T]]) -> T:
-        """Retry ``attempt`` under the policy, ``OutcomeUnknown`` included (for callers
-        that made a repeat safe, e.g. by looking the record up before re-sending it)."""
+        What is retried is the policy's default (``Retriable``) unless the
+        caller widens it with ``retry_if`` (see ``RetryPolicy.call``).
+        """
         attempts = 0
 
         async def counted() -> T:
@@ -155,7 +144,7 @@ class SplynxSession:
                 self.stats.retries += 1
             return await attempt()
 
-        return await self.retry.call(operation, counted)
+        return await self.retry.call(operation, counted, retry_if=retry_if)
 
     async def aclose(self) -> None:
         await self.http.aclose()

@@ -19,6 +19,7 @@ from migrator.errors import (
     ProtocolError,
     RateLimited,
     Rejected,
+    Retriable,
     ServerError,
     TransportError,
 )
@@ -177,10 +178,10 @@ TRANSPORT: list[tuple[Exception, bool, type[MigratorError], bool | None]] = [
     (httpx.ConnectError("refused"), True, TransportError, False),
     (httpx.ConnectTimeout("slow"), True, TransportError, False),
     (httpx.PoolTimeout("busy"), True, TransportError, False),
-    (httpx.ReadTimeout("no answer"), True, OutcomeUnknown, True),
-    (httpx.RemoteProtocolError("Server disconnected"), True, OutcomeUnknown, True),
-    (httpx.ReadError("reset"), True, OutcomeUnknown, True),
-    (httpx.WriteError("broken pipe"), True, OutcomeUnknown, True),
+    (httpx.ReadTimeout("no answer"), True, OutcomeUnknown, None),
+    (httpx.RemoteProtocolError("Server disconnected"), True, OutcomeUnknown, None),
+    (httpx.ReadError("reset"), True, OutcomeUnknown, None),
+    (httpx.WriteError("broken pipe"), True, OutcomeUnknown, None),
     (httpx.ReadTimeout("no answer"), False, TransportError, True),
     (httpx.RemoteProtocolError("Server disconnected"), False, TransportError, True),
     (httpx.UnsupportedProtocol("ftp"), False, ConfigError, None),
@@ -205,6 +206,7 @@ async def test_transport_failures(
     if sent is not None:
         assert isinstance(caught.value, TransportError) and caught.value.sent is sent
     if expected is OutcomeUnknown:
+        assert not isinstance(caught.value, Retriable)  # looked up, never simply re-sent
         assert "marker" in str(caught.value)
         assert session.stats.outcome_unknown == 1
 
