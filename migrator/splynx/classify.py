@@ -15,7 +15,8 @@ and the raw text is always kept.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+import ssl
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 import httpx
@@ -35,7 +36,6 @@ from migrator.errors import (
 )
 from migrator.policy.retry_after import parse_retry_after
 from migrator.splynx.endpoints import Endpoint
-from migrator.splynx.http_types import Answer
 
 __all__ = [
     "RAW_LIMIT",
@@ -45,6 +45,7 @@ __all__ = [
     "classify",
     "parse_error_body",
     "transport_error",
+    "untrusted_certificate",
 ]
 
 RAW_LIMIT = 20_000  # characters of a server answer kept verbatim with a rejection
@@ -157,7 +158,7 @@ def _summary(status: int, body: ErrorBody) -> str:
     return f"{status}{code}{message}"
 
 
-def classify(response: Answer, request: Request) -> None:
+def classify(response: httpx.Response, request: Request) -> None:
     """Return for 2xx; otherwise raise the error that says what to do about it."""
     status = response.status_code
     if 200 <= status < 300:
@@ -168,7 +169,7 @@ def classify(response: Answer, request: Request) -> None:
 
 
 def _error_for(
-    status: int, summary: str, body: ErrorBody, response: Answer, request: Request
+    status: int, summary: str, body: ErrorBody, response: httpx.Response, request: Request
 ) -> MigratorError:
     retry_after = parse_retry_after(response.headers.get("Retry-After"))
     if status == 429:
@@ -214,6 +215,21 @@ def _not_found(summary: str, body: ErrorBody, request: Request) -> MigratorError
     return NotFound(summary, body.fields, body.raw)
 
 
+def _chain(exc: BaseException) -> Iterator[BaseException]:
+    """``exc`` and what caused it, outermost first (httpx -> httpcore -> ssl/OS)."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        yield current
+        current = current.__cause__ or current.__context__
+
+
+def untrusted_certificate(exc: BaseException) -> bool:
+    """Did TLS fail because the server's certificate is not trusted (or not for this host)?"""
+    return any(isinstance(link, ssl.SSLCertVerificationError) for link in _chain(exc))
+
+
 def transport_error(exc: httpx.HTTPError, request: Request) -> MigratorError:
     """Map an httpx failure: was the request possibly received? Is a create now unknown?"""
     what = f"{request.describe()}: {type(exc).__name__}: {exc}"
@@ -222,14 +238,20 @@ def transport_error(exc: httpx.HTTPError, request: Request) -> MigratorError:
     if isinstance(exc, httpx.TooManyRedirects | httpx.DecodingError):
         return ProtocolError(f"Splynx answered {what}")
     if isinstance(exc, httpx.LocalProtocolError):  # refused before sending: a bug, not a fault
-        return ProtocolError(f"could not send {what}")
-    if "CERTIFICATE_VERIFY_FAILED" in str(exc):
-        return ConfigError(
-            f"the TLS certificate of SPLYNX_URL is not trusted ({what}); fix the certificate, "
-            "or for a staging server only set MIGRATOR_INSECURE=true"
+        # (h11 quotes the offending header, which may be a credential: not repeated here)
+        return ProtocolError(
+            f"could not send {request.describe()}: not valid HTTP "
+            "(a header value with a line break?); nothing was sent"
         )
-    never_sent = isinstance(exc, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout)
-    if never_sent or isinstance(exc, httpx.ProxyError):
+    if untrusted_certificate(exc):
+        return ConfigError(
+            f"the TLS certificate of SPLYNX_URL is not trusted ({what}); fix the certificate "
+            "(or point SSL_CERT_FILE at the CA that signed it), or for a staging server only "
+            "set MIGRATOR_INSECURE=true"
+        )
+    if isinstance(exc, httpx.ProxyError):
+        return TransportError(f"the proxy refused {what} (HTTPS_PROXY / HTTP_PROXY)", sent=False)
+    if isinstance(exc, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout):
         return TransportError(f"no connection for {what}", sent=False)
     if request.create:
         return OutcomeUnknown(

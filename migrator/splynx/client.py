@@ -1,7 +1,7 @@
 """The Splynx API client the migration engine calls.
 
 ``async with SplynxClient.open(settings) as client`` builds one shared
-``Exchange`` (keep-alive pool sized to the writers), the configured
+``httpx.AsyncClient`` (keep-alive pool sized to the writers), the configured
 auth strategy, and the shared rate limiter and retry policy; every writer uses
 that one client. Endpoints are named as in ``endpoints.ENDPOINTS``.
 
@@ -38,13 +38,12 @@ from migrator.policy.clock import SYSTEM_CLOCK, Clock
 from migrator.policy.ratelimit import RateLimiter
 from migrator.policy.retry import RetryPolicy, is_retriable
 from migrator.settings import Settings
-from migrator.splynx.answers import carries, check_fields, parent_ids, parsed, records_of
 from migrator.splynx.auth import WallClock
 from migrator.splynx.classify import NotFound, Request
 from migrator.splynx.connect import auth_for, http_client
+from migrator.splynx.decode import carries, check_fields, parent_ids, parsed, records_of
 from migrator.splynx.endpoints import Endpoint, Marker, build_payload, endpoint
 from migrator.splynx.forms import multipart_form
-from migrator.splynx.http_types import Answer, Port
 from migrator.splynx.payloads import SplynxPayload
 from migrator.splynx.query import Scalar, Search
 from migrator.splynx.records import ApiCheck, Created, EntityOptions, SplynxRecord
@@ -76,13 +75,16 @@ class SplynxClient:
         cls,
         settings: Settings,
         *,
-        transport: Port | httpx.AsyncBaseTransport | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
         wall: WallClock = time.time,
         clock: Clock = SYSTEM_CLOCK,
         limiter: RateLimiter | None = None,
         retry: RetryPolicy | None = None,
     ) -> AsyncIterator[SplynxClient]:
-        """A client for ``settings`` (SPLYNX_URL, key, secret, auth, rate, writers, timeout)."""
+        """A client for ``settings`` (SPLYNX_URL, key, secret, auth, rate, writers, timeout).
+
+        ``transport`` replaces the network (``httpx.MockTransport`` in tests).
+        """
         http = http_client(settings, transport)
         try:
             auth = auth_for(settings, http, wall)
@@ -268,7 +270,7 @@ class SplynxClient:
         response = await self._send_body(request, body)
         return parsed(_Id, response, request).id
 
-    async def _send_body(self, request: Request, body: dict[str, Any]) -> Answer:
+    async def _send_body(self, request: Request, body: dict[str, Any]) -> httpx.Response:
         if request.verb == "POST" and request.endpoint is not None and request.endpoint.multipart:
             content, content_type = multipart_form(body)
             headers = {"Content-Type": content_type}

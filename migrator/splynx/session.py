@@ -1,14 +1,14 @@
-"""One exchange with Splynx, and the policies around it: rate limit, retries, counters.
+"""One request to Splynx, and the policies around it: rate limit, retries, counters.
 
-``SplynxSession`` owns the shared ``Exchange`` (over one
-keep-alive pool for every writer), the auth strategy, the shared
-``RateLimiter`` and ``RetryPolicy``, and ``SplynxStats`` (what the live
-display shows). ``send`` is one attempt: wait for a permit, send, map httpx's
-exceptions and classify the answer.
-``call`` runs attempts under the retry policy, which retries what is
-``Retriable``; an ``OutcomeUnknown`` (a create sent without an answer) is
-handed back at once unless the caller says it looks before it re-sends
-(``create_once``).
+``SplynxSession`` owns the shared ``httpx.AsyncClient`` (one keep-alive pool
+for every writer), the auth strategy, the shared ``RateLimiter`` and
+``RetryPolicy``, and ``SplynxStats`` (what the live display shows). ``send``
+is one attempt: wait for a permit, send, translate httpx's exceptions into
+ours and classify the answer; it is the adapter's edge, so nothing above it
+sees an httpx exception. ``call`` runs attempts under the retry policy, which
+retries what is ``Retriable``; an ``OutcomeUnknown`` (a create sent without
+an answer) is handed back at once unless the caller says it looks before it
+re-sends (``create_once``).
 """
 
 from __future__ import annotations
@@ -25,8 +25,6 @@ from migrator.policy.ratelimit import RateLimiter
 from migrator.policy.retry import RetryPolicy, is_retriable
 from migrator.splynx.auth import SplynxAuth
 from migrator.splynx.classify import Request, classify, transport_error
-from migrator.splynx.exchange import Exchange
-from migrator.splynx.http_types import Answer
 
 __all__ = ["SplynxSession", "SplynxStats"]
 
@@ -57,7 +55,7 @@ class SplynxSession:
 
     def __init__(
         self,
-        http: Exchange,
+        http: httpx.AsyncClient,
         auth: SplynxAuth | None,
         *,
         limiter: RateLimiter | None = None,
@@ -79,7 +77,7 @@ class SplynxSession:
         content: bytes | None = None,
         headers: dict[str, str] | None = None,
         anonymous: bool = False,
-    ) -> Answer:
+    ) -> httpx.Response:
         """One attempt: rate limit, send, classify. Raises the classified error.
 
         ``anonymous`` sends no credentials (for ``admin/api/check``, which needs none).
@@ -96,7 +94,7 @@ class SplynxSession:
                 headers=headers,
                 auth=None if anonymous else self.auth,
             )
-        except httpx.HTTPError as exc:
+        except httpx.HTTPError as exc:  # the adapter's edge: httpx's failures become ours
             error = transport_error(exc, request)
             self._count_failure(error)
             log.debug("%s: %s", request.describe(), error)

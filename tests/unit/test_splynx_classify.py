@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import ssl
 from collections.abc import Callable
 from typing import Any
 
@@ -25,7 +26,6 @@ from migrator.errors import (
 )
 from migrator.splynx.classify import NotFound, Request, parse_error_body
 from migrator.splynx.endpoints import endpoint
-from migrator.splynx.exchange import Exchange
 from migrator.splynx.session import SplynxSession
 
 BASE = "https://splynx.test/api/2.0/"
@@ -36,7 +36,9 @@ ENVELOPE_405 = (
 
 
 def session_for(handler: Callable[[httpx.Request], httpx.Response]) -> SplynxSession:
-    return SplynxSession(Exchange(BASE, httpx.MockTransport(handler)), None)
+    return SplynxSession(
+        httpx.AsyncClient(base_url=BASE, transport=httpx.MockTransport(handler)), None
+    )
 
 
 async def answer(
@@ -174,6 +176,18 @@ def test_envelope_fields_are_read() -> None:
     assert parsed.fields == []
 
 
+def certificate_refused() -> httpx.ConnectError:
+    """What httpx raises for an untrusted certificate: ssl's error at the end of the chain."""
+    cause = ssl.SSLCertVerificationError(1, "certificate verify failed: self-signed certificate")
+    try:
+        try:
+            raise cause
+        except ssl.SSLError as exc:
+            raise httpx.ConnectError("handshake failed") from exc  # as httpcore's, then httpx's
+    except httpx.ConnectError as error:
+        return error
+
+
 TRANSPORT: list[tuple[Exception, bool, type[MigratorError], bool | None]] = [
     (httpx.ConnectError("refused"), True, TransportError, False),
     (httpx.ConnectTimeout("slow"), True, TransportError, False),
@@ -184,8 +198,12 @@ TRANSPORT: list[tuple[Exception, bool, type[MigratorError], bool | None]] = [
     (httpx.WriteError("broken pipe"), True, OutcomeUnknown, None),
     (httpx.ReadTimeout("no answer"), False, TransportError, True),
     (httpx.RemoteProtocolError("Server disconnected"), False, TransportError, True),
+    (httpx.ProxyError("407 Proxy Authentication Required"), True, TransportError, False),
     (httpx.UnsupportedProtocol("ftp"), False, ConfigError, None),
-    (httpx.ConnectError("[SSL: CERTIFICATE_VERIFY_FAILED] self-signed"), True, ConfigError, None),
+    (httpx.LocalProtocolError("Illegal header value"), True, ProtocolError, None),
+    (certificate_refused(), True, ConfigError, None),
+    # the words alone are not an untrusted certificate: the exception's cause says so
+    (httpx.ConnectError("[SSL: CERTIFICATE_VERIFY_FAILED] here"), False, TransportError, False),
 ]
 
 
@@ -203,12 +221,15 @@ async def test_transport_failures(
         await session.send(Request(verb, customers.path, customers, create=create))
     await session.aclose()
     assert type(caught.value) is expected
+    assert caught.value.__cause__ is exc  # translated once, the original kept for the log
     if sent is not None:
         assert isinstance(caught.value, TransportError) and caught.value.sent is sent
     if expected is OutcomeUnknown:
         assert not isinstance(caught.value, Retriable)  # looked up, never simply re-sent
         assert "marker" in str(caught.value)
         assert session.stats.outcome_unknown == 1
+    if expected is ConfigError and create:
+        assert "SPLYNX_URL" in str(caught.value) and "MIGRATOR_INSECURE" in str(caught.value)
 
 
 async def test_counters() -> None:
