@@ -44,6 +44,8 @@ def translate(exc: BaseException, timeout: float) -> MigratorError:
         return TransportError(f"no answer from Sonar within {timeout:g}s", sent=True)
     if isinstance(exc, aiohttp.ServerDisconnectedError | aiohttp.ClientPayloadError):
         return TransportError("Sonar dropped the connection before answering", sent=True)
+    if isinstance(exc, aiohttp.ClientHttpProxyError):  # CONNECT refused: nothing reached Sonar
+        return TransportError(f"the proxy refused the connection to Sonar: {exc}", sent=False)
     if isinstance(exc, aiohttp.InvalidURL):
         return ConfigError(f"SONAR_URL is not a valid URL: {exc}")
     if isinstance(exc, aiohttp.ClientError | OSError):
@@ -67,6 +69,10 @@ class SonarTransport(AIOHTTPTransport):
                 "timeout": aiohttp.ClientTimeout(total=timeout),
                 "connector": aiohttp.TCPConnector(limit=connections),
                 "raise_for_status": False,
+                # HTTPS_PROXY / HTTP_PROXY / NO_PROXY from the environment, as httpx does
+                # for Splynx. (SSL_CERT_FILE / SSL_CERT_DIR need nothing: aiohttp's
+                # default context loads OpenSSL's default paths, which read them.)
+                "trust_env": True,
             },
         )
         self.request_timeout = timeout

@@ -7,6 +7,8 @@ from typing import Any
 
 import aiohttp
 import pytest
+from multidict import CIMultiDict, CIMultiDictProxy
+from yarl import URL
 
 from migrator.errors import (
     AuthFailed,
@@ -104,6 +106,11 @@ def test_error_messages_say_what_to_fix_and_hide_secrets() -> None:
     assert "s3cr3t" not in str(failed.value)
 
 
+_CONNECT = aiohttp.RequestInfo(
+    URL("https://sonar.invalid/api/graphql"), "CONNECT", CIMultiDictProxy(CIMultiDict())
+)
+
+
 class _Key:
     host, port, ssl = "sonar.invalid", 443, True
 
@@ -118,6 +125,7 @@ class _Key:
         (aiohttp.ClientConnectorError(_Key(), OSError(111, "refused")), TransportError, False),  # type: ignore[arg-type]
         (aiohttp.ConnectionTimeoutError(), TransportError, False),
         (aiohttp.InvalidURL("nope"), ConfigError, None),
+        (aiohttp.ClientHttpProxyError(_CONNECT, (), status=407), TransportError, False),
     ],
 )
 def test_foreign_exceptions_become_ours(
