@@ -38,7 +38,7 @@ from pydantic import BaseModel, ValidationError
 
 from migrator.errors import AuthFailed, ProtocolError, Rejected
 from migrator.logconfig import redactor
-from migrator.splynx.classify import Request, classify, transport_error
+from migrator.splynx.classify import HTTPX_FAILURES, Request, classify, transport_error
 from migrator.splynx.query import http_build_query
 
 __all__ = [
@@ -216,7 +216,7 @@ class TokenIssuer:
         shown = Request(verb, TOKEN_PATH if verb == "POST" else f"{TOKEN_PATH}/***")
         try:
             response = await self._http.request(verb, path, json=body, auth=None)
-        except httpx.HTTPError as exc:  # the adapter's edge: httpx's failures become ours
+        except HTTPX_FAILURES as exc:  # the adapter's edge: httpx's failures become ours
             raise transport_error(exc, shown) from exc
         try:
             classify(response, shown)

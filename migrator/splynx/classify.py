@@ -38,6 +38,7 @@ from migrator.policy.retry_after import parse_retry_after
 from migrator.splynx.endpoints import Endpoint
 
 __all__ = [
+    "HTTPX_FAILURES",
     "RAW_LIMIT",
     "ErrorBody",
     "NotFound",
@@ -230,10 +231,18 @@ def untrusted_certificate(exc: BaseException) -> bool:
     return any(isinstance(link, ssl.SSLCertVerificationError) for link in _chain(exc))
 
 
-def transport_error(exc: httpx.HTTPError, request: Request) -> MigratorError:
+HTTPX_FAILURES = (httpx.HTTPError, httpx.InvalidURL)
+"""What httpx raises for a request: its HTTPError tree, and InvalidURL, which stands apart."""
+
+
+def transport_error(exc: httpx.HTTPError | httpx.InvalidURL, request: Request) -> MigratorError:
     """Map an httpx failure: was the request possibly received? Is a create now unknown?"""
+    if isinstance(exc, httpx.InvalidURL):  # the path: SPLYNX_URL was parsed with the client
+        return ProtocolError(
+            f"could not send {request.describe()}: the URL is not valid ({exc}); nothing was sent"
+        )
     what = f"{request.describe()}: {type(exc).__name__}: {exc}"
-    if isinstance(exc, httpx.UnsupportedProtocol | httpx.InvalidURL):
+    if isinstance(exc, httpx.UnsupportedProtocol):
         return ConfigError(f"SPLYNX_URL is not usable ({what})")
     if isinstance(exc, httpx.TooManyRedirects | httpx.DecodingError):
         return ProtocolError(f"Splynx answered {what}")

@@ -24,7 +24,7 @@ from migrator.errors import OutcomeUnknown, RateLimited, Rejected, ServerError, 
 from migrator.policy.ratelimit import RateLimiter
 from migrator.policy.retry import RetryPolicy, is_retriable
 from migrator.splynx.auth import SplynxAuth
-from migrator.splynx.classify import Request, classify, transport_error
+from migrator.splynx.classify import HTTPX_FAILURES, Request, classify, transport_error
 
 __all__ = ["SplynxSession", "SplynxStats"]
 
@@ -94,7 +94,7 @@ class SplynxSession:
                 headers=headers,
                 auth=None if anonymous else self.auth,
             )
-        except httpx.HTTPError as exc:  # the adapter's edge: httpx's failures become ours
+        except HTTPX_FAILURES as exc:  # the adapter's edge: httpx's failures become ours
             error = transport_error(exc, request)
             self._count_failure(error)
             log.debug("%s: %s", request.describe(), error)

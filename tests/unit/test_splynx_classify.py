@@ -247,3 +247,13 @@ async def test_counters() -> None:
     stats = session.stats.snapshot()
     assert (stats["requests"], stats["rejects"], stats["server_errors"]) == (4, 1, 1)
     assert stats["rate_limited"] == 1
+
+
+async def test_a_path_httpx_cannot_send_is_ours_to_report_not_httpx_s() -> None:
+    # e.g. a refresh token from the server with a line break, put in the renewal path
+    asked: list[httpx.Request] = []
+    session = session_for(lambda request: asked.append(request) or httpx.Response(200))
+    with pytest.raises(ProtocolError, match="nothing was sent") as refused:
+        await session.send(Request("GET", "admin/auth/tokens/abc\ndef"))
+    await session.aclose()
+    assert isinstance(refused.value.__cause__, httpx.InvalidURL) and asked == []
