@@ -4,12 +4,18 @@ Adapters (the Sonar and Splynx clients, the database gateway) catch foreign
 exceptions (aiohttp, gql, httpx, pymysql) and re-raise one of these with
 ``from exc``; nothing above an adapter ever sees a library exception.
 
-- ``Fatal``: stop the run; retrying cannot help (bad config, auth, permission,
-  a retry budget that ran out).
-- ``Retriable``: a transient condition; the retry policy may try again,
-  honouring ``retry_after`` when the server named one.
-- ``Rejected``: this one record cannot be migrated; keep it with its reason and
-  carry on with the rest.
+Three answers to "what now?", one branch each, none a kind of another:
+
+- retry: ``Retriable``, a transient condition that surely did nothing
+  (or a read that may be repeated); the retry policy tries again, honouring
+  ``retry_after`` when the server named one.
+- look up: ``OutcomeUnknown``, a write that was sent but whose result we
+  could not see. Re-sending it could make a duplicate, so it is resolved by
+  looking the record up by its marker; only a caller that does that look-up
+  first (``SplynxClient.create_once``) lets the retry policy try again.
+- give up: ``Fatal`` stops the run (bad config, auth, permission, a retry
+  budget that ran out); ``Rejected`` gives up on this one record, keeps it
+  with its reason and carries on with the rest.
 """
 
 from __future__ import annotations
@@ -99,9 +105,9 @@ class ServerError(Retriable):
 class TransportError(Retriable):
     """The request never got an answer: refused, reset, dropped or timed out.
 
-    ``sent`` tells whether the request may have reached the server. For a
-    create, a sent request with no answer has an unknown outcome: see
-    ``OutcomeUnknown``.
+    ``sent`` tells whether the request may have reached the server (so it is
+    only retriable because it was a read or otherwise safe to repeat). A
+    create sent without an answer is not this but ``OutcomeUnknown``.
     """
 
     def __init__(self, message: str, *, sent: bool = False) -> None:
@@ -109,14 +115,12 @@ class TransportError(Retriable):
         self.sent = sent
 
 
-class OutcomeUnknown(TransportError):
-    """A create was sent but no answer came back: it may or may not exist now.
+class OutcomeUnknown(MigratorError):
+    """A write was sent but no answer came back: it may or may not exist now.
 
-    Never re-send it blindly; look it up by its marker first.
+    Not retriable: re-sending it blindly could create a duplicate. Look it up
+    by its marker first (adopting what is found), and only then send again.
     """
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message, sent=True)
 
 
 @dataclass(frozen=True)

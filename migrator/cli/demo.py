@@ -8,6 +8,7 @@ live display, checks the result through Splynx's API, and prints the summary.
 from __future__ import annotations
 
 import argparse
+import os
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -120,8 +121,22 @@ async def _splynx_counts(settings: Settings) -> dict[str, int]:
         }
 
 
+def _loopback_direct() -> None:
+    """Keep a proxy from the environment off the simulators' traffic.
+
+    Both clients honour HTTP(S)_PROXY, which is meant for the outside world;
+    the simulators listen on 127.0.0.1 inside this process, so loopback is
+    added to NO_PROXY (both spellings: the lower-case one wins where both are set).
+    """
+    listed = [os.environ.get(name, "") for name in ("NO_PROXY", "no_proxy")]
+    hosts = [h.strip() for value in listed for h in value.split(",") if h.strip()]
+    for name in ("NO_PROXY", "no_proxy"):
+        os.environ[name] = ",".join(dict.fromkeys([*hosts, "127.0.0.1", "localhost"]))
+
+
 def handle(args: argparse.Namespace) -> int:
     configure_logging("WARNING")
+    _loopback_direct()
     with tempfile.TemporaryDirectory(prefix="migrator-demo-") as scratch:
         directory = args.keep or Path(scratch)
         directory.mkdir(parents=True, exist_ok=True)

@@ -1,9 +1,11 @@
 """When and how long to retry: one tenacity-built policy per remote system.
 
 Only ``Retriable`` errors are retried (the adapters decide what is retriable,
-in one place each). Waits grow exponentially with full jitter, never shorter
-than a server's ``Retry-After``. The whole operation has a time budget; when
-it runs out the caller gets ``GaveUp`` naming the operation, the number of
+in one place each), unless the caller names more with ``retry_if``. Every
+attempt, the first included, runs under tenacity. Waits grow exponentially
+with full jitter, never shorter than a server's ``Retry-After``. The whole
+operation has a time budget; when it runs out (or a Retry-After would
+overrun it) the caller gets ``GaveUp`` naming the operation, the number of
 attempts and the last error.
 """
 
@@ -15,15 +17,20 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
-from tenacity import AsyncRetrying, RetryCallState, RetryError, retry_if_exception_type
+from tenacity import AsyncRetrying, RetryCallState, RetryError, retry_if_exception
 
 from migrator.errors import GaveUp, Retriable
 from migrator.policy.clock import SYSTEM_CLOCK, Clock
 
-__all__ = ["RetryEvent", "RetryPolicy"]
+__all__ = ["RetryEvent", "RetryPolicy", "is_retriable"]
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
+
+
+def is_retriable(error: BaseException) -> bool:
+    """What is retried unless the caller says otherwise: what surely did nothing."""
+    return isinstance(error, Retriable)
 
 
 @dataclass(frozen=True)
@@ -65,31 +72,29 @@ class RetryPolicy:
             wait = max(wait, retry_after)
         return wait
 
-    async def call(self, operation: str, fn: Callable[[], Awaitable[T]]) -> T:
+    async def call(
+        self,
+        operation: str,
+        fn: Callable[[], Awaitable[T]],
+        *,
+        retry_if: Callable[[BaseException], bool] = is_retriable,
+    ) -> T:
         """Run ``fn`` until it succeeds, fails for good, or the budget is spent.
 
-        The first attempt runs bare: nearly every call succeeds at once, and
-        tenacity's bookkeeping costs more CPU than a loopback request. After a
-        retriable failure tenacity takes over, with that failure replayed as
-        its attempt 1, so waits, attempt numbers and the budget are as if it
-        had run from the start.
+        ``retry_if`` says which failures are worth another attempt: by default
+        the ``Retriable`` ones. A caller that made repeating safe in other cases
+        widens it (``create_once`` also retries ``OutcomeUnknown``, because its
+        next attempt looks the record up before sending it again).
         """
-        started = self._clock.now()
         try:
-            return await fn()
-        except Retriable as error:
-            first: Retriable | None = error
+            return await self._retrying(operation, retry_if)(fn)
+        except RetryError as exc:
+            last = exc.last_attempt.exception()
+            raise GaveUp(operation, exc.last_attempt.attempt_number, last) from last
 
-        async def replayed() -> T:
-            nonlocal first
-            if first is not None:
-                failure, first = first, None
-                raise failure
-            return await fn()
-
-        return await self._retried(operation, replayed, started)
-
-    async def _retried(self, operation: str, fn: Callable[[], Awaitable[T]], started: float) -> T:
+    def _retrying(self, operation: str, retry_if: Callable[[BaseException], bool]) -> AsyncRetrying:
+        """tenacity's retrying loop for one call: its budget counts from now."""
+        started = self._clock.now()
 
         def wait(state: RetryCallState) -> float:
             error = state.outcome.exception() if state.outcome else None
@@ -111,16 +116,11 @@ class RetryPolicy:
             if self._on_retry is not None:
                 self._on_retry(event)
 
-        retrying = AsyncRetrying(
+        return AsyncRetrying(
             sleep=self._clock.sleep,
-            retry=retry_if_exception_type(Retriable),
+            retry=retry_if_exception(retry_if),
             wait=wait,
             stop=stop,
             before_sleep=before_sleep,
             reraise=False,
         )
-        try:
-            return await retrying(fn)
-        except RetryError as exc:
-            last = exc.last_attempt.exception()
-            raise GaveUp(operation, exc.last_attempt.attempt_number, last) from last

@@ -15,6 +15,7 @@ from migrator.errors import (
     ConfigError,
     GaveUp,
     MigratorError,
+    OutcomeUnknown,
     PermissionDenied,
     ProtocolError,
     RateLimited,
@@ -65,8 +66,8 @@ _SYSTEMS = {
 }
 
 
-def _transport(system: _System, error: TransportError) -> str:
-    if error.sent:  # connected, then no answer (timed out or dropped)
+def _transport(system: _System, error: TransportError | OutcomeUnknown) -> str:
+    if isinstance(error, OutcomeUnknown) or error.sent:  # connected, then no answer
         return (
             f"{system.name} took the request but did not answer: check the server's load "
             "and the network, or raise MIGRATOR_TIMEOUT"
@@ -119,7 +120,7 @@ def explain(system: str, error: MigratorError) -> Problem:
         return Problem(detail, f"check {chosen.credentials}")
     if isinstance(cause, PermissionDenied):
         return Problem(detail, chosen.permission)
-    if isinstance(cause, TransportError):
+    if isinstance(cause, TransportError | OutcomeUnknown):
         return Problem(detail, _transport(chosen, cause))
     if isinstance(cause, ConfigError):
         return Problem(detail, _config(chosen, cause))

@@ -7,7 +7,7 @@ Every request any producer makes goes through ``SonarClient.execute``, which
    headroom keeps jitter from tipping a 60-second window over),
 2. sends the document through gql's aiohttp transport (``SonarTransport``:
    one HTTP session reused for the whole run),
-3. lets ``RetryPolicy`` try again on what ``answers.classify`` or the transport
+3. lets ``RetryPolicy`` try again on what ``classify.classify`` or the transport
    called retriable (5xx, timeouts, dropped connections, rate limits), with
    jittered backoff, never sooner than Retry-After, and gives up after the
    retry budget with an error naming the operation (query, partition, page).

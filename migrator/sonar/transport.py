@@ -5,7 +5,7 @@ keeps neither the body nor the headers, reads a 200 answer without ``data``
 as a protocol error, and stores response headers on the (shared) transport,
 where concurrent requests overwrite each other's Retry-After. So this
 subclass posts the request itself, reads status, body and Retry-After of
-*this* response, and hands them to ``answers.classify``, the one place that
+*this* response, and hands them to ``classify.classify``, the one place that
 decides what an answer means.
 
 It is also the one place where foreign exceptions (aiohttp, asyncio timeouts,
@@ -25,7 +25,7 @@ from gql.transport.exceptions import TransportError as GqlTransportError
 from graphql import DocumentNode, ExecutionResult, print_ast
 
 from migrator.errors import ConfigError, MigratorError, ProtocolError, TransportError
-from migrator.sonar.answers import HttpAnswer, classify
+from migrator.sonar.classify import HttpAnswer, classify
 
 __all__ = ["SonarTransport", "translate"]
 
@@ -44,6 +44,8 @@ def translate(exc: BaseException, timeout: float) -> MigratorError:
         return TransportError(f"no answer from Sonar within {timeout:g}s", sent=True)
     if isinstance(exc, aiohttp.ServerDisconnectedError | aiohttp.ClientPayloadError):
         return TransportError("Sonar dropped the connection before answering", sent=True)
+    if isinstance(exc, aiohttp.ClientHttpProxyError):  # CONNECT refused: nothing reached Sonar
+        return TransportError(f"the proxy refused the connection to Sonar: {exc}", sent=False)
     if isinstance(exc, aiohttp.InvalidURL):
         return ConfigError(f"SONAR_URL is not a valid URL: {exc}")
     if isinstance(exc, aiohttp.ClientError | OSError):
@@ -67,6 +69,10 @@ class SonarTransport(AIOHTTPTransport):
                 "timeout": aiohttp.ClientTimeout(total=timeout),
                 "connector": aiohttp.TCPConnector(limit=connections),
                 "raise_for_status": False,
+                # HTTPS_PROXY / HTTP_PROXY / NO_PROXY from the environment, as httpx does
+                # for Splynx. (SSL_CERT_FILE / SSL_CERT_DIR need nothing: aiohttp's
+                # default context loads OpenSSL's default paths, which read them.)
+                "trust_env": True,
             },
         )
         self.request_timeout = timeout

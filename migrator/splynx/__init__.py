@@ -1,4 +1,4 @@
-"""The Splynx side: API client (over its own keep-alive HTTP/1.1 pool), auth strategies,
+"""The Splynx side: API client (one shared ``httpx.AsyncClient`` per run), auth strategies,
 payloads, database gateway.
 
 What the migration engine uses:

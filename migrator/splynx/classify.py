@@ -14,10 +14,9 @@ and the raw text is always kept.
 
 from __future__ import annotations
 
-import email.utils
 import json
-import time
-from collections.abc import Iterable
+import ssl
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 import httpx
@@ -35,18 +34,19 @@ from migrator.errors import (
     ServerError,
     TransportError,
 )
+from migrator.policy.retry_after import parse_retry_after
 from migrator.splynx.endpoints import Endpoint
-from migrator.splynx.http_types import Answer
 
 __all__ = [
+    "HTTPX_FAILURES",
     "RAW_LIMIT",
     "ErrorBody",
     "NotFound",
     "Request",
     "classify",
     "parse_error_body",
-    "parse_retry_after",
     "transport_error",
+    "untrusted_certificate",
 ]
 
 RAW_LIMIT = 20_000  # characters of a server answer kept verbatim with a rejection
@@ -153,29 +153,13 @@ def parse_error_body(text: str) -> ErrorBody:
     return ErrorBody(raw, _text(message), "", _field_errors(rest))
 
 
-def parse_retry_after(value: str | None, *, now: float | None = None) -> float | None:
-    """Seconds from a Retry-After header: delta-seconds or an HTTP date."""
-    if not value:
-        return None
-    value = value.strip()
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    return max(0.0, when.timestamp() - (time.time() if now is None else now))
-
-
 def _summary(status: int, body: ErrorBody) -> str:
     code = f" {body.internal_code}" if body.internal_code else ""
     message = f": {body.message}" if body.message else ""
     return f"{status}{code}{message}"
 
 
-def classify(response: Answer, request: Request) -> None:
+def classify(response: httpx.Response, request: Request) -> None:
     """Return for 2xx; otherwise raise the error that says what to do about it."""
     status = response.status_code
     if 200 <= status < 300:
@@ -186,7 +170,7 @@ def classify(response: Answer, request: Request) -> None:
 
 
 def _error_for(
-    status: int, summary: str, body: ErrorBody, response: Answer, request: Request
+    status: int, summary: str, body: ErrorBody, response: httpx.Response, request: Request
 ) -> MigratorError:
     retry_after = parse_retry_after(response.headers.get("Retry-After"))
     if status == 429:
@@ -232,22 +216,51 @@ def _not_found(summary: str, body: ErrorBody, request: Request) -> MigratorError
     return NotFound(summary, body.fields, body.raw)
 
 
-def transport_error(exc: httpx.HTTPError, request: Request) -> MigratorError:
+def _chain(exc: BaseException) -> Iterator[BaseException]:
+    """``exc`` and what caused it, outermost first (httpx -> httpcore -> ssl/OS)."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        yield current
+        current = current.__cause__ or current.__context__
+
+
+def untrusted_certificate(exc: BaseException) -> bool:
+    """Did TLS fail because the server's certificate is not trusted (or not for this host)?"""
+    return any(isinstance(link, ssl.SSLCertVerificationError) for link in _chain(exc))
+
+
+HTTPX_FAILURES = (httpx.HTTPError, httpx.InvalidURL)
+"""What httpx raises for a request: its HTTPError tree, and InvalidURL, which stands apart."""
+
+
+def transport_error(exc: httpx.HTTPError | httpx.InvalidURL, request: Request) -> MigratorError:
     """Map an httpx failure: was the request possibly received? Is a create now unknown?"""
+    if isinstance(exc, httpx.InvalidURL):  # the path: SPLYNX_URL was parsed with the client
+        return ProtocolError(
+            f"could not send {request.describe()}: the URL is not valid ({exc}); nothing was sent"
+        )
     what = f"{request.describe()}: {type(exc).__name__}: {exc}"
-    if isinstance(exc, httpx.UnsupportedProtocol | httpx.InvalidURL):
+    if isinstance(exc, httpx.UnsupportedProtocol):
         return ConfigError(f"SPLYNX_URL is not usable ({what})")
     if isinstance(exc, httpx.TooManyRedirects | httpx.DecodingError):
         return ProtocolError(f"Splynx answered {what}")
     if isinstance(exc, httpx.LocalProtocolError):  # refused before sending: a bug, not a fault
-        return ProtocolError(f"could not send {what}")
-    if "CERTIFICATE_VERIFY_FAILED" in str(exc):
-        return ConfigError(
-            f"the TLS certificate of SPLYNX_URL is not trusted ({what}); fix the certificate, "
-            "or for a staging server only set MIGRATOR_INSECURE=true"
+        # (h11 quotes the offending header, which may be a credential: not repeated here)
+        return ProtocolError(
+            f"could not send {request.describe()}: not valid HTTP "
+            "(a header value with a line break?); nothing was sent"
         )
-    never_sent = isinstance(exc, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout)
-    if never_sent or isinstance(exc, httpx.ProxyError):
+    if untrusted_certificate(exc):
+        return ConfigError(
+            f"the TLS certificate of SPLYNX_URL is not trusted ({what}); fix the certificate "
+            "(or point SSL_CERT_FILE at the CA that signed it), or for a staging server only "
+            "set MIGRATOR_INSECURE=true"
+        )
+    if isinstance(exc, httpx.ProxyError):
+        return TransportError(f"the proxy refused {what} (HTTPS_PROXY / HTTP_PROXY)", sent=False)
+    if isinstance(exc, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout):
         return TransportError(f"no connection for {what}", sent=False)
     if request.create:
         return OutcomeUnknown(

@@ -1,7 +1,7 @@
 """The Splynx API client the migration engine calls.
 
 ``async with SplynxClient.open(settings) as client`` builds one shared
-``Exchange`` (keep-alive pool sized to the writers), the configured
+``httpx.AsyncClient`` (keep-alive pool sized to the writers), the configured
 auth strategy, and the shared rate limiter and retry policy; every writer uses
 that one client. Endpoints are named as in ``endpoints.ENDPOINTS``.
 
@@ -12,6 +12,8 @@ Creates and effectively-once delivery:
   ``OutcomeUnknown``; call ``find_by_marker`` before sending it again.
 - ``create_once`` does that itself: when an attempt's outcome is unknown, the
   next attempt looks the record up by its marker first and adopts it if found.
+  Because of that look-up, and only there, the retry policy is told to retry
+  ``OutcomeUnknown`` as well.
 """
 
 from __future__ import annotations
@@ -34,15 +36,14 @@ from migrator.errors import (
 )
 from migrator.policy.clock import SYSTEM_CLOCK, Clock
 from migrator.policy.ratelimit import RateLimiter
-from migrator.policy.retry import RetryPolicy
+from migrator.policy.retry import RetryPolicy, is_retriable
 from migrator.settings import Settings
-from migrator.splynx.answers import carries, check_fields, parent_ids, parsed, records_of
 from migrator.splynx.auth import WallClock
 from migrator.splynx.classify import NotFound, Request
 from migrator.splynx.connect import auth_for, http_client
+from migrator.splynx.decode import carries, check_fields, parent_ids, parsed, records_of
 from migrator.splynx.endpoints import Endpoint, Marker, build_payload, endpoint
 from migrator.splynx.forms import multipart_form
-from migrator.splynx.http_types import Answer, Port
 from migrator.splynx.payloads import SplynxPayload
 from migrator.splynx.query import Scalar, Search
 from migrator.splynx.records import ApiCheck, Created, EntityOptions, SplynxRecord
@@ -74,13 +75,16 @@ class SplynxClient:
         cls,
         settings: Settings,
         *,
-        transport: Port | httpx.AsyncBaseTransport | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
         wall: WallClock = time.time,
         clock: Clock = SYSTEM_CLOCK,
         limiter: RateLimiter | None = None,
         retry: RetryPolicy | None = None,
     ) -> AsyncIterator[SplynxClient]:
-        """A client for ``settings`` (SPLYNX_URL, key, secret, auth, rate, writers, timeout)."""
+        """A client for ``settings`` (SPLYNX_URL, key, secret, auth, rate, writers, timeout).
+
+        ``transport`` replaces the network (``httpx.MockTransport`` in tests).
+        """
         http = http_client(settings, transport)
         try:
             auth = auth_for(settings, http, wall)
@@ -120,7 +124,9 @@ class SplynxClient:
             return Created(id=await self.create(target, body))
         request = Request("POST", target.collection_path(**body), target, create=True)
         attempt = _LookFirst(self, request, body, marker, value)
-        created = await self.session.retried(f"create {target.name} {marker}={value}", attempt)
+        created = await self.session.call(
+            f"create {target.name} {marker}={value}", attempt, retry_if=_looked_up_first
+        )
         if created.adopted:
             self.stats.adopted += 1
         else:
@@ -264,7 +270,7 @@ class SplynxClient:
         response = await self._send_body(request, body)
         return parsed(_Id, response, request).id
 
-    async def _send_body(self, request: Request, body: dict[str, Any]) -> Answer:
+    async def _send_body(self, request: Request, body: dict[str, Any]) -> httpx.Response:
         if request.verb == "POST" and request.endpoint is not None and request.endpoint.multipart:
             content, content_type = multipart_form(body)
             headers = {"Content-Type": content_type}
@@ -278,6 +284,12 @@ class SplynxClient:
         if len(matching) > 1:
             log.warning("%s: %d records carry %s=%s", target.name, len(matching), marker, value)
         return min((r.id for r in matching), default=None)
+
+
+def _looked_up_first(error: BaseException) -> bool:
+    """What a create-once may retry: the retriable, and an unknown outcome, because
+    its next attempt looks the record up by marker before sending it again."""
+    return is_retriable(error) or isinstance(error, OutcomeUnknown)
 
 
 class _LookFirst:

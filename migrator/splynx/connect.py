@@ -1,9 +1,25 @@
-"""Wiring from settings: the shared ``Exchange`` (over one transport) and the auth strategy.
+"""Wiring from settings: the run's one ``httpx.AsyncClient`` for Splynx, and its auth strategy.
 
-One exchange per run, shared by every writer: its keep-alive pool is sized to
-the writers (plus room for token renewal and marker look-ups) so no writer
-waits for a connection. TLS is verified unless MIGRATOR_INSECURE, which warns.
-The User-Agent is fixed because Splynx binds an access token to it.
+One client per run, shared by every writer, so every request reuses the same
+keep-alive pool. What it is built with, and why:
+
+- ``base_url`` is SPLYNX_URL + ``/api/2.0/``; the client sends paths relative to it.
+- The pool holds a connection per writer plus a few for token renewal and
+  marker look-ups, all kept alive, so a writer never waits for a connection.
+- HTTP/1.1: Splynx is PHP behind nginx or Apache; one request per connection
+  at a time is what its worker pool expects.
+- One ``MIGRATOR_TIMEOUT`` bounds each phase (connect, read, write, waiting for
+  a pool connection). The read is the one that matters (Splynx's slowest
+  answer); separate settings for the others would be knobs nobody needs, the
+  pool being sized so that nobody waits for it.
+- ``trust_env``: HTTPS_PROXY / HTTP_PROXY / NO_PROXY and SSL_CERT_FILE /
+  SSL_CERT_DIR from the environment are honoured, as for any httpx client.
+- TLS is verified unless MIGRATOR_INSECURE, which warns.
+- Redirects are never followed: a 3xx is not an answer Splynx's API gives, and
+  ``classify`` turns it into a ``ProtocolError`` naming SPLYNX_URL.
+- The User-Agent is fixed because Splynx binds an access token to it.
+
+Tests hand in an ``httpx`` transport (``httpx.MockTransport``) and get the same client.
 """
 
 from __future__ import annotations
@@ -24,22 +40,23 @@ from migrator.splynx.auth import (
     TokenIssuer,
     WallClock,
 )
-from migrator.splynx.connection_pool import ConnectionPool
-from migrator.splynx.exchange import Exchange
-from migrator.splynx.http_types import Port
 
 __all__ = ["USER_AGENT", "auth_for", "http_client", "pool_size"]
 
 log = logging.getLogger(__name__)
 USER_AGENT = f"migrator/{__version__} (Sonar to Splynx)"
+SPARE_CONNECTIONS = 4  # token renewal and marker look-ups beside the writers
 
 
 def pool_size(settings: Settings) -> int:
     """Connections kept: one per writer, plus room for token renewal and look-ups."""
-    return settings.writers + 4
+    return settings.writers + SPARE_CONNECTIONS
 
 
-def http_client(settings: Settings, transport: Port | httpx.AsyncBaseTransport | None) -> Exchange:
+def http_client(
+    settings: Settings, transport: httpx.AsyncBaseTransport | None = None
+) -> httpx.AsyncClient:
+    """The shared client for SPLYNX_URL (``transport`` replaces the network in tests)."""
     if not settings.splynx_url:
         raise ConfigError(
             "SPLYNX_URL is not set (the Splynx base URL, e.g. https://splynx.example.net)"
@@ -48,24 +65,26 @@ def http_client(settings: Settings, transport: Port | httpx.AsyncBaseTransport |
     if settings.insecure:
         log.warning("TLS certificate verification is OFF for %s (MIGRATOR_INSECURE)", base_url)
     pool = pool_size(settings)
-    if transport is None:
-        transport = ConnectionPool(connections=pool, verify=not settings.insecure)
+    seconds = settings.timeout
     try:
-        return Exchange(
-            base_url,
-            transport,
-            headers={
-                "User-Agent": USER_AGENT,
-                "Accept": "application/json",
-                "Accept-Encoding": "gzip, deflate",
-            },
-            timeout=httpx.Timeout(settings.timeout),
+        return httpx.AsyncClient(
+            base_url=base_url,
+            headers={"User-Agent": USER_AGENT, "Accept": "application/json"},
+            timeout=httpx.Timeout(connect=seconds, read=seconds, write=seconds, pool=seconds),
+            limits=httpx.Limits(max_connections=pool, max_keepalive_connections=pool),
+            http1=True,
+            http2=False,
+            verify=not settings.insecure,
+            trust_env=True,
+            follow_redirects=False,
+            transport=transport,
         )
-    except (httpx.InvalidURL, httpx.UnsupportedProtocol) as exc:  # parsed once, here
+    except (httpx.InvalidURL, httpx.UnsupportedProtocol, ValueError) as exc:  # parsed once, here
         raise ConfigError(f"SPLYNX_URL is not usable ({base_url}): {exc}") from exc
 
 
-def auth_for(settings: Settings, http: Exchange, wall: WallClock) -> SplynxAuth:
+def auth_for(settings: Settings, http: httpx.AsyncClient, wall: WallClock) -> SplynxAuth:
+    """The strategy SPLYNX_AUTH names, with the key and secret (named when missing)."""
     missing = [
         name
         for name, value in (
@@ -82,5 +101,5 @@ def auth_for(settings: Settings, http: Exchange, wall: WallClock) -> SplynxAuth:
     if settings.splynx_auth == "basic":
         return BasicAuth(key, secret)
     if settings.splynx_auth == "signature":
-        return SignatureAuth(key, secret, nonces=NonceSource(wall), in_flight=pool_size(settings))
+        return SignatureAuth(key, secret, nonces=NonceSource(wall))
     return TokenAuth(TokenIssuer(http, key, secret, wall=wall), wall=wall)

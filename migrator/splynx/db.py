@@ -214,21 +214,30 @@ class SplynxDatabase:
         self, sql: str, params: list[tuple[object, ...]], first: int, name: str
     ) -> tuple[int, list[RowRejected]]:
         what = f"bulk insert into {name}"
-        async with self._pool.acquire() as conn:
-            try:
-                await conn.begin()
-                async with conn.cursor() as cursor:
-                    await cursor.executemany(sql, params)
-            except _DB_ERRORS as exc:
-                await _rollback(conn)
-                error = translate(exc, what=what)
-                if not isinstance(error, Rejected):  # the batch, not a row, is at fault
-                    raise error from exc
-                return await self._one_by_one(conn, sql, params, first, what)
-            try:
-                await conn.commit()
-            except _DB_ERRORS as exc:
-                raise translate(exc, what=what, committing=True) from exc
+        try:
+            async with self._pool.acquire() as conn:
+                return await self._batch_on(conn, sql, params, first, what)
+        except _DB_ERRORS as exc:  # no connection to be had: the pool opens new ones lazily
+            raise translate(exc, what=what) from exc
+
+    async def _batch_on(
+        self, conn: Any, sql: str, params: list[tuple[object, ...]], first: int, what: str
+    ) -> tuple[int, list[RowRejected]]:
+        """One batch in one transaction on ``conn``; row by row if a row spoils it."""
+        try:
+            await conn.begin()
+            async with conn.cursor() as cursor:
+                await cursor.executemany(sql, params)
+        except _DB_ERRORS as exc:
+            await _rollback(conn)
+            error = translate(exc, what=what)
+            if not isinstance(error, Rejected):  # the batch, not a row, is at fault
+                raise error from exc
+            return await self._one_by_one(conn, sql, params, first, what)
+        try:
+            await conn.commit()
+        except _DB_ERRORS as exc:
+            raise translate(exc, what=what, committing=True) from exc
         return len(params), []
 
     async def _one_by_one(

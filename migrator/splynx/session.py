@@ -1,12 +1,14 @@
-"""One exchange with Splynx, and the policies around it: rate limit, retries, counters.
+"""One request to Splynx, and the policies around it: rate limit, retries, counters.
 
-``SplynxSession`` owns the shared ``Exchange`` (over one
-keep-alive pool for every writer), the auth strategy, the shared
-``RateLimiter`` and ``RetryPolicy``, and ``SplynxStats`` (what the live
-display shows). ``send`` is one attempt: wait for a permit, send, map httpx's
-exceptions and classify the answer.
-``call`` retries ``send`` under the policy, except an ``OutcomeUnknown``, which
-is handed straight back: a create with an unknown outcome is never re-sent.
+``SplynxSession`` owns the shared ``httpx.AsyncClient`` (one keep-alive pool
+for every writer), the auth strategy, the shared ``RateLimiter`` and
+``RetryPolicy``, and ``SplynxStats`` (what the live display shows). ``send``
+is one attempt: wait for a permit, send, translate httpx's exceptions into
+ours and classify the answer; it is the adapter's edge, so nothing above it
+sees an httpx exception. ``call`` runs attempts under the retry policy, which
+retries what is ``Retriable``; an ``OutcomeUnknown`` (a create sent without
+an answer) is handed back at once unless the caller says it looks before it
+re-sends (``create_once``).
 """
 
 from __future__ import annotations
@@ -20,11 +22,9 @@ import httpx
 
 from migrator.errors import OutcomeUnknown, RateLimited, Rejected, ServerError, TransportError
 from migrator.policy.ratelimit import RateLimiter
-from migrator.policy.retry import RetryPolicy
+from migrator.policy.retry import RetryPolicy, is_retriable
 from migrator.splynx.auth import SplynxAuth
-from migrator.splynx.classify import Request, classify, transport_error
-from migrator.splynx.exchange import Exchange
-from migrator.splynx.http_types import Answer
+from migrator.splynx.classify import HTTPX_FAILURES, Request, classify, transport_error
 
 __all__ = ["SplynxSession", "SplynxStats"]
 
@@ -50,20 +50,12 @@ class SplynxStats:
         return dict(self.__dict__)
 
 
-class _Escaped(Exception):
-    """Carries an ``OutcomeUnknown`` past the retry policy (which would retry it)."""
-
-    def __init__(self, error: OutcomeUnknown) -> None:
-        super().__init__(str(error))
-        self.error = error
-
-
 class SplynxSession:
     """The shared HTTP client with its auth, rate limiter, retry policy and counters."""
 
     def __init__(
         self,
-        http: Exchange,
+        http: httpx.AsyncClient,
         auth: SplynxAuth | None,
         *,
         limiter: RateLimiter | None = None,
@@ -85,7 +77,7 @@ class SplynxSession:
         content: bytes | None = None,
         headers: dict[str, str] | None = None,
         anonymous: bool = False,
-    ) -> Answer:
+    ) -> httpx.Response:
         """One attempt: rate limit, send, classify. Raises the classified error.
 
         ``anonymous`` sends no credentials (for ``admin/api/check``, which needs none).
@@ -102,7 +94,7 @@ class SplynxSession:
                 headers=headers,
                 auth=None if anonymous else self.auth,
             )
-        except httpx.HTTPError as exc:
+        except HTTPX_FAILURES as exc:  # the adapter's edge: httpx's failures become ours
             error = transport_error(exc, request)
             self._count_failure(error)
             log.debug("%s: %s", request.describe(), error)
@@ -129,23 +121,18 @@ class SplynxSession:
         elif isinstance(error, Rejected):
             self.stats.rejects += 1
 
-    async def call(self, operation: str, attempt: Callable[[], Awaitable[T]]) -> T:
-        """Retry ``attempt`` under the policy; an ``OutcomeUnknown`` is raised at once."""
+    async def call(
+        self,
+        operation: str,
+        attempt: Callable[[], Awaitable[T]],
+        *,
+        retry_if: Callable[[BaseException], bool] = is_retriable,
+    ) -> T:
+        """Run ``attempt`` under the retry policy, counting the retries.
 
-        async def once() -> T:
-            try:
-                return await attempt()
-            except OutcomeUnknown as exc:
-                raise _Escaped(exc) from exc
-
-        try:
-            return await self.retried(operation, once)
-        except _Escaped as escaped:
-            raise escaped.error from escaped.error.__cause__
-
-    async def retried(self, operation: str, attempt: Callable[[], Awaitable[T]]) -> T:
-        """Retry ``attempt`` under the policy, ``OutcomeUnknown`` included (for callers
-        that made a repeat safe, e.g. by looking the record up before re-sending it)."""
+        What is retried is the policy's default (``Retriable``) unless the
+        caller widens it with ``retry_if`` (see ``RetryPolicy.call``).
+        """
         attempts = 0
 
         async def counted() -> T:
@@ -155,7 +142,7 @@ class SplynxSession:
                 self.stats.retries += 1
             return await attempt()
 
-        return await self.retry.call(operation, counted)
+        return await self.retry.call(operation, counted, retry_if=retry_if)
 
     async def aclose(self) -> None:
         await self.http.aclose()

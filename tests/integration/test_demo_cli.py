@@ -13,6 +13,7 @@ import pytest
 from migrator.pipeline.state import StateStore
 
 ROOT = Path(__file__).resolve().parents[2]
+NO_SUCH_PROXY = {"HTTP_PROXY": "http://127.0.0.1:9", "HTTPS_PROXY": "http://127.0.0.1:9"}
 
 
 @pytest.mark.slow
@@ -32,7 +33,9 @@ def test_demo_migrates_the_simulated_isp_and_counts_it_in_splynx(tmp_path: Path)
             str(kept),
         ],
         cwd=tmp_path,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        # A proxy from the environment (here one that is not there) must not carry
+        # the traffic to the demo's own simulators on loopback.
+        env={**os.environ, "PYTHONPATH": str(ROOT), **NO_SUCH_PROXY},
         capture_output=True,
         text=True,
         timeout=300,

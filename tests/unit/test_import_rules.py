@@ -12,7 +12,7 @@ that for every import and it is not a choice anyone made.
 
 The rules:
 
-- no import cycle between modules (but ``KNOWN_CYCLES``);
+- no import cycle between modules;
 - no cycle between migrator's top-level packages and modules either: the
   arrows between ``migrator.pipeline``, ``migrator.transform``,
   ``migrator.sonar`` ... go one way;
@@ -38,14 +38,6 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 
 # Cycles allowed for now, each with the reason it is still here.
-KNOWN_CYCLES: frozenset[frozenset[str]] = frozenset(
-    {
-        # The Splynx client's Exchange and its auth strategy import each other; the
-        # branch moving Splynx requests to httpx (issue 9, part 1) removes both sides.
-        # Delete this entry when that branch is merged.
-        frozenset({"migrator.splynx.auth", "migrator.splynx.exchange"}),
-    }
-)
 # The commands that start the simulators: the only product code that imports them.
 SIM_STARTERS = frozenset({"migrator.cli.demo", "migrator.cli.sim"})
 # Package -> packages it must never import.
@@ -184,15 +176,12 @@ def _inside(module: str, package: str) -> bool:
     return module == package or module.startswith(package + ".")
 
 
-def cycle_problems(
-    modules: Iterable[str], edges: list[Edge], allowed: frozenset[frozenset[str]]
-) -> list[str]:
-    """Each module cycle (but ``allowed``) and package cycle, with the edges that close it."""
+def cycle_problems(modules: Iterable[str], edges: list[Edge]) -> list[str]:
+    """Each module cycle and package cycle, with the edges that close it."""
     problems = []
     for component in cycles(modules, [(e.source, e.target) for e in edges]):
-        if component not in allowed:
-            inner = [str(e) for e in edges if e.source in component and e.target in component]
-            problems.append("module cycle: " + "; ".join(sorted(inner)))
+        inner = [str(e) for e in edges if e.source in component and e.target in component]
+        problems.append("module cycle: " + "; ".join(sorted(inner)))
     between = [e for e in edges if top_level(e.source) != top_level(e.target)]
     packages = {top_level(m) for m in modules}
     for component in cycles(
@@ -243,15 +232,8 @@ def test_the_parser_sees_the_imports_it_must(graph: tuple[dict[str, Path], list[
 
 def test_no_import_cycles(graph: tuple[dict[str, Path], list[Edge]]) -> None:
     modules, edges = graph
-    problems = cycle_problems(modules, edges, KNOWN_CYCLES)
+    problems = cycle_problems(modules, edges)
     assert not problems, "\n".join(problems)
-
-
-def test_known_cycles_still_exist(graph: tuple[dict[str, Path], list[Edge]]) -> None:
-    """An allowance outlives its cycle only until this fails: then delete it."""
-    modules, edges = graph
-    found = set(cycles(modules, [(e.source, e.target) for e in edges]))
-    assert found >= KNOWN_CYCLES, f"gone, delete from KNOWN_CYCLES: {KNOWN_CYCLES - found}"
 
 
 def test_package_arrows_go_one_way(graph: tuple[dict[str, Path], list[Edge]]) -> None:
@@ -289,7 +271,7 @@ def test_the_checks_name_each_offending_edge(tmp_path: Path) -> None:
         },
     )
     modules, edges = import_edges(tmp_path)
-    problems = cycle_problems(modules, edges, frozenset()) + arrow_problems(edges)
+    problems = cycle_problems(modules, edges) + arrow_problems(edges)
     assert problems == [
         "module cycle: migrator.sonar.a -> migrator.sonar.b (migrator/sonar/a.py:2); "
         "migrator.sonar.b -> migrator.sonar.a (migrator/sonar/b.py:1)",
@@ -305,5 +287,3 @@ def test_the_checks_name_each_offending_edge(tmp_path: Path) -> None:
         "product code imports the simulators: "
         "migrator.pipeline.run -> migrator.sim.app (migrator/pipeline/run.py:1)",
     ]
-    allowed = frozenset({frozenset({"migrator.sonar.a", "migrator.sonar.b"})})
-    assert not any(p.startswith("module cycle") for p in cycle_problems(modules, edges, allowed))

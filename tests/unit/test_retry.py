@@ -6,8 +6,16 @@ import random
 
 import pytest
 
-from migrator.errors import Fatal, GaveUp, RateLimited, Rejected, ServerError
-from migrator.policy.retry import RetryEvent, RetryPolicy
+from migrator.errors import (
+    Fatal,
+    GaveUp,
+    OutcomeUnknown,
+    RateLimited,
+    Rejected,
+    Retriable,
+    ServerError,
+)
+from migrator.policy.retry import RetryEvent, RetryPolicy, is_retriable
 from tests.support.clock import FakeClock
 
 
@@ -58,7 +66,9 @@ async def test_retry_after_is_a_floor() -> None:
     assert clock.sleeps == [12.0]
 
 
-@pytest.mark.parametrize("error", [Fatal("no"), Rejected("bad name"), ValueError("bug")])
+@pytest.mark.parametrize(
+    "error", [Fatal("no"), Rejected("bad name"), OutcomeUnknown("sent, no answer"), ValueError("x")]
+)
 async def test_never_retries_what_is_not_retriable(error: Exception) -> None:
     clock, events = FakeClock(), []
     calls = 0
@@ -86,3 +96,35 @@ async def test_gives_up_within_the_budget_naming_the_operation() -> None:
     assert "502 bad gateway" in str(caught.value)
     assert caught.value.attempts == len(events) + 1
     assert sum(clock.sleeps) <= 30.0
+
+
+async def test_a_caller_that_looks_first_may_retry_an_unknown_outcome() -> None:
+    clock, events = FakeClock(), []
+    calls = 0
+
+    async def unsure() -> str:
+        nonlocal calls
+        calls += 1
+        if calls == 1:
+            raise OutcomeUnknown("sent, no answer")
+        return "found or created"
+
+    def also_unknown(error: BaseException) -> bool:
+        return is_retriable(error) or isinstance(error, OutcomeUnknown)
+
+    policy = make_policy(clock, events)
+    assert await policy.call("create once", unsure, retry_if=also_unknown) == "found or created"
+    assert calls == 2 and [e.attempt for e in events] == [1]
+    assert isinstance(events[0].error, OutcomeUnknown)
+    assert not isinstance(events[0].error, Retriable)
+
+
+async def test_a_retry_after_beyond_the_budget_gives_up_without_sleeping() -> None:
+    clock, events = FakeClock(), []
+
+    async def limited() -> None:
+        raise RateLimited("429", retry_after=600.0)
+
+    with pytest.raises(GaveUp, match="429") as caught:
+        await make_policy(clock, events, budget=300.0).call("create customers", limited)
+    assert caught.value.attempts == 1 and clock.sleeps == [] and events == []

@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import json
 import re
+from collections.abc import Callable
 from functools import partial
 from urllib.parse import parse_qs
 
@@ -27,10 +28,15 @@ from migrator.splynx.auth import (
     sign,
 )
 from migrator.splynx.classify import Request
-from migrator.splynx.exchange import Exchange
 from migrator.splynx.session import SplynxSession
 
 BASE = "https://splynx.test/api/2.0/"
+
+
+def client_with(handler: Callable[[httpx.Request], httpx.Response]) -> httpx.AsyncClient:
+    return httpx.AsyncClient(base_url=BASE, transport=httpx.MockTransport(handler))
+
+
 EA = re.compile(r"^Splynx-EA \((?P<query>[^)]*)\)$")
 
 
@@ -80,7 +86,7 @@ async def test_signature_header_and_nonces_under_16_concurrent_writers() -> None
 
     auth = SignatureAuth("K", "S", nonces=NonceSource(Wall()))
     async with (
-        Exchange(BASE, httpx.MockTransport(handler)) as http,
+        client_with(handler) as http,
         anyio.create_task_group() as tg,
     ):
         for _ in range(16 * 4):
@@ -98,7 +104,7 @@ async def test_signature_is_redone_after_a_401_then_gives_up() -> None:
         return httpx.Response(statuses.pop(0) if statuses else 401)
 
     auth = SignatureAuth("K", "S", nonces=NonceSource(Wall()))
-    async with Exchange(BASE, httpx.MockTransport(handler)) as http:
+    async with client_with(handler) as http:
         assert (await http.request("GET", "x", auth=auth)).status_code == 200
         assert nonces[1] > nonces[0]
         session = SplynxSession(http, auth)
@@ -113,7 +119,7 @@ async def test_basic_header() -> None:
         assert scheme == "Basic" and base64.b64decode(credentials) == b"K:S"
         return httpx.Response(204)
 
-    async with Exchange(BASE, httpx.MockTransport(handler)) as http:
+    async with client_with(handler) as http:
         assert (await http.request("GET", "x", auth=BasicAuth("K", "S"))).status_code == 204
 
 
@@ -172,7 +178,7 @@ class FakeTokens:
         return httpx.Response(200, json=[])
 
 
-async def writers(http: Exchange, auth: TokenAuth, count: int = 16) -> list[int]:
+async def writers(http: httpx.AsyncClient, auth: TokenAuth, count: int = 16) -> list[int]:
     statuses: list[int] = []
 
     async def one() -> None:
@@ -185,8 +191,8 @@ async def writers(http: Exchange, auth: TokenAuth, count: int = 16) -> list[int]
     return statuses
 
 
-def token_client(fake: FakeTokens) -> Exchange:
-    return Exchange(BASE, httpx.MockTransport(fake))
+def token_client(fake: FakeTokens) -> httpx.AsyncClient:
+    return client_with(fake)
 
 
 async def test_one_token_for_all_writers_renewed_once_before_expiry() -> None:
@@ -271,7 +277,7 @@ async def test_a_refused_token_nonce_is_retried_with_a_later_one() -> None:
                 return httpx.Response(refusals.pop(), json={"error": {"code": 401}})
         return fake(request)
 
-    async with Exchange(BASE, httpx.MockTransport(handler)) as http:
+    async with client_with(handler) as http:
         auth = TokenAuth(TokenIssuer(http, "K", "S", wall=wall), wall=wall)
         assert await writers(http, auth, 3) == [200] * 3
     assert nonces[1] == nonces[0] + 1 and fake.issued == 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import ssl
 from collections.abc import Callable
 from typing import Any
 
@@ -19,12 +20,12 @@ from migrator.errors import (
     ProtocolError,
     RateLimited,
     Rejected,
+    Retriable,
     ServerError,
     TransportError,
 )
-from migrator.splynx.classify import NotFound, Request, parse_error_body, parse_retry_after
+from migrator.splynx.classify import NotFound, Request, parse_error_body
 from migrator.splynx.endpoints import endpoint
-from migrator.splynx.exchange import Exchange
 from migrator.splynx.session import SplynxSession
 
 BASE = "https://splynx.test/api/2.0/"
@@ -35,7 +36,9 @@ ENVELOPE_405 = (
 
 
 def session_for(handler: Callable[[httpx.Request], httpx.Response]) -> SplynxSession:
-    return SplynxSession(Exchange(BASE, httpx.MockTransport(handler)), None)
+    return SplynxSession(
+        httpx.AsyncClient(base_url=BASE, transport=httpx.MockTransport(handler)), None
+    )
 
 
 async def answer(
@@ -173,25 +176,34 @@ def test_envelope_fields_are_read() -> None:
     assert parsed.fields == []
 
 
-def test_retry_after_as_seconds_or_http_date() -> None:
-    assert parse_retry_after("3") == 3.0
-    assert parse_retry_after("Wed, 21 Oct 2015 07:28:10 GMT", now=1445412480.0) == 10.0
-    assert parse_retry_after("soon") is None
-    assert parse_retry_after(None) is None
+def certificate_refused() -> httpx.ConnectError:
+    """What httpx raises for an untrusted certificate: ssl's error at the end of the chain."""
+    cause = ssl.SSLCertVerificationError(1, "certificate verify failed: self-signed certificate")
+    try:
+        try:
+            raise cause
+        except ssl.SSLError as exc:
+            raise httpx.ConnectError("handshake failed") from exc  # as httpcore's, then httpx's
+    except httpx.ConnectError as error:
+        return error
 
 
 TRANSPORT: list[tuple[Exception, bool, type[MigratorError], bool | None]] = [
     (httpx.ConnectError("refused"), True, TransportError, False),
     (httpx.ConnectTimeout("slow"), True, TransportError, False),
     (httpx.PoolTimeout("busy"), True, TransportError, False),
-    (httpx.ReadTimeout("no answer"), True, OutcomeUnknown, True),
-    (httpx.RemoteProtocolError("Server disconnected"), True, OutcomeUnknown, True),
-    (httpx.ReadError("reset"), True, OutcomeUnknown, True),
-    (httpx.WriteError("broken pipe"), True, OutcomeUnknown, True),
+    (httpx.ReadTimeout("no answer"), True, OutcomeUnknown, None),
+    (httpx.RemoteProtocolError("Server disconnected"), True, OutcomeUnknown, None),
+    (httpx.ReadError("reset"), True, OutcomeUnknown, None),
+    (httpx.WriteError("broken pipe"), True, OutcomeUnknown, None),
     (httpx.ReadTimeout("no answer"), False, TransportError, True),
     (httpx.RemoteProtocolError("Server disconnected"), False, TransportError, True),
+    (httpx.ProxyError("407 Proxy Authentication Required"), True, TransportError, False),
     (httpx.UnsupportedProtocol("ftp"), False, ConfigError, None),
-    (httpx.ConnectError("[SSL: CERTIFICATE_VERIFY_FAILED] self-signed"), True, ConfigError, None),
+    (httpx.LocalProtocolError("Illegal header value"), True, ProtocolError, None),
+    (certificate_refused(), True, ConfigError, None),
+    # the words alone are not an untrusted certificate: the exception's cause says so
+    (httpx.ConnectError("[SSL: CERTIFICATE_VERIFY_FAILED] here"), False, TransportError, False),
 ]
 
 
@@ -209,11 +221,15 @@ async def test_transport_failures(
         await session.send(Request(verb, customers.path, customers, create=create))
     await session.aclose()
     assert type(caught.value) is expected
+    assert caught.value.__cause__ is exc  # translated once, the original kept for the log
     if sent is not None:
         assert isinstance(caught.value, TransportError) and caught.value.sent is sent
     if expected is OutcomeUnknown:
+        assert not isinstance(caught.value, Retriable)  # looked up, never simply re-sent
         assert "marker" in str(caught.value)
         assert session.stats.outcome_unknown == 1
+    if expected is ConfigError and create:
+        assert "SPLYNX_URL" in str(caught.value) and "MIGRATOR_INSECURE" in str(caught.value)
 
 
 async def test_counters() -> None:
@@ -231,3 +247,13 @@ async def test_counters() -> None:
     stats = session.stats.snapshot()
     assert (stats["requests"], stats["rejects"], stats["server_errors"]) == (4, 1, 1)
     assert stats["rate_limited"] == 1
+
+
+async def test_a_path_httpx_cannot_send_is_ours_to_report_not_httpx_s() -> None:
+    # e.g. a refresh token from the server with a line break, put in the renewal path
+    asked: list[httpx.Request] = []
+    session = session_for(lambda request: asked.append(request) or httpx.Response(200))
+    with pytest.raises(ProtocolError, match="nothing was sent") as refused:
+        await session.send(Request("GET", "admin/auth/tokens/abc\ndef"))
+    await session.aclose()
+    assert isinstance(refused.value.__cause__, httpx.InvalidURL) and asked == []

@@ -18,8 +18,6 @@ adapter maps those.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 from typing import Any
 
 from pydantic_core import from_json
@@ -32,11 +30,11 @@ from migrator.errors import (
     ServerError,
 )
 from migrator.logconfig import redactor
+from migrator.policy.retry_after import parse_retry_after
 
-__all__ = ["EXCERPT", "HttpAnswer", "classify", "parse_retry_after"]
+__all__ = ["EXCERPT", "HttpAnswer", "classify"]
 
 EXCERPT = 300  # characters of a body quoted in an error message
-MAX_RETRY_AFTER = 600.0
 
 
 @dataclass(frozen=True)
@@ -47,30 +45,6 @@ class HttpAnswer:
     body: bytes
     retry_after: str | None = None
     location: str | None = None
-
-
-def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:
-    """Seconds to wait from a Retry-After header (delta-seconds or HTTP-date).
-
-    None when absent or unreadable; capped at ``MAX_RETRY_AFTER`` so a bogus
-    header cannot stall a run for hours.
-    """
-    if value is None or not value.strip():
-        return None
-    text = value.strip()
-    try:
-        seconds = float(text)
-    except ValueError:
-        try:
-            when = parsedate_to_datetime(text)
-        except (TypeError, ValueError):
-            return None
-        if when.tzinfo is None:
-            when = when.replace(tzinfo=UTC)
-        seconds = (when - (now or datetime.now(UTC))).total_seconds()
-    if seconds != seconds:  # NaN
-        return None
-    return min(MAX_RETRY_AFTER, max(0.0, seconds))
 
 
 def _excerpt(body: bytes) -> str:

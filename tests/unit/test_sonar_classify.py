@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
 from typing import Any
 
 import aiohttp
 import pytest
+from multidict import CIMultiDict, CIMultiDictProxy
+from yarl import URL
 
 from migrator.errors import (
     AuthFailed,
@@ -20,7 +21,7 @@ from migrator.errors import (
     ServerError,
     TransportError,
 )
-from migrator.sonar.answers import HttpAnswer, classify, parse_retry_after
+from migrator.sonar.classify import HttpAnswer, classify
 from migrator.sonar.transport import translate
 
 LIMIT = {"error": "Request limit of 400/min reached."}
@@ -105,24 +106,9 @@ def test_error_messages_say_what_to_fix_and_hide_secrets() -> None:
     assert "s3cr3t" not in str(failed.value)
 
 
-@pytest.mark.parametrize(
-    ("header", "seconds"),
-    [
-        (None, None),
-        ("", None),
-        ("12", 12.0),
-        ("0.5", 0.5),
-        ("-3", 0.0),
-        ("100000", 600.0),  # capped
-        ("soon", None),
-        ("nan", None),
-        ("Wed, 21 Oct 2015 07:28:30 GMT", 30.0),
-        ("Wed, 21 Oct 2015 07:27:00 GMT", 0.0),
-    ],
+_CONNECT = aiohttp.RequestInfo(
+    URL("https://sonar.invalid/api/graphql"), "CONNECT", CIMultiDictProxy(CIMultiDict())
 )
-def test_retry_after(header: str | None, seconds: float | None) -> None:
-    now = datetime(2015, 10, 21, 7, 28, 0, tzinfo=UTC)
-    assert parse_retry_after(header, now) == seconds
 
 
 class _Key:
@@ -139,6 +125,7 @@ class _Key:
         (aiohttp.ClientConnectorError(_Key(), OSError(111, "refused")), TransportError, False),  # type: ignore[arg-type]
         (aiohttp.ConnectionTimeoutError(), TransportError, False),
         (aiohttp.InvalidURL("nope"), ConfigError, None),
+        (aiohttp.ClientHttpProxyError(_CONNECT, (), status=407), TransportError, False),
     ],
 )
 def test_foreign_exceptions_become_ours(

@@ -1,4 +1,4 @@
-"""Reading Splynx's answers into typed values, for the client.
+"""Decoding Splynx's answers into typed values, for the client.
 
 JSON that does not parse, or does not have the shape the blueprint gives, is a
 ``ProtocolError`` naming the request; a marker match the server reports is
@@ -11,12 +11,12 @@ import logging
 from collections.abc import Mapping
 from typing import Any, TypeVar
 
+import httpx
 from pydantic import BaseModel, ValidationError
 
 from migrator.errors import ConfigError, ProtocolError
 from migrator.splynx.classify import Request
 from migrator.splynx.endpoints import Endpoint, Marker
-from migrator.splynx.http_types import Answer
 from migrator.splynx.query import Scalar
 from migrator.splynx.records import SplynxRecord
 
@@ -46,7 +46,7 @@ def parent_ids(target: Endpoint, body: Mapping[str, Any]) -> dict[str, int]:
     return {name: body[name] for name in target.parents() if body.get(name) is not None}
 
 
-def json_of(response: Answer, request: Request) -> Any:
+def json_of(response: httpx.Response, request: Request) -> Any:
     try:
         return response.json()
     except ValueError:
@@ -54,14 +54,14 @@ def json_of(response: Answer, request: Request) -> Any:
         raise ProtocolError(f"{request.describe()} answered non-JSON: {snippet!r}") from None
 
 
-def parsed(model: type[M], response: Answer, request: Request) -> M:
+def parsed(model: type[M], response: httpx.Response, request: Request) -> M:
     try:
         return model.model_validate(json_of(response, request))
     except ValidationError as exc:
         raise ProtocolError(f"unexpected answer to {request.describe()}: {exc}") from None
 
 
-def records_of(response: Answer, request: Request) -> list[SplynxRecord]:
+def records_of(response: httpx.Response, request: Request) -> list[SplynxRecord]:
     """A list answer's records; anything else is a ``ProtocolError``, never "no records"
     (a marker look-up reading "none" would let a create be sent twice)."""
     data = json_of(response, request)
