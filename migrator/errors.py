@@ -30,6 +30,7 @@ __all__ = [
     "FieldError",
     "GaveUp",
     "MigratorError",
+    "NonceRefused",
     "OutcomeUnknown",
     "PermissionDenied",
     "ProtocolError",
@@ -100,6 +101,14 @@ class RateLimited(Retriable):
 
 class ServerError(Retriable):
     """The server failed (5xx)."""
+
+
+class NonceRefused(Retriable):
+    """Splynx refused a signed request's nonce (used already, or below one it saw).
+
+    The request did nothing; signed again with a later nonce it may go. Not a
+    credentials problem: the same key and secret were accepted before.
+    """
 
 
 class TransportError(Retriable):

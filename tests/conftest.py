@@ -55,3 +55,10 @@ def mariadb() -> Iterator[dict[str, object]]:
         unavailable(f"MariaDB at {MARIADB['host']}:{MARIADB['port']} unreachable: {exc}")
     connection.close()
     yield dict(MARIADB)
+
+
+@pytest.fixture(autouse=True)
+def _state_outside_the_checkout(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The default state file (and what sits beside it, e.g. the signature nonce
+    ledger) goes to the test's own directory, never into the checkout."""
+    monkeypatch.setenv("MIGRATOR_STATE", str(tmp_path / "migrator-state.sqlite3"))

@@ -28,34 +28,32 @@ import hashlib
 import hmac
 import logging
 import time
-from collections.abc import AsyncGenerator, Callable, Generator
+from collections.abc import AsyncGenerator, Generator
 from dataclasses import dataclass
-from typing import Any
 
 import anyio
 import httpx
 from pydantic import BaseModel, ValidationError
 
-from migrator.errors import AuthFailed, ProtocolError, Rejected
+from migrator.errors import AuthFailed, NonceRefused, ProtocolError, Rejected
 from migrator.logconfig import redactor
 from migrator.splynx.classify import HTTPX_FAILURES, Request, classify, transport_error
+from migrator.splynx.nonces import NonceSource, WallClock
 from migrator.splynx.query import http_build_query
+from migrator.splynx.transport import SIGN_AT_SEND
 
 __all__ = [
     "TOKEN_PATH",
     "BasicAuth",
-    "NonceSource",
     "SignatureAuth",
     "SplynxAuth",
     "Token",
     "TokenAuth",
     "TokenIssuer",
-    "WallClock",
     "sign",
 ]
 
 log = logging.getLogger(__name__)
-WallClock = Callable[[], float]
 Flow = AsyncGenerator[httpx.Request, httpx.Response]
 TOKEN_PATH = "admin/auth/tokens"
 
@@ -64,24 +62,6 @@ def sign(nonce: int, key: str, secret: str) -> str:
     """Splynx's signature: HMAC-SHA256 of ``str(nonce) + key`` keyed by the secret, upper hex."""
     message = f"{nonce}{key}".encode()
     return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest().upper()
-
-
-class NonceSource:
-    """Strictly increasing nonces for one key, shared by every writer.
-
-    ``scale`` turns wall seconds into nonce units (100: centiseconds, as the PHP
-    example; 1: seconds, as the token request wants). Taking a nonce never
-    awaits, so concurrent tasks on one event loop cannot get the same value.
-    """
-
-    def __init__(self, wall: WallClock = time.time, *, scale: int = 100) -> None:
-        self._wall = wall
-        self._scale = scale
-        self._last = 0
-
-    def next(self) -> int:
-        self._last = max(self._last + 1, round(self._wall() * self._scale))
-        return self._last
 
 
 class SplynxAuth(httpx.Auth):
@@ -104,59 +84,85 @@ class BasicAuth(SplynxAuth):
 
 
 class SignatureAuth(SplynxAuth):
-    """A fresh signed nonce per request; re-signed after a 401 (at most ``resign`` times).
+    """A signed nonce per request, taken as the request goes out; a refused nonce is re-signed.
 
     Splynx (with nonce checking on) refuses a nonce not above the last one it
-    saw, so the nonce must be taken as late as possible. The flow signs the
-    request right before yielding it, but httpx takes a pool connection (or
-    opens one) only after that, and requests signed in one order then reach
-    the wire in another: against the simulator, 64 concurrent creates needed
-    47 to 75 re-signs that way. So the request also carries httpcore's
-    ``trace`` hook, and when its head is about to be written on the connection
-    (``http11.send_request_headers.started``) the header is signed again with
-    a new nonce: wire order is nonce order (0 re-signs in the same test), and
-    nothing waits holding a stale nonce, so no bound on signed requests in
-    flight is needed. A transport that does not trace (``MockTransport``)
-    sends the flow's signature, which is valid too. Requests racing on
-    separate connections can still be handled out of order by the server; the
-    loser is re-signed and sent again, which is safe because a request refused
-    at the door did nothing.
+    accepted, so a request must carry the newest nonce when it reaches the
+    wire: the flow signs it, and hands the transport (``SIGN_AT_SEND``) a
+    function that signs it again as it goes out if any other request was
+    signed meanwhile. Nonces never go backwards across processes either
+    (``NonceSource`` with its ledger).
+
+    Requests on separate connections can still be checked by Splynx in
+    another order than they were sent (its workers take different times to
+    reach the check), and the later one is refused. A refused request did
+    nothing, so it is signed again and re-sent at once, ``resign`` times; two
+    refusals in a row with no success between them mean Splynx saw higher
+    nonces than ours (another client of the key, a lost ledger), and the
+    source jumps ahead, twice as far each time. Still refused, the request
+    raises ``NonceRefused`` (retriable: the retry policy tries it again
+    later) when the refusal names the nonce or this key was accepted before;
+    otherwise the 401 goes back to the client, which reports the credentials.
     """
 
     def __init__(
-        self, key: str, secret: str, *, nonces: NonceSource | None = None, resign: int = 5
+        self,
+        key: str,
+        secret: str,
+        *,
+        nonces: NonceSource | None = None,
+        resign: int = 5,
+        jump: int = 100,
     ) -> None:
         self._key = key
         self._secret = secret
         self._nonces = nonces or NonceSource()
         self._resign = resign
+        self._jump = jump
+        self._refused_in_a_row = 0
+        self._accepted = False
         self.resigned = 0
 
-    def header(self) -> str:
-        nonce = self._nonces.next()
+    def header(self, nonce: int | None = None) -> str:
+        nonce = self._nonces.next() if nonce is None else nonce
         signature = sign(nonce, self._key, self._secret)
         query = http_build_query({"key": self._key, "signature": signature, "nonce": nonce})
         return f"Splynx-EA ({query})"
 
-    async def _sign_on_send(self, event: str, info: dict[str, Any]) -> None:
-        """httpcore's trace hook: sign again as the request head goes onto the connection."""
-        if event != "http11.send_request_headers.started":
-            return
-        headers = getattr(info.get("request"), "headers", None)
-        if isinstance(headers, list):  # httpcore builds the head from this very list
-            headers[:] = [(k, v) for k, v in headers if k.lower() != b"authorization"]
-            headers.append((b"Authorization", self.header().encode()))
+    def _signed(self, request: httpx.Request) -> None:
+        nonce = self._nonces.next()
+        request.headers["Authorization"] = self.header(nonce)
+
+        def at_send() -> str:  # still the newest nonce: keep it; else a new one
+            return self.header(nonce) if self._nonces.last == nonce else self.header()
+
+        request.extensions = {**request.extensions, SIGN_AT_SEND: at_send}
+
+    def _refused(self) -> None:
+        self._refused_in_a_row += 1
+        self.resigned += 1
+        if self._refused_in_a_row > 1:  # in a row: Splynx has seen nonces above ours
+            self._nonces.skip(self._jump * 2 ** (self._refused_in_a_row - 2))
 
     async def async_auth_flow(self, request: httpx.Request) -> Flow:
-        request.extensions = {**request.extensions, "trace": self._sign_on_send}
-        request.headers["Authorization"] = self.header()
+        self._signed(request)
         response = yield request
         for _ in range(self._resign):
             if response.status_code != 401:
-                return
-            self.resigned += 1
-            request.headers["Authorization"] = self.header()
+                break
+            self._refused()
+            self._signed(request)
             response = yield request
+        if response.status_code != 401:
+            self._refused_in_a_row = 0
+            self._accepted = True
+            return
+        await response.aread()
+        if self._accepted or "nonce" in response.text.lower():
+            raise NonceRefused(
+                f"Splynx refused the signed request's nonce {self._resign + 1} times "
+                f"({request.method} {request.url.path}); it is signed again and retried"
+            )
 
 
 class _TokenAnswer(BaseModel):

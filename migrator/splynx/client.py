@@ -38,12 +38,12 @@ from migrator.policy.clock import SYSTEM_CLOCK, Clock
 from migrator.policy.ratelimit import RateLimiter
 from migrator.policy.retry import RetryPolicy, is_retriable
 from migrator.settings import Settings
-from migrator.splynx.auth import WallClock
 from migrator.splynx.classify import NotFound, Request
 from migrator.splynx.connect import auth_for, http_client
 from migrator.splynx.decode import carries, check_fields, parent_ids, parsed, records_of
 from migrator.splynx.endpoints import Endpoint, Marker, build_payload, endpoint
 from migrator.splynx.forms import multipart_form
+from migrator.splynx.nonces import WallClock
 from migrator.splynx.payloads import SplynxPayload
 from migrator.splynx.query import Scalar, Search
 from migrator.splynx.records import ApiCheck, Created, EntityOptions, SplynxRecord

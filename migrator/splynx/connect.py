@@ -7,13 +7,16 @@ keep-alive pool. What it is built with, and why:
 - The pool holds a connection per writer plus a few for token renewal and
   marker look-ups, all kept alive, so a writer never waits for a connection.
 - HTTP/1.1: Splynx is PHP behind nginx or Apache; one request per connection
-  at a time is what its worker pool expects.
+  at a time is what its worker pool expects. The requests travel through
+  ``AiohttpTransport`` (aiohttp's pool under httpx's client; ``transport``
+  says why).
 - One ``MIGRATOR_TIMEOUT`` bounds each phase (connect, read, write, waiting for
   a pool connection). The read is the one that matters (Splynx's slowest
   answer); separate settings for the others would be knobs nobody needs, the
   pool being sized so that nobody waits for it.
-- ``trust_env``: HTTPS_PROXY / HTTP_PROXY / NO_PROXY and SSL_CERT_FILE /
-  SSL_CERT_DIR from the environment are honoured, as for any httpx client.
+- The environment is honoured as by any httpx client: HTTPS_PROXY /
+  HTTP_PROXY / NO_PROXY choose the proxy, SSL_CERT_FILE / SSL_CERT_DIR the
+  certificate authorities (``httpx.create_ssl_context``).
 - TLS is verified unless MIGRATOR_INSECURE, which warns.
 - Redirects are never followed: a 3xx is not an answer Splynx's API gives, and
   ``classify`` turns it into a ``ProtocolError`` naming SPLYNX_URL.
@@ -25,27 +28,28 @@ Tests hand in an ``httpx`` transport (``httpx.MockTransport``) and get the same 
 from __future__ import annotations
 
 import logging
+import ssl
+from pathlib import Path
 
 import httpx
 
 from migrator import __version__
 from migrator.errors import ConfigError
 from migrator.settings import Settings
-from migrator.splynx.auth import (
-    BasicAuth,
-    NonceSource,
-    SignatureAuth,
-    SplynxAuth,
-    TokenAuth,
-    TokenIssuer,
-    WallClock,
-)
+from migrator.splynx.auth import BasicAuth, SignatureAuth, SplynxAuth, TokenAuth, TokenIssuer
+from migrator.splynx.nonces import NonceLedger, NonceSource, WallClock
+from migrator.splynx.transport import AiohttpTransport
 
-__all__ = ["USER_AGENT", "auth_for", "http_client", "pool_size"]
+__all__ = ["USER_AGENT", "auth_for", "http_client", "nonce_ledger_path", "pool_size"]
 
 log = logging.getLogger(__name__)
 USER_AGENT = f"migrator/{__version__} (Sonar to Splynx)"
 SPARE_CONNECTIONS = 4  # token renewal and marker look-ups beside the writers
+
+
+def nonce_ledger_path(state: Path) -> Path:
+    """Where signature nonces are reserved between runs: beside the state file."""
+    return state.with_name(state.name + ".nonces")
 
 
 def pool_size(settings: Settings) -> int:
@@ -64,23 +68,24 @@ def http_client(
     base_url = settings.splynx_url.rstrip("/") + "/api/2.0/"
     if settings.insecure:
         log.warning("TLS certificate verification is OFF for %s (MIGRATOR_INSECURE)", base_url)
-    pool = pool_size(settings)
     seconds = settings.timeout
     try:
         return httpx.AsyncClient(
             base_url=base_url,
             headers={"User-Agent": USER_AGENT, "Accept": "application/json"},
             timeout=httpx.Timeout(connect=seconds, read=seconds, write=seconds, pool=seconds),
-            limits=httpx.Limits(max_connections=pool, max_keepalive_connections=pool),
-            http1=True,
-            http2=False,
-            verify=not settings.insecure,
-            trust_env=True,
             follow_redirects=False,
-            transport=transport,
+            transport=transport or _pooled(settings),
         )
     except (httpx.InvalidURL, httpx.UnsupportedProtocol, ValueError) as exc:  # parsed once, here
         raise ConfigError(f"SPLYNX_URL is not usable ({base_url}): {exc}") from exc
+
+
+def _pooled(settings: Settings) -> AiohttpTransport:
+    verify: ssl.SSLContext | bool = False
+    if not settings.insecure:
+        verify = httpx.create_ssl_context(verify=True, trust_env=True)  # SSL_CERT_FILE / _DIR
+    return AiohttpTransport(connections=pool_size(settings), ssl=verify)
 
 
 def auth_for(settings: Settings, http: httpx.AsyncClient, wall: WallClock) -> SplynxAuth:
@@ -101,5 +106,6 @@ def auth_for(settings: Settings, http: httpx.AsyncClient, wall: WallClock) -> Sp
     if settings.splynx_auth == "basic":
         return BasicAuth(key, secret)
     if settings.splynx_auth == "signature":
-        return SignatureAuth(key, secret, nonces=NonceSource(wall))
+        ledger = NonceLedger(nonce_ledger_path(settings.state), key)
+        return SignatureAuth(key, secret, nonces=NonceSource(wall, ledger=ledger))
     return TokenAuth(TokenIssuer(http, key, secret, wall=wall), wall=wall)

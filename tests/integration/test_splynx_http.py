@@ -17,9 +17,11 @@ import random
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs
 
+import anyio
 import pytest
 from aiohttp import web
 from pydantic import SecretStr
@@ -47,6 +49,7 @@ class Seen:
     headers: list[dict[str, str]] = field(default_factory=list)
     bodies: list[bytes] = field(default_factory=list)
     peers: set[int] = field(default_factory=set)
+    authorizations: list[int] = field(default_factory=list)  # Authorization headers per request
 
 
 def splynx_like(seen: Seen, *, token: str = "t", fault: FaultKind | None = None) -> web.Application:
@@ -55,6 +58,7 @@ def splynx_like(seen: Seen, *, token: str = "t", fault: FaultKind | None = None)
     async def handle(request: web.Request) -> web.StreamResponse:
         seen.targets.append(f"{request.method} {request.raw_path}")
         seen.headers.append(dict(request.headers))
+        seen.authorizations.append(len(request.headers.getall("Authorization", [])))
         seen.bodies.append(await request.read())
         peer = request.transport.get_extra_info("peername") if request.transport else None
         seen.peers.add(peer[1] if peer else 0)
@@ -147,19 +151,25 @@ async def test_a_line_break_in_a_header_is_refused_before_anything_is_sent() -> 
     assert seen.targets == ["POST /api/2.0/admin/auth/tokens"]  # the create never arrived
 
 
-async def test_a_signature_is_taken_again_as_the_request_is_written() -> None:
-    # The flow signs before httpx finds a connection; the head written on the wire
-    # carries a nonce taken after that (the wall clock stands still: nonces count up).
+async def test_a_request_that_waited_for_a_connection_goes_out_with_a_newer_nonce(
+    tmp_path: Path,
+) -> None:
+    # Twelve creates, five connections: seven are signed by the flow, then wait for a
+    # connection while the others are signed. As each goes out it is signed again if
+    # another was signed meanwhile (the wall clock stands still: nonces count up by one).
     seen = Seen()
-    async with (
-        serve(splynx_like(seen)) as url,
-        SplynxClient.open(settings(url, "signature"), wall=lambda: 1000.0) as client,
-    ):
-        await client.create("partners", p.Partner(name="signed"))
-        await client.create("partners", p.Partner(name="signed again"))
-    nonces = [int(parse_qs(h["Authorization"][11:-1])["nonce"][0]) for h in seen.headers]
-    assert nonces == [100001, 100003]  # 100000 and 100002 were the flow's, never sent
-    assert seen.headers[0]["Authorization"].count("Splynx-EA") == 1  # replaced, not added
+    async with serve(splynx_like(seen)) as url:
+        config = settings(url, "signature", writers=1, state=tmp_path / "state.sqlite3")
+        async with (
+            SplynxClient.open(config, wall=lambda: 1000.0) as client,
+            anyio.create_task_group() as tg,
+        ):
+            for n in range(12):
+                tg.start_soon(client.create, "partners", p.Partner(name=f"signed {n}"))
+    sent = [int(parse_qs(h["Authorization"][11:-1])["nonce"][0]) for h in seen.headers]
+    assert len(set(sent)) == 12 and min(sent) >= 100000
+    assert max(sent) - min(sent) > 11  # more were signed than sent: re-signed on the way out
+    assert seen.authorizations == [1] * 12  # the header replaced, never added
 
 
 async def test_tls_with_a_certificate_trusted_through_ssl_cert_file(

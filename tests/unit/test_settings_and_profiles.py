@@ -32,6 +32,7 @@ def test_precedence_cli_over_env_over_dotenv_over_profile(
 
 
 def test_bare_field_names_in_the_environment_are_ignored(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("MIGRATOR_STATE")  # the test fixture's; the default is the point here
     monkeypatch.setenv("TIMEOUT", "1")
     monkeypatch.setenv("STATE", "/somewhere/else")
     settings = load_settings(env_file=None)

@@ -17,17 +17,17 @@ import anyio
 import httpx
 import pytest
 
-from migrator.errors import AuthFailed, ServerError
+from migrator.errors import AuthFailed, NonceRefused, Retriable, ServerError
 from migrator.logconfig import redactor
 from migrator.splynx.auth import (
     BasicAuth,
-    NonceSource,
     SignatureAuth,
     TokenAuth,
     TokenIssuer,
     sign,
 )
 from migrator.splynx.classify import Request
+from migrator.splynx.nonces import NonceSource
 from migrator.splynx.session import SplynxSession
 
 BASE = "https://splynx.test/api/2.0/"
@@ -95,22 +95,60 @@ async def test_signature_header_and_nonces_under_16_concurrent_writers() -> None
     assert sorted(seen) == list(range(min(seen), min(seen) + 64))
 
 
-async def test_signature_is_redone_after_a_401_then_gives_up() -> None:
-    statuses = [401, 200]
-    nonces: list[int] = []
+class Answers:
+    """A handler answering ``statuses`` in turn (then the last one again), noting each nonce."""
 
-    def handler(request: httpx.Request) -> httpx.Response:
-        nonces.append(int(fields(request.headers["Authorization"])["nonce"]))
-        return httpx.Response(statuses.pop(0) if statuses else 401)
+    def __init__(self, *statuses: int, text: str = "") -> None:
+        self._queue = list(statuses)
+        self._text = text
+        self.nonces: list[int] = []
 
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        self.nonces.append(int(fields(request.headers["Authorization"])["nonce"]))
+        status = self._queue.pop(0) if len(self._queue) > 1 else self._queue[0]
+        return httpx.Response(status, json={"error": {"message": self._text}})
+
+
+async def test_a_refused_nonce_is_signed_again_with_a_later_one() -> None:
+    handler = Answers(401, 401, 200)
     auth = SignatureAuth("K", "S", nonces=NonceSource(Wall()))
     async with client_with(handler) as http:
         assert (await http.request("GET", "x", auth=auth)).status_code == 200
-        assert nonces[1] > nonces[0]
+    nonces = handler.nonces
+    assert len(nonces) == 3 and nonces[0] < nonces[1] < nonces[2]
+    # the second refusal in a row: Splynx saw nonces above ours, the source jumps ahead
+    assert nonces[2] - nonces[1] > 100
+    assert auth.resigned == 2
+
+
+async def test_a_key_never_accepted_and_refused_without_a_nonce_reason_is_the_credentials() -> None:
+    handler = Answers(401, text="Invalid API key or signature.")
+    auth = SignatureAuth("K", "S", nonces=NonceSource(Wall()))
+    async with client_with(handler) as http:
+        with pytest.raises(AuthFailed, match="SPLYNX_API_SECRET"):
+            await SplynxSession(http, auth).send(Request("GET", "admin/customers/customer"))
+    assert len(handler.nonces) == 1 + 5  # one try, five re-signs
+
+
+@pytest.mark.parametrize(
+    ("statuses", "text"),
+    [
+        pytest.param((200, 401), "Forbidden.", id="the key was accepted before"),
+        pytest.param((401,), "Nonce has already been used or is too old.", id="the nonce named"),
+    ],
+)
+async def test_a_refused_nonce_is_retriable_never_a_credentials_error(
+    statuses: tuple[int, ...], text: str
+) -> None:
+    handler = Answers(*statuses, text=text)
+    auth = SignatureAuth("K", "S", nonces=NonceSource(Wall()))
+    async with client_with(handler) as http:
         session = SplynxSession(http, auth)
-        with pytest.raises(AuthFailed):
+        if statuses[0] == 200:
             await session.send(Request("GET", "admin/customers/customer"))
-    assert len(nonces) == 2 + 6  # one try and five re-signs
+        with pytest.raises(NonceRefused) as refused:
+            await session.send(Request("GET", "admin/customers/customer"))
+    assert isinstance(refused.value, Retriable)
 
 
 async def test_basic_header() -> None:
