@@ -59,6 +59,7 @@ def mariadb() -> Iterator[dict[str, object]]:
 
 @pytest.fixture(autouse=True)
 def _state_outside_the_checkout(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The default state file (and what sits beside it, e.g. the signature nonce
-    ledger) goes to the test's own directory, never into the checkout."""
+    """The default state file and the user's state directory (the signature nonce
+    ledger) are the test's own, never the checkout or the home directory."""
     monkeypatch.setenv("MIGRATOR_STATE", str(tmp_path / "migrator-state.sqlite3"))
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "xdg-state"))

@@ -28,6 +28,7 @@ Tests hand in an ``httpx`` transport (``httpx.MockTransport``) and get the same 
 from __future__ import annotations
 
 import logging
+import os
 import ssl
 from pathlib import Path
 
@@ -47,9 +48,14 @@ USER_AGENT = f"migrator/{__version__} (Sonar to Splynx)"
 SPARE_CONNECTIONS = 4  # token renewal and marker look-ups beside the writers
 
 
-def nonce_ledger_path(state: Path) -> Path:
-    """Where signature nonces are reserved between runs: beside the state file."""
-    return state.with_name(state.name + ".nonces")
+def nonce_ledger_path() -> Path:
+    """Where signature nonces are reserved between runs: the user's state directory.
+
+    The sequence belongs to the API key, not to a state file: a rehearsal and
+    the production run, or a ``check`` between them, draw from the same one.
+    """
+    base = os.environ.get("XDG_STATE_HOME") or Path.home() / ".local" / "state"
+    return Path(base) / "migrator" / "signature-nonces.json"
 
 
 def pool_size(settings: Settings) -> int:
@@ -106,6 +112,6 @@ def auth_for(settings: Settings, http: httpx.AsyncClient, wall: WallClock) -> Sp
     if settings.splynx_auth == "basic":
         return BasicAuth(key, secret)
     if settings.splynx_auth == "signature":
-        ledger = NonceLedger(nonce_ledger_path(settings.state), key)
+        ledger = NonceLedger(nonce_ledger_path(), key)
         return SignatureAuth(key, secret, nonces=NonceSource(wall, ledger=ledger))
     return TokenAuth(TokenIssuer(http, key, secret, wall=wall), wall=wall)

@@ -7,12 +7,13 @@ requests a second, so its nonces run ahead of the clock; a process started
 right after it (a re-run after Ctrl-C or a crash, a ``check``) would begin
 below the last nonce Splynx saw and be refused for as long as it ran ahead.
 
-So each source writes down, in a small ledger beside the state file, a
-reservation above what it is about to issue (a block of ``block`` nonces at a
-time, one small write per block), and a new source starts above the
-reservation: a nonce never goes backwards, even after SIGKILL. When Splynx
-still refuses (another client of the key ran ahead, a lost ledger), the auth
-strategy moves the source forward with ``skip``.
+So each source writes down, in a small ledger in the user's state directory
+(``connect.nonce_ledger_path``), a reservation above what it is about to
+issue (a block of ``block`` nonces at a time, one small write per block), and
+a new source starts above the reservation: a nonce never goes backwards,
+even after SIGKILL. When Splynx still refuses (another client of the key ran
+ahead, a lost ledger), the auth strategy moves the source forward with
+``skip``.
 """
 
 from __future__ import annotations
@@ -70,6 +71,7 @@ class NonceLedger:
         entries[self._entry] = max(upto, entries.get(self._entry, 0))
         partial = self.path.with_name(self.path.name + ".partial")
         try:
+            self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
             with private_file(partial).open("w", encoding="utf-8") as out:
                 json.dump(entries, out)
             os.replace(partial, self.path)

@@ -21,7 +21,7 @@ class Wall:
 
 
 def test_a_new_process_starts_above_what_the_last_one_reserved(tmp_path: Path) -> None:
-    ledger_file = tmp_path / "state.sqlite3.nonces"
+    ledger_file = tmp_path / "migrator" / "signature-nonces.json"
     wall = Wall(1000.0)
     first = NonceSource(wall, ledger=NonceLedger(ledger_file, "KEY"), block=50)
     issued = [first.next() for _ in range(120)]  # far ahead of a clock that stands still
@@ -34,14 +34,15 @@ def test_a_new_process_starts_above_what_the_last_one_reserved(tmp_path: Path) -
 
 
 def test_the_ledger_is_private_and_never_holds_the_key(tmp_path: Path) -> None:
-    ledger_file = tmp_path / "state.sqlite3.nonces"
+    ledger_file = tmp_path / "migrator" / "signature-nonces.json"
     NonceSource(Wall(1000.0), ledger=NonceLedger(ledger_file, "SECRET-KEY-123")).next()
     assert stat.S_IMODE(ledger_file.stat().st_mode) == 0o600
     assert "SECRET-KEY-123" not in ledger_file.read_text()
 
 
 def test_an_unreadable_ledger_falls_back_to_the_clock(tmp_path: Path) -> None:
-    ledger_file = tmp_path / "state.sqlite3.nonces"
+    ledger_file = tmp_path / "migrator" / "signature-nonces.json"
+    ledger_file.parent.mkdir()
     ledger_file.write_text("{not json")
     source = NonceSource(Wall(1000.0), ledger=NonceLedger(ledger_file, "KEY"))
     assert source.next() == 100000
