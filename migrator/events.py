@@ -16,11 +16,11 @@ __all__ = [
     "BudgetKnown",
     "Emit",
     "Event",
+    "Outcome",
     "QueueDepth",
     "RecordsRead",
     "RecordsSettled",
     "RequestDone",
-    "RequestTotals",
     "Retried",
     "StreamFinished",
     "StreamPlanned",
@@ -47,17 +47,6 @@ class RequestDone:
     operation: str
     outcome: Outcome
     seconds: float
-
-
-@dataclass(frozen=True, slots=True)
-class RequestTotals:
-    """A system's request counters so far, from a client that counts instead of emitting
-    ``RequestDone`` and ``Retried`` (the Splynx client's counters, sampled by the display)."""
-
-    system: str
-    requests: int
-    retries: int
-    rate_limited: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,7 +118,6 @@ class QueueDepth:
 Event = (
     BudgetKnown
     | RequestDone
-    | RequestTotals
     | Retried
     | StreamPlanned
     | RecordsRead

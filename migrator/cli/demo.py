@@ -107,7 +107,7 @@ async def _demo(scale: int, seed: int, directory: Path) -> tuple[MigrationResult
         settings = _settings(sonar_url, splynx_url, directory / "state.sqlite3")
         request = MigrationRequest(settings, load_profile("full"), ENTITY_ORDER, command="demo")
         async with display.running():
-            result = await migrate(request, display.emit, watch_splynx=display.watch_splynx)
+            result = await migrate(request, display.emit)
         counts = await _splynx_counts(settings)
     return result, settings, (display, counts)
 

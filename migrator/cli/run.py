@@ -143,7 +143,7 @@ def run_migration(request: MigrationRequest, display: MigrationDisplay) -> Migra
     async def main() -> MigrationResult:
         async with display.running():
             return await migrate(
-                request, display.emit, watch_splynx=display.watch_splynx, estimate=estimate
+                request, display.emit, estimate=estimate
             )
 
     return run_async(main)

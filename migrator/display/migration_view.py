@@ -6,10 +6,6 @@ Composed of a ``StreamPanel`` (records read per entity), an ``EntityPanel``
 rate-limit answers) and the ``Screen`` that draws them. Without a terminal,
 one concise line every few seconds. ``summary()`` is the end-of-run table;
 ``summary_data()`` the same as JSON for the summary file.
-
-The Splynx client counts its requests instead of emitting events: its
-counters are sampled before each drawing (``watch_splynx``) and folded as a
-``RequestTotals`` event, the way Sonar's ``RequestDone`` events are.
 """
 
 from __future__ import annotations
@@ -21,7 +17,6 @@ from typing import Any, Self
 from rich.console import Console, Group
 from rich.table import Table
 
-from migrator.display.counters import Counters, PolledCounters
 from migrator.display.entities import EntityPanel
 from migrator.display.overall import footer, one_line
 from migrator.display.screen import Screen
@@ -55,22 +50,13 @@ class MigrationDisplay:
         self.screen = Screen(
             console=console, clock=clock, live=live, refresh=refresh, line_every=line_every
         )
-        self.polled: list[PolledCounters] = []
         self.started = clock.now()
-
-    def watch_splynx(self, stats: Counters) -> None:
-        """Sample the Splynx client's counters at every drawing (it sends no events)."""
-        self.polled.append(PolledCounters("splynx", stats))
 
     def emit(self, event: Event) -> None:
         """Fold one event into the counters (cheap; called from any task)."""
         self.streams.emit(event)
         self.entities.emit(event)
         self.systems.emit(event)
-
-    def _sample(self) -> None:
-        for counters in self.polled:
-            self.emit(counters.sample())
 
     @asynccontextmanager
     async def running(self) -> AsyncIterator[Self]:
@@ -83,7 +69,6 @@ class MigrationDisplay:
         return self.clock.now() - self.started
 
     def line(self) -> str:
-        self._sample()
         return one_line(
             self.title,
             self.entities.totals(),
@@ -94,7 +79,6 @@ class MigrationDisplay:
         )
 
     def render(self) -> Group:
-        self._sample()
         table = self.entities.table(self.title)
         return Group(table, *footer(self.systems, self.elapsed(), self.entities.eta()))
 
@@ -103,7 +87,6 @@ class MigrationDisplay:
 
     def summary_data(self) -> dict[str, Any]:
         """Per entity and per system figures, JSON-ready."""
-        self._sample()
         return {
             "entities": self.entities.figures(self.started),
             "systems": self.systems.figures(),

@@ -1,8 +1,8 @@
 """Requests to each remote system (Sonar, Splynx) against its budget: one line each.
 
-``SystemPanel`` folds ``BudgetKnown``, ``RequestDone``, ``Retried`` and
-``RequestTotals`` into ``SystemRow``s. A system whose limit is a capacity
-(Splynx: workers over latency) is shown per second, the others per minute.
+``SystemPanel`` folds ``BudgetKnown``, ``RequestDone`` and ``Retried`` into
+``SystemRow``s. A system whose limit is a capacity (Splynx: workers over
+latency) is shown per second, the others per minute.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from migrator.display.rows import RateMeter, SystemRow
-from migrator.events import BudgetKnown, Event, RequestDone, RequestTotals, Retried
+from migrator.events import BudgetKnown, Event, RequestDone, Retried
 from migrator.policy.clock import Clock
 
 __all__ = ["SystemPanel"]
@@ -38,11 +38,6 @@ class SystemPanel:
                 self._request(self.row(system), outcome)
             case Retried(system):
                 self.row(system).retries += 1
-            case RequestTotals(system, requests, retries, rate_limited):
-                row = self.row(system)
-                if requests > row.requests:
-                    row.meter.add(requests - row.requests)
-                row.requests, row.retries, row.rate_limited = requests, retries, rate_limited
 
     def _request(self, row: SystemRow, outcome: str) -> None:
         row.requests += 1

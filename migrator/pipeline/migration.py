@@ -26,7 +26,7 @@ from typing import Any
 import anyio
 
 from migrator.errors import MigratorError, most_telling
-from migrator.events import BudgetKnown, Emit, Retried
+from migrator.events import BudgetKnown, Emit
 from migrator.exitcodes import ExitCode
 from migrator.pipeline.budget import ErrorBudget, ErrorBudgetExceeded
 from migrator.pipeline.engine import Engine, EngineOptions
@@ -36,13 +36,11 @@ from migrator.pipeline.sinks import SinkFactory
 from migrator.pipeline.skips import SkipTally
 from migrator.pipeline.state import StateStore
 from migrator.pipeline.wiring import build_specs
-from migrator.policy.retry import RetryEvent, RetryPolicy
 from migrator.profile import Profile
 from migrator.settings import Settings
 from migrator.sonar.client import SonarClient
 from migrator.sonar.extract import Extractor
 from migrator.splynx.client import SplynxClient
-from migrator.splynx.session import SplynxStats
 from migrator.state_lock import StateLock
 
 __all__ = ["DryRunEstimate", "MigrationRequest", "MigrationResult", "link_deferred", "migrate"]
@@ -72,15 +70,6 @@ class MigrationResult:
     message: str = ""
     run_id: int | None = None
     rejects: list[dict[str, Any]] = field(default_factory=list)  # a dry run's, in memory
-
-
-def _splynx_retry(settings: Settings, emit: Emit) -> RetryPolicy:
-    """The Splynx retry policy, telling the display about each retry."""
-
-    def on_retry(event: RetryEvent) -> None:
-        emit(Retried("splynx", event.operation, event.attempt, event.wait, str(event.error)))
-
-    return RetryPolicy(budget=settings.retry_budget, on_retry=on_retry)
 
 
 async def _watch_signals(engine: Engine, drain_seconds: float, scope: anyio.CancelScope) -> None:
@@ -125,7 +114,6 @@ async def migrate(
     request: MigrationRequest,
     emit: Emit,
     *,
-    watch_splynx: Callable[[SplynxStats], None] | None = None,
     estimate: DryRunEstimate | None = None,
 ) -> MigrationResult:
     """Run the migration the request describes; never raises for a record's sake.
@@ -134,16 +122,15 @@ async def migrate(
     holds it); a dry run keeps its state in memory and locks nothing.
     """
     if request.dry_run:
-        return await _migrate(request, emit, Path(":memory:"), watch_splynx, estimate)
+        return await _migrate(request, emit, Path(":memory:"), estimate)
     with StateLock(request.settings.state, request.command):
-        return await _migrate(request, emit, request.settings.state, watch_splynx, estimate)
+        return await _migrate(request, emit, request.settings.state, estimate)
 
 
 async def _migrate(
     request: MigrationRequest,
     emit: Emit,
     path: Path,
-    watch_splynx: Callable[[SplynxStats], None] | None,
     estimate: DryRunEstimate | None,
 ) -> MigrationResult:
     settings = request.settings
@@ -157,12 +144,8 @@ async def _migrate(
             emit(BudgetKnown("sonar", settings.sonar_rate))
             splynx = None
             if not request.dry_run:
-                splynx = await stack.enter_async_context(
-                    SplynxClient.open(settings, retry=_splynx_retry(settings, emit))
-                )
+                splynx = await stack.enter_async_context(SplynxClient.open(settings, emit=emit))
                 emit(BudgetKnown("splynx", settings.splynx_rate * 60.0))
-                if watch_splynx is not None:
-                    watch_splynx(splynx.stats)
             extractor = Extractor(sonar, page_size=settings.page_size, producers=settings.producers)
             lookups = await load_lookups(extractor)
             sinks = SinkFactory(splynx, store)

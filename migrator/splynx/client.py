@@ -34,6 +34,7 @@ from migrator.errors import (
     Rejected,
     ServerError,
 )
+from migrator.events import Emit, ignore
 from migrator.policy.clock import SYSTEM_CLOCK, Clock
 from migrator.policy.ratelimit import RateLimiter
 from migrator.policy.retry import RetryPolicy, is_retriable
@@ -47,7 +48,7 @@ from migrator.splynx.nonces import WallClock
 from migrator.splynx.payloads import SplynxPayload
 from migrator.splynx.query import Scalar, Search
 from migrator.splynx.records import ApiCheck, Created, EntityOptions, SplynxRecord
-from migrator.splynx.session import SplynxSession, SplynxStats
+from migrator.splynx.session import SplynxSession, SplynxStats, retry_events
 
 __all__ = ["SplynxClient"]
 
@@ -80,6 +81,7 @@ class SplynxClient:
         clock: Clock = SYSTEM_CLOCK,
         limiter: RateLimiter | None = None,
         retry: RetryPolicy | None = None,
+        emit: Emit = ignore,
     ) -> AsyncIterator[SplynxClient]:
         """A client for ``settings`` (SPLYNX_URL, key, secret, auth, rate, writers, timeout).
 
@@ -89,8 +91,13 @@ class SplynxClient:
         try:
             auth = auth_for(settings, http, wall)
             limiter = limiter or RateLimiter(settings.splynx_rate, period=1.0, clock=clock)
-            retry = retry or RetryPolicy(budget=settings.retry_budget, clock=clock)
-            yield cls(SplynxSession(http, auth, limiter=limiter, retry=retry))
+            retry = retry or RetryPolicy(
+                budget=settings.retry_budget, clock=clock, on_retry=retry_events(emit)
+            )
+            session = SplynxSession(
+                http, auth, limiter=limiter, retry=retry, emit=emit, clock=clock
+            )
+            yield cls(session)
         finally:
             await http.aclose()
 

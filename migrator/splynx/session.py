@@ -2,13 +2,15 @@
 
 ``SplynxSession`` owns the shared ``httpx.AsyncClient`` (one keep-alive pool
 for every writer), the auth strategy, the shared ``RateLimiter`` and
-``RetryPolicy``, and ``SplynxStats`` (what the live display shows). ``send``
-is one attempt: wait for a permit, send, translate httpx's exceptions into
-ours and classify the answer; it is the adapter's edge, so nothing above it
-sees an httpx exception. ``call`` runs attempts under the retry policy, which
-retries what is ``Retriable``; an ``OutcomeUnknown`` (a create sent without
-an answer) is handed back at once unless the caller says it looks before it
-re-sends (``create_once``).
+``RetryPolicy``, and ``SplynxStats`` (the run's summary); like the Sonar
+client, it tells the live display about each request (``RequestDone``) and
+each retry (``Retried``) through ``emit``. ``send`` is one attempt: wait for a
+permit, send, translate httpx's exceptions into ours and classify the answer;
+it is the adapter's edge, so nothing above it sees an httpx exception.
+``call`` runs attempts under the retry policy, which retries what is
+``Retriable``; an ``OutcomeUnknown`` (a create sent without an answer) is
+handed back at once unless the caller says it looks before it re-sends
+(``create_once``).
 """
 
 from __future__ import annotations
@@ -20,16 +22,35 @@ from typing import Any, TypeVar
 
 import httpx
 
-from migrator.errors import OutcomeUnknown, RateLimited, Rejected, ServerError, TransportError
+from migrator.errors import (
+    OutcomeUnknown,
+    RateLimited,
+    Rejected,
+    Retriable,
+    ServerError,
+    TransportError,
+)
+from migrator.events import Emit, Outcome, RequestDone, Retried, ignore
+from migrator.policy.clock import SYSTEM_CLOCK, Clock
 from migrator.policy.ratelimit import RateLimiter
-from migrator.policy.retry import RetryPolicy, is_retriable
+from migrator.policy.retry import RetryEvent, RetryPolicy, is_retriable
 from migrator.splynx.auth import SplynxAuth
 from migrator.splynx.classify import HTTPX_FAILURES, Request, classify, transport_error
 
-__all__ = ["SplynxSession", "SplynxStats"]
+__all__ = ["SYSTEM", "SplynxSession", "SplynxStats", "retry_events"]
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+SYSTEM = "splynx"
+
+
+def retry_events(emit: Emit) -> Callable[[RetryEvent], None]:
+    """A retry policy's ``on_retry`` that tells the display (``Retried``)."""
+
+    def on_retry(event: RetryEvent) -> None:
+        emit(Retried(SYSTEM, event.operation, event.attempt, event.wait, str(event.error)))
+
+    return on_retry
 
 
 @dataclass
@@ -61,12 +82,16 @@ class SplynxSession:
         limiter: RateLimiter | None = None,
         retry: RetryPolicy | None = None,
         stats: SplynxStats | None = None,
+        emit: Emit = ignore,
+        clock: Clock = SYSTEM_CLOCK,
     ) -> None:
         self.http = http
         self.auth = auth
         self.limiter = limiter or RateLimiter(0)
         self.retry = retry or RetryPolicy()
         self.stats = stats or SplynxStats()
+        self._emit = emit
+        self._clock = clock
 
     async def send(
         self,
@@ -84,6 +109,7 @@ class SplynxSession:
         """
         await self.limiter.acquire()
         self.stats.requests += 1
+        started = self._clock.now()
         url = f"{request.path}?{query}" if query else request.path
         try:
             response = await self.http.request(
@@ -97,15 +123,33 @@ class SplynxSession:
         except HTTPX_FAILURES as exc:  # the adapter's edge: httpx's failures become ours
             error = transport_error(exc, request)
             self._count_failure(error)
+            self._done(request, error, started)
             log.debug("%s: %s", request.describe(), error)
             raise error from exc
+        except Retriable as error:  # e.g. a nonce the auth strategy could not get accepted
+            self._done(request, error, started)
+            raise
         log.debug("%s -> %d", request.describe(), response.status_code)
         try:
             classify(response, request)
         except (RateLimited, ServerError, Rejected) as error:
             self._count_failure(error)
+            self._done(request, error, started)
             raise
+        self._done(request, None, started)
         return response
+
+    def _done(self, request: Request, error: Exception | None, started: float) -> None:
+        outcome: Outcome = "ok"
+        if isinstance(error, RateLimited):
+            outcome = "rate_limited"
+        elif isinstance(error, Retriable):
+            outcome = "retriable"
+        elif error is not None:
+            outcome = "failed"
+        target = request.endpoint.name if request.endpoint is not None else request.path
+        seconds = self._clock.now() - started
+        self._emit(RequestDone(SYSTEM, f"{request.verb} {target}", outcome, seconds))
 
     def _count_failure(self, error: Exception) -> None:
         if isinstance(error, RateLimited):

@@ -12,12 +12,11 @@ from migrator.events import (
     QueueDepth,
     RecordsRead,
     RecordsSettled,
-    RequestTotals,
+    RequestDone,
     Retried,
     StreamFinished,
     StreamPlanned,
 )
-from migrator.splynx.session import SplynxStats
 from tests.support.clock import FakeClock
 
 
@@ -47,30 +46,18 @@ def test_counts_rates_and_eta_per_entity() -> None:
     assert "customers" in out.file.getvalue() and "50%" in out.file.getvalue()  # queue fill
 
 
-def test_splynx_counters_are_sampled_and_retries_attributed() -> None:
+def test_splynx_requests_and_retries_arrive_as_events() -> None:
     shown, clock = display()
-    stats = SplynxStats()
-    shown.watch_splynx(stats)
     shown.emit(BudgetKnown("splynx", 60.0 * 10))
     shown.emit(StreamPlanned("customer_notes", None))
-    stats.requests, stats.retries = 30, 2
+    for _ in range(30):
+        shown.emit(RequestDone("splynx", "POST customer_notes", "ok", 0.05))
+    shown.emit(RequestDone("splynx", "POST customer_notes", "rate_limited", 0.01))
     clock.advance(3.0)
-    shown.emit(Retried("splynx", "create customer_notes title=sonar:note:5", 1, 0.5, "503"))
+    shown.emit(Retried("splynx", "create customer_notes title=sonar:note:5", 1, 0.5, "429"))
     line = shown.line()
-    assert "splynx: 30 requests" in line and "of 10/s" in line
+    assert "splynx: 31 requests" in line and "of 10/s" in line and "1 rate-limited" in line
     assert shown.entities.retries["customer_notes"] == 1
-
-
-def test_request_totals_are_folded_like_any_event() -> None:
-    """A client's counters arrive as an event; a sample with nothing new adds no requests."""
-    shown, clock = display()
-    shown.emit(RequestTotals("splynx", requests=12, retries=1, rate_limited=3))
-    clock.advance(1.0)
-    shown.emit(RequestTotals("splynx", requests=12, retries=2, rate_limited=3))
-    splynx = shown.systems.rows["splynx"]
-    assert (splynx.requests, splynx.retries, splynx.rate_limited) == (12, 2, 3)
-    assert splynx.meter.per_second() == 12.0  # counted once, not once per sample
-    assert "splynx: 12 requests, 12/s (no limit of ours), 2 retries, 3 rate-limited" in shown.line()
 
 
 def test_a_finished_stream_shows_what_it_did_and_the_summary_data_is_complete() -> None:

@@ -17,6 +17,7 @@ import pytest
 from pydantic import SecretStr
 
 from migrator.errors import ConfigError, GaveUp, OutcomeUnknown, ProtocolError, Rejected
+from migrator.events import Event, RequestDone, Retried
 from migrator.settings import Settings
 from migrator.splynx import payloads as p
 from migrator.splynx.client import SplynxClient
@@ -154,6 +155,23 @@ async def test_server_errors_and_rate_limits_are_retried(
     assert await client.create("customers", customer(1)) == 1
     assert client.stats.retries == 3
     assert client.stats.rate_limited == 1 and client.stats.server_errors == 2
+
+
+async def test_each_request_and_retry_is_told_to_the_display(fake: FakeSplynx) -> None:
+    events: list[Event] = []
+    fake.faults = ["503", "429"]
+    async with SplynxClient.open(
+        settings(), transport=httpx.MockTransport(fake), clock=FakeClock(), emit=events.append
+    ) as client:
+        await client.create("customers", customer(1))
+    done = [(e.operation, e.outcome) for e in events if isinstance(e, RequestDone)]
+    assert done == [
+        ("POST customers", "retriable"),
+        ("POST customers", "rate_limited"),
+        ("POST customers", "ok"),
+    ]
+    assert [e.attempt for e in events if isinstance(e, Retried)] == [1, 2]
+    assert all(e.system == "splynx" for e in events if isinstance(e, RequestDone | Retried))
 
 
 async def test_rejections_are_not_retried(client: SplynxClient, fake: FakeSplynx) -> None:
