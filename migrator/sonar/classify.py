@@ -17,6 +17,7 @@ adapter maps those.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -59,6 +60,12 @@ def _json(body: bytes) -> Any:
     # the simulator's: 1.7 ms against 2.4 ms for 100 accounts with their relations).
     try:
         return from_json(body)
+    except ValueError:
+        pass
+    # pydantic-core refuses a lone surrogate escape ("\ud800"), which JSON allows and a
+    # Sonar string may hold: the standard parser keeps it, and the transforms clean it.
+    try:
+        return json.loads(body)
     except ValueError:  # not JSON, or not UTF-8
         return None
 

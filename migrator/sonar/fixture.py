@@ -46,8 +46,17 @@ def fixture_path(directory: Path, query: str) -> Path:
 
 
 def dump_record(record: Mapping[str, Any]) -> str:
-    """One fixture line (without the newline), in the one canonical spelling."""
-    return json.dumps(record, ensure_ascii=False, separators=(",", ":"))
+    """One fixture line (without the newline), in the one canonical spelling.
+
+    Text as it is, but a lone UTF-16 surrogate (JSON may carry one, UTF-8
+    cannot): a record holding one is written with JSON escapes instead.
+    """
+    line = json.dumps(record, ensure_ascii=False, separators=(",", ":"))
+    try:
+        line.encode("utf-8")
+    except UnicodeEncodeError:
+        return json.dumps(record, ensure_ascii=True, separators=(",", ":"))
+    return line
 
 
 def fixture_lines(path: Path) -> Iterator[tuple[int, bytes, dict[str, Any] | FixtureLineError]]:

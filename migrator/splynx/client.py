@@ -41,7 +41,14 @@ from migrator.policy.retry import RetryPolicy, is_retriable
 from migrator.settings import Settings
 from migrator.splynx.classify import NotFound, Request
 from migrator.splynx.connect import auth_for, http_client
-from migrator.splynx.decode import carries, check_fields, parent_ids, parsed, records_of
+from migrator.splynx.decode import (
+    carries,
+    check_encodable,
+    check_fields,
+    parent_ids,
+    parsed,
+    records_of,
+)
 from migrator.splynx.endpoints import Endpoint, Marker, build_payload, endpoint
 from migrator.splynx.forms import multipart_form
 from migrator.splynx.nonces import WallClock
@@ -151,6 +158,7 @@ class SplynxClient:
         target = endpoint(ref)
         body = changes.body() if isinstance(changes, SplynxPayload) else dict(changes)
         check_fields(target, body)
+        check_encodable(body)
         path = target.item_path(id, **{**parent_ids(target, body), **parents})
         request = Request("PUT", path, target)
         await self.session.call(
@@ -268,7 +276,9 @@ class SplynxClient:
     ) -> tuple[Endpoint, dict[str, Any]]:
         target = endpoint(ref)
         try:
-            return target, build_payload(target, payload).body()
+            body = build_payload(target, payload).body()
+            check_encodable(body)
+            return target, body
         except Rejected:
             self.stats.rejects += 1
             raise

@@ -14,13 +14,21 @@ from typing import Any, TypeVar
 import httpx
 from pydantic import BaseModel, ValidationError
 
-from migrator.errors import ConfigError, ProtocolError
+from migrator.errors import ConfigError, FieldError, ProtocolError, Rejected
 from migrator.splynx.classify import Request
 from migrator.splynx.endpoints import Endpoint, Marker
 from migrator.splynx.query import Scalar
 from migrator.splynx.records import SplynxRecord
 
-__all__ = ["carries", "check_fields", "json_of", "parent_ids", "parsed", "records_of"]
+__all__ = [
+    "carries",
+    "check_encodable",
+    "check_fields",
+    "json_of",
+    "parent_ids",
+    "parsed",
+    "records_of",
+]
 
 log = logging.getLogger(__name__)
 M = TypeVar("M", bound=BaseModel)
@@ -40,6 +48,31 @@ def check_fields(target: Endpoint, body: Mapping[str, Any]) -> None:
     unknown = sorted(set(body) - known)
     if unknown:
         raise ConfigError(f"{target.name} has no field(s) {', '.join(unknown)}")
+
+
+def _unencodable(value: Any, path: str) -> list[str]:
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return [path]
+    elif isinstance(value, Mapping):
+        return [bad for key, item in value.items() for bad in _unencodable(item, f"{path}.{key}")]
+    elif isinstance(value, list | tuple):
+        return [bad for n, item in enumerate(value) for bad in _unencodable(item, f"{path}[{n}]")]
+    return []
+
+
+def check_encodable(body: Mapping[str, Any]) -> None:
+    """Refuse (this record only) text UTF-8 cannot carry, which would fail the request.
+
+    The transforms clean such text (a lone UTF-16 surrogate from Sonar's JSON)
+    with a note; this is the guard for any field they do not reach.
+    """
+    bad = [found for key, value in body.items() for found in _unencodable(value, key)]
+    if bad:
+        reason = "holds a lone UTF-16 surrogate, which UTF-8 (and so Splynx) cannot store"
+        raise Rejected("text Splynx cannot store", [FieldError(name, reason) for name in bad])
 
 
 def parent_ids(target: Endpoint, body: Mapping[str, Any]) -> dict[str, int]:

@@ -16,8 +16,10 @@ from decimal import Decimal
 from migrator.errors import FieldError, Rejected
 
 __all__ = [
+    "REPLACEMENT",
     "Notes",
     "cents",
+    "encodable",
     "first_valid_email",
     "is_email",
     "long_text",
@@ -29,6 +31,10 @@ __all__ = [
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s.]+(\.[^@\s.]+)+$")
 _CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f]")  # exactly Unicode category Cc
 _CONTROLS_KEEPING_LINES = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # \t and \n stay
+# A UTF-16 surrogate on its own: JSON may carry one ("\ud800"), UTF-8 cannot, so neither can
+# Splynx. Pairs never reach here (JSON's parser joins a valid pair into one character).
+_SURROGATES = re.compile("[\ud800-\udfff]")
+REPLACEMENT = "\ufffd"
 
 
 @dataclass
@@ -39,6 +45,14 @@ class Notes:
 
     def add(self, field_name: str, message: str) -> None:
         self.lines.append(f"{field_name}: {message}")
+
+
+def encodable(value: str, field_name: str, notes: Notes) -> str:
+    """``value`` with each lone surrogate replaced by U+FFFD (noted): text UTF-8 can carry."""
+    cleaned, count = _SURROGATES.subn(REPLACEMENT, value)
+    if count:
+        notes.add(field_name, f"{count} invalid character(s) (lone UTF-16 surrogate) made U+FFFD")
+    return cleaned
 
 
 def _without_controls(value: str, keep: str = "") -> str:
@@ -69,6 +83,7 @@ def name_text(
     """A one-line text (a name, a city): trimmed, inner whitespace collapsed, fitted."""
     if value is None:
         return None
+    value = encodable(value, field_name, notes)
     cleaned = " ".join(_without_controls(value).split())
     if cleaned != value.strip():
         notes.add(field_name, "whitespace or control characters removed")
@@ -81,7 +96,7 @@ def short_text(
     """An identifier-like text (zip, login): trimmed and fitted, nothing else."""
     if value is None:
         return None
-    cleaned = _without_controls(value).strip()
+    cleaned = _without_controls(encodable(value, field_name, notes)).strip()
     return _fit(cleaned, field_name, limit, truncate, notes) if cleaned else None
 
 
@@ -90,7 +105,7 @@ def long_text(value: str | None, field_name: str, limit: int | None, truncate: b
     """A multi-line text (a comment): line breaks kept, ends trimmed, fitted."""
     if value is None:
         return None
-    cleaned = _without_controls(value, keep="\n\t").strip()
+    cleaned = _without_controls(encodable(value, field_name, notes), keep="\n\t").strip()
     return _fit(cleaned, field_name, limit, truncate, notes) if cleaned else None
 
 
@@ -105,7 +120,7 @@ def first_valid_email(candidates: list[str | None], field_name: str, notes: Note
         if candidate is None or not candidate.strip():
             continue
         address = candidate.strip()
-        if not is_email(address):
+        if not is_email(address) or _SURROGATES.search(address):
             notes.add(field_name, f"{address!r} is not an email address; left out")
         elif chosen is None:
             chosen = address
