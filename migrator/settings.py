@@ -61,6 +61,9 @@ class Settings(BaseSettings):
         None, ge=0, le=1, validation_alias="MIGRATOR_MAX_ERROR_RATE"
     )
     timeout: float = Field(30.0, gt=0, validation_alias="MIGRATOR_TIMEOUT")
+    # Opening a connection; and, until a system has answered once, each whole request
+    # (a system that is not there is reported in seconds, not after the retry budget).
+    connect_timeout: float = Field(10.0, gt=0, validation_alias="MIGRATOR_CONNECT_TIMEOUT")
     retry_budget: float = Field(300.0, ge=0, validation_alias="MIGRATOR_RETRY_BUDGET")
     insecure: bool = Field(False, validation_alias="MIGRATOR_INSECURE")
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(

@@ -96,6 +96,12 @@ def _tuning_flags(parser: argparse.ArgumentParser, unset: Any) -> None:
         ("--writers", int, "concurrent Splynx writers (MIGRATOR_WRITERS, default 8)"),
         ("--producers", int, "Sonar partitions read at once (MIGRATOR_PRODUCERS, default 4)"),
         ("--page-size", int, "records per Sonar page (MIGRATOR_PAGE_SIZE, default 100)"),
+        (
+            "--connect-timeout",
+            float,
+            "seconds to connect; a system that has not answered in 3 times that is reported "
+            "(MIGRATOR_CONNECT_TIMEOUT, default 10)",
+        ),
     )
     for flag, kind, text in flags:
         parser.add_argument(flag, type=kind, metavar="N", default=unset, help=text)
@@ -103,7 +109,7 @@ def _tuning_flags(parser: argparse.ArgumentParser, unset: Any) -> None:
 
 def settings_for(args: argparse.Namespace) -> Settings:
     name = getattr(args, "profile", None)
-    flags = ("sonar_rate", "splynx_rate", "writers", "producers", "page_size")
+    flags = ("sonar_rate", "splynx_rate", "writers", "producers", "page_size", "connect_timeout")
     return layered_settings(args, flags, load_profile(name) if name else None)
 
 

@@ -73,6 +73,13 @@ def add_tuning_flags(parser: argparse.ArgumentParser) -> None:
     tune.add_argument(
         "--max-error-rate", type=float, help="stop when this share (0-1) of records is rejected"
     )
+    tune.add_argument(
+        "--connect-timeout",
+        type=float,
+        metavar="SECONDS",
+        help="to connect; a system that has not answered in 3 times that stops the run at once "
+        "(default 10)",
+    )
     tune.add_argument("--state", type=Path, help="the state file (MIGRATOR_STATE)")
 
 
@@ -131,6 +138,7 @@ def migration_settings(args: argparse.Namespace) -> tuple[Profile, Settings]:
         "splynx_rate",
         "max_errors",
         "max_error_rate",
+        "connect_timeout",
         "state",
     )
     return profile, layered_settings(args, flags, profile)
@@ -142,9 +150,7 @@ def run_migration(request: MigrationRequest, display: MigrationDisplay) -> Migra
 
     async def main() -> MigrationResult:
         async with display.running():
-            return await migrate(
-                request, display.emit, estimate=estimate
-            )
+            return await migrate(request, display.emit, estimate=estimate)
 
     return run_async(main)
 

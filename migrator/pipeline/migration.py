@@ -28,6 +28,7 @@ import anyio
 from migrator.errors import MigratorError, most_telling
 from migrator.events import BudgetKnown, Emit
 from migrator.exitcodes import ExitCode
+from migrator.first_contact import reach
 from migrator.pipeline.budget import ErrorBudget, ErrorBudgetExceeded
 from migrator.pipeline.engine import Engine, EngineOptions
 from migrator.pipeline.entities import EntitySpec
@@ -140,6 +141,7 @@ async def _migrate(
     result = MigrationResult(ExitCode.OK, "completed", run_id=run_id)
     try:
         async with AsyncExitStack() as stack:
+            await reach(settings, splynx=not request.dry_run)
             sonar = await stack.enter_async_context(SonarClient.from_settings(settings, emit=emit))
             emit(BudgetKnown("sonar", settings.sonar_rate))
             splynx = None

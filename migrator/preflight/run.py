@@ -6,9 +6,12 @@ first. Settings that are missing or malformed are not findings but a
 ``ConfigError`` raised before anything is sent (``migrator check`` exits 2):
 there is nothing to probe without them.
 
-A pre-flight should answer quickly and truthfully, so its retries are capped
-at ``CHECK_RETRY_BUDGET`` seconds per request (``MIGRATOR_RETRY_BUDGET`` if
-lower): a blip is retried, an outage is reported rather than waited out.
+Each system is first reached with one small request (``first_contact``): one
+that does not answer within seconds is a blocker, and its other checks are not
+attempted. A pre-flight should answer quickly and truthfully, so its retries
+are capped at ``CHECK_RETRY_BUDGET`` seconds per request
+(``MIGRATOR_RETRY_BUDGET`` if lower): a blip is retried, an outage is reported
+rather than waited out.
 """
 
 from __future__ import annotations
@@ -18,10 +21,12 @@ from dataclasses import dataclass, field
 
 import anyio
 
-from migrator.errors import ConfigError
+from migrator.errors import ConfigError, MigratorError
+from migrator.first_contact import NotReached, reach_sonar, reach_splynx
 from migrator.policy.clock import SYSTEM_CLOCK, Clock
 from migrator.preflight.database_probe import probe_database
 from migrator.preflight.estimate import Limits, estimate
+from migrator.preflight.explain import explain
 from migrator.preflight.findings import Counts, Finding, Report
 from migrator.preflight.plan import DEFAULT_PLAN, MigrationPlan
 from migrator.preflight.sonar_probe import SonarResult, probe_sonar
@@ -72,6 +77,15 @@ def _insecure(settings: Settings) -> list[Finding]:
     return [Finding.warning("tls", detail, fix)]
 
 
+def _unreached(system: str, error: NotReached) -> Finding:
+    """A blocker saying what the last attempt met and what to check (``explain``'s words)."""
+    last = error.__cause__
+    problem = explain(system, last) if isinstance(last, MigratorError) else None
+    detail = f"{problem.detail}; {error}" if problem else str(error)
+    fix = problem.fix if problem else "check the URL and that the instance is up"
+    return Finding.blocker(f"{system}.reach", detail, fix)
+
+
 @dataclass
 class _Results:
     sonar: SonarResult = field(default_factory=SonarResult)
@@ -86,10 +100,24 @@ async def _probe_all(
     results = _Results()
 
     async def sonar() -> None:
+        try:
+            await reach_sonar(settings)
+        except NotReached as exc:
+            results.sonar = SonarResult(findings=[_unreached("sonar", exc)])
+            return
+        except MigratorError:
+            pass  # it answered: the probes say what is wrong, with their fix
         needed = plan.queries()
         results.sonar = await probe_sonar(settings, queries=queries, needed=needed, clock=clock)
 
     async def splynx() -> None:
+        try:
+            await reach_splynx(settings)
+        except NotReached as exc:
+            results.splynx = SplynxResult(findings=[_unreached("splynx", exc)])
+            return
+        except MigratorError:
+            pass  # it answered: the probes say what is wrong, with their fix
         results.splynx = await probe_splynx(settings, plan, clock=clock)
 
     async def database() -> None:

@@ -83,6 +83,7 @@ class SonarClient:
         *,
         limiter: RateLimiter,
         timeout: float = 30.0,
+        connect_timeout: float | None = None,
         retry_budget: float = 300.0,
         verify_tls: bool = True,
         connections: int = 32,
@@ -97,6 +98,7 @@ class SonarClient:
         self.stats = RequestStats()
         self._token = token
         self._timeout = timeout
+        self._connect_timeout = connect_timeout
         self._verify_tls = verify_tls
         self._connections = connections
         self._emit = emit
@@ -122,6 +124,7 @@ class SonarClient:
             token,
             limiter=sonar_limiter(settings.sonar_rate, clock=clock),
             timeout=settings.timeout,
+            connect_timeout=settings.connect_timeout,
             retry_budget=settings.retry_budget,
             verify_tls=not settings.insecure,
             emit=emit,
@@ -134,6 +137,7 @@ class SonarClient:
             self.endpoint,
             token=self._token,
             timeout=self._timeout,
+            connect_timeout=self._connect_timeout,
             verify_tls=self._verify_tls,
             connections=self._connections,
         )

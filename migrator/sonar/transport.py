@@ -59,14 +59,21 @@ class SonarTransport(AIOHTTPTransport):
     """gql's aiohttp transport, answering through ``classify`` and raising only ours."""
 
     def __init__(
-        self, url: str, *, token: str, timeout: float, verify_tls: bool, connections: int
+        self,
+        url: str,
+        *,
+        token: str,
+        timeout: float,
+        verify_tls: bool,
+        connections: int,
+        connect_timeout: float | None = None,
     ) -> None:
         super().__init__(
             url,
             headers={"Authorization": f"Bearer {token}", "User-Agent": "migrator"},
             ssl=verify_tls,
             client_session_args={
-                "timeout": aiohttp.ClientTimeout(total=timeout),
+                "timeout": aiohttp.ClientTimeout(total=timeout, sock_connect=connect_timeout),
                 "connector": aiohttp.TCPConnector(limit=connections),
                 "raise_for_status": False,
                 # HTTPS_PROXY / HTTP_PROXY / NO_PROXY from the environment, as httpx does

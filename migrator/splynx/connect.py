@@ -79,7 +79,12 @@ def http_client(
         return httpx.AsyncClient(
             base_url=base_url,
             headers={"User-Agent": USER_AGENT, "Accept": "application/json"},
-            timeout=httpx.Timeout(connect=seconds, read=seconds, write=seconds, pool=seconds),
+            timeout=httpx.Timeout(
+                connect=min(seconds, settings.connect_timeout),
+                read=seconds,
+                write=seconds,
+                pool=seconds,
+            ),
             follow_redirects=False,
             transport=transport or _pooled(settings),
         )
