@@ -13,7 +13,7 @@ from migrator.exitcodes import ExitCode
 from migrator.pipeline.state import StateStore
 from migrator.sim.sonar.app import SonarSimConfig, export_fixture
 from migrator.sonar.fixture import dump_record, fixture_path, read_records
-from tests.integration.test_migration_e2e import rejects_of, run, verify_splynx
+from tests.support.migration_checks import rejects_of, run, verify_splynx
 from tests.support.pair import running_pair
 
 pytestmark = pytest.mark.slow

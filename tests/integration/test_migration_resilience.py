@@ -20,7 +20,7 @@ import pytest
 from migrator.exitcodes import ExitCode
 from migrator.pipeline.state import StateStore
 from migrator.sim.faults import Latency
-from tests.integration.test_migration_e2e import rejects_of, run, verify_splynx
+from tests.support.migration_checks import rejects_of, run, verify_splynx
 from tests.support.pair import KEY, SECRET, TOKEN, running_pair, settings_for
 
 pytestmark = pytest.mark.slow
