@@ -12,7 +12,7 @@ from migrator.sim.splynx.prune_reference import OPTIONS_ENDPOINTS, OUTPUT, prune
 from migrator.sim.splynx.resources import Shape
 from migrator.sim.splynx.served_endpoints import resources
 from migrator.sim.splynx.tables import DUMPED, catalog
-from tests.integration.test_splynx_sim_search import internet_tariff
+from tests.support.splynx_records import internet_tariff
 from tests.support.splynx_sim import running
 
 

@@ -18,7 +18,7 @@ import pytest
 from migrator.exitcodes import ExitCode
 from migrator.sim.faults import Latency
 from migrator.sim.sonar.app import DEFAULT_TOKEN
-from tests.integration.test_preflight import Systems, systems
+from tests.support.preflight_systems import Systems, systems
 from tests.support.splynx_sim import KEY, SECRET
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -19,8 +19,8 @@ from migrator.exitcodes import ExitCode
 from migrator.sim.harness import serve
 from migrator.sim.sonar.app import SonarSimConfig
 from migrator.sim.sonar.app import build_app as build_sonar
-from tests.integration.test_migration_bad_input import nasty_fixture
-from tests.integration.test_migration_resilience import environment
+from tests.support.migration_processes import environment
+from tests.support.nasty_sonar_fixture import nasty_fixture
 from tests.support.pair import KEY, SECRET, TOKEN, running_pair
 
 pytestmark = pytest.mark.slow

@@ -9,166 +9,19 @@ In CI the Splynx simulator also runs on the local MariaDB.
 from __future__ import annotations
 
 import contextlib
-from collections import Counter
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pytest
 
-from migrator.entity_map import ENTITY_ORDER
-from migrator.errors import Rejected
-from migrator.events import Event
 from migrator.exitcodes import ExitCode
-from migrator.pipeline.migration import MigrationRequest, migrate
-from migrator.pipeline.state import StateStore
-from migrator.profile import load_profile
-from migrator.records import Resolved
-from migrator.settings import Settings
 from migrator.sim.faults import Latency
 from migrator.sim.splynx.additional import AdditionalField
-from migrator.splynx.client import SplynxClient
-from migrator.splynx.query import Search, where
-from migrator.transform.customers import CustomerLookups, customer_from_account
-from tests.support.ground_truth import nested_accounts
-from tests.support.pair import Pair, running_pair, settings_for
+from tests.support.migration_checks import rejects_of, run, verify_splynx
+from tests.support.pair import running_pair
 from tests.support.splynx_db import named_database
 
 pytestmark = pytest.mark.slow
-
-
-def same(expected: Any, actual: Any) -> bool:
-    """Splynx answers with its own spellings: numbers may be strings, money has 4 decimals."""
-    if isinstance(expected, dict):
-        return isinstance(actual, dict) and all(same(v, actual.get(k)) for k, v in expected.items())
-    if isinstance(expected, list):
-        return sorted(map(str, expected)) == sorted(map(str, actual or []))
-    if isinstance(expected, bool | int | float | Decimal) and not isinstance(expected, bool):
-        try:
-            return Decimal(str(expected)) == Decimal(str(actual))
-        except InvalidOperation:
-            return False
-    return str(expected) == str(actual)
-
-
-def differences(expected: dict[str, Any], actual: dict[str, Any], skip: set[str]) -> list[str]:
-    return [
-        f"{key}: expected {value!r}, Splynx has {actual.get(key)!r}"
-        for key, value in expected.items()
-        if key not in skip and not same(value, actual.get(key))
-    ]
-
-
-async def everything(client: SplynxClient, endpoint: str, search: Search | None = None) -> list:
-    return [record async for record in client.iterate(endpoint, search)]
-
-
-async def run(pair: Pair, state: Path, **overrides: Any) -> tuple[Any, Settings, list[Event]]:
-    settings = settings_for(pair, state, **overrides)
-    events: list[Event] = []
-    request = MigrationRequest(settings, load_profile("full"), list(ENTITY_ORDER))
-    return await migrate(request, events.append), settings, events
-
-
-async def check_customers(client: SplynxClient, pair: Pair, rejected: set[int]) -> dict[int, int]:
-    """Every account is a customer exactly once with the transform's fields, or rejected."""
-    [company] = pair.dataset.records("companies")
-    [partner] = [r for r in await everything(client, "partners") if r["name"] == company["name"]]
-    [location] = [r for r in await everything(client, "locations") if r["name"] == "Sonar import"]
-    customers = await everything(client, "customers")
-    markers = Counter(int(c.additional_attributes["sonar_id"]) for c in customers)
-    assert [m for m, n in markers.items() if n > 1] == [], "a customer was created twice"
-    by_marker = {int(c.additional_attributes["sonar_id"]): c for c in customers}
-    dataset = pair.dataset
-    lookups = CustomerLookups(
-        {int(s["id"]): s["name"] for s in dataset.records("account_statuses")},
-        {int(t["id"]): t["name"] for t in dataset.records("account_types")},
-        {int(f["id"]): f["name"] for f in dataset.records("custom_fields")},
-    )
-    profile = load_profile("full")
-    accounts = nested_accounts(dataset)
-    for account in accounts:
-        resolved = Resolved({"company_id": partner.id, "location": location.id})
-        try:
-            expected = customer_from_account(
-                account,
-                resolved,
-                lookups=lookups,
-                rules=profile.customers,
-                cleanup=profile.cleanup,
-                zone=ZoneInfo(profile.defaults.timezone),
-            ).payload.customer.body()
-        except Rejected:
-            assert account.id in rejected and account.id not in by_marker
-            continue
-        assert account.id in by_marker, f"account {account.id} is missing from Splynx"
-        actual = by_marker[account.id].fields()
-        assert differences(expected, actual, skip={"parent_id"}) == [], account.id
-        if account.parent_account_id is not None and account.parent_account_id in by_marker:
-            assert int(actual["parent_id"]) == by_marker[account.parent_account_id].id
-    assert len(by_marker) == len(accounts) - len(rejected & {a.id for a in accounts})
-    return {sonar: record.id for sonar, record in by_marker.items()}
-
-
-async def check_children(
-    client: SplynxClient, pair: Pair, customers: dict[int, int], rejected: dict[str, set[int]]
-) -> None:
-    """Services and comments: once each, on the right customer (unless rejected)."""
-    dataset = pair.dataset
-    kinds = {int(s["id"]): s["type"] for s in dataset.records("services")}
-    any_id = Search(main={"id": where(">", 0)})
-    internet = await everything(client, "internet_services", any_id)
-    recurring = await everything(client, "recurring_services", any_id)
-    for found, wanted_kind, entity in (
-        (internet, {"DATA"}, "internet_services"),
-        (recurring, {"RECURRING"}, "recurring_services"),
-    ):
-        markers = Counter(int(s.additional_attributes["sonar_id"]) for s in found)
-        assert max(markers.values(), default=1) == 1, "a service was created twice"
-        expected = {
-            int(h["id"]): customers[int(h["account_id"])]
-            for h in dataset.records("account_services")
-            if kinds.get(int(h["service_id"])) in wanted_kind
-            and int(h["account_id"]) in customers
-            and int(h["id"]) not in rejected.get(entity, set())
-        }
-        actual = {int(s.additional_attributes["sonar_id"]): int(s["customer_id"]) for s in found}
-        assert actual == expected
-    notes = await everything(client, "customer_notes")
-    titles = Counter(n["title"] for n in notes)
-    assert max(titles.values(), default=1) == 1, "a comment was created twice"
-    expected_notes = {
-        f"sonar:note:{n['id']}": customers[int(n["noteable_id"])]
-        for n in dataset.records("notes")
-        if n["noteable_type"] == "Account"
-        and int(n["noteable_id"]) in customers
-        and int(n["id"]) not in rejected.get("customer_notes", set())
-    }
-    assert {n["title"]: int(n["customer_id"]) for n in notes} == expected_notes
-
-
-async def check_tariffs(client: SplynxClient, pair: Pair) -> None:
-    services = list(pair.dataset.records("services"))
-    for endpoint, kind in (("internet_tariffs", "DATA"), ("recurring_tariffs", "RECURRING")):
-        titles = [t["title"] for t in await everything(client, endpoint)]
-        assert len(titles) == len(set(titles)) == sum(1 for s in services if s["type"] == kind)
-
-
-async def verify_splynx(pair: Pair, settings: Settings, rejected: dict[str, set[int]]) -> None:
-    async with SplynxClient.open(settings) as client:
-        customers = await check_customers(client, pair, rejected.get("customers", set()))
-        await check_children(client, pair, customers, rejected)
-        await check_tariffs(client, pair)
-
-
-def rejects_of(state: Path) -> dict[str, set[int]]:
-    store = StateStore.open(state)
-    found: dict[str, set[int]] = {}
-    for row in store.rejects():
-        found.setdefault(row.entity, set()).add(row.sonar_id)
-    store.close()
-    return found
 
 
 @pytest.mark.parametrize("storage", ["memory", "mariadb"])

@@ -8,7 +8,6 @@ throttles. Each time the result is checked through Splynx's API.
 
 from __future__ import annotations
 
-import os
 import random
 import signal
 import sys
@@ -18,30 +17,12 @@ import anyio
 import pytest
 
 from migrator.exitcodes import ExitCode
-from migrator.pipeline.state import StateStore
 from migrator.sim.faults import Latency
-from tests.integration.test_migration_e2e import rejects_of, run, verify_splynx
-from tests.support.pair import KEY, SECRET, TOKEN, running_pair, settings_for
+from tests.support.migration_checks import rejects_of, run, verify_splynx
+from tests.support.migration_processes import environment, settled
+from tests.support.pair import running_pair, settings_for
 
 pytestmark = pytest.mark.slow
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def environment(sonar_url: str, splynx_url: str, state: Path) -> dict[str, str]:
-    return {
-        **os.environ,
-        "SONAR_URL": sonar_url,
-        "SONAR_TOKEN": TOKEN,
-        "SPLYNX_URL": splynx_url,
-        "SPLYNX_API_KEY": KEY,
-        "SPLYNX_API_SECRET": SECRET,
-        "MIGRATOR_STATE": str(state),
-        "MIGRATOR_SONAR_RATE": "0",
-        "MIGRATOR_TIMEOUT": "5",
-        "MIGRATOR_WRITERS": "6",
-        "MIGRATOR_QUEUE_SIZE": "40",
-        "PYTHONPATH": str(ROOT),
-    }
 
 
 async def test_sigkill_at_random_moments_then_resume_gives_each_record_once(
@@ -70,16 +51,6 @@ async def test_sigkill_at_random_moments_then_resume_gives_each_record_once(
         assert final.returncode in (ExitCode.OK, ExitCode.REJECTS), final.stderr.decode()[-2000:]
         assert mid_write_kills >= 2, "too few kills landed while records were being written"
         await verify_splynx(pair, settings_for(pair, state), rejects_of(state))
-
-
-def settled(state: Path) -> int:
-    """Records the state file says are settled (0 before the first run)."""
-    if not state.exists():
-        return 0
-    store = StateStore.open(state)
-    total = sum(c.created + c.adopted + c.existing + c.rejected for c in store.counts())
-    store.close()
-    return total
 
 
 async def test_faults_on_both_sides_and_throttling_leave_the_result_exact(tmp_path: Path) -> None:

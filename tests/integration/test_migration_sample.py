@@ -19,7 +19,7 @@ from migrator.exitcodes import ExitCode
 from migrator.pipeline.migration import MigrationRequest, migrate
 from migrator.pipeline.state import StateStore
 from migrator.profile import load_profile
-from tests.integration.test_migration_e2e import rejects_of, run, verify_splynx
+from tests.support.migration_checks import rejects_of, run, verify_splynx
 from tests.support.pair import running_pair, settings_for
 
 pytestmark = pytest.mark.slow

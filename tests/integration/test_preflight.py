@@ -7,11 +7,7 @@ dead URL, data already there) becomes the finding that names its fix.
 
 from __future__ import annotations
 
-import contextlib
 import json
-from collections.abc import AsyncIterator
-from dataclasses import dataclass
-from typing import Any
 
 import pytest
 from aiohttp import web
@@ -19,53 +15,15 @@ from pydantic import SecretStr
 
 from migrator.errors import AuthFailed
 from migrator.exitcodes import ExitCode
-from migrator.preflight import DEFAULT_PLAN, Report, Status, preflight, report_json
+from migrator.preflight import DEFAULT_PLAN, Status, preflight, report_json
 from migrator.preflight.estimate import pages
 from migrator.settings import Settings
 from migrator.sim.harness import serve
-from migrator.sim.sonar.app import DEFAULT_TOKEN, SonarSimConfig, build_app, dataset_of
+from migrator.sim.sonar.app import dataset_of
 from migrator.sonar.schema import LIST_QUERIES
 from migrator.splynx.client import SplynxClient
-from tests.support.splynx_sim import KEY, SECRET, RunningSim, running
-
-SCALE = 20
-
-
-@dataclass
-class Systems:
-    sonar_url: str
-    sonar_app: web.Application
-    splynx: RunningSim
-
-    def settings(self, **changes: Any) -> Settings:
-        values: dict[str, Any] = {
-            "sonar_url": self.sonar_url,
-            "sonar_token": SecretStr(DEFAULT_TOKEN),
-            "splynx_url": self.splynx.url,
-            "splynx_api_key": SecretStr(KEY),
-            "splynx_api_secret": SecretStr(SECRET),
-            "sonar_rate": 0.0,
-            "timeout": 5.0,
-            "retry_budget": 0.0,
-            **changes,
-        }
-        return Settings.model_construct(**values)
-
-
-@contextlib.asynccontextmanager
-async def systems(**splynx: Any) -> AsyncIterator[Systems]:
-    """Both simulators: a small generated Sonar (no rate limit) and a fresh Splynx."""
-    app = build_app(SonarSimConfig(scale=SCALE, seed=5, rate_limit=0))
-    async with serve(app) as url, running(**splynx) as sim:
-        yield Systems(url, app, sim)
-
-
-def by_check(report: Report) -> dict[str, Any]:
-    return {finding.check: finding for finding in report.findings}
-
-
-def not_ok(report: Report) -> list[str]:
-    return [f.check for f in report.findings if f.status is not Status.OK]
+from tests.support.preflight_systems import SCALE, by_check, not_ok, systems
+from tests.support.splynx_sim import KEY, running
 
 
 async def test_healthy_systems_pass_with_true_counts_and_an_estimate() -> None:

@@ -19,7 +19,7 @@ from pydantic import SecretStr
 from migrator.exitcodes import ExitCode
 from migrator.preflight import Status, preflight, report_json
 from migrator.splynx.tables import quoted
-from tests.integration.test_preflight import by_check, not_ok, systems
+from tests.support.preflight_systems import by_check, not_ok, systems
 
 pytestmark = pytest.mark.mariadb
 

@@ -13,7 +13,7 @@ import pytest
 
 from migrator.sim.faults import FaultKind, Latency
 from migrator.sim.splynx.app import CAPACITY_KEY
-from tests.integration.test_splynx_sim_search import internet_service, internet_tariff
+from tests.support.splynx_records import internet_service, internet_tariff
 from tests.support.splynx_sim import running
 
 CUSTOMERS = "admin/customers/customer"

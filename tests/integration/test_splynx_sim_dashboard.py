@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 
-from tests.integration.test_splynx_sim_search import internet_service, internet_tariff
 from tests.support.php_query import http_build_query
 from tests.support.splynx_db import named_database
+from tests.support.splynx_records import internet_service, internet_tariff
 from tests.support.splynx_sim import RunningSim, running
 
 CUSTOMERS = "admin/customers/customer"

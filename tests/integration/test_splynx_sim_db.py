@@ -11,9 +11,9 @@ import pymysql
 import pytest
 from pymysql.cursors import DictCursor
 
-from tests.integration.test_splynx_sim_search import internet_service, internet_tariff
 from tests.support.php_query import DOCUMENTED_QUERY, http_build_query
 from tests.support.splynx_db import named_database
+from tests.support.splynx_records import internet_service, internet_tariff
 from tests.support.splynx_searches import ADDITIONAL_FIELDS, SEARCHES, make_customers
 from tests.support.splynx_sim import running
 

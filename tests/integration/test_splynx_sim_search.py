@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 import pytest
 
 from tests.support.php_query import DOCUMENTED_QUERY, http_build_query
+from tests.support.splynx_records import internet_service, internet_tariff
 from tests.support.splynx_searches import ADDITIONAL_FIELDS, SEARCHES, Made, Search, make_customers
 from tests.support.splynx_sim import RunningSim, running
 
@@ -111,29 +112,3 @@ async def test_services_are_searched_across_customers_through_customer_zero() ->
     assert [s["id"] for s in found.json()] == [ids[0], ids[2]]
     assert [s["id"] for s in of_one.json()] == [ids[1]]
     assert unbounded.status_code == 400
-
-
-def internet_tariff(title: str) -> dict[str, object]:
-    return {
-        "title": title,
-        "speed_download": 102400,
-        "speed_upload": 51200,
-        "price": 29.9,
-        "partners_ids": [1],
-        "available_for_locations": [1],
-        "customer_categories": ["person"],
-        "billing_types": ["recurring"],
-    }
-
-
-def internet_service(login: str, tariff_id: int) -> dict[str, object]:
-    return {
-        "tariff_id": tariff_id,
-        "status": "active",
-        "description": "Internet",
-        "quantity": 1,
-        "start_date": "2024-01-01",
-        "end_date": "0000-00-00",
-        "login": login,
-        "taking_ipv4": 0,
-    }

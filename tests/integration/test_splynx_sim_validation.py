@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from tests.integration.test_splynx_sim_search import internet_service, internet_tariff
+from tests.support.splynx_records import internet_service, internet_tariff
 from tests.support.splynx_sim import RunningSim, running
 
 CUSTOMERS = "admin/customers/customer"

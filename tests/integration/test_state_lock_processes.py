@@ -21,8 +21,8 @@ from migrator.exitcodes import ExitCode
 from migrator.export.snapshot_store import STATE_FILE, WORK_DIR
 from migrator.sim.faults import Latency
 from migrator.state_lock import Holder, lock_path
-from tests.integration.test_migration_e2e import rejects_of, verify_splynx
-from tests.integration.test_migration_resilience import environment, settled
+from tests.support.migration_checks import rejects_of, verify_splynx
+from tests.support.migration_processes import environment, settled
 from tests.support.pair import running_pair, settings_for
 
 pytestmark = pytest.mark.slow

@@ -10,7 +10,7 @@ from migrator.pipeline.sinks import ApiSink
 from migrator.splynx import payloads as p
 from migrator.splynx.client import SplynxClient
 from tests.support.clock import FakeClock
-from tests.unit.test_splynx_client import settings
+from tests.support.splynx_mock_settings import settings
 
 
 def refused_then_found(found: list[int]) -> httpx.MockTransport:

@@ -1,14 +1,15 @@
 """Package arrows go one way (DESIGN.md §10), checked on the source without importing it.
 
-Every module of ``migrator/`` is parsed with ``ast``; each ``import`` and
-``from ... import`` that names one of our modules is an edge, wherever it
-stands: at the top, inside a function (a lazy import is still a dependency)
-or under ``if TYPE_CHECKING:`` (none is excused: a cycle that only the type
-checker sees is still two modules that cannot be understood apart). An edge
-goes to the module named, or to the package when the name is not a module
-(``from migrator.errors import Fatal`` -> ``migrator.errors``). A package's
-``__init__`` imported on the way to a submodule is not counted: Python does
-that for every import and it is not a choice anyone made.
+Every module of ``migrator/`` (and of ``tests/``, for the last rule) is parsed
+with ``ast``; each ``import`` and ``from ... import`` that names one of our
+modules is an edge, wherever it stands: at the top, inside a function (a lazy
+import is still a dependency) or under ``if TYPE_CHECKING:`` (none is excused:
+a cycle that only the type checker sees is still two modules that cannot be
+understood apart). An edge goes to the module named, or to the package when
+the name is not a module (``from migrator.errors import Fatal`` ->
+``migrator.errors``). A package's ``__init__`` imported on the way to a
+submodule is not counted: Python does that for every import and it is not a
+choice anyone made.
 
 The rules:
 
@@ -23,7 +24,11 @@ The rules:
   ``migrator.pipeline``; ``migrator.pipeline`` and ``migrator.preflight`` never
   import each other; the display (``migrator.display``) imports no client,
   engine or check: it folds events (``FORBIDDEN``);
-- nothing imports ``migrator.cli`` but ``migrator.cli`` and ``migrator.__main__``.
+- nothing imports ``migrator.cli`` but ``migrator.cli`` and ``migrator.__main__``;
+- no module under ``tests/`` imports a test module (``tests.unit``,
+  ``tests.integration``, ``tests.conformance``, ``tests.bench``): a helper two
+  test modules share lives in ``tests/support/``, so running, moving or
+  deleting one test module never changes another.
 """
 
 from __future__ import annotations
@@ -54,6 +59,8 @@ FORBIDDEN: dict[str, frozenset[str]] = {
     ),
 }
 CLI_IMPORTERS = frozenset({"migrator.__main__"})
+# The packages of test modules; shared helpers live in tests.support instead.
+TEST_PACKAGES = ("tests.unit", "tests.integration", "tests.conformance", "tests.bench")
 
 
 @dataclass(frozen=True)
@@ -215,6 +222,15 @@ def arrow_problems(edges: Iterable[Edge]) -> list[str]:
     return sorted(problems)
 
 
+def imports_of_test_modules(edges: Iterable[Edge]) -> list[str]:
+    """Each import of a test module by another module under ``tests/`` (sorted)."""
+    return sorted(
+        f"imports a test module (shared helpers live in tests/support/): {edge}"
+        for edge in edges
+        if any(_inside(edge.target, package) for package in TEST_PACKAGES)
+    )
+
+
 @pytest.fixture(scope="module")
 def graph() -> tuple[dict[str, Path], list[Edge]]:
     return import_edges(ROOT)
@@ -239,6 +255,17 @@ def test_no_import_cycles(graph: tuple[dict[str, Path], list[Edge]]) -> None:
 def test_package_arrows_go_one_way(graph: tuple[dict[str, Path], list[Edge]]) -> None:
     _, edges = graph
     problems = arrow_problems(edges)
+    assert not problems, "\n".join(problems)
+
+
+def test_no_module_under_tests_imports_a_test_module() -> None:
+    modules, edges = import_edges(ROOT, "tests")
+    pairs = {(e.source, e.target) for e in edges}
+    # guards against passing because nothing was found
+    assert ("tests.unit.test_splynx_client", "tests.support.clock") in pairs
+    assert ("tests.bench.bench_splynx_db", "tests.conftest") in pairs
+    assert "tests.integration.test_migration_e2e" in modules
+    problems = imports_of_test_modules(edges)
     assert not problems, "\n".join(problems)
 
 
@@ -286,4 +313,40 @@ def test_the_checks_name_each_offending_edge(tmp_path: Path) -> None:
         "migrator.sim.app -> migrator.cli.common (migrator/sim/app.py:1)",
         "product code imports the simulators: "
         "migrator.pipeline.run -> migrator.sim.app (migrator/pipeline/run.py:1)",
+    ]
+
+
+def test_the_test_module_rule_names_each_import_of_a_test_module(tmp_path: Path) -> None:
+    _write(
+        tmp_path,
+        {
+            "tests/__init__.py": "",
+            "tests/conftest.py": "",
+            "tests/support/__init__.py": "",
+            "tests/support/checks.py": "from tests.conftest import MARIADB\n",
+            "tests/unit/__init__.py": "",
+            "tests/unit/test_a.py": "from tests.support.checks import check\n",
+            "tests/unit/test_b.py": "from tests.unit.test_a import helper\n",
+            "tests/integration/__init__.py": "",
+            "tests/integration/test_c.py": "def f():\n    from . import test_d\n",
+            "tests/integration/test_d.py": "import tests.unit.test_a\n",
+            "tests/conformance/__init__.py": "",
+            "tests/conformance/conftest.py": "",
+            "tests/conformance/test_e.py": "from tests.conformance.conftest import fixture\n",
+            "tests/bench/__init__.py": "",
+            "tests/bench/bench_f.py": "from tests.bench import bench_g\n",
+            "tests/bench/bench_g.py": "",
+        },
+    )
+    _, edges = import_edges(tmp_path, "tests")
+    assert imports_of_test_modules(edges) == [
+        f"imports a test module (shared helpers live in tests/support/): {edge}"
+        for edge in [
+            "tests.bench.bench_f -> tests.bench.bench_g (tests/bench/bench_f.py:1)",
+            "tests.conformance.test_e -> tests.conformance.conftest "
+            "(tests/conformance/test_e.py:1)",
+            "tests.integration.test_c -> tests.integration.test_d (tests/integration/test_c.py:2)",
+            "tests.integration.test_d -> tests.unit.test_a (tests/integration/test_d.py:1)",
+            "tests.unit.test_b -> tests.unit.test_a (tests/unit/test_b.py:1)",
+        ]
     ]

@@ -18,12 +18,12 @@ from pydantic import SecretStr
 
 from migrator.errors import ConfigError, GaveUp, OutcomeUnknown, ProtocolError, Rejected
 from migrator.events import Event, RequestDone, Retried
-from migrator.settings import Settings
 from migrator.splynx import payloads as p
 from migrator.splynx.client import SplynxClient
 from migrator.splynx.endpoints import Marker
 from migrator.splynx.query import Search, where
 from tests.support.clock import FakeClock
+from tests.support.splynx_mock_settings import settings
 
 
 class FakeSplynx:
@@ -90,18 +90,6 @@ class FakeSplynx:
                 found = [r for r in found if str(r.get(name)) == value]
         offset = int(query.get("offset", 0))
         return found[offset : offset + int(query.get("limit", 1000))]
-
-
-def settings(**changes: object) -> Settings:
-    values: dict[str, object] = {
-        "splynx_url": "https://splynx.test/",
-        "splynx_api_key": SecretStr("K"),
-        "splynx_api_secret": SecretStr("S"),
-        "splynx_auth": "basic",
-        "retry_budget": 60.0,
-        **changes,
-    }
-    return Settings.model_construct(**{**Settings().model_dump(), **values})
 
 
 @pytest.fixture
