@@ -84,6 +84,9 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
         self._keepalive = keepalive
         self._slots = anyio.Semaphore(connections, fast_acquire=True)
         self._session: aiohttp.ClientSession | None = None
+        # Reading the environment costs about a millisecond (every variable is decoded):
+        # once per origin, not once per request.
+        self._proxies: dict[tuple[str, str, int | None], str | None] = {}
 
     def _opened(self) -> aiohttp.ClientSession:
         if self._session is None:
@@ -110,7 +113,7 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
             "data": body or None,
             "allow_redirects": False,
             "timeout": _timeout(request.extensions.get("timeout", {})),
-            "proxy": self._proxy(request.url),
+            "proxy": self._proxy_for(request.url),
         }
         sign = request.extensions.get(SIGN_AT_SEND)
         if sign is not None:
@@ -132,6 +135,12 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
             request=request,
             extensions={"http_version": b"HTTP/1.1"},
         )
+
+    def _proxy_for(self, url: httpx.URL) -> str | None:
+        origin = (url.scheme, url.host, url.port)
+        if origin not in self._proxies:
+            self._proxies[origin] = self._proxy(url)
+        return self._proxies[origin]
 
     async def aclose(self) -> None:
         if self._session is not None:
