@@ -20,7 +20,7 @@ from migrator.exitcodes import ExitCode
 from migrator.sim.faults import Latency
 from tests.support.migration_checks import rejects_of, run, verify_splynx
 from tests.support.migration_processes import environment, settled
-from tests.support.pair import running_pair, settings_for
+from tests.support.pair import Pair, running_pair, settings_for
 
 pytestmark = pytest.mark.slow
 
@@ -51,6 +51,48 @@ async def test_sigkill_at_random_moments_then_resume_gives_each_record_once(
         assert final.returncode in (ExitCode.OK, ExitCode.REJECTS), final.stderr.decode()[-2000:]
         assert mid_write_kills >= 2, "too few kills landed while records were being written"
         await verify_splynx(pair, settings_for(pair, state), rejects_of(state))
+
+
+async def kill_twice_then_finish(pair: Pair, state: Path, env: dict[str, str], seed: int) -> int:
+    """Start ``migrator run``, SIGKILL it mid-write twice, then let a last run finish."""
+    rng = random.Random(seed)
+    command = [sys.executable, "-m", "migrator", "run", "--env-file", str(state.parent / "none")]
+    kills = 0
+    for _ in range(2):
+        before = settled(state)
+        process = await anyio.open_process(command, env=env, cwd=state.parent)
+        with anyio.move_on_after(30):  # until writing has visibly begun
+            while process.returncode is None and settled(state) <= before:  # noqa: ASYNC110 (polls a file another process writes)
+                await anyio.sleep(0.1)
+        await anyio.sleep(rng.uniform(0.2, 1.0))
+        if process.returncode is None:
+            process.kill()
+            kills += 1
+        await process.wait()
+        await process.aclose()
+    final = await anyio.run_process(command, env=env, cwd=state.parent, check=False)
+    assert final.returncode in (ExitCode.OK, ExitCode.REJECTS), final.stderr.decode()[-2000:]
+    return kills
+
+
+async def test_signature_auth_under_jitter_faults_and_sigkills_ends_exact(tmp_path: Path) -> None:
+    # Issue 10: with nonce checking on and latency jitter, signed requests reach Splynx's
+    # nonce check out of order, and a re-run after a kill starts below the nonces the killed
+    # run used. Neither may fail the run: refused nonces are re-signed, the ledger carries
+    # the sequence across processes.
+    faults = {"fault_rate": 0.05, "hang_seconds": 3.0}
+    splynx = {**faults, "check_nonce": True, "latency": Latency(10, 5), "workers": 4}
+    async with running_pair({"scale": 60, "seed": 9, **faults}, splynx) as pair:
+        state = tmp_path / "state.sqlite3"
+        env = {
+            **environment(pair.sonar_url, pair.splynx_url, state),
+            "SPLYNX_AUTH": "signature",
+            "MIGRATOR_TIMEOUT": "1.5",
+        }
+        kills = await kill_twice_then_finish(pair, state, env, seed=20261202)
+        assert kills == 2, "a kill did not land while records were being written"
+        settings = settings_for(pair, state, splynx_auth="signature")
+        await verify_splynx(pair, settings, rejects_of(state))
 
 
 async def test_faults_on_both_sides_and_throttling_leave_the_result_exact(tmp_path: Path) -> None:
