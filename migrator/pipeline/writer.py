@@ -81,9 +81,13 @@ class EntityWriter(Generic[R, P]):
             if item.rejected is not None:
                 raise item.rejected
             assert item.record is not None
-            cleaned, deferred = await self._prepare(item.record)
+            cleaned, deferred, linked = await self._prepare(item.record)
             async with self._slots:
                 delivered = await self.spec.sink.deliver(cleaned.payload, verify=work.verify)
+            if delivered.how == "adopted":
+                # Found already there (a crash, another state file): it may have been created
+                # before the record it refers to existed, so its links are set again after.
+                deferred = deferred + linked
         except Stopped:
             return False
         except NotInSample:
@@ -102,10 +106,17 @@ class EntityWriter(Generic[R, P]):
             self._store.cleaned(self.spec.name, item.sonar_id, cleaned.notes)
         return True
 
-    async def _prepare(self, record: R) -> tuple[Cleaned[P], list[ParentRef]]:
-        """Resolve the record's parents, then transform it (deferring what must wait)."""
+    async def _prepare(
+        self, record: R
+    ) -> tuple[Cleaned[P], list[ParentRef], list[ParentRef]]:
+        """Resolve the record's parents, then transform it.
+
+        Also returns the references that do not wait: those deferred (not in Splynx
+        yet, linked after the entity) and those resolved at once.
+        """
         parents: dict[str, int] = {}
         deferred: list[ParentRef] = []
+        linked: list[ParentRef] = []
         for ref in self.spec.parents(record):
             if not ref.wait:
                 found = self._store.splynx_id(ref.entity, ref.sonar_id)
@@ -113,6 +124,7 @@ class EntityWriter(Generic[R, P]):
                     deferred.append(ref)
                 else:
                     parents[ref.field] = found
+                    linked.append(ref)
                 continue
             found = await self._parents.resolve(ref)
             if found is None:
@@ -122,7 +134,7 @@ class EntityWriter(Generic[R, P]):
                 )
             parents[ref.field] = found
         try:
-            return self.spec.transform(record, Resolved(parents)), deferred
+            return self.spec.transform(record, Resolved(parents)), deferred, linked
         except Rejected:
             raise
         except Exception as exc:  # a transform bug must cost one record, not the run

@@ -189,3 +189,35 @@ async def test_a_reference_within_the_entity_does_not_wait_and_is_linked_afterwa
         (4, "sibling_id: customers 5 is not in Splynx; link left empty")
     ]
     assert rig.links("customers") == []
+
+
+async def test_a_record_adopted_after_a_crash_gets_the_link_it_was_created_without(
+    tmp_path: Path,
+) -> None:
+    # Run 1: customer 4 refers to 3, which is still being written, so 4 is created without
+    # the link; 3 is created, and the process dies before any of it is saved.
+    rig = EngineRig(tmp_path)
+    customers = rig.entity("customers", [Row(3), Row(4, sibling=3)], siblings=True)
+    three = customers.hold(3, after_create=True)
+    async with rig.running(writers=2) as engine:
+        await three.entered.wait()
+        await until(lambda: rig.splynx.created("customers") == [3, 4])
+        engine.abort()
+    rig.store.crash()
+    assert rig.splynx.payloads[("customers", 4)].parents == {}
+
+    # Run 2: 3 is adopted first, so 4 now finds its sibling at once; but the 4 Splynx holds
+    # is the one created without it, and adopting it must not leave it that way.
+    await rig.run(writers=1)
+    await rig.link_deferred()
+
+    assert rig.splynx.created("customers") == [3, 4]  # adopted, not created again
+    links = [e for e in rig.journal if e.kind == "link"]
+    assert links == [
+        Entry(
+            "link",
+            "customers",
+            splynx_id(rig, "customers", 4),
+            ("sibling_id", splynx_id(rig, "customers", 3)),
+        )
+    ]
