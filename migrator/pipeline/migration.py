@@ -197,8 +197,15 @@ def _failed(exc: BaseException) -> MigrationResult:
 
 
 def _finish(store: StateStore, result: MigrationResult, budget: ErrorBudget, dry: bool) -> None:
-    if result.exit_code == ExitCode.OK and budget.rejected:
+    # A run that completes a migration says so of the whole of it: records an earlier
+    # (interrupted) run rejected are as rejected as this run's.
+    rejected = sum(c.rejected for c in store.counts())
+    earlier = rejected - budget.rejected
+    if result.exit_code == ExitCode.OK and rejected:
         result.exit_code, result.status = ExitCode.REJECTS, "rejects"
+        if earlier > 0 and not dry:
+            note = f"{earlier:,} records were rejected by earlier runs of this state file"
+            result.message = "\n".join(line for line in (result.message, note) if line)
     if dry:
         result.rejects = [
             {"entity": r.entity, "sonar_id": r.sonar_id, "field": r.field, "reason": r.reason}

@@ -196,6 +196,7 @@ def main() -> None:
     parser.add_argument("--kills", type=int, default=20)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--auth", choices=("token", "signature", "basic"), default="signature")
+    parser.add_argument("--keep", type=Path, help="keep the state, summary and log files here")
     args = parser.parse_args()
     print(
         f"== chaos: {args.scale:,} accounts, {args.auth} auth, 5% faults both sides, Splynx "
@@ -205,7 +206,9 @@ def main() -> None:
         tempfile.TemporaryDirectory(prefix="bench-chaos-") as directory,
         named_database(MARIADB, prefix="migrator_chaos") as (dsn, _),
     ):
-        trial(args, Path(directory), dsn)
+        kept = args.keep or Path(directory)
+        kept.mkdir(parents=True, exist_ok=True)
+        trial(args, kept, dsn)
 
 
 if __name__ == "__main__":

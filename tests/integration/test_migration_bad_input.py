@@ -26,6 +26,13 @@ async def test_nasty_accounts_are_migrated_or_rejected_with_a_named_reason(tmp_p
         assert result.exit_code == ExitCode.REJECTS, result.message
         rejected = rejects_of(state)
         await verify_splynx(pair, settings, rejected)  # the rest arrived, each once
+        # A re-run has nothing left to do, but the migration it completes still holds
+        # rejected records: it says so, by its exit code and its message.
+        again, _, _ = await run(pair, state)
+        assert again.exit_code == ExitCode.REJECTS, again.message
+        assert f"{sum(map(len, rejected.values())):,} records were rejected by earlier" in (
+            again.message
+        )
     store = StateStore.open(state)
     reasons = {(r.entity, r.sonar_id): r for r in store.rejects()}
     notes = {(e, s, n) for e, s, n in store.cleanups()}
