@@ -91,14 +91,10 @@ async def test_a_second_state_file_adopts_what_is_there_instead_of_copying_it(
 async def test_a_signature_auth_migration_arrives_once_with_nonce_checking_on_and_off(
     tmp_path: Path, check_nonce: bool
 ) -> None:
-    # reference §1.2: check_nonce is a per-key setting, off on the live key. With it on:
-    # - the latency is fixed (no jitter): signed requests overtaking each other under
-    #   jitter is issue 10 part 2, fixed on another branch with its own chaos test;
-    # - the capacity (8 workers x 100 ms) stays under 100 requests/s: faster, the client's
-    #   centisecond nonces run ahead of the clock, and the next client (the verification,
-    #   the second run) starts below the last nonce and is refused. Reported to the client
-    #   side; at this pace a run ends less than a few re-signs ahead.
-    splynx = {"check_nonce": check_nonce, "workers": 8, "latency": Latency.parse("100")}
+    # reference §1.2: check_nonce is a per-key setting, off on the live key. With it on,
+    # signed requests overtake each other under jitter, and the verification and the
+    # second run are new clients that must start above the nonces the first one used.
+    splynx = {"check_nonce": check_nonce, "latency": Latency(10, 5)}
     async with running_pair({"scale": 12, "seed": 13}, splynx) as pair:
         state = tmp_path / "state.sqlite3"
         result, settings, _ = await run(pair, state, splynx_auth="signature")
