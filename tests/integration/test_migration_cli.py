@@ -115,11 +115,11 @@ async def test_only_a_child_entity_uses_parents_migrated_by_an_earlier_run(tmp_p
 
 
 async def test_check_and_run_sign_requests_for_a_splynx_that_checks_nonces(tmp_path: Path) -> None:
-    # reference §1.2: the key setting check_nonce, here `migrator sim splynx --check-nonce`.
-    # Fixed latency and under 100 requests/s: see the e2e signature test for why.
+    # reference §1.2: the key setting check_nonce, here `migrator sim splynx --check-nonce`;
+    # check, then run: a second process that must start above the first one's nonces.
     command = [sys.executable, "-m", "migrator", "sim", "splynx", "--port", "0",
                "--api-key", KEY, "--api-secret", SECRET, "--check-nonce",
-               "--workers", "8", "--latency-ms", "100"]  # fmt: skip
+               "--latency-ms", "10:5"]  # fmt: skip
     sonar = build_sonar(SonarSimConfig(token=TOKEN, scale=8, seed=3, rate_limit=0))
     async with await anyio.open_process(command, cwd=ROOT, stderr=subprocess.DEVNULL) as splynx:
         try:
