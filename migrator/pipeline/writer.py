@@ -106,9 +106,7 @@ class EntityWriter(Generic[R, P]):
             self._store.cleaned(self.spec.name, item.sonar_id, cleaned.notes)
         return True
 
-    async def _prepare(
-        self, record: R
-    ) -> tuple[Cleaned[P], list[ParentRef], list[ParentRef]]:
+    async def _prepare(self, record: R) -> tuple[Cleaned[P], list[ParentRef], list[ParentRef]]:
         """Resolve the record's parents, then transform it.
 
         Also returns the references that do not wait: those deferred (not in Splynx
