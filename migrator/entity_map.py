@@ -25,6 +25,10 @@ LOOKUPS: tuple[str, ...] = (
     "custom_fields",
     "services",
     "data_service_details",
+    "recurring_service_details",
+    "taxes",
+    "service_taxes",
+    "tax_exemptions",
 )
 
 

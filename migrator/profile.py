@@ -12,7 +12,7 @@ import tomllib
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, PositiveInt, ValidationError
 
 from migrator.errors import ConfigError
 from migrator.profile_rules import (
@@ -74,6 +74,9 @@ class Profile(_Section):
     services: ServiceRules = ServiceRules()
     notes: NoteRules = NoteRules()
     cleanup: CleanupRules = CleanupRules()
+    # Sonar tax name (several on one service: their names sorted, joined by " + ")
+    # -> Splynx tax id (``GET /admin/config/taxes``; Splynx's taxes are read-only).
+    taxes: dict[str, PositiveInt] = {}
 
     def settings_values(self) -> dict[str, Any]:
         """The profile's settings keyed by ``Settings`` field name; unset ones left out."""

@@ -98,6 +98,20 @@ class ServiceRules(_Rules):
     status: dict[CustomerStatus, ServiceStatus] = Field(
         default_factory=lambda: dict(DEFAULT_SERVICE_STATUS)
     )
+    # How a plan billed every N months is billed in Splynx: "service_period" (monthly
+    # tariff price = Sonar amount / N, each service charged N months at once through its
+    # ``period``) or "tariff_days" (tariff at the full amount, ``custom_period`` 1 with
+    # ``billing_days_count`` of N months in days, up to 365: Splynx's prepaid custom period).
+    billing_period: Literal["service_period", "tariff_days"] = "service_period"
+    # A RECURRING CREDIT service: "negative_price" (a recurring tariff and services at
+    # minus its amount) or "reject" (each account service holding one rejected, named).
+    credits: Literal["negative_price", "reject"] = "negative_price"
+    # A taxed service whose Sonar tax(es) are not in the profile's [taxes]: "rate_only"
+    # (the tariff carries the summed percentage as vat_percent, no tax_id, noted) or "reject".
+    unmapped_tax: Literal["rate_only", "reject"] = "rate_only"
+    # A tax-exempt account's service on a taxed tariff (Splynx has no per-customer
+    # exemption field): "note" (migrated with a cleanup note) or "reject".
+    tax_exempt: Literal["note", "reject"] = "note"
 
 
 class NoteRules(_Rules):

@@ -1,12 +1,14 @@
 """Sonar's small reference tables, read once before the entities run.
 
-Account statuses, account types, custom fields, the service catalog and its
-data-service details are a few pages in all; the transforms look them up by
+Account statuses, account types, custom fields, the service catalog with its
+data and recurring details, taxes and the services they apply to, and the
+accounts' tax exemptions are a few pages in all; the transforms look them up by
 id, so they are loaded up front rather than joined record by record.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -21,7 +23,11 @@ from migrator.sonar.entities import (
     Company,
     CustomField,
     DataServiceDetail,
+    RecurringServiceDetail,
     Service,
+    ServiceTax,
+    Tax,
+    TaxExemption,
 )
 from migrator.sonar.extract import Extractor, Page
 
@@ -38,6 +44,10 @@ class Lookups:
     custom_fields: dict[int, str]
     services: dict[int, Service]
     details: dict[int, DataServiceDetail]
+    frequencies: dict[int, int]  # billing_frequency (months) by service id, data or recurring
+    taxes: dict[int, Tax]
+    service_taxes: dict[int, tuple[int, ...]]  # tax ids by service id
+    exemptions: dict[int, int]  # tax_exemptions rows by account id
 
     @property
     def default_company(self) -> int:
@@ -68,6 +78,13 @@ async def load_lookups(extractor: Extractor) -> Lookups:
     fields: list[CustomField] = tables["custom_fields"]
     services: list[Service] = tables["services"]
     details: list[DataServiceDetail] = tables["data_service_details"]
+    recurring: list[RecurringServiceDetail] = tables["recurring_service_details"]
+    taxes: list[Tax] = tables["taxes"]
+    links: list[ServiceTax] = tables["service_taxes"]
+    exemptions: list[TaxExemption] = tables["tax_exemptions"]
+    by_service: dict[int, tuple[int, ...]] = {}
+    for link in links:
+        by_service[link.service_id] = (*by_service.get(link.service_id, ()), link.tax_id)
     return Lookups(
         companies=companies,
         statuses={s.id: s.name for s in statuses},
@@ -75,4 +92,11 @@ async def load_lookups(extractor: Extractor) -> Lookups:
         custom_fields={f.id: f.name for f in fields},
         services={s.id: s for s in services},
         details={d.service_id: d for d in details},
+        frequencies={
+            **{d.service_id: d.billing_frequency for d in details},
+            **{d.service_id: d.billing_frequency for d in recurring},
+        },
+        taxes={t.id: t for t in taxes},
+        service_taxes=by_service,
+        exemptions=dict(Counter(e.account_id for e in exemptions)),
     )

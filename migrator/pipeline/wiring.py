@@ -36,6 +36,7 @@ from migrator.splynx.client import SplynxClient
 from migrator.splynx.payloads import Partner
 from migrator.transform import tariffs
 from migrator.transform.administration import location, partner
+from migrator.transform.billing import Frequencies
 from migrator.transform.customers import (
     CustomerLookups,
     CustomerPayload,
@@ -50,6 +51,7 @@ from migrator.transform.services import (
     recurring_service,
     service_parents,
 )
+from migrator.transform.taxes import TaxLookups, is_tax_exempt
 
 __all__ = ["CustomerInfo", "build_specs", "select"]
 
@@ -109,11 +111,18 @@ def _makers(
     profile: Profile, lookups: Lookups, extractor: Extractor, sink: SinkFactory, zone: ZoneInfo
 ) -> dict[str, Callable[[MappedEntity], EntitySpec[Any, Any]]]:
     counts = Counter(tariffs.title_key(s.name) for s in lookups.services.values())
-    tariff_lookups = tariffs.TariffLookups(lookups.details, counts)
-    customers = CustomerLookups(lookups.statuses, lookups.types, lookups.custom_fields)
-    service_lookups = ServiceLookups(
-        lookups.services, customers, profile.customers, profile.services, profile.cleanup, zone
+    frequencies = Frequencies(lookups.frequencies)
+    taxes = TaxLookups(lookups.taxes, lookups.service_taxes, profile.taxes)
+    tariff_lookups = tariffs.TariffLookups(
+        lookups.details, counts, frequencies, taxes, profile.services
     )
+    customers = CustomerLookups(lookups.statuses, lookups.types, lookups.custom_fields)
+    # account_billing_parameters' tax_exempt is not read here yet: is_tax_exempt takes both
+    exempt = frozenset(a for a, rows in lookups.exemptions.items() if is_tax_exempt(False, rows))
+    service_lookups = ServiceLookups(
+        lookups.services, customers, profile.customers, profile.services, profile.cleanup, zone,
+        frequencies, taxes, exempt,
+    )  # fmt: skip
     # Each entity reads only the relations it is made of.
     customer_accounts = NestedAccounts(relations=CUSTOMER_RELATIONS)
     services_only = NestedAccounts(relations=SERVICE_RELATIONS)

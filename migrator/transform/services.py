@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import ipaddress
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -23,10 +23,12 @@ from migrator.sonar.entities import AccountService, Service
 from migrator.sonar.models import AccountWithRelations
 from migrator.splynx.payloads import InternetService, RecurringService
 from migrator.splynx.payloads.base import field_limits
+from migrator.transform.billing import Frequencies, credit_sign, period_price, service_period
 from migrator.transform.cleaning import Notes, cents, name_text
 from migrator.transform.customers import CustomerLookups, customer_status
 from migrator.transform.dates import splynx_date
 from migrator.transform.tariffs import INTERNET_SERVICE_TYPES, RECURRING_SERVICE_TYPES
+from migrator.transform.taxes import TaxLookups, taxes_of
 
 __all__ = [
     "AccountServiceRecord",
@@ -59,6 +61,10 @@ class ServiceLookups:
     rules: ServiceRules
     cleanup: CleanupRules
     zone: ZoneInfo
+    frequencies: Frequencies = field(default_factory=lambda: Frequencies({}))
+    taxes: TaxLookups = field(default_factory=TaxLookups)
+    # Accounts Sonar exempts from tax (``taxes.is_tax_exempt`` decides from their rows).
+    exempt_accounts: frozenset[int] = frozenset()
 
 
 def _kind(record: AccountServiceRecord, lookups: ServiceLookups) -> str:
@@ -74,6 +80,35 @@ def service_parents(record: AccountServiceRecord, lookups: ServiceLookups) -> li
     elif kind in RECURRING_SERVICE_TYPES:
         refs.append(ParentRef("recurring_tariffs", record.service.service_id, "service_id"))
     return refs
+
+
+def _billing(record: AccountServiceRecord, lookups: ServiceLookups,
+             notes: Notes) -> dict[str, Any]:  # fmt: skip
+    """Unit price for Sonar's period (credits negative), the service ``period``, and what
+    a tax-exempt account's service on a taxed tariff gets."""
+    held = record.service
+    catalog = lookups.services.get(held.service_id)
+    rules = lookups.rules
+    if credit_sign(catalog) < 0 and rules.credits == "reject":
+        message = 'a RECURRING CREDIT service; the profile\'s [services] credits = "reject"'
+        raise Rejected(message, [FieldError("service_id", message)])
+    months = lookups.frequencies.of(held.service_id)
+    override = cents(held.price_override, "price_override")
+    if override is not None and credit_sign(catalog) < 0:
+        override = -override
+    taxed = taxes_of(held.service_id, lookups.taxes)
+    if taxed and held.account_id in lookups.exempt_accounts:
+        message = (
+            "the account is tax-exempt in Sonar and Splynx has no per-customer exemption: "
+            "the tariff's tax applies"
+        )
+        if rules.tax_exempt == "reject":
+            raise Rejected(message, [FieldError("tax_exempt", message)])
+        notes.add("tax_exempt", message)
+    return {
+        "unit_price": period_price(override, months, rules.billing_period),
+        **service_period(months, rules.billing_period),
+    }
 
 
 def _common(record: AccountServiceRecord, resolved: Resolved, lookups: ServiceLookups,
@@ -95,7 +130,7 @@ def _common(record: AccountServiceRecord, resolved: Resolved, lookups: ServiceLo
             description, "description", LIMITS.get("description"), truncate, notes
         ),
         "quantity": held.quantity,
-        "unit_price": cents(held.price_override, "price_override"),
+        **_billing(record, lookups, notes),
         "start_date": splynx_date(held.addition_prorate_date or held.created_at, lookups.zone),
         "additional_attributes": {"sonar_id": str(held.id)},
     }

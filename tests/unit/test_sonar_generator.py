@@ -32,7 +32,7 @@ RATIOS = {
     "inventory_items": (0.7, 0.95),  # a device at most served addresses (an estimate)
     "inventory_model_field_data": (1.4, 1.9),  # MAC and serial of each
 }
-FIXED = {"companies": 1, "account_statuses": 13, "account_types": 3, "data_service_details": 55}
+FIXED = {"companies": 1, "account_statuses": 13, "account_types": 3, "data_service_details": 57}
 ISO_WITH_OFFSET = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?[+-]\d\d:\d\d")
 
 

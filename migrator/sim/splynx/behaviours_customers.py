@@ -11,7 +11,8 @@
   (the live server reused ``000001`` after soft deletes, §4.1) and its services
   stay as they were.
 - A service belongs to the customer in its URL; without ``unit_price`` it costs
-  its tariff's price (assumption: the Splynx form's behaviour).
+  its tariff's price (assumption: the Splynx form's behaviour). Discount values
+  are checked by ``billing_rules`` (a negative unit price is accepted).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from __future__ import annotations
 from typing import Any
 
 from migrator.sim.splynx.additional import is_blank
+from migrator.sim.splynx.billing_rules import discount_problems
 from migrator.sim.splynx.clock import sql_datetime
 from migrator.sim.splynx.errors import FieldProblem, ValidationFailed
 from migrator.sim.splynx.query import Condition, Query
@@ -74,6 +76,9 @@ class ServiceBehaviour(Behaviour):
 
     async def prepare(self, ctx: Context, payload: Payload, current: Row | None) -> None:
         values = payload.values
+        problems = discount_problems({**(current or {}), **values})
+        if problems:
+            raise ValidationFailed(problems)
         owner = ctx.parent_id if current is None else current["customer_id"]
         given = values.get("customer_id")
         if given is not None and given != owner:

@@ -1,7 +1,8 @@
 """What tariffs, invoices, payments and transactions do beyond the generic rules.
 
 - Tariffs: ``service_name`` defaults to the title (blueprint); ``services``
-  counts the live services on the tariff.
+  counts the live services on the tariff; ``billing_days_count`` 1..365
+  (``billing_rules``).
 - Invoices carry their items (``invoices_items``, the ``requests_items``
   layout), each with a description. The blueprint requires items, the live
   OPTIONS answer does not list them: by the laxer rule (``resources.py``) an
@@ -21,6 +22,7 @@ from decimal import Decimal
 from typing import Any
 
 from migrator.sim.splynx.additional import is_blank
+from migrator.sim.splynx.billing_rules import period_problems
 from migrator.sim.splynx.clock import sql_date
 from migrator.sim.splynx.columns import Invalid
 from migrator.sim.splynx.errors import FieldProblem, ValidationFailed
@@ -56,6 +58,9 @@ class TariffBehaviour(Behaviour):
 
     async def prepare(self, ctx: Context, payload: Payload, current: Row | None) -> None:
         values = payload.values
+        problems = period_problems({**(current or {}), **values})
+        if problems:
+            raise ValidationFailed(problems)
         values["updated_at"] = ctx.now.strftime("%Y-%m-%d %H:%M:%S")
         if (
             current is None

@@ -38,7 +38,7 @@ class _Tariff(SplynxPayload):
     service_name: str | None = None
     price: Money | None = None
     vat_percent: Percent | None = None
-    billing_days_count: int | None = None
+    billing_days_count: int | None = Field(None, ge=1, le=365)  # days, up to 365 (Splynx docs)
     custom_period: Literal[0, 1] | None = None  # 0 monthly, 1 a number of days
     available_for_services: bool | None = None
     customer_labels: list[Id] | None = None

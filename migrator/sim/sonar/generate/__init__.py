@@ -25,6 +25,7 @@ from migrator.sim.sonar.generate.holdings import (
 from migrator.sim.sonar.generate.ledger import ledger_tables
 from migrator.sim.sonar.generate.reference import reference_tables
 from migrator.sim.sonar.generate.support import support_tables
+from migrator.sim.sonar.generate.tax_exemptions import generate_tax_exemptions
 from migrator.sim.sonar.generate.tickets import SupportRun
 from migrator.sim.sonar.generate.timeline import History, Sequences, months_until_now
 from migrator.sim.sonar.instance_time import NOW
@@ -50,6 +51,7 @@ def generate_dataset(scale: int, seed: int) -> Dataset:
     tables["ip_assignments"] = generate_ip_assignments(world, accounts)
     tables["custom_field_data"] = generate_custom_field_data(world, accounts)
     tables["account_billing_parameters"] = generate_billing_parameters(world, accounts)
+    tables["tax_exemptions"] = generate_tax_exemptions(world, accounts)
     history = _run_history(world, accounts, _primary_contacts(tables["contacts"]))
     tables.update(ledger_tables(world, accounts, history))
     tables.update(support_tables(world, history))

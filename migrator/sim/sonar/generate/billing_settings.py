@@ -15,6 +15,7 @@ from typing import Any
 
 from migrator.sim.sonar.generate.accounts import AccountFacts
 from migrator.sim.sonar.generate.common import Columns, Salt, World, common_fields
+from migrator.sim.sonar.generate.tax_exemptions import is_exempt
 from migrator.sim.sonar.table import Table
 
 __all__ = ["generate_billing_parameters"]
@@ -74,6 +75,6 @@ def _parameters(world: World, cols: Columns, row: int) -> dict[str, Any]:
         months_to_bill=1,
         print_invoice=draw.chance(0.1),
         switch_status_after_delinquency=False,
-        tax_exempt=False,
+        tax_exempt=is_exempt(world, int(cols.extra["account_id"][row])),
     )
     return record

@@ -1,7 +1,9 @@
 """What accounts hold: services (~0.88 each), static IPs (~0.18), custom field values.
 
 Live accounts carry their data plan (a few have none) and sometimes an extra
-recurring service; archived accounts' services were removed when they left,
+recurring service; a few also hold a monthly discount (a RECURRING CREDIT
+service) or a plan paid quarterly or yearly. Archived accounts' services were
+removed when they left,
 though their billing history still names them. Billing reads the extras
 recorded here so debits and account services agree.
 """
@@ -54,10 +56,51 @@ def generate_account_services(world: World, accounts: AccountFacts) -> Table:
             cols.updated.append(_start(rng, begun, 200) if rng.random() < 0.25 else begun)
             owner.append(account_id)
             service.append(item.id)
+    _add_periodic(world, accounts, cols, ids.last)
     world.facts["removed"] = removed
     world.facts["extras"] = extras
     build = lambda row: _account_service(world, cols, row)  # noqa: E731
     return cols.table("account_services", build, ("account_id", "service_id"))
+
+
+# Per live account holding a plan: (share, group of the catalog) of services added later,
+# each its own keyed draw, with ids after the rest so no earlier record moves. Billing
+# history does not charge them (it predates them in this model).
+_PERIODIC_SHARES = (("credits", 0.03), ("long_plans", 0.01), ("long_recurring", 0.01))
+
+
+def _add_periodic(world: World, accounts: AccountFacts, cols: Columns, last_id: int) -> None:
+    """Keyed draws per account; a small dataset still gets one of each (its 3rd, 6th, 9th
+    eligible account), so every case is exercised at any scale."""
+    catalog: ServiceCatalog = world.facts["catalog"]
+    owners = set(cols.extra["account_id"])
+    eligible = [
+        (row, account_id)
+        for row, account_id in enumerate(accounts.table.ids)
+        if account_id in owners and accounts.archived[row] == NULL
+    ]
+    for index, (group, share) in enumerate(_PERIODIC_SHARES):
+        fallback = eligible[3 * index + 2][1] if len(eligible) > 3 * index + 2 else None
+        held = [
+            (row, account_id)
+            for row, account_id in eligible
+            if world.draw(Salt.PERIODIC_HOLDING, account_id, index).chance(share)
+        ]
+        if not held and fallback is not None:
+            held = [(row, a) for row, a in eligible if a == fallback]
+        for row, account_id in held:
+            draw = world.draw(Salt.PERIODIC_HOLDING, account_id, index, 1)
+            item: CatalogService = draw.pick(getattr(catalog, group))
+            begun = min(accounts.created[row] + draw.between(1, 700) * DAY, NOW)
+            _append(cols, last_id := last_id + 1, account_id, item.id, begun // SECOND * SECOND)
+
+
+def _append(cols: Columns, record_id: int, account_id: int, service_id: int, at: int) -> None:
+    cols.ids.append(record_id)
+    cols.created.append(at)
+    cols.updated.append(at)
+    cols.extra["account_id"].append(account_id)
+    cols.extra["service_id"].append(service_id)
 
 
 def _account_service(world: World, cols: Columns, row: int) -> dict[str, Any]:
@@ -79,7 +122,9 @@ def _account_service(world: World, cols: Columns, row: int) -> dict[str, Any]:
         package_id=None,
         price_override=service.amount - 1000 if overridden else None,
         price_override_reason="Loyalty discount" if overridden else None,
-        quantity=2 if service.type == "RECURRING" and draw.chance(0.1) else 1,
+        quantity=2
+        if service.type == "RECURRING" and service.application == "DEBIT" and draw.chance(0.1)
+        else 1,
         service_id=str(service.id),
         unique_package_relationship_id=None,
     )

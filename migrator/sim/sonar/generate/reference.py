@@ -119,10 +119,11 @@ def _services(world: World, catalog: ServiceCatalog) -> list[dict[str, Any]]:
     return [
         shaped(
             "services", world, Salt.SERVICE, s.id, amount=s.amount,
-            application="CREDIT" if s.type == "ADJUSTMENT" else "DEBIT", company_id="1",
+            application="CREDIT" if s.type == "ADJUSTMENT" else s.application, company_id="1",
             display_if_zero=s.type == "ADJUSTMENT", enabled=s.enabled,
             general_ledger_code_id=str(4000 + s.id % 7), name=s.name,
-            reverse_tax_definition_id=None, tax_definition_id=None if s.amount == 0 else "1",
+            reverse_tax_definition_id=None,
+            tax_definition_id=None if s.amount == 0 or s.application == "CREDIT" else "1",
             type=s.type,
         )
         for s in catalog.by_id.values()
@@ -132,22 +133,22 @@ def _services(world: World, catalog: ServiceCatalog) -> list[dict[str, Any]]:
 def _details(world: World, catalog: ServiceCatalog) -> list[dict[str, Any]]:
     return [
         shaped(
-            "data_service_details", world, Salt.DETAIL, i, billing_frequency=1,
+            "data_service_details", world, Salt.DETAIL, i, billing_frequency=p.months,
             download_speed_kilobits_per_second=p.download_kbps, service_id=str(p.id),
             technology_code=p.technology, telrad_global_service_profile_name=None,
             upload_speed_kilobits_per_second=p.upload_kbps,
             usage_based_billing_policy_id=None,
         )
-        for i, p in enumerate(catalog.plans, start=1)
+        for i, p in enumerate([*catalog.plans, *catalog.long_plans], start=1)
     ]  # fmt: skip
 
 
 def _recurring_details(world: World, catalog: ServiceCatalog) -> list[dict[str, Any]]:
     """How often each recurring service bills, in months."""
     return [
-        shaped("recurring_service_details", world, Salt.RECURRING_DETAIL, i, billing_frequency=1,
-               service_id=str(s.id))
-        for i, s in enumerate(catalog.recurring, start=1)
+        shaped("recurring_service_details", world, Salt.RECURRING_DETAIL, i,
+               billing_frequency=s.months, service_id=str(s.id))
+        for i, s in enumerate(catalog.recurring_details, start=1)
     ]  # fmt: skip
 
 
@@ -161,6 +162,24 @@ def _taxes(world: World) -> list[dict[str, Any]]:
         shaped("taxes", world, Salt.TAX, i, application=application, name=name, rate=rate,
                type=kind)
         for i, (name, application, rate, kind) in enumerate(_TAXES, start=1)
+    ]  # fmt: skip
+
+
+# Internet access is untaxed (as in the US); equipment, lines and add-ons carry the state
+# tax, voice and TV lines the city telecom tax too. Credits are untaxed.
+_TELECOM = ("VoIP line", "Second VoIP line", "Fax line", "Streaming TV")
+
+
+def _service_taxes(world: World, catalog: ServiceCatalog) -> list[dict[str, Any]]:
+    links = []
+    for service in [*catalog.recurring, *catalog.long_recurring]:
+        links.append((service.id, 1))
+        if service.name in _TELECOM:
+            links.append((service.id, 2))
+    return [
+        shaped("service_taxes", world, Salt.SERVICE_TAX, i, exemption_amount=0,
+               service_id=str(service_id), tax_id=str(tax_id))
+        for i, (service_id, tax_id) in enumerate(links, start=1)
     ]  # fmt: skip
 
 
@@ -191,8 +210,7 @@ def reference_tables(world: World) -> dict[str, Table]:
         "data_service_details": _details(world, catalog),
         "recurring_service_details": _recurring_details(world, catalog),
         "taxes": _taxes(world),
-        "service_taxes": [],
-        "tax_exemptions": [],
+        "service_taxes": _service_taxes(world, catalog),
         "custom_fields": fields,
     }
     return {query: reference_table(query, records) for query, records in built.items()}

@@ -48,6 +48,8 @@ class CatalogService:
     technology: str = ""
     download_kbps: int = 0
     upload_kbps: int = 0
+    application: str = "DEBIT"  # CREDIT: it credits the customer (ADJUSTMENT, discounts)
+    months: int = 1  # billing_frequency: how many months one charge covers
 
 
 @dataclass
@@ -59,6 +61,15 @@ class ServiceCatalog:
     recurring: list[CatalogService] = field(default_factory=list)
     one_time: dict[str, CatalogService] = field(default_factory=dict)
     adjustments: list[CatalogService] = field(default_factory=list)
+    # Added after the original catalog (ids above it) so earlier ids and draws stay put.
+    long_plans: list[CatalogService] = field(default_factory=list)  # DATA, 3 or 12 months
+    long_recurring: list[CatalogService] = field(default_factory=list)  # RECURRING, 3/12
+    credits: list[CatalogService] = field(default_factory=list)  # RECURRING CREDIT
+
+    @property
+    def recurring_details(self) -> list[CatalogService]:
+        """Every RECURRING service, in id order (one recurring_service_details row each)."""
+        return [*self.recurring, *self.long_recurring, *self.credits]
 
     def add(self, service: CatalogService) -> CatalogService:
         self.by_id[service.id] = service
@@ -108,4 +119,36 @@ def build_catalog() -> ServiceCatalog:
     for name in _ADJUSTMENT:
         catalog.adjustments.append(catalog.add(CatalogService(next_id, name, "ADJUSTMENT", 0)))
         next_id += 1
+    _add_periodic(catalog, next_id)
     return catalog
+
+
+# Plans paid every quarter or year (a month free a year), and monthly discounts that
+# credit the customer: (name, type, amount in cents, months, application)
+_PERIODIC = (
+    ("Fiber 100 Residential Annual", "DATA", 4799 * 11, 12, "DEBIT"),
+    ("Wireless 25 Residential Quarterly", "DATA", 5599 * 3, 3, "DEBIT"),
+    ("Router rental Annual", "RECURRING", 750 * 11, 12, "DEBIT"),
+    ("Static IP Quarterly", "RECURRING", 500 * 3, 3, "DEBIT"),
+    ("Loyalty discount", "RECURRING", 500, 1, "CREDIT"),
+    ("Senior discount", "RECURRING", 1000, 1, "CREDIT"),
+)
+
+
+def _add_periodic(catalog: ServiceCatalog, next_id: int) -> None:
+    speeds = {"Fiber": ("FIBER", 100_000, 100_000), "Wireless": (
+        "LICENSEDTERRESTRIALFIXEDWIRELESS", 25_000, 5_000)}  # fmt: skip
+    for offset, (name, kind, amount, months, application) in enumerate(_PERIODIC):
+        technology, down, up = speeds.get(name.split()[0], ("", 0, 0))
+        if kind != "DATA":
+            technology, down, up = "", 0, 0
+        service = catalog.add(
+            CatalogService(next_id + offset, name, kind, amount, True, technology, down, up,
+                           application, months)
+        )  # fmt: skip
+        group = (
+            catalog.long_plans if kind == "DATA"
+            else catalog.credits if application == "CREDIT"
+            else catalog.long_recurring
+        )  # fmt: skip
+        group.append(service)
