@@ -9,9 +9,12 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from migrator.errors import Rejected
+from migrator.preflight.tax_mapping import tax_rows, unmapped_taxes
+from migrator.profile import Profile
 from migrator.profile_rules import CleanupRules, CustomerRules, ServiceRules
 from migrator.records import Resolved
 from migrator.sonar.entities import DataServiceDetail, Service, Tax
+from migrator.sonar.models import AccountWithRelations
 from migrator.transform.billing import Frequencies, period_days, period_price
 from migrator.transform.customers import CustomerLookups
 from migrator.transform.services import (
@@ -22,7 +25,23 @@ from migrator.transform.services import (
 )
 from migrator.transform.tariffs import TariffLookups, internet_tariff, recurring_tariff
 from migrator.transform.taxes import TaxLookups, is_tax_exempt, tax_key
-from tests.unit.test_transform_tariffs_services_notes import COMMON, an_account, held
+
+STAMP = "2023-03-01T23:30:00-06:00"
+COMMON = {"sonar_unique_id": "u", "created_at": STAMP, "updated_at": STAMP, "_version": "1"}
+
+
+def held(hid: int, service_id: int, **extra: Any) -> dict[str, Any]:
+    return {**COMMON, "id": str(hid), "account_id": "42", "service_id": str(service_id),
+            "quantity": 1, **extra}  # fmt: skip
+
+
+def an_account(services: list[dict[str, Any]]) -> Any:
+    return AccountWithRelations.model_validate(
+        {**COMMON, "id": "42", "account_status_id": "1", "account_type_id": "1",
+         "company_id": "1", "is_delinquent": False, "name": "Ada",
+         "account_services": services, "ip_assignments": []}
+    )  # fmt: skip
+
 
 WHERE = Resolved({"company_id": 2, "location": 3})
 RESOLVED = Resolved({"account_id": 7, "service_id": 8})
@@ -240,3 +259,33 @@ def test_an_exempt_accounts_taxed_service(sid: int, rules: ServiceRules, outcome
         return
     notes = make(record, RESOLVED, lookups=lookups).notes
     assert any("tax-exempt" in note for note in notes) == (outcome == "noted")
+
+
+@pytest.mark.parametrize(
+    ("mapping", "unmapped", "targets", "status"),
+    [
+        ({"State sales tax": 4, "City telecom tax + State sales tax": 9, "911 fee": 5},
+         "rate_only", ["tax 5", "tax 9", "tax 4"], "ok"),
+        ({"State sales tax": 4, "911 fee": 5}, "rate_only",
+         ["tax 5", "vat_percent 8.25, no tax_id", "tax 4"], "warning"),
+        ({"State sales tax": 4, "City telecom tax + State sales tax": 9}, "rate_only",
+         ["rejected", "tax 9", "tax 4"], "blocker"),  # a flat tax cannot be a rate
+        ({"911 fee": 5}, "reject", ["tax 5", "rejected", "rejected"], "blocker"),
+    ],
+)  # fmt: skip
+def test_tax_mapping_rows_and_the_check_finding(
+    mapping: dict[str, int], unmapped: str, targets: list[str], status: str
+) -> None:
+    profile = Profile.model_validate({"taxes": mapping, "services": {"unmapped_tax": unmapped}})
+    rows = tax_rows(TAXES, BY_SERVICE, profile)
+    assert [row.sonar for row in rows] == [
+        "911 fee", "City telecom tax + State sales tax", "State sales tax"
+    ]  # fmt: skip
+    assert [row.rate for row in rows] == ["1.50 flat", "2% + 6.25%", "6.25%"]
+    assert [row.splynx for row in rows] == targets
+    finding = unmapped_taxes(rows)
+    assert finding.status == status
+    if status != "ok":
+        assert "[taxes]" in finding.fix and all(
+            row.sonar in finding.detail for row in rows if not row.splynx.startswith("tax ")
+        )
