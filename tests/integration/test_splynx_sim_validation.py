@@ -245,3 +245,64 @@ async def test_a_body_satisfying_either_source_is_accepted() -> None:
         made = await sim.create("admin/finance/transactions", {"customer_id": bare})
         entry = (await sim.client.get(f"admin/finance/transactions/{made}")).json()
         assert entry["type"] == "debit"  # MySQL's implicit default, the enum's first member
+
+
+RECURRING = {"title": "Loyalty discount", "partners_ids": [1], "with_vat": False}
+
+
+@pytest.mark.parametrize(
+    ("path", "change", "field", "message"),
+    [
+        # "a number of days up to 365" (splynx_docs_facts, Tariff custom period)
+        ("admin/tariffs/recurring", {"custom_period": 1, "billing_days_count": 366},
+         "billing_days_count", "Billing days count must be no greater than 365."),
+        ("admin/tariffs/recurring", {"custom_period": 1, "billing_days_count": 0},
+         "billing_days_count", "Billing days count must be no less than 1."),
+        ("admin/tariffs/internet", {"custom_period": 1, "billing_days_count": 400},
+         "billing_days_count", "Days must be no greater than 365."),  # the OPTIONS title
+        ("admin/tariffs/internet", {"custom_period": 2}, "custom_period",
+         "Prepaid period is invalid."),
+        # services_voice: period enum('-1'..'99'), discount_type enum('percent','fixed')
+        ("service", {"period": "100"}, "period", "Period is invalid."),
+        ("service", {"discount_type": "amount"}, "discount_type", "Discount type is invalid."),
+        ("service", {"discount": 1, "discount_value": 150}, "discount_value",
+         "Discount value must be no greater than 100."),
+        ("service", {"discount": 1, "discount_type": "fixed", "discount_value": -5},
+         "discount_value", "Discount value must be no less than 0."),
+    ],
+)  # fmt: skip
+async def test_billing_period_and_discount_ranges(
+    path: str, change: dict[str, Any], field: str, message: str
+) -> None:
+    async with running() as sim:
+        body: dict[str, Any] = dict(RECURRING)
+        if path == "admin/tariffs/internet":
+            body = internet_tariff("Fibre")
+        if path == "service":
+            customer = await sim.customer()
+            tariff = await sim.create("admin/tariffs/internet", internet_tariff("Fibre"))
+            path, body = f"{CUSTOMERS}/{customer}/internet-services", internet_service("l", tariff)
+        found = await problems(sim, path, {**body, **change})
+    assert found == [{"field": field, "message": message}]
+
+
+async def test_a_credit_is_a_negative_price_and_a_year_a_period_of_twelve() -> None:
+    # price / unit_price are signed decimal(19,4) columns; no reference gives a minimum
+    async with running() as sim:
+        customer = await sim.customer()
+        credit = await sim.create("admin/tariffs/recurring", {**RECURRING, "price": -5})
+        annual = {**RECURRING, "title": "Annual", "price": 49.9992, "custom_period": 1,
+                  "billing_days_count": 365}  # fmt: skip
+        yearly = await sim.create("admin/tariffs/recurring", annual)
+        path = f"{CUSTOMERS}/{customer}/recurring-services"
+        base = {"status": "active", "description": "d", "quantity": 1, "start_date": "2024-01-01",
+                "end_date": "0000-00-00"}  # fmt: skip
+        held = await sim.create(path, {**base, "tariff_id": credit})
+        extra = {"unit_price": -2.5, "period": "12", "discount": 1, "discount_type": "fixed",
+                 "discount_value": 1}  # fmt: skip
+        override = await sim.create(path, {**base, "tariff_id": yearly, **extra})
+        services = {s["id"]: s for s in (await sim.client.get(path)).json()}
+        tariff = (await sim.client.get(f"admin/tariffs/recurring/{yearly}")).json()
+    assert services[held]["unit_price"] == "-5.0000"
+    assert (services[override]["unit_price"], services[override]["period"]) == ("-2.5000", "12")
+    assert (tariff["price"], str(tariff["billing_days_count"])) == ("49.9992", "365")

@@ -43,9 +43,9 @@ def period_problems(values: dict[str, Any]) -> list[FieldProblem]:
     if days is None:
         return []
     if days < 1:
-        return [FieldProblem("billing_days_count", "Billing days count must be no less than 1.")]
+        return [FieldProblem("billing_days_count", "{label} must be no less than 1.")]
     if days > MAX_DAYS:
-        message = f"Billing days count must be no greater than {MAX_DAYS}."
+        message = f"{{label}} must be no greater than {MAX_DAYS}."
         return [FieldProblem("billing_days_count", message)]
     return []
 
@@ -56,7 +56,7 @@ def discount_problems(values: dict[str, Any]) -> list[FieldProblem]:
     if amount is None:
         return []
     if amount < 0:
-        return [FieldProblem("discount_value", "Discount value must be no less than 0.")]
+        return [FieldProblem("discount_value", "{label} must be no less than 0.")]
     if str(values.get("discount_type") or "percent") == "percent" and amount > 100:
-        return [FieldProblem("discount_value", "Discount value must be no greater than 100.")]
+        return [FieldProblem("discount_value", "{label} must be no greater than 100.")]
     return []

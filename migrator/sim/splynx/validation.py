@@ -82,8 +82,8 @@ class PayloadValidator:
             self._apply_defaults(ctx, payload)
         try:
             await self.resource.behaviour.prepare(ctx, payload, current)
-        except ValidationFailed as failure:
-            problems.extend(failure.problems)
+        except ValidationFailed as failure:  # "{label}" in a rule's message: the field's label
+            problems.extend(self._problem(p.field, p.message) for p in failure.problems)
         refused = {p.field for p in problems}
         problems.extend(self._required(body, payload, current is None, refused))
         known = {p.field for p in problems}
