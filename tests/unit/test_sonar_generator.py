@@ -182,3 +182,25 @@ def test_customer_equipment_sits_at_the_address_of_the_account_it_serves(dataset
     for item in items:  # one value for every field of its model, none for other models
         mine = {field for owner, field in values if owner == item["id"]}
         assert mine == {f for f, model in fields.items() if model == item["inventory_model_id"]}
+
+
+def test_credits_long_plans_taxes_and_exemptions_are_generated(dataset: Dataset) -> None:
+    """Issue 12's cases, in small shares: each one present, none dominant."""
+    services = {s["id"]: s for s in dataset.records("services")}
+    credits = {i for i, s in services.items() if s["application"] == "CREDIT"
+               and s["type"] == "RECURRING"}  # fmt: skip
+    months = {d["service_id"]: d["billing_frequency"]
+              for q in ("data_service_details", "recurring_service_details")
+              for d in dataset.records(q)}  # fmt: skip
+    kinds = {(services[i]["type"], m) for i, m in months.items()}
+    assert {("DATA", 3), ("DATA", 12), ("RECURRING", 3), ("RECURRING", 12)} <= kinds
+    held = list(dataset.records("account_services"))
+    share = lambda wanted: sum(h["service_id"] in wanted for h in held) / SCALE  # noqa: E731
+    assert 0.01 <= share(credits) <= 0.06
+    assert 0.005 <= share({i for i, m in months.items() if m > 1}) <= 0.05
+    taxed = {t["service_id"] for t in dataset.records("service_taxes")}
+    assert taxed and not taxed & credits and all(services[i]["type"] == "RECURRING" for i in taxed)
+    exempt = {e["account_id"] for e in dataset.records("tax_exemptions")}
+    flagged = {p["account_id"] for p in dataset.records("account_billing_parameters")
+               if p["tax_exempt"]}  # fmt: skip
+    assert exempt == flagged and 0.005 <= len(exempt) / SCALE <= 0.05
