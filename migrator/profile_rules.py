@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from migrator.sonar.entities import AccountTypeEnum
 
@@ -97,6 +97,27 @@ class CustomerRules(_Rules):
     login: Literal["sonar_id", "splynx"] = "sonar_id"
     login_prefix: str = "sonar"
     custom_fields: dict[str, INFO_FIELDS] = Field(default_factory=dict)
+
+    @field_validator("unknown_status", mode="before")
+    @classmethod
+    def _no_blanket_status(cls, value: object) -> object:
+        if value in ("new", "active", "blocked", "disabled"):
+            raise ValueError(
+                f"{value!r} is no longer an option: an unmapped status follows activates_account "
+                '("by_activation", with inactive_status for those that do not activate) or '
+                '"reject"; name a status in [customers.status] to give it a status of your own'
+            )
+        return value
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_unknown_category(cls, data: object) -> object:
+        if isinstance(data, dict) and "unknown_category" in data:
+            raise ValueError(
+                "unknown_category is no longer an option: a type not in [customers.category] "
+                "takes the category of its kind, [customers.category_by_type]"
+            )
+        return data
 
     @field_validator("category_by_type")
     @classmethod

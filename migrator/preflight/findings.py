@@ -8,8 +8,8 @@ The report is the stable, documented output of ``migrator check --json``
                    "detail": "...", "fix": ""}, ...],
      "counts": {"sonar": {"accounts": 1000, ...}, "splynx": {"customers": 0, ...}},
      "estimate": {...} | null,
-     "mapping": [{"kind": "account status", "sonar": "Hold", "detail": "...",
-                  "splynx": "disabled", "why": "..."}, ...]}
+     "mapping": [{"kind": "status", "sonar": "Hold", "detail": "does not activate",
+                  "splynx": "disabled", "why": "inactive_status"}, ...]}
 
 ``mapping`` is what each Sonar account status and type becomes with the
 profile's rules (``migrator.preflight.mapping_table``); empty when Sonar's

@@ -38,20 +38,20 @@ class MappingRow(BaseModel):
 
     model_config = ConfigDict(frozen=True)
 
-    kind: str
+    kind: str  # "status", "type"
     sonar: str  # the value's name in Sonar
-    detail: str  # what about it decides (activates_account, the type's kind...)
+    detail: str  # what it is in Sonar (activates or not, the type's kind...)
     splynx: str  # what it becomes; "refused" when such records are rejected
-    why: str
+    why: str  # the profile option that decided it
 
 
 def _status_rows(status: AccountStatus, rules: CustomerRules) -> list[MappingRow]:
-    detail = f"activates_account: {'yes' if status.activates_account else 'no'}"
+    detail = "activates" if status.activates_account else "does not activate"
     rows = []
     plain = decide_status(status, rules, delinquent=False, archived=False)
     rows.append(
         MappingRow(
-            kind="account status",
+            kind="status",
             sonar=status.name,
             detail=detail,
             splynx=plain.status or "refused",
@@ -62,9 +62,9 @@ def _status_rows(status: AccountStatus, rules: CustomerRules) -> list[MappingRow
     if owing != plain:
         rows.append(
             MappingRow(
-                kind="account status",
-                sonar=f"{status.name} (delinquent)",
-                detail=f"{detail}, is_delinquent",
+                kind="status",
+                sonar=f"{status.name}, delinquent",
+                detail=f"{detail}, delinquent",
                 splynx=owing.status or "refused",
                 why=owing.why,
             )
@@ -80,9 +80,9 @@ def customer_mapping(
     archived = decide_status(None, rules, delinquent=False, archived=True)
     rows.append(
         MappingRow(
-            kind="account status",
-            sonar="(any, archived)",
-            detail="archived_at set",
+            kind="status",
+            sonar="(any), archived",
+            detail="archived",
             splynx=archived.status or "refused",
             why=archived.why,
         )
@@ -91,9 +91,9 @@ def customer_mapping(
         decision = decide_category(kind, rules)
         rows.append(
             MappingRow(
-                kind="account type",
+                kind="type",
                 sonar=kind.name,
-                detail=f"type: {kind.type.value}",
+                detail=kind.type.value,
                 splynx=decision.category,
                 why=decision.why,
             )
@@ -128,7 +128,7 @@ _STYLE = {"active": "green", "refused": "bold red"}
 def mapping_table(rows: Iterable[MappingRow], title: str = "Mapping") -> Table:
     """The rows as a table: Sonar value, what decides, Splynx value, why (plain text)."""
     table = Table(title=title, title_justify="left")
-    for column in ("Sonar", "value", "decided by", "Splynx", "why"):
+    for column in ("", "in Sonar", "what it does / is", "in Splynx", "decided by"):
         table.add_column(column, overflow="fold")
     for row in rows:
         target = Text(row.splynx, style=_STYLE.get(row.splynx, ""))

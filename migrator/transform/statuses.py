@@ -28,13 +28,14 @@ from migrator.sonar.entities import AccountStatus, AccountType
 
 __all__ = ["CategoryDecision", "StatusDecision", "decide_category", "decide_status"]
 
-# Why a status was chosen; the words the mapping table prints.
-BY_PROFILE = "profile [customers.status]"
+# Why a status was chosen (the profile option that decided it): what the mapping table prints.
+BY_PROFILE = "[customers.status]"
 BY_ACTIVATION = "activates_account"
-BY_DELINQUENCY = "is_delinquent: delinquent_status"
-BY_ARCHIVE = "archived: archived_status"
-REJECTED = "unmapped: unknown_status = reject"
-UNKNOWN = "status not in Sonar's account_statuses: treated as not activating"
+NOT_ACTIVATING = "inactive_status"
+BY_DELINQUENCY = "delinquent_status"
+BY_ARCHIVE = "archived_status"
+REJECTED = "unknown_status = reject"
+UNKNOWN = "not in Sonar's statuses: inactive_status"
 
 
 @dataclass(frozen=True)
@@ -60,7 +61,7 @@ def _undelinquent(status: AccountStatus | None, rules: CustomerRules) -> StatusD
         return StatusDecision(rules.inactive_status, UNKNOWN)
     if status.activates_account:
         return StatusDecision("active", BY_ACTIVATION)
-    return StatusDecision(rules.inactive_status, f"{BY_ACTIVATION} is false: inactive_status")
+    return StatusDecision(rules.inactive_status, NOT_ACTIVATING)
 
 
 def decide_status(
@@ -78,7 +79,7 @@ def decide_status(
 def decide_category(kind: AccountType | None, rules: CustomerRules) -> CategoryDecision:
     """The Splynx category of an account of this Sonar type (None: not in Sonar's table)."""
     if kind is not None and kind.name in rules.category:
-        return CategoryDecision(rules.category[kind.name], "profile [customers.category]")
+        return CategoryDecision(rules.category[kind.name], "[customers.category]")
     if kind is None:
-        return CategoryDecision("person", "type not in Sonar's account_types")
-    return CategoryDecision(rules.category_by_type[kind.type], f"type {kind.type.value}")
+        return CategoryDecision("person", "not in Sonar's types")
+    return CategoryDecision(rules.category_by_type[kind.type], "category_by_type")

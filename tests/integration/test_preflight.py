@@ -139,10 +139,10 @@ async def test_json_report_parses_with_the_documented_shape() -> None:
     assert data["counts"]["sonar"]["accounts"] == SCALE
     assert data["estimate"]["bound"] in {"sonar", "splynx"}
     mapping = {(row["kind"], row["sonar"]): row["splynx"] for row in data["mapping"]}
-    assert mapping[("account status", "Active")] == "active"
-    assert mapping[("account status", "Active (delinquent)")] == "blocked"
-    assert mapping[("account status", "Disconnected - NonPay")] == "disabled"
-    assert mapping[("account type", "Business")] == "company"
+    assert mapping[("status", "Active")] == "active"
+    assert mapping[("status", "Active, delinquent")] == "blocked"
+    assert mapping[("status", "Disconnected - NonPay")] == "disabled"
+    assert mapping[("type", "Business")] == "company"
     assert all(set(row) == {"kind", "sonar", "detail", "splynx", "why"} for row in data["mapping"])
 
 

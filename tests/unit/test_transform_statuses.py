@@ -65,8 +65,10 @@ def test_status(
 def test_a_non_activating_status_can_never_default_to_active() -> None:
     with pytest.raises(ValueError, match="inactive_status"):
         CustomerRules(inactive_status="active")  # type: ignore[arg-type]
-    with pytest.raises(ValueError, match="unknown_status"):
+    with pytest.raises(ValueError, match="follows activates_account"):
         CustomerRules(unknown_status="active")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="category_by_type"):
+        CustomerRules.model_validate({"unknown_category": "person"})
 
 
 def test_the_bundled_profiles_map_no_status_to_active() -> None:
