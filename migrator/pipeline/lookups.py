@@ -39,8 +39,8 @@ class Lookups:
     """Sonar's small reference tables, read once before the entities run."""
 
     companies: Sequence[Company]
-    statuses: dict[int, str]
-    types: dict[int, str]
+    statuses: dict[int, AccountStatus]
+    types: dict[int, AccountType]
     custom_fields: dict[int, str]
     services: dict[int, Service]
     details: dict[int, DataServiceDetail]
@@ -87,8 +87,8 @@ async def load_lookups(extractor: Extractor) -> Lookups:
         by_service[link.service_id] = (*by_service.get(link.service_id, ()), link.tax_id)
     return Lookups(
         companies=companies,
-        statuses={s.id: s.name for s in statuses},
-        types={t.id: t.name for t in types},
+        statuses={s.id: s for s in statuses},
+        types={t.id: t for t in types},
         custom_fields={f.id: f.name for f in fields},
         services={s.id: s for s in services},
         details={d.service_id: d for d in details},

@@ -32,7 +32,7 @@ from migrator.first_contact import reach
 from migrator.pipeline.budget import ErrorBudget, ErrorBudgetExceeded
 from migrator.pipeline.engine import Engine, EngineOptions
 from migrator.pipeline.entities import EntitySpec
-from migrator.pipeline.lookups import load_lookups
+from migrator.pipeline.lookups import Lookups, load_lookups
 from migrator.pipeline.sinks import SinkFactory
 from migrator.pipeline.skips import SkipTally
 from migrator.pipeline.state import StateStore
@@ -71,6 +71,7 @@ class MigrationResult:
     message: str = ""
     run_id: int | None = None
     rejects: list[dict[str, Any]] = field(default_factory=list)  # a dry run's, in memory
+    lookups: Lookups | None = None  # Sonar's reference tables, as read (the mapping they give)
 
 
 async def _watch_signals(engine: Engine, drain_seconds: float, scope: anyio.CancelScope) -> None:
@@ -149,7 +150,7 @@ async def _migrate(
                 splynx = await stack.enter_async_context(SplynxClient.open(settings, emit=emit))
                 emit(BudgetKnown("splynx", settings.splynx_rate * 60.0))
             extractor = Extractor(sonar, page_size=settings.page_size, producers=settings.producers)
-            lookups = await load_lookups(extractor)
+            lookups = result.lookups = await load_lookups(extractor)
             sinks = SinkFactory(splynx, store)
             specs = build_specs(
                 request.entities,

@@ -56,6 +56,7 @@ def _customers() -> list[Resource]:
             },
             unique=("login",),
             emails=frozenset({"email", "billing_email"}),
+            gps=frozenset({"gps"}),
             defaults={
                 "added_by": added_by,
                 "added_by_id": key_id,
