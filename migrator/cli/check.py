@@ -120,8 +120,16 @@ def settings_for(args: argparse.Namespace) -> Settings:
 
 def handle(args: argparse.Namespace) -> int:
     settings = settings_for(args)
-    rules = load_profile(getattr(args, "profile", None)).customers  # the mapping's rules
-    report = run_async(lambda: preflight(settings, plan=DEFAULT_PLAN, rules=rules))
+    profile = load_profile(getattr(args, "profile", None))  # the mapping's rules
+    report = run_async(
+        lambda: preflight(
+            settings,
+            plan=DEFAULT_PLAN,
+            rules=profile.customers,
+            services=profile.services,
+            taxes=profile.taxes,
+        )
+    )
     if args.json:
         print(report_json(report))
     else:

@@ -26,6 +26,7 @@ from migrator.pipeline.migration import MigrationRequest, MigrationResult, migra
 from migrator.pipeline.wiring import select
 from migrator.preflight.dry_run_estimate import estimate_run
 from migrator.preflight.mapping_table import MappingRow, customer_mapping, mapping_table
+from migrator.preflight.tax_mapping import tax_rows
 from migrator.private_files import private_file
 from migrator.profile import DEFAULT_PROFILE, Profile, load_profile
 from migrator.settings import Settings
@@ -213,11 +214,14 @@ def _print_dry_rejects(console: Console, result: MigrationResult, shown: int = 2
 
 
 def mapping_rows(result: MigrationResult, profile: Profile) -> list[MappingRow]:
-    """What Sonar's account statuses and types became in this run (none if not read)."""
+    """What Sonar's account statuses, types and taxes became in this run (none if not read)."""
     if result.lookups is None:
         return []
     lookups = result.lookups
-    return customer_mapping(lookups.statuses.values(), lookups.types.values(), profile.customers)
+    return [
+        *customer_mapping(lookups.statuses.values(), lookups.types.values(), profile.customers),
+        *tax_rows(lookups.taxes, lookups.service_taxes, profile.taxes, profile.services),
+    ]
 
 
 def handle(args: argparse.Namespace) -> int:

@@ -29,6 +29,7 @@ __all__ = [
     "MappingRow",
     "customer_mapping",
     "mapping_table",
+    "read_all",
     "read_customer_references",
 ]
 
@@ -101,7 +102,8 @@ def customer_mapping(
     return rows
 
 
-async def _all(extractor: Extractor, query: str) -> list[object]:
+async def read_all(extractor: Extractor, query: str) -> list[object]:
+    """Every record of a small list query."""
     found: list[object] = []
     pages: MemoryObjectReceiveStream[Page[object]]
     page: Page[object]
@@ -116,9 +118,9 @@ async def read_customer_references(
 ) -> tuple[list[AccountStatus], list[AccountType]]:
     """Sonar's account statuses and types (a page or two each): what the mapping is made of."""
     statuses = [
-        s for s in await _all(extractor, "account_statuses") if isinstance(s, AccountStatus)
+        s for s in await read_all(extractor, "account_statuses") if isinstance(s, AccountStatus)
     ]
-    types = [t for t in await _all(extractor, "account_types") if isinstance(t, AccountType)]
+    types = [t for t in await read_all(extractor, "account_types") if isinstance(t, AccountType)]
     return statuses, types
 
 

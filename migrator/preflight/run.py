@@ -17,6 +17,7 @@ rather than waited out.
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import anyio
@@ -32,7 +33,8 @@ from migrator.preflight.mapping_table import MappingRow, customer_mapping
 from migrator.preflight.plan import DEFAULT_PLAN, MigrationPlan
 from migrator.preflight.sonar_probe import SonarResult, probe_sonar
 from migrator.preflight.splynx_probe import SplynxResult, probe_splynx
-from migrator.profile_rules import CustomerRules
+from migrator.preflight.tax_mapping import links_by_service, tax_rows, unmapped_taxes
+from migrator.profile_rules import CustomerRules, ServiceRules
 from migrator.settings import Settings
 from migrator.sonar.client import graphql_endpoint
 from migrator.sonar.schema import LIST_QUERIES
@@ -151,10 +153,14 @@ async def preflight(
     queries: tuple[str, ...] = LIST_QUERIES,
     clock: Clock = SYSTEM_CLOCK,
     rules: CustomerRules | None = None,
+    services: ServiceRules | None = None,
+    taxes: Mapping[str, int] | None = None,
 ) -> Report:
     """Check the configured Sonar, Splynx and database for what would block ``plan``.
 
-    ``rules``: the profile's, for the mapping table (default: the built-in rules).
+    ``rules``, ``services`` and ``taxes`` (its ``[taxes]``): the profile's, for the
+    mapping table (default: the built-in rules, no tax mapped). The unmapped-tax
+    finding is made only when ``taxes`` is given (``check`` gives the profile's).
     """
     require(settings)
     plan.resolved()  # an unknown endpoint name is a ConfigError, before any request
@@ -162,16 +168,22 @@ async def preflight(
     found = await _probe_all(
         settings.model_copy(update={"retry_budget": budget}), plan, queries, clock
     )
+    taxed = _tax_mapping(found.sonar, services or ServiceRules(), taxes or {})
     return Report(
         findings=[
             *_insecure(settings),
             *found.sonar.findings,
             *found.splynx.findings,
             *found.database,
+            *(
+                [unmapped_taxes(taxed)]
+                if found.sonar.taxes is not None and taxes is not None
+                else []
+            ),
         ],
         counts=Counts(sonar=found.sonar.counts, splynx=found.splynx.counts),
         estimate=estimate(found.sonar.counts, plan, _limits(settings, found)),
-        mapping=_mapping(found.sonar, rules or CustomerRules()),
+        mapping=[*_mapping(found.sonar, rules or CustomerRules()), *taxed],
     )
 
 
@@ -179,3 +191,12 @@ def _mapping(sonar: SonarResult, rules: CustomerRules) -> list[MappingRow]:
     if sonar.statuses is None or sonar.types is None:
         return []
     return customer_mapping(sonar.statuses, sonar.types, rules)
+
+
+def _tax_mapping(
+    sonar: SonarResult, rules: ServiceRules, taxes: Mapping[str, int]
+) -> list[MappingRow]:
+    if sonar.taxes is None or sonar.service_taxes is None:
+        return []
+    by_id = {tax.id: tax for tax in sonar.taxes}
+    return tax_rows(by_id, links_by_service(sonar.service_taxes), taxes, rules)

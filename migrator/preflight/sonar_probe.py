@@ -22,9 +22,10 @@ from migrator.policy.clock import SYSTEM_CLOCK, Clock
 from migrator.preflight.explain import explain, refused
 from migrator.preflight.findings import Finding
 from migrator.preflight.mapping_table import read_customer_references
+from migrator.preflight.tax_mapping import read_tax_references
 from migrator.settings import Settings
 from migrator.sonar.client import SonarClient
-from migrator.sonar.entities import AccountStatus, AccountType
+from migrator.sonar.entities import AccountStatus, AccountType, ServiceTax, Tax
 from migrator.sonar.extract import Extractor
 from migrator.sonar.readers import NestedAccounts
 from migrator.sonar.schema import LIST_QUERIES
@@ -42,6 +43,8 @@ class SonarResult:
     latency: float | None = None  # seconds of a sampled page (else the probes' median)
     statuses: list[AccountStatus] | None = None  # None: not read (the mapping is not shown)
     types: list[AccountType] | None = None
+    taxes: list[Tax] | None = None  # None: not read (no tax rows, no tax finding)
+    service_taxes: list[ServiceTax] | None = None
 
 
 class _Latencies:
@@ -130,12 +133,19 @@ async def _sample_page(
 
 
 async def _references(extractor: Extractor, result: SonarResult) -> None:
-    """Sonar's account statuses and types, for the mapping table (a warning if unreadable)."""
+    """Sonar's account statuses, types and taxes, for the mapping table (a warning if
+    unreadable)."""
     try:
         result.statuses, result.types = await read_customer_references(extractor)
     except MigratorError as exc:
         problem = explain("sonar", exc)
         detail = f"account statuses and types not read: {problem.detail}"
+        result.findings.append(Finding.warning("sonar.mapping", detail, problem.fix))
+    try:
+        result.taxes, result.service_taxes = await read_tax_references(extractor)
+    except MigratorError as exc:
+        problem = explain("sonar", exc)
+        detail = f"taxes not read: {problem.detail}"
         result.findings.append(Finding.warning("sonar.mapping", detail, problem.fix))
 
 

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from migrator.cli.run import mapping_rows
 from migrator.entity_map import ENTITY_ORDER
 from migrator.exitcodes import ExitCode
 from migrator.pipeline.migration import MigrationRequest, migrate
@@ -52,3 +53,17 @@ async def test_monthly_charges_periods_and_taxes_match_sonar(
     assert report.customers >= 40
     assert report.with_credit and report.with_annual and report.with_quarterly
     assert taxed >= 20  # every taxable recurring service's tariff
+
+
+async def test_a_dry_run_gives_the_tax_mapping_it_will_use(tmp_path: Path) -> None:
+    async with running_pair({"scale": 20, "seed": 21}) as pair:
+        settings = settings_for(pair, tmp_path / "state.sqlite3")
+        profile = load_profile("full").model_copy(update={"taxes": {"State sales tax": 3}})
+        request = MigrationRequest(settings, profile, list(ENTITY_ORDER), dry_run=True)
+        result = await migrate(request, lambda event: None)
+    rows = {row.sonar: (row.detail, row.splynx) for row in mapping_rows(result, profile)
+            if row.kind == "tax"}  # fmt: skip
+    assert rows == {
+        "State sales tax": ("6.25%", "tax 3"),
+        "City telecom tax + State sales tax": ("2% + 6.25%", "vat_percent 8.25, no tax_id"),
+    }

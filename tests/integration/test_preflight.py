@@ -165,3 +165,17 @@ async def test_tls_verification_off_is_a_warning() -> None:
         report = await preflight(env.settings(insecure=True))
     assert not_ok(report) == ["tls"] and report.exit_code is ExitCode.OK
     assert "staging server only" in by_check(report)["tls"].fix
+
+
+async def test_taxes_the_profile_does_not_map_are_named_with_the_fix() -> None:
+    mapped = {"State sales tax": 3, "City telecom tax + State sales tax": 7}
+    async with systems() as env:
+        missing = await preflight(env.settings(), taxes={})
+        complete = await preflight(env.settings(), taxes=mapped)
+    finding = by_check(missing)["profile.taxes"]
+    assert finding.status is Status.WARNING and missing.exit_code is ExitCode.OK
+    assert "'City telecom tax + State sales tax'" in finding.detail
+    assert '"State sales tax" = <Splynx tax id>' in finding.fix
+    assert by_check(complete)["profile.taxes"].status is Status.OK
+    rows = {row.sonar: row.splynx for row in complete.mapping if row.kind == "tax"}
+    assert rows == {"State sales tax": "tax 3", "City telecom tax + State sales tax": "tax 7"}

@@ -9,11 +9,10 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from migrator.errors import Rejected
-from migrator.preflight.tax_mapping import tax_rows, unmapped_taxes
-from migrator.profile import Profile
+from migrator.preflight.tax_mapping import links_by_service, tax_rows, unmapped_taxes
 from migrator.profile_rules import CleanupRules, CustomerRules, ServiceRules
 from migrator.records import Resolved
-from migrator.sonar.entities import DataServiceDetail, Service, Tax
+from migrator.sonar.entities import DataServiceDetail, Service, ServiceTax, Tax
 from migrator.sonar.models import AccountWithRelations
 from migrator.transform.billing import Frequencies, period_days, period_price
 from migrator.transform.customers import CustomerLookups
@@ -25,6 +24,7 @@ from migrator.transform.services import (
 )
 from migrator.transform.tariffs import TariffLookups, internet_tariff, recurring_tariff
 from migrator.transform.taxes import TaxLookups, is_tax_exempt, tax_key
+from tests.support.sonar_lookups import status as sonar_status
 
 STAMP = "2023-03-01T23:30:00-06:00"
 COMMON = {"sonar_unique_id": "u", "created_at": STAMP, "updated_at": STAMP, "_version": "1"}
@@ -210,9 +210,10 @@ def test_an_account_is_exempt_by_its_flag_or_its_exemption_rows(
 
 
 def service_lookups(rules: ServiceRules, exempt: frozenset[int] = frozenset()) -> ServiceLookups:
+    customers = CustomerLookups({1: sonar_status(1, "Active", activates=True)}, {}, {})
     return ServiceLookups(
-        CATALOG, CustomerLookups({1: "Active"}, {}, {}), CustomerRules(), rules, CleanupRules(),
-        ZoneInfo("UTC"), MONTHS, TaxLookups(TAXES, BY_SERVICE, {}), exempt,
+        CATALOG, customers, CustomerRules(), rules, CleanupRules(), ZoneInfo("UTC"), MONTHS,
+        TaxLookups(TAXES, BY_SERVICE, {}), exempt,
     )  # fmt: skip
 
 
@@ -269,19 +270,20 @@ def test_an_exempt_accounts_taxed_service(sid: int, rules: ServiceRules, outcome
         ({"State sales tax": 4, "911 fee": 5}, "rate_only",
          ["tax 5", "vat_percent 8.25, no tax_id", "tax 4"], "warning"),
         ({"State sales tax": 4, "City telecom tax + State sales tax": 9}, "rate_only",
-         ["rejected", "tax 9", "tax 4"], "blocker"),  # a flat tax cannot be a rate
-        ({"911 fee": 5}, "reject", ["tax 5", "rejected", "rejected"], "blocker"),
+         ["refused", "tax 9", "tax 4"], "blocker"),  # a flat tax cannot be a rate
+        ({"911 fee": 5}, "reject", ["tax 5", "refused", "refused"], "blocker"),
     ],
 )  # fmt: skip
 def test_tax_mapping_rows_and_the_check_finding(
     mapping: dict[str, int], unmapped: str, targets: list[str], status: str
 ) -> None:
-    profile = Profile.model_validate({"taxes": mapping, "services": {"unmapped_tax": unmapped}})
-    rows = tax_rows(TAXES, BY_SERVICE, profile)
+    rules = ServiceRules.model_validate({"unmapped_tax": unmapped})
+    rows = tax_rows(TAXES, BY_SERVICE, mapping, rules)
+    assert {row.kind for row in rows} == {"tax"}
     assert [row.sonar for row in rows] == [
         "911 fee", "City telecom tax + State sales tax", "State sales tax"
     ]  # fmt: skip
-    assert [row.rate for row in rows] == ["1.50 flat", "2% + 6.25%", "6.25%"]
+    assert [row.detail for row in rows] == ["1.50 flat", "2% + 6.25%", "6.25%"]
     assert [row.splynx for row in rows] == targets
     finding = unmapped_taxes(rows)
     assert finding.status == status
@@ -289,3 +291,12 @@ def test_tax_mapping_rows_and_the_check_finding(
         assert "[taxes]" in finding.fix and all(
             row.sonar in finding.detail for row in rows if not row.splynx.startswith("tax ")
         )
+
+
+def test_service_taxes_rows_group_by_service() -> None:
+    links = [
+        ServiceTax.model_validate({**COMMON, "id": str(i), "service_id": str(sid),
+                                   "tax_id": str(tid), "exemption_amount": 0})
+        for i, (sid, tid) in enumerate([(20, 1), (21, 1), (21, 2)], start=1)
+    ]  # fmt: skip
+    assert links_by_service(links) == {20: (1,), 21: (1, 2)}
