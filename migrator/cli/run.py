@@ -49,7 +49,12 @@ Entities: {", ".join(ENTITY_ORDER)}.
 
 Connections come from the environment or .env (SONAR_URL, SONAR_TOKEN,
 SPLYNX_URL, SPLYNX_API_KEY, SPLYNX_API_SECRET); choices (status map, categories,
-default location, clean-ups) from the profile (--profile; bundled: full, core)."""
+default location, clean-ups) from the profile (--profile; bundled: full, core).
+
+Nothing is written unless Splynx has the `sonar_id` additional fields that mark
+migrated customers and services (exit 5 otherwise: `migrator check --fix`
+creates them); the first record each entity creates is read back once, and the
+run stops if Splynx did not keep its marker."""
 
 EXAMPLES = """\
   migrator check                               # first: is everything reachable and allowed?
