@@ -56,6 +56,7 @@ class RunSection(_Section):
     max_errors: int | None = None
     max_error_rate: float | None = None
     timeout: float | None = None
+    connect_timeout: float | None = None
     retry_budget: float | None = None
     state: str | None = None
 

@@ -16,6 +16,7 @@ from migrator.sonar.scalars import Cents, Date, Datetime, Geopoint, Int64, Sonar
 __all__ = [
     "ENTITY_MODELS",
     "Account",
+    "AccountBillingParameter",
     "AccountService",
     "AccountStatus",
     "AccountType",
@@ -23,6 +24,11 @@ __all__ = [
     "Address",
     "AddressType",
     "AddressableType",
+    "AnchorDelinquencyLogic",
+    "BillDayModeOption",
+    "BillMode",
+    "BillingDefaultFor",
+    "BillingParameterDayOption",
     "Company",
     "Contact",
     "ContactableType",
@@ -46,10 +52,17 @@ __all__ = [
     "PaymentStatus",
     "PaymentType",
     "PhoneNumber",
+    "RecurringServiceDetail",
     "Service",
     "ServiceApplication",
+    "ServiceTax",
     "ServiceTransactionType",
     "ServiceType",
+    "Tax",
+    "TaxApplication",
+    "TaxExemption",
+    "TaxJurisdiction",
+    "TaxType",
     "TechnologyCode",
     "Ticket",
     "TicketComment",
@@ -84,6 +97,33 @@ class AddressableType(StrEnum):
     Company = "Company"
     TowercoverageSubmission = "TowercoverageSubmission"
     Vendor = "Vendor"
+
+
+class AnchorDelinquencyLogic(StrEnum):
+    ALL = "ALL"
+    ANCHOR_ONLY = "ANCHOR_ONLY"
+
+
+class BillDayModeOption(StrEnum):
+    FIXED = "FIXED"
+    ANNIVERSARY_INVOICE_DAY = "ANNIVERSARY_INVOICE_DAY"
+    ANNIVERSARY_BILL_DAY = "ANNIVERSARY_BILL_DAY"
+
+
+class BillMode(StrEnum):
+    INVOICE = "INVOICE"
+    STATEMENT = "STATEMENT"
+
+
+class BillingDefaultFor(StrEnum):
+    ACCOUNT_TYPE = "ACCOUNT_TYPE"
+    ANCHOR = "ANCHOR"
+    LINKED = "LINKED"
+
+
+class BillingParameterDayOption(StrEnum):
+    BILL_DAY = "BILL_DAY"
+    INVOICE_DAY = "INVOICE_DAY"
 
 
 class ContactableType(StrEnum):
@@ -186,6 +226,23 @@ class ServiceType(StrEnum):
     ADJUSTMENT = "ADJUSTMENT"
     DATA = "DATA"
     VOICE = "VOICE"
+
+
+class TaxApplication(StrEnum):
+    FLAT = "FLAT"
+    PERCENTAGE = "PERCENTAGE"
+
+
+class TaxJurisdiction(StrEnum):
+    FEDERAL = "FEDERAL"
+    STATE = "STATE"
+    COUNTY = "COUNTY"
+    CITY = "CITY"
+
+
+class TaxType(StrEnum):
+    GEOGRAPHICAL = "GEOGRAPHICAL"
+    GLOBAL = "GLOBAL"
 
 
 class TechnologyCode(StrEnum):
@@ -428,6 +485,42 @@ class DataServiceDetail(SonarEntity):
     usage_based_billing_policy_id: Int64 | None = None
 
 
+class RecurringServiceDetail(SonarEntity):
+    """``recurring_service_details``: Sonar ``RecurringServiceDetail``."""
+
+    sonar_unique_id: str
+    created_at: Datetime
+    updated_at: Datetime
+    version: str = Field(alias="_version")
+    billing_frequency: int
+    service_id: Int64
+
+
+class Tax(SonarEntity):
+    """``taxes``: Sonar ``Tax``."""
+
+    sonar_unique_id: str
+    created_at: Datetime
+    updated_at: Datetime
+    version: str = Field(alias="_version")
+    application: TaxApplication
+    name: str
+    rate: float
+    type: TaxType
+
+
+class ServiceTax(SonarEntity):
+    """``service_taxes``: Sonar ``ServiceTax``."""
+
+    sonar_unique_id: str
+    created_at: Datetime
+    updated_at: Datetime
+    version: str = Field(alias="_version")
+    exemption_amount: int
+    service_id: Int64
+    tax_id: Int64
+
+
 class AccountService(SonarEntity):
     """``account_services``: Sonar ``AccountService``."""
 
@@ -447,6 +540,52 @@ class AccountService(SonarEntity):
     quantity: int
     service_id: Int64
     unique_package_relationship_id: str | None = None
+
+
+class AccountBillingParameter(SonarEntity):
+    """``account_billing_parameters``: Sonar ``AccountBillingParameter``."""
+
+    sonar_unique_id: str
+    created_at: Datetime
+    updated_at: Datetime
+    version: str = Field(alias="_version")
+    account_id: Int64
+    aggregate_invoice_taxes: bool
+    aggregate_linked_debits: bool
+    anchor_delinquency_logic: AnchorDelinquencyLogic | None = None
+    auto_pay_day: BillingParameterDayOption
+    auto_pay_days: int
+    bill_day: int | None = None
+    bill_day_mode: BillDayModeOption
+    bill_mode: BillMode
+    billing_default_id: Int64 | None = None
+    days_of_delinquency_for_status_switch: int | None = None
+    default_for: BillingDefaultFor
+    delinquency_account_status_id: Int64 | None = None
+    delinquency_removal_account_status_id: Int64 | None = None
+    due_days: int
+    due_days_day: BillingParameterDayOption
+    grace_days: int
+    grace_until: Date | None = None
+    invoice_day: int | None = None
+    lifeline: bool
+    months_to_bill: int
+    print_invoice: bool
+    switch_status_after_delinquency: bool
+    tax_exempt: bool
+
+
+class TaxExemption(SonarEntity):
+    """``tax_exemptions``: Sonar ``TaxExemption``."""
+
+    sonar_unique_id: str
+    created_at: Datetime
+    updated_at: Datetime
+    version: str = Field(alias="_version")
+    account_id: Int64
+    jurisdictions: list[TaxJurisdiction | None] | None = None
+    name: str
+    tax_provider_id: Int64
 
 
 class IpAssignment(SonarEntity):
@@ -699,7 +838,12 @@ ENTITY_MODELS: dict[str, type[SonarEntity]] = {
     "custom_field_data": CustomFieldData,
     "services": Service,
     "data_service_details": DataServiceDetail,
+    "recurring_service_details": RecurringServiceDetail,
+    "taxes": Tax,
+    "service_taxes": ServiceTax,
     "account_services": AccountService,
+    "account_billing_parameters": AccountBillingParameter,
+    "tax_exemptions": TaxExemption,
     "ip_assignments": IpAssignment,
     "users": User,
     "notes": Note,

@@ -72,6 +72,7 @@ def test_bundled_full_profile_loads_and_feeds_settings() -> None:
     values = profile.settings_values()
     assert values["sonar_rate"] == 400
     assert load_settings(profile_values=values, env_file=None).writers == values["writers"]
+    assert load_settings(profile_values={"connect_timeout": 4}, env_file=None).connect_timeout == 4
 
 
 def test_profile_errors_name_file_and_key(tmp_path: Path) -> None:

@@ -13,6 +13,7 @@ import time
 from migrator.sim.sonar.generate.accounts import AccountFacts, generate_accounts
 from migrator.sim.sonar.generate.addresses import generate_addresses
 from migrator.sim.sonar.generate.billing import BillingRun
+from migrator.sim.sonar.generate.billing_settings import generate_billing_parameters
 from migrator.sim.sonar.generate.common import World
 from migrator.sim.sonar.generate.contacts import generate_contacts, generate_phone_numbers
 from migrator.sim.sonar.generate.equipment import equipment_tables
@@ -48,6 +49,7 @@ def generate_dataset(scale: int, seed: int) -> Dataset:
     tables["account_services"] = generate_account_services(world, accounts)
     tables["ip_assignments"] = generate_ip_assignments(world, accounts)
     tables["custom_field_data"] = generate_custom_field_data(world, accounts)
+    tables["account_billing_parameters"] = generate_billing_parameters(world, accounts)
     history = _run_history(world, accounts, _primary_contacts(tables["contacts"]))
     tables.update(ledger_tables(world, accounts, history))
     tables.update(support_tables(world, history))

@@ -40,6 +40,7 @@ class Salt(IntEnum):
     SERVICE = 6
     DETAIL = 7
     CUSTOM_FIELD = 8
+    TAX = 9
     ACCOUNT = 10
     CONTACT = 11
     PHONE = 12
@@ -48,6 +49,8 @@ class Salt(IntEnum):
     ACCOUNT_SERVICE = 15
     IP = 16
     NOTE = 17
+    BILLING_PARAMETERS = 18
+    RECURRING_DETAIL = 19
     INVOICE = 20
     DEBIT = 21
     CREDIT = 22

@@ -142,6 +142,28 @@ def _details(world: World, catalog: ServiceCatalog) -> list[dict[str, Any]]:
     ]  # fmt: skip
 
 
+def _recurring_details(world: World, catalog: ServiceCatalog) -> list[dict[str, Any]]:
+    """How often each recurring service bills, in months."""
+    return [
+        shaped("recurring_service_details", world, Salt.RECURRING_DETAIL, i, billing_frequency=1,
+               service_id=str(s.id))
+        for i, s in enumerate(catalog.recurring, start=1)
+    ]  # fmt: skip
+
+
+# (name, application, rate, type): the taxes an ISP in one US state charges
+_TAXES = (("State sales tax", "PERCENTAGE", 6.25, "GLOBAL"),
+          ("City telecom tax", "PERCENTAGE", 2.0, "GEOGRAPHICAL"))  # fmt: skip
+
+
+def _taxes(world: World) -> list[dict[str, Any]]:
+    return [
+        shaped("taxes", world, Salt.TAX, i, application=application, name=name, rate=rate,
+               type=kind)
+        for i, (name, application, rate, kind) in enumerate(_TAXES, start=1)
+    ]  # fmt: skip
+
+
 def reference_tables(world: World) -> dict[str, Table]:
     """The fixed tables; records facts (catalog, users, groups) for later generators."""
     catalog = build_catalog()
@@ -167,6 +189,10 @@ def reference_tables(world: World) -> dict[str, Table]:
         "ticket_groups": groups,
         "services": _services(world, catalog),
         "data_service_details": _details(world, catalog),
+        "recurring_service_details": _recurring_details(world, catalog),
+        "taxes": _taxes(world),
+        "service_taxes": [],
+        "tax_exemptions": [],
         "custom_fields": fields,
     }
     return {query: reference_table(query, records) for query, records in built.items()}
