@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 __all__ = [
+    "BillingRules",
     "CleanupRules",
     "CustomerRules",
     "CustomerStatus",
@@ -98,6 +99,16 @@ class ServiceRules(_Rules):
     status: dict[CustomerStatus, ServiceStatus] = Field(
         default_factory=lambda: dict(DEFAULT_SERVICE_STATUS)
     )
+
+
+class BillingRules(_Rules):
+    """How an account's billing parameters become the customer's billing settings.
+
+    Splynx bills on days 1-28 only: a Sonar bill day of 29-31 becomes
+    ``late_bill_day`` (noted per customer).
+    """
+
+    late_bill_day: int = Field(default=28, ge=1, le=28)
 
 
 class NoteRules(_Rules):
