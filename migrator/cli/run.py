@@ -35,8 +35,9 @@ log = logging.getLogger(__name__)
 
 DESCRIPTION = f"""\
 Migrate Sonar into Splynx: partners, the default location, internet and
-recurring tariffs, customers (with their contacts, addresses and custom
-fields), their internet and recurring services, and their notes as comments.
+recurring tariffs, customers (with their contacts, addresses, custom fields
+and billing settings), their internet and recurring services, and their notes
+as comments.
 
 Records stream from Sonar (read in id-range partitions, several at once, within
 Sonar's request budget) to Splynx (several writers at once, within its
