@@ -24,7 +24,7 @@ from typing import Any
 import anyio
 
 from migrator.entity_map import mapped
-from migrator.errors import MarkerNotKept, MarkersMissing
+from migrator.errors import Fatal, MarkerNotKept, MarkersMissing
 from migrator.splynx.client import SplynxClient
 from migrator.splynx.decode import parent_ids
 from migrator.splynx.endpoints import Endpoint
@@ -60,6 +60,7 @@ class MarkerProof:
         self._target = target
         self._marker = target.marker
         self._proven = False
+        self._failed: MarkerNotKept | None = None
         self._first = anyio.Lock()
 
     async def create(
@@ -69,11 +70,17 @@ class MarkerProof:
         if self._proven:
             return await create()
         async with self._first:
+            if self._failed is not None:  # the writers waiting behind the first create nothing
+                raise Fatal(str(self._failed))
             if self._proven:
                 return await create()
             created = await create()
             if not created.adopted:  # an adopted record was found by its marker: proven
-                await self._check(created.id, body)
+                try:
+                    await self._check(created.id, body)
+                except MarkerNotKept as lost:
+                    self._failed = lost
+                    raise
             self._proven = True
             return created
 

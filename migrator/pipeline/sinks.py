@@ -20,7 +20,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from functools import partial
 from typing import Any, Generic, Protocol, TypeVar
 
-from migrator.errors import ConfigError, MarkerNotKept, Rejected
+from migrator.errors import ConfigError, Rejected
 from migrator.pipeline.entities import Delivered
 from migrator.pipeline.markers import MarkerProof
 from migrator.pipeline.state import StateStore
@@ -89,10 +89,9 @@ class ApiSink(Generic[P]):
             if found is not None:
                 return found
         try:
+            # MarkerNotKept passes straight through, with no await on the way, so the writer
+            # keeps the unmarked record in its id map before the run stops
             created = await self._create(model)
-        except MarkerNotKept as lost:
-            await self._finish(lost.splynx_id, payload)  # the record is there: finish it
-            raise
         except Rejected:
             # Refused: perhaps because a record with this marker is already there (made by a
             # run whose state was lost, or, for a natural key, by somebody since the look-up).
