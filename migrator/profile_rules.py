@@ -11,14 +11,19 @@ from __future__ import annotations
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from migrator.sonar.entities import AccountTypeEnum
 
 __all__ = [
+    "DEFAULT_CATEGORY_BY_TYPE",
     "BillingRules",
+    "Category",
     "CleanupRules",
     "CustomerRules",
     "CustomerStatus",
     "DefaultsRules",
+    "InactiveStatus",
     "NoteRules",
     "ServiceRules",
     "ServiceStatus",
@@ -27,27 +32,16 @@ __all__ = [
 CustomerStatus = Literal["new", "active", "blocked", "disabled"]
 ServiceStatus = Literal["active", "stopped", "disabled", "hidden", "pending"]
 Category = Literal["person", "company"]
+InactiveStatus = Literal["new", "blocked", "disabled"]  # every Splynx status but "active"
 
-# What Sonar's usual account statuses mean in Splynx terms.
-DEFAULT_STATUS_MAP: dict[str, CustomerStatus] = {
-    "Active": "active",
-    "Inactive": "disabled",
-    "Delinquent": "active",
-    "Suspended": "blocked",
-    "Pending Install": "new",
-    "Cancelled": "disabled",
-    "Collections": "blocked",
-    "Prospect": "new",
-    "On Hold": "blocked",
-    "Seasonal": "active",
-    "Staff / Free": "active",
-    "Non-payment Disconnect": "disabled",
-    "Moved": "disabled",
-}
-DEFAULT_CATEGORY_MAP: dict[str, Category] = {
-    "Residential": "person",
-    "Business": "company",
-    "Government": "company",
+# What an account type's kind (``AccountType.type``, a closed enum in Sonar) means in
+# Splynx terms, for a type whose name the profile's [customers.category] does not map.
+DEFAULT_CATEGORY_BY_TYPE: dict[AccountTypeEnum, Category] = {
+    AccountTypeEnum.COMMERCIAL: "company",
+    AccountTypeEnum.GOVERNMENT: "company",
+    AccountTypeEnum.INDUSTRIAL: "company",
+    AccountTypeEnum.RESIDENTIAL: "person",
+    AccountTypeEnum.SENIOR_CITIZEN: "person",
 }
 DEFAULT_SERVICE_STATUS: dict[CustomerStatus, ServiceStatus] = {
     "new": "pending",
@@ -80,16 +74,56 @@ class DefaultsRules(_Rules):
 
 
 class CustomerRules(_Rules):
-    """How accounts become customers."""
+    """How accounts become customers.
 
-    status: dict[str, CustomerStatus] = Field(default_factory=lambda: dict(DEFAULT_STATUS_MAP))
-    unknown_status: CustomerStatus | Literal["reject"] = "active"  # "reject": refuse such accounts
+    A status is decided by what it does in Sonar, not by its name: there is no
+    built-in name map, so every entry of ``status`` is one the user wrote, and it
+    wins (a non-activating status may be mapped to "active" only there). An
+    unmapped status that activates the account becomes "active", one that does
+    not becomes ``inactive_status`` (never "active"); "reject" refuses accounts
+    with an unmapped status instead. A delinquent account whose status came out
+    "active" becomes ``delinquent_status`` ("active" keeps it active). Archived
+    accounts become ``archived_status`` whatever their status.
+    """
+
+    status: dict[str, CustomerStatus] = Field(default_factory=dict)
+    unknown_status: Literal["by_activation", "reject"] = "by_activation"
+    inactive_status: InactiveStatus = "disabled"
+    delinquent_status: CustomerStatus = "blocked"
     archived_status: CustomerStatus = "disabled"
-    category: dict[str, Category] = Field(default_factory=lambda: dict(DEFAULT_CATEGORY_MAP))
-    unknown_category: Category = "person"
+    category: dict[str, Category] = Field(default_factory=dict)
+    category_by_type: dict[AccountTypeEnum, Category] = Field(
+        default_factory=lambda: dict(DEFAULT_CATEGORY_BY_TYPE)
+    )
     login: Literal["sonar_id", "splynx"] = "sonar_id"
     login_prefix: str = "sonar"
     custom_fields: dict[str, INFO_FIELDS] = Field(default_factory=dict)
+
+    @field_validator("unknown_status", mode="before")
+    @classmethod
+    def _no_blanket_status(cls, value: object) -> object:
+        if value in ("new", "active", "blocked", "disabled"):
+            raise ValueError(
+                f"{value!r} is no longer an option: an unmapped status follows activates_account "
+                '("by_activation", with inactive_status for those that do not activate) or '
+                '"reject"; name a status in [customers.status] to give it a status of your own'
+            )
+        return value
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_unknown_category(cls, data: object) -> object:
+        if isinstance(data, dict) and "unknown_category" in data:
+            raise ValueError(
+                "unknown_category is no longer an option: a type not in [customers.category] "
+                "takes the category of its kind, [customers.category_by_type]"
+            )
+        return data
+
+    @field_validator("category_by_type")
+    @classmethod
+    def _every_type(cls, value: dict[AccountTypeEnum, Category]) -> dict[AccountTypeEnum, Category]:
+        return {**DEFAULT_CATEGORY_BY_TYPE, **value}
 
 
 class ServiceRules(_Rules):
@@ -123,3 +157,6 @@ class CleanupRules(_Rules):
     """What to do with text that does not fit Splynx as it is."""
 
     truncate: bool = True  # cut text longer than its column (noted); False: reject the record
+    # A value Splynx would refuse (an email, a GPS point): "drop" leaves the field out of
+    # the record with a note; "reject" refuses the record naming the field.
+    invalid_fields: Literal["drop", "reject"] = "drop"

@@ -38,6 +38,9 @@ and say how to fix each problem. Nothing is written anywhere.
   database  if SPLYNX_DB_DSN is set: reachable, credentials accepted, a Splynx
             database.
 
+Then what each Sonar account status and type will become in Splynx with the
+profile's rules (--profile, default full), and why.
+
 Then the duration estimate: Sonar requests ÷ the request budget, and Splynx
 writes ÷ the Splynx rate (or × the measured round trip ÷ --writers); reading
 and writing overlap, so the larger bound is the estimate. The arithmetic is
@@ -78,7 +81,8 @@ EXAMPLES = """\
 JSON_HELP = """print the report as JSON instead of tables: {"version": 1, "blocked": bool,
 "exit_code": int, "findings": [{"check", "status": ok|warning|blocker, "detail",
 "fix"}], "counts": {"sonar": {query: n}, "splynx": {endpoint: n}}, "estimate":
-{"seconds", "bound", "sonar", "splynx", "summary", "assumptions"} or null}"""
+{"seconds", "bound", "sonar", "splynx", "summary", "assumptions"} or null,
+"mapping": [{"kind", "sonar", "detail", "splynx", "why"}]}"""
 
 
 def register(commands: Any) -> None:
@@ -103,7 +107,8 @@ def register(commands: Any) -> None:
         "--profile",
         metavar="P",
         default=unset,
-        help="a bundled profile's name or a profile file (default: none)",
+        help="a bundled profile's name or a profile file (default: none for settings; "
+        "the mapping table uses full's rules)",
     )
     _tuning_flags(parser, unset)
     add_env_file_flag(parser)
@@ -142,7 +147,8 @@ def handle(args: argparse.Namespace) -> int:
         # with --json, stdout is the report's alone: the fix talks on stderr
         talk = Console(stderr=True) if args.json else Console()
         fixed = run_async(lambda: fix_markers(settings, talk, yes=args.yes))
-    report = run_async(lambda: preflight(settings, plan=DEFAULT_PLAN))
+    rules = load_profile(getattr(args, "profile", None)).customers  # the mapping's rules
+    report = run_async(lambda: preflight(settings, plan=DEFAULT_PLAN, rules=rules))
     if args.json:
         print(report_json(report))
     else:

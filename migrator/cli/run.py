@@ -25,6 +25,7 @@ from migrator.entity_map import ENTITY_ORDER
 from migrator.pipeline.migration import MigrationRequest, MigrationResult, migrate
 from migrator.pipeline.wiring import select
 from migrator.preflight.dry_run_estimate import estimate_run
+from migrator.preflight.mapping_table import MappingRow, customer_mapping, mapping_table
 from migrator.private_files import private_file
 from migrator.profile import DEFAULT_PROFILE, Profile, load_profile
 from migrator.settings import Settings
@@ -59,7 +60,8 @@ run stops if Splynx did not keep its marker."""
 
 EXAMPLES = """\
   migrator check                               # first: is everything reachable and allowed?
-  migrator run --dry-run                       # read and transform all, write nothing
+  migrator run --dry-run                       # read and transform all, write nothing;
+                                               # prints what each status / type becomes
   migrator run --limit 20                      # a first sample of 20 records per entity
   migrator run                                 # the whole migration (re-run to resume)
   migrator run --only customers,internet_services --writers 16
@@ -168,10 +170,16 @@ def report(
     target: Path | None,
     *,
     write: bool = True,
+    mapping: list[MappingRow] | None = None,
 ) -> None:
-    """The end of a run: the summary table, what to do next, the JSON summary file."""
+    """The end of a run: the summary table, what to do next, the JSON summary file.
+
+    ``mapping`` (a dry run's): what Sonar's statuses and types become, printed and kept.
+    """
     console = Console() if sys.stdout.isatty() else Console(width=120)  # logs: no cut names
     console.print(display.summary())
+    if mapping:
+        console.print(mapping_table(mapping, "What Sonar's values become (the profile's rules)"))
     data = {
         "status": result.status,
         "exit_code": int(result.exit_code),
@@ -179,6 +187,8 @@ def report(
         "run_id": result.run_id,
         **display.summary_data(),
     }
+    if mapping:
+        data["mapping"] = [row.model_dump() for row in mapping]
     if result.rejects:
         data["rejects"] = result.rejects
         _print_dry_rejects(console, result)
@@ -208,6 +218,14 @@ def _print_dry_rejects(console: Console, result: MigrationResult, shown: int = 2
         console.print(f"... and {len(result.rejects) - shown:,} more in the summary file")
 
 
+def mapping_rows(result: MigrationResult, profile: Profile) -> list[MappingRow]:
+    """What Sonar's account statuses and types became in this run (none if not read)."""
+    if result.lookups is None:
+        return []
+    lookups = result.lookups
+    return customer_mapping(lookups.statuses.values(), lookups.types.values(), profile.customers)
+
+
 def handle(args: argparse.Namespace) -> int:
     profile, settings = migration_settings(args)
     entities = select(_names(args.only), _names(args.skip), profile)
@@ -216,5 +234,6 @@ def handle(args: argparse.Namespace) -> int:
     )
     display = MigrationDisplay("dry run" if args.dry_run else "migrate")
     result = run_migration(request, display)
-    report(result, display, settings, args.summary_json)
+    mapping = mapping_rows(result, profile) if args.dry_run else []
+    report(result, display, settings, args.summary_json, mapping=mapping)
     return result.exit_code

@@ -33,8 +33,8 @@ class Lookups:
     """Sonar's small reference tables, read once before the entities run."""
 
     companies: Sequence[Company]
-    statuses: dict[int, str]
-    types: dict[int, str]
+    statuses: dict[int, AccountStatus]
+    types: dict[int, AccountType]
     custom_fields: dict[int, str]
     services: dict[int, Service]
     details: dict[int, DataServiceDetail]
@@ -70,8 +70,8 @@ async def load_lookups(extractor: Extractor) -> Lookups:
     details: list[DataServiceDetail] = tables["data_service_details"]
     return Lookups(
         companies=companies,
-        statuses={s.id: s.name for s in statuses},
-        types={t.id: t.name for t in types},
+        statuses={s.id: s for s in statuses},
+        types={t.id: t for t in types},
         custom_fields={f.id: f.name for f in fields},
         services={s.id: s for s in services},
         details={d.service_id: d for d in details},

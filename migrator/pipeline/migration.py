@@ -32,7 +32,7 @@ from migrator.first_contact import reach
 from migrator.pipeline.budget import ErrorBudget, ErrorBudgetExceeded
 from migrator.pipeline.engine import Engine, EngineOptions
 from migrator.pipeline.entities import EntitySpec
-from migrator.pipeline.lookups import load_lookups
+from migrator.pipeline.lookups import Lookups, load_lookups
 from migrator.pipeline.markers import require_markers
 from migrator.pipeline.sinks import SinkFactory
 from migrator.pipeline.skips import SkipTally
@@ -75,6 +75,7 @@ class MigrationResult:
     message: str = ""
     run_id: int | None = None
     rejects: list[dict[str, Any]] = field(default_factory=list)  # a dry run's, in memory
+    lookups: Lookups | None = None  # Sonar's reference tables, as read (the mapping they give)
 
 
 async def _watch_signals(engine: Engine, drain_seconds: float, scope: anyio.CancelScope) -> None:
@@ -155,7 +156,7 @@ async def _migrate(
                 if request.require_markers:
                     await require_markers(splynx, request.entities)
             extractor = Extractor(sonar, page_size=settings.page_size, producers=settings.producers)
-            lookups = await load_lookups(extractor)
+            lookups = result.lookups = await load_lookups(extractor)
             sinks = SinkFactory(splynx, store)
             specs = build_specs(
                 request.entities,

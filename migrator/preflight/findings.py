@@ -7,7 +7,13 @@ The report is the stable, documented output of ``migrator check --json``
      "findings": [{"check": "splynx.access.customers", "status": "ok",
                    "detail": "...", "fix": ""}, ...],
      "counts": {"sonar": {"accounts": 1000, ...}, "splynx": {"customers": 0, ...}},
-     "estimate": {...} | null}
+     "estimate": {...} | null,
+     "mapping": [{"kind": "status", "sonar": "Hold", "detail": "does not activate",
+                  "splynx": "disabled", "why": "inactive_status"}, ...]}
+
+``mapping`` is what each Sonar account status and type becomes with the
+profile's rules (``migrator.preflight.mapping_table``); empty when Sonar's
+tables could not be read.
 
 ``status`` is ``ok``, ``warning`` (worth knowing, does not stop a migration)
 or ``blocker`` (a migration would fail or do harm: fix it first, ``fix`` says
@@ -23,6 +29,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from migrator.exitcodes import ExitCode
 from migrator.logconfig import redactor
 from migrator.preflight.estimate import Estimate
+from migrator.preflight.mapping_table import MappingRow
 
 __all__ = ["REPORT_VERSION", "Counts", "Finding", "Report", "Status"]
 
@@ -77,6 +84,7 @@ class Report(BaseModel):
     findings: list[Finding] = Field(default_factory=list)
     counts: Counts = Field(default_factory=Counts)
     estimate: Estimate | None = None
+    mapping: list[MappingRow] = Field(default_factory=list)
 
     @property
     def blockers(self) -> list[Finding]:
@@ -105,4 +113,5 @@ class Report(BaseModel):
             "findings": data["findings"],
             "counts": data["counts"],
             "estimate": data["estimate"],
+            "mapping": data["mapping"],
         }

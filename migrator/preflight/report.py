@@ -2,7 +2,8 @@
 
 The table has one row per finding (check, result, what was seen and what to
 fix), then Sonar's counts, then the duration estimate with its arithmetic, then
-one line saying whether a migration may go ahead. All text is printed as plain
+the mapping of Sonar's account statuses and types, then one line saying
+whether a migration may go ahead. All text is printed as plain
 text (no rich markup), since details quote paths and brackets verbatim.
 """
 
@@ -16,6 +17,7 @@ from rich.text import Text
 
 from migrator.preflight.estimate import Estimate
 from migrator.preflight.findings import Report, Status
+from migrator.preflight.mapping_table import mapping_table
 from migrator.preflight.plan import DEFAULT_PLAN, MigrationPlan
 
 __all__ = ["print_report", "report_json"]
@@ -99,4 +101,8 @@ def print_report(report: Report, console: Console, plan: MigrationPlan = DEFAULT
         console.print(counts)
     if report.estimate is not None:
         console.print(_estimate_text(report.estimate))
+    if report.mapping:
+        console.print(
+            mapping_table(report.mapping, "What Sonar's values become (the profile's rules)")
+        )
     console.print(_verdict(report))

@@ -28,9 +28,11 @@ from migrator.preflight.database_probe import probe_database
 from migrator.preflight.estimate import Limits, estimate
 from migrator.preflight.explain import explain
 from migrator.preflight.findings import Counts, Finding, Report
+from migrator.preflight.mapping_table import MappingRow, customer_mapping
 from migrator.preflight.plan import DEFAULT_PLAN, MigrationPlan
 from migrator.preflight.sonar_probe import SonarResult, probe_sonar
 from migrator.preflight.splynx_probe import SplynxResult, probe_splynx
+from migrator.profile_rules import CustomerRules
 from migrator.settings import Settings
 from migrator.sonar.client import graphql_endpoint
 from migrator.sonar.schema import LIST_QUERIES
@@ -148,8 +150,12 @@ async def preflight(
     plan: MigrationPlan = DEFAULT_PLAN,
     queries: tuple[str, ...] = LIST_QUERIES,
     clock: Clock = SYSTEM_CLOCK,
+    rules: CustomerRules | None = None,
 ) -> Report:
-    """Check the configured Sonar, Splynx and database for what would block ``plan``."""
+    """Check the configured Sonar, Splynx and database for what would block ``plan``.
+
+    ``rules``: the profile's, for the mapping table (default: the built-in rules).
+    """
     require(settings)
     plan.resolved()  # an unknown endpoint name is a ConfigError, before any request
     budget = min(settings.retry_budget, CHECK_RETRY_BUDGET)
@@ -165,4 +171,11 @@ async def preflight(
         ],
         counts=Counts(sonar=found.sonar.counts, splynx=found.splynx.counts),
         estimate=estimate(found.sonar.counts, plan, _limits(settings, found)),
+        mapping=_mapping(found.sonar, rules or CustomerRules()),
     )
+
+
+def _mapping(sonar: SonarResult, rules: CustomerRules) -> list[MappingRow]:
+    if sonar.statuses is None or sonar.types is None:
+        return []
+    return customer_mapping(sonar.statuses, sonar.types, rules)

@@ -21,8 +21,10 @@ from migrator.events import Event, RequestDone
 from migrator.policy.clock import SYSTEM_CLOCK, Clock
 from migrator.preflight.explain import explain, refused
 from migrator.preflight.findings import Finding
+from migrator.preflight.mapping_table import read_customer_references
 from migrator.settings import Settings
 from migrator.sonar.client import SonarClient
+from migrator.sonar.entities import AccountStatus, AccountType
 from migrator.sonar.extract import Extractor
 from migrator.sonar.readers import NestedAccounts
 from migrator.sonar.schema import LIST_QUERIES
@@ -38,6 +40,8 @@ class SonarResult:
     findings: list[Finding] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
     latency: float | None = None  # seconds of a sampled page (else the probes' median)
+    statuses: list[AccountStatus] | None = None  # None: not read (the mapping is not shown)
+    types: list[AccountType] | None = None
 
 
 class _Latencies:
@@ -125,6 +129,16 @@ async def _sample_page(
         result.findings.append(Finding.ok("sonar.page", detail))
 
 
+async def _references(extractor: Extractor, result: SonarResult) -> None:
+    """Sonar's account statuses and types, for the mapping table (a warning if unreadable)."""
+    try:
+        result.statuses, result.types = await read_customer_references(extractor)
+    except MigratorError as exc:
+        problem = explain("sonar", exc)
+        detail = f"account statuses and types not read: {problem.detail}"
+        result.findings.append(Finding.warning("sonar.mapping", detail, problem.fix))
+
+
 async def probe_sonar(
     settings: Settings,
     *,
@@ -157,6 +171,7 @@ async def probe_sonar(
             result.findings.append(_counted(result, list(queries)))
         if result.counts.get("accounts"):
             await _sample_page(client, settings.page_size, latencies, result)
+        await _references(extractor, result)
     if result.latency is None:
         result.latency = latencies.median()
     return result

@@ -40,6 +40,7 @@ from migrator.splynx.classify import HTTPX_FAILURES, Request, classify, transpor
 __all__ = ["SYSTEM", "SplynxSession", "SplynxStats", "retry_events"]
 
 log = logging.getLogger(__name__)
+URL_CACHE_SIZE = 256
 T = TypeVar("T")
 SYSTEM = "splynx"
 
@@ -92,6 +93,7 @@ class SplynxSession:
         self.stats = stats or SplynxStats()
         self._emit = emit
         self._clock = clock
+        self._urls: dict[str, httpx.URL] = {}
 
     async def send(
         self,
@@ -110,11 +112,10 @@ class SplynxSession:
         await self.limiter.acquire()
         self.stats.requests += 1
         started = self._clock.now()
-        url = f"{request.path}?{query}" if query else request.path
         try:
             response = await self.http.request(
                 request.verb,
-                url,
+                self._url(request.path, query),
                 json=json,
                 content=content,
                 headers=headers,
@@ -138,6 +139,25 @@ class SplynxSession:
             raise
         self._done(request, None, started)
         return response
+
+    def _url(self, path: str, query: str) -> httpx.URL | str:
+        """The absolute URL of ``path``, parsed once for the paths a run keeps using.
+
+        httpx parses a relative URL twice per request (on its own, then joined to the
+        base URL); a run sends most of its requests to a few create paths, so those are
+        kept parsed (joined the way httpx joins them). Paths with a query, or beyond
+        ``URL_CACHE_SIZE`` distinct ones (ids in the path), go to httpx as text.
+        """
+        if query:
+            return f"{path}?{query}"
+        url = self._urls.get(path)
+        if url is None:
+            base = self.http.base_url
+            url = base.copy_with(raw_path=base.raw_path + httpx.URL(path).raw_path.lstrip(b"/"))
+            if len(self._urls) >= URL_CACHE_SIZE:
+                return url
+            self._urls[path] = url
+        return url
 
     def _done(self, request: Request, error: Exception | None, started: float) -> None:
         outcome: Outcome = "ok"

@@ -1,8 +1,9 @@
 """Accounts (with their contacts, phones, addresses, custom fields) → Splynx customers.
 
-One account becomes a ``Customer`` (name, category from the account type,
-status from the account status through the profile's map, email / billing
-email / phone from the contacts, street / zip / city / gps from the
+One account becomes a ``Customer`` (name, category and status from what the
+account's type and status are in Sonar: ``transform.statuses``; email / billing
+email / phone from the contacts (an address Splynx would refuse is left out
+with a note, never the reason a customer is lost), street / zip / city / gps from the
 account's own serviceable address, else its mailing address, date_add from
 activation, the ``sonar_id`` marker) and a ``CustomerInfo`` (the contact
 person, and the company / VAT ids the profile maps from custom fields).
@@ -17,12 +18,19 @@ from zoneinfo import ZoneInfo
 from migrator.errors import FieldError, Rejected
 from migrator.profile_rules import CleanupRules, CustomerRules, CustomerStatus
 from migrator.records import Cleaned, ParentRef, Resolved
-from migrator.sonar.entities import Account, Address
+from migrator.sonar.entities import Account, AccountStatus, AccountType, Address
 from migrator.sonar.models import AccountWithRelations, ContactWithPhones
 from migrator.splynx.payloads import Customer, CustomerBilling, CustomerInfo
 from migrator.splynx.payloads.base import field_limits
-from migrator.transform.cleaning import Notes, first_valid_email, name_text, short_text
+from migrator.transform.cleaning import (
+    Notes,
+    first_valid_email,
+    gps_point,
+    name_text,
+    short_text,
+)
 from migrator.transform.dates import splynx_date
+from migrator.transform.statuses import decide_category, decide_status
 
 __all__ = [
     "CustomerLookups",
@@ -40,8 +48,8 @@ INFO = field_limits(CustomerInfo)
 class CustomerLookups:
     """Small Sonar reference tables the transform reads, loaded before the run."""
 
-    statuses: Mapping[int, str]  # account_status_id → name
-    types: Mapping[int, str]  # account_type_id → name
+    statuses: Mapping[int, AccountStatus]  # by account_status_id
+    types: Mapping[int, AccountType]  # by account_type_id
     custom_fields: Mapping[int, str]  # custom_field_id → name
 
 
@@ -74,17 +82,18 @@ def customer_parents(account: AccountWithRelations) -> list[ParentRef]:
 
 def customer_status(account: Account, lookups: CustomerLookups, rules: CustomerRules,
             notes: Notes) -> CustomerStatus:  # fmt: skip
-    if account.archived_at is not None:
-        return rules.archived_status
-    name = lookups.statuses.get(account.account_status_id, f"#{account.account_status_id}")
-    mapped = rules.status.get(name)
-    if mapped is not None:
-        return mapped
-    if rules.unknown_status == "reject":
+    """The account's Splynx status (``transform.statuses``); its services follow it."""
+    status = lookups.statuses.get(account.account_status_id)
+    decision = decide_status(
+        status, rules, delinquent=account.is_delinquent, archived=account.archived_at is not None
+    )
+    name = status.name if status is not None else f"#{account.account_status_id}"
+    if decision.status is None:
         message = f"account status {name!r} is not in the profile's [customers.status] map"
         raise Rejected(message, [FieldError("account_status_id", message)])
-    notes.add("account_status_id", f"status {name!r} not mapped; used {rules.unknown_status!r}")
-    return rules.unknown_status
+    if status is None:  # the other decisions are the profile's rules (the mapping table)
+        notes.add("account_status_id", f"status {name!r}: {decision.why} ({decision.status!r})")
+    return decision.status
 
 
 def _address(account: AccountWithRelations) -> Address | None:
@@ -110,20 +119,29 @@ def _phones(contact: ContactWithPhones | None, truncate: bool, notes: Notes) -> 
     return name_text(joined, "phone", CUSTOMER.get("phone"), truncate, notes)
 
 
-def _emails(account: AccountWithRelations, notes: Notes) -> tuple[str | None, str | None]:
+def _emails(account: AccountWithRelations, drop: bool,
+            notes: Notes) -> tuple[str | None, str | None]:  # fmt: skip
     """The primary contact's email first, then the others'; billing from a billing contact."""
     primary = account.primary_contact
     ordered = sorted(account.contacts, key=lambda c: (c is not primary, c.id))
-    email = first_valid_email([c.email_address for c in ordered], "email", notes)
     billing_contacts = [c for c in ordered if c.role and "billing" in c.role.lower()]
-    billing = first_valid_email([c.email_address for c in billing_contacts], "billing_email", notes)
+    email = first_valid_email(
+        [c.email_address for c in ordered], "email", notes, limit=CUSTOMER.get("email"), drop=drop
+    )
+    billing = first_valid_email(
+        [c.email_address for c in billing_contacts],
+        "billing_email",
+        Notes(),  # a billing contact's address was noted under email already
+        limit=CUSTOMER.get("billing_email"),
+        drop=drop,
+    )
     return email, billing if billing != email else None
 
 
-def _gps(address: Address | None) -> str | None:
-    if address is None or address.latitude is None or address.longitude is None:
+def _gps(address: Address | None, drop: bool, notes: Notes) -> str | None:
+    if address is None:
         return None
-    return f"{address.latitude},{address.longitude}"
+    return gps_point(address.latitude, address.longitude, notes, drop=drop)
 
 
 def _info(account: AccountWithRelations, lookups: CustomerLookups, rules: CustomerRules,
@@ -159,15 +177,15 @@ def customer_from_account(
     name = name_text(account.name, "name", CUSTOMER.get("name"), truncate, notes)
     if not name:
         raise Rejected("the account has no name", [FieldError("name", "empty")])
-    email, billing_email = _emails(account, notes)
+    drop = cleanup.invalid_fields == "drop"
+    email, billing_email = _emails(account, drop, notes)
     address = _address(account)
-    type_name = lookups.types.get(account.account_type_id, "")
     login = f"{rules.login_prefix}{account.id}" if rules.login == "sonar_id" else None
     customer = Customer(
         name=name,
         partner_id=resolved.parents["company_id"],
         location_id=resolved.parents["location"],
-        category=rules.category.get(type_name, rules.unknown_category),
+        category=decide_category(lookups.types.get(account.account_type_id), rules).category,
         status=customer_status(account, lookups, rules, notes),
         login=short_text(login, "login", CUSTOMER.get("login"), truncate, notes),
         parent_id=resolved.id_for("parent_account_id"),
@@ -181,7 +199,7 @@ def customer_from_account(
         city=name_text(
             address.city if address else None, "city", CUSTOMER.get("city"), truncate, notes
         ),
-        gps=_gps(address),
+        gps=_gps(address, drop, notes),
         date_add=splynx_date(account.activation_date or account.created_at, zone),
         additional_attributes={"sonar_id": str(account.id)},
     )

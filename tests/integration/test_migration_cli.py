@@ -41,6 +41,7 @@ async def test_rejects_status_dry_run_and_the_error_budget(tmp_path: Path) -> No
         code, out, err = await migrator("run", "--dry-run", env=env, cwd=tmp_path)
         assert code == ExitCode.REJECTS, err
         assert "would be rejected" in out
+        assert "What Sonar's values become" in out  # the status / category mapping table
         assert "estimated duration of the real run: about" in out
         assert "Sonar requests ÷ 400/min" not in out  # the test runs without a Sonar limit
         assert not (tmp_path / "state.sqlite3").exists(), "a dry run must leave no state"

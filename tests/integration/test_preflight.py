@@ -138,6 +138,12 @@ async def test_json_report_parses_with_the_documented_shape() -> None:
     assert all(set(f) == {"check", "status", "detail", "fix"} for f in data["findings"])
     assert data["counts"]["sonar"]["accounts"] == SCALE
     assert data["estimate"]["bound"] in {"sonar", "splynx"}
+    mapping = {(row["kind"], row["sonar"]): row["splynx"] for row in data["mapping"]}
+    assert mapping[("status", "Active")] == "active"
+    assert mapping[("status", "Active, delinquent")] == "blocked"
+    assert mapping[("status", "Disconnected - NonPay")] == "disabled"
+    assert mapping[("type", "Business")] == "company"
+    assert all(set(row) == {"kind", "sonar", "detail", "splynx", "why"} for row in data["mapping"])
 
 
 async def test_api_check_tells_a_refused_key_from_a_wrong_url() -> None:

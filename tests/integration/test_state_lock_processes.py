@@ -36,8 +36,10 @@ def command(tmp_path: Path, *args: str) -> list[str]:
 async def test_a_second_run_is_refused_naming_the_holder_and_a_killed_holders_lock_is_taken_over(
     tmp_path: Path,
 ) -> None:
+    # Slow enough that the first run outlives three more CLI starts on a loaded machine
+    # (about 500 writes at 50 a second), fast enough that the final run ends soon.
     slow_splynx = {"latency": Latency(40, 10), "workers": 2}
-    async with running_pair({"scale": 30, "seed": 4}, slow_splynx) as pair:
+    async with running_pair({"scale": 100, "seed": 4}, slow_splynx) as pair:
         state = tmp_path / "state.sqlite3"
         env = environment(pair.sonar_url, pair.splynx_url, state)
         holder = await anyio.open_process(command(tmp_path, "run"), env=env, cwd=tmp_path)

@@ -23,6 +23,7 @@ from migrator.pipeline.state import StateStore
 from migrator.profile import load_profile
 from migrator.records import Resolved
 from migrator.settings import Settings
+from migrator.sonar.entities import AccountStatus, AccountType
 from migrator.splynx.client import SplynxClient
 from migrator.splynx.query import Search, where
 from migrator.transform.customers import CustomerLookups, customer_from_account
@@ -86,8 +87,11 @@ async def check_customers(client: SplynxClient, pair: Pair, rejected: set[int]) 
     by_marker = {int(c.additional_attributes["sonar_id"]): c for c in customers}
     dataset = pair.dataset
     lookups = CustomerLookups(
-        {int(s["id"]): s["name"] for s in dataset.records("account_statuses")},
-        {int(t["id"]): t["name"] for t in dataset.records("account_types")},
+        {
+            int(s["id"]): AccountStatus.model_validate(s)
+            for s in dataset.records("account_statuses")
+        },
+        {int(t["id"]): AccountType.model_validate(t) for t in dataset.records("account_types")},
         {int(f["id"]): f["name"] for f in dataset.records("custom_fields")},
     )
     profile = load_profile("full")

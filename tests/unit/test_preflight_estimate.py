@@ -167,7 +167,9 @@ def test_json_has_the_documented_shape() -> None:
         estimate=estimate({"accounts": 10, "notes": 0}, PLAN, limits()),
     )
     data = json.loads(report_json(report))
-    assert list(data) == ["version", "blocked", "exit_code", "findings", "counts", "estimate"]
+    assert list(data) == [
+        "version", "blocked", "exit_code", "findings", "counts", "estimate", "mapping",
+    ]  # fmt: skip
     assert (data["version"], data["blocked"], data["exit_code"]) == (1, True, 5)
     assert data["findings"][1] == {
         "check": "b",

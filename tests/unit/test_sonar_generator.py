@@ -32,7 +32,9 @@ RATIOS = {
     "inventory_items": (0.7, 0.95),  # a device at most served addresses (an estimate)
     "inventory_model_field_data": (1.4, 1.9),  # MAC and serial of each
 }
-FIXED = {"companies": 1, "account_statuses": 13, "account_types": 3, "data_service_details": 55}
+# The real instance had 3 account types; the generator makes one of each of Sonar's 5 kinds
+# (AccountType.type) so that every kind reaches the category rule.
+FIXED = {"companies": 1, "account_statuses": 13, "account_types": 5, "data_service_details": 55}
 ISO_WITH_OFFSET = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?[+-]\d\d:\d\d")
 
 
@@ -152,6 +154,33 @@ def test_the_messy_share_is_there(dataset: Dataset) -> None:
     assert any(a["parent_account_id"] is not None for a in accounts)
     messy = sum(1 for n in names if not n.isascii() or len(n) > 255 or n != n.strip())
     assert messy < 0.15 * len(names), "the mess is a small share"
+
+
+def test_statuses_types_delinquency_and_emails_exercise_the_mapping(dataset: Dataset) -> None:
+    """Each case the status, category and email rules handle is there, in a small share."""
+    statuses = {s["id"]: s for s in dataset.records("account_statuses")}
+    kinds = {t["id"]: t["type"] for t in dataset.records("account_types")}
+    assert set(kinds.values()) == {
+        "COMMERCIAL", "RESIDENTIAL", "GOVERNMENT", "INDUSTRIAL", "SENIOR_CITIZEN",
+    }  # fmt: skip
+    live = [a for a in dataset.records("accounts") if a["archived_at"] is None]
+    held = Counter(statuses[a["account_status_id"]]["name"] for a in live)
+    not_activating = {s["name"] for s in statuses.values() if not s["activates_account"]}
+    assert {"Hold", "Disconnected - NonPay"} <= not_activating
+    assert held["Hold"] and held["Disconnected - NonPay"], "custom statuses that do not activate"
+    assert held["Seasonal"] and held["Staff / Free"], "custom statuses that activate"
+    share = sum(n for name, n in held.items() if name in not_activating) / len(live)
+    assert 0.04 <= share <= 0.2, share
+    assert Counter(kinds[a["account_type_id"]] for a in live).keys() == set(kinds.values())
+    delinquent = [a for a in live if a["is_delinquent"]]
+    assert 0.03 <= len(delinquent) / len(live) <= 0.1
+    assert any(statuses[a["account_status_id"]]["name"] == "Active" for a in delinquent)
+    emails = [c["email_address"] for c in dataset.records("contacts") if c["email_address"]]
+    odd = [e for e in emails if not e.isascii() or ".." in e or "_" in e.split("@")[-1]]
+    assert any(not e.split("@")[0].isascii() for e in odd), "an accented local part"
+    assert any(not e.split("@")[-1].isascii() for e in odd), "an IDN domain"
+    assert any(".." in e for e in odd) and any("_" in e.split("@")[-1] for e in odd)
+    assert 0.005 <= len(odd) / len(emails) <= 0.04
 
 
 def test_nothing_at_scale_zero_but_the_reference_tables() -> None:

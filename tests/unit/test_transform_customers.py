@@ -16,10 +16,18 @@ from migrator.transform.customers import (
     customer_from_account,
     customer_parents,
 )
+from tests.support.sonar_lookups import account_type, status
 
 LOOKUPS = CustomerLookups(
-    statuses={1: "Active", 2: "Inactive", 3: "Mystery"},
-    types={1: "Residential", 2: "Business"},
+    statuses={
+        1: status(1, "Active", activates=True),
+        2: status(2, "Inactive", activates=False),
+        3: status(3, "Mystery", activates=True),
+    },
+    types={
+        1: account_type(1, "Residential", "RESIDENTIAL"),
+        2: account_type(2, "Business", "COMMERCIAL"),
+    },
     custom_fields={7: "VAT number", 8: "Tower site"},
 )
 RESOLVED = Resolved({"company_id": 3, "location": 4})
@@ -171,6 +179,8 @@ def test_a_plain_account_becomes_a_customer_with_its_marker() -> None:
         ({"archived_at": STAMP}, "status", "disabled"),
         ({"account_type_id": "2"}, "category", "company"),
         ({"account_type_id": "99"}, "category", "person"),
+        ({"is_delinquent": True}, "status", "blocked"),
+        ({"is_delinquent": True, "account_status_id": "2"}, "status", "disabled"),
         ({"activation_date": None}, "date_add", "2023-03-01"),
         ({"name": "  Zoë \t Ünïcode 🚀  "}, "name", "Zoë Ünïcode 🚀"),
         ({"name": "שלום עליכם"}, "name", "שלום עליכם"),
@@ -182,10 +192,12 @@ def test_field_mapping(overrides: dict[str, Any], field: str, expected: Any) -> 
     assert body.get(field) == expected
 
 
-def test_unmapped_status_uses_the_default_with_a_note_or_rejects() -> None:
-    cleaned = transform(account(account_status_id="3"))
-    assert cleaned.payload.customer.status == "active"
-    assert any("Mystery" in note for note in cleaned.notes)
+def test_an_unmapped_status_follows_activates_account_or_is_rejected() -> None:
+    cleaned = transform(account(account_status_id="3"))  # "Mystery" activates
+    assert (cleaned.payload.customer.status, cleaned.notes) == ("active", ())
+    unknown = transform(account(account_status_id="99"))  # not in Sonar's table
+    assert unknown.payload.customer.status == "disabled"
+    assert any("#99" in note for note in unknown.notes)
     strict = CustomerRules(unknown_status="reject")
     with pytest.raises(Rejected) as caught:
         transform(account(account_status_id="3"), strict)

@@ -30,6 +30,7 @@ from migrator.transform.tariffs import (
     recurring_tariff,
     title_key,
 )
+from tests.support.sonar_lookups import status as sonar_status
 
 STAMP = "2023-03-01T23:30:00-06:00"
 COMMON = {"sonar_unique_id": "u", "created_at": STAMP, "updated_at": STAMP, "_version": "1"}
@@ -154,7 +155,14 @@ def an_account(services: list[dict[str, Any]], ips: list[str] = (), status: str 
 
 LOOKUPS = ServiceLookups(
     CATALOG,
-    CustomerLookups({1: "Active", 2: "Suspended"}, {}, {}),
+    CustomerLookups(
+        {
+            1: sonar_status(1, "Active", activates=True),
+            2: sonar_status(2, "Suspended", activates=False),
+        },
+        {},
+        {},
+    ),
     CustomerRules(),
     ServiceRules(),
     CleanupRules(),
@@ -189,7 +197,8 @@ def test_service_status_follows_the_account_and_bad_values_are_rejected() -> Non
     account = an_account([held(3, 11, price_override=1500)], status="2")
     record = AccountServiceRecord(account, account.account_services[0])
     service_payload = recurring_service(record, RESOLVED, lookups=LOOKUPS).payload
-    assert (service_payload.status, service_payload.unit_price) == ("stopped", Decimal("15.00"))
+    # "Suspended" does not activate the account: the customer is disabled, and so is this
+    assert (service_payload.status, service_payload.unit_price) == ("disabled", Decimal("15.00"))
     for bad, field in (({"quantity": 0}, "quantity"), ({"price_override": -1}, "price_override")):
         broken = an_account([held(4, 11, **bad)])
         with pytest.raises(Rejected) as caught:

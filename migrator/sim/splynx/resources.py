@@ -157,6 +157,7 @@ class Resource:
     references: dict[str, Reference] = field(default_factory=dict)
     unique: tuple[str, ...] = ()
     emails: frozenset[str] = frozenset()
+    gps: frozenset[str] = frozenset()  # "lat,lng" columns (validation.py: an assumption)
     accepts_numbers: frozenset[str] = frozenset()  # text columns the blueprint calls numbers
     defaults: dict[str, Default] = field(default_factory=dict)
     arrays: dict[str, ArrayField] = field(default_factory=dict)

@@ -57,6 +57,7 @@ def _customers() -> list[Resource]:
             },
             unique=("login",),
             emails=frozenset({"email", "billing_email"}),
+            gps=frozenset({"gps"}),
             defaults={
                 "added_by": added_by,
                 "added_by_id": key_id,

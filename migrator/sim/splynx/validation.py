@@ -43,6 +43,8 @@ from migrator.sim.splynx.table_layout import Table
 
 __all__ = ["PayloadValidator"]
 
+# Yii2's EmailValidator (enableIDN false, allowName false): its default pattern, and the
+# lengths it checks first (a local part over 64 bytes, an address over 254, is invalid).
 _EMAIL = re.compile(
     r"^[a-zA-Z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-zA-Z0-9!#$%&'*+/=?^_`{|}~-]+)*@"
     r"(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?\.)+[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?$"
@@ -134,6 +136,8 @@ class PayloadValidator:
             raise Invalid("{label} is invalid.")
         if column.name in self.resource.emails and stored and not _emails(str(stored)):
             raise Invalid("{label} is not a valid email address.")
+        if column.name in self.resource.gps and stored and not _gps(str(stored)):
+            raise Invalid("{label} is invalid.")
         return stored
 
     def _take_array(
@@ -256,6 +260,28 @@ class PayloadValidator:
 _TEXT = Column("value", "text")
 
 
+def _email(address: str) -> bool:
+    local, at, _ = address.rpartition("@")
+    if not at or len(local.encode()) > 64 or len(address.encode()) > 254:
+        return False
+    return _EMAIL.match(address) is not None
+
+
 def _emails(text: str) -> bool:
     """Every comma-separated address is well-formed (Splynx takes several per field)."""
-    return all(_EMAIL.match(part.strip()) for part in text.split(","))
+    return all(_email(part.strip()) for part in text.split(","))
+
+
+# Assumption: the blueprint gives a customer's gps the format '49.9902794,36.2303893'
+# (L2623) and calls a network site's "Valid coordinates" (L6553); what a live Splynx
+# does with another value is not recorded. We refuse anything but a latitude in
+# [-90, 90] and a longitude in [-180, 180], decimal, comma-separated: the stricter reading.
+_GPS = re.compile(r"^\s*(-?\d{1,3}(?:\.\d+)?)\s*,\s*(-?\d{1,3}(?:\.\d+)?)\s*$")
+
+
+def _gps(text: str) -> bool:
+    found = _GPS.match(text)
+    if found is None:
+        return False
+    latitude, longitude = float(found.group(1)), float(found.group(2))
+    return abs(latitude) <= 90 and abs(longitude) <= 180

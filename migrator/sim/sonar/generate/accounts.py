@@ -4,7 +4,10 @@ Accounts sign up over the ~50 months before the snapshot, so ids rise with
 ``created_at``. A seeded share is awkward on purpose (see ``words.NameStyle``),
 about 6% of older accounts are archived (``archived_at`` set; Sonar hides
 them unless ``include_archived: true``), about 2% are child accounts of an
-earlier one (``parent_account_id``).
+earlier one (``parent_account_id``). About 6% are delinquent: those in the
+"Delinquent" and "Collections" statuses, and ~2% of "Active" ones (a bill
+overdue, the status not changed yet). About 82% are residential, 3% seniors,
+11% businesses, 2% farms (industrial), 2% government.
 """
 
 from __future__ import annotations
@@ -27,7 +30,14 @@ from migrator.sim.sonar.instance_time import (
 )
 from migrator.sim.sonar.table import NULL, Table
 
-__all__ = ["AccountFacts", "Status", "account_location", "generate_accounts", "plan_for"]
+__all__ = [
+    "PERSON_TYPES",
+    "AccountFacts",
+    "Status",
+    "account_location",
+    "generate_accounts",
+    "plan_for",
+]
 
 SIGNUP_START = month_start(2021, 4)
 MESSY_SHARE = 0.084  # spread evenly over the seven awkward name styles
@@ -43,7 +53,7 @@ class Status(IntEnum):
     PENDING = 5
     CANCELLED = 6
     COLLECTIONS = 7
-    ON_HOLD = 9
+    HOLD = 9
     SEASONAL = 10
     STAFF = 11
     NON_PAYMENT = 12
@@ -51,10 +61,14 @@ class Status(IntEnum):
 
 
 _LIVE_STATUSES = (
-    (0.86, Status.ACTIVE), (0.91, Status.DELINQUENT), (0.93, Status.SUSPENDED),
-    (0.94, Status.COLLECTIONS), (0.95, Status.ON_HOLD), (0.97, Status.SEASONAL),
-    (0.98, Status.STAFF), (1.0, Status.INACTIVE),
+    (0.85, Status.ACTIVE), (0.90, Status.DELINQUENT), (0.92, Status.SUSPENDED),
+    (0.93, Status.COLLECTIONS), (0.94, Status.HOLD), (0.95, Status.NON_PAYMENT),
+    (0.97, Status.SEASONAL), (0.98, Status.STAFF), (1.0, Status.INACTIVE),
 )  # fmt: skip
+# Account type ids (``reference._TYPES``) by cumulative share: residential, senior,
+# business, industrial, government.
+_TYPE_SHARES = ((0.82, 1), (0.85, 5), (0.96, 2), (0.98, 4), (1.0, 3))
+PERSON_TYPES = frozenset({1, 5})  # the types whose accounts are people, not businesses
 _GONE_STATUSES = (Status.CANCELLED, Status.CANCELLED, Status.MOVED, Status.NON_PAYMENT)
 _ARCHIVABLE = frozenset({Status.CANCELLED, Status.MOVED, Status.NON_PAYMENT, Status.INACTIVE})
 
@@ -131,7 +145,7 @@ def _add_account(rng: Any, cols: Columns, row: int, account_id: int, created: in
     cols.extra["archived_at"].append(archived)
     cols.extra["account_status_id"].append(_status(rng.random(), gone, created))
     roll = rng.random()
-    cols.extra["account_type_id"].append(1 if roll < 0.85 else 2 if roll < 0.98 else 3)
+    cols.extra["account_type_id"].append(next(kind for bound, kind in _TYPE_SHARES if roll < bound))
     roll = rng.random()
     messy = 1 + int(roll / (MESSY_SHARE / 7)) if roll < MESSY_SHARE else NameStyle.PLAIN
     cols.extra["style"].append(messy)
@@ -152,7 +166,8 @@ def _parent(rng: Any, row: int, cols: Columns) -> int:
 def account_name(world: World, facts: AccountFacts, row: int) -> str:
     account_id = facts.table.ids[row]
     style = NameStyle(facts.styles[row])
-    return styled_name(style, world.draw(Salt.ACCOUNT, account_id, 1), facts.types[row] != 1)
+    business = facts.types[row] not in PERSON_TYPES
+    return styled_name(style, world.draw(Salt.ACCOUNT, account_id, 1), business)
 
 
 def _account(world: World, facts: AccountFacts, row: int) -> dict[str, Any]:
@@ -183,4 +198,6 @@ def _account(world: World, facts: AccountFacts, row: int) -> dict[str, Any]:
         next_recurring_charge_amount=plan.amount if live else None,
         parent_account_id=None if parent is None else str(parent),
     )
+    overdue = draw.chance(0.02)  # drawn last: the fields above keep their values
+    record["is_delinquent"] = record["is_delinquent"] or (status is Status.ACTIVE and overdue)
     return record

@@ -4,7 +4,10 @@ About 2% of accounts have no contact and 7% have several; the first one is
 primary. A residential account's primary contact carries the account's name,
 awkward spelling included. About 6% of contacts have no e-mail, a few share
 a family address, some shout in capitals or use plus-addressing. A handful
-of contacts belong to vendors and network sites, not accounts. Phone numbers
+of contacts belong to vendors and network sites, not accounts. About 2% of
+addresses are ones Sonar took and Splynx would not as they are: accented
+letters before the @, an internationalized domain, doubled dots, an underscore
+in the domain (never two addresses: Sonar's ``EmailAddress`` is one). Phone numbers
 are digits only (Sonar's ``Numeric``), a few without area code or with a
 leading country code.
 """
@@ -13,7 +16,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from migrator.sim.sonar.generate.accounts import AccountFacts, account_name
+from migrator.sim.sonar.generate.accounts import PERSON_TYPES, AccountFacts, account_name
 from migrator.sim.sonar.generate.common import Columns, IdSequence, Salt, World, common_fields
 from migrator.sim.sonar.generate.words import NameStyle, ascii_slug, person_name
 from migrator.sim.sonar.instance_time import DAY, NOW, SECOND
@@ -72,6 +75,21 @@ def _email(draw: Any, name: str, contact_id: int) -> str | None:
     return email.upper() if draw.chance(0.03) else email
 
 
+def _messy(draw: Any, email: str | None) -> str | None:
+    """About 2% of addresses in a form Sonar took and Splynx refuses as it is."""
+    if email is None or not draw.chance(0.02):
+        return email
+    local, _, domain = email.partition("@")
+    return draw.pick(
+        (
+            f"{local[:1]}é{local[1:]}@{domain}",  # accented local part: dropped
+            f"{local}@bücher.example",  # an IDN domain: written as punycode
+            f"{local.replace('.', '..') if '.' in local else local + '..x'}@{domain}",
+            f"{local}@mail_{domain}",  # an underscore in the domain
+        )
+    )
+
+
 def _contact(world: World, accounts: AccountFacts, cols: Columns, row: int) -> dict[str, Any]:
     contact_id = cols.ids[row]
     draw = world.draw(Salt.CONTACT, contact_id)
@@ -82,7 +100,8 @@ def _contact(world: World, accounts: AccountFacts, cols: Columns, row: int) -> d
     if owner_kind == "Account" and primary:
         account_row = accounts.table.row_of(owner_id)
         assert account_row is not None
-        if accounts.types[account_row] == 1 or accounts.styles[account_row] != NameStyle.PLAIN:
+        person = accounts.types[account_row] in PERSON_TYPES
+        if person or accounts.styles[account_row] != NameStyle.PLAIN:
             name = account_name(world, accounts, account_row)
     record = common_fields(draw, contact_id, cols.created[row], cols.updated[row])
     record.update(
@@ -96,6 +115,7 @@ def _contact(world: World, accounts: AccountFacts, cols: Columns, row: int) -> d
         role=None if primary else draw.pick(_ROLES),
         username=f"{ascii_slug(name, 'user')}{contact_id}" if draw.chance(0.3) else None,
     )
+    record["email_address"] = _messy(draw, record["email_address"])  # drawn last
     return record
 
 

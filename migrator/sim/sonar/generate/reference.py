@@ -1,9 +1,15 @@
 """The small tables every ISP has once: company, statuses, types, staff, groups, catalog.
 
 Sizes follow ``reference/sonar_volumes.md`` (1 company, 13 account statuses,
-3 account types, ~30 users, ~10 ticket groups, ~100 services of which 55 data
+~30 users, ~10 ticket groups, ~100 services of which 55 data
 plans with their details) and do not grow with the number of accounts. These
 are held as plain record lists: there are a couple of hundred of them.
+
+Status names are the ISP's own: besides Sonar's usual ones some are custom, of
+which some do not activate the account ("Hold", "Disconnected - NonPay") and
+some do ("Seasonal", "Staff / Free"). The real instance had 3 account types;
+there are 5 here, one of each kind Sonar has (``AccountType.type``), so every
+kind reaches the category rule.
 """
 
 from __future__ import annotations
@@ -31,14 +37,16 @@ STATUSES = (
     ("Cancelled", False, "616161", "BRUSH759464"),
     ("Collections", False, "6A1B9A", "DUSTBIN759783"),
     ("Prospect", False, "00838F", "ADDCART759856"),
-    ("On Hold", False, "EF6C00", "ADDALARM759611"),
+    ("Hold", False, "EF6C00", "ADDALARM759611"),
     ("Seasonal", True, "558B2F", "BIRDHOUSE759900"),
     ("Staff / Free", True, "4E342E", "AIRPLANE759930"),
-    ("Non-payment Disconnect", False, "B71C1C", "ADDINBOX759799"),
+    ("Disconnected - NonPay", False, "B71C1C", "ADDINBOX759799"),
     ("Moved", False, "37474F", "ADDMEETING759787"),
 )
+# Ids as ``accounts.AccountKind`` numbers them.
 _TYPES = (("Residential", "RESIDENTIAL", "1E88E5"), ("Business", "COMMERCIAL", "43A047"),
-          ("Government", "GOVERNMENT", "8E24AA"))  # fmt: skip
+          ("Government", "GOVERNMENT", "8E24AA"), ("Farm & Ranch", "INDUSTRIAL", "6D4C41"),
+          ("Senior", "SENIOR_CITIZEN", "00897B"))  # fmt: skip
 _GROUPS = ("Support", "Billing", "Installations", "Network Operations", "Sales", "Collections",
            "Field Techs", "Escalations", "Outages", "Abuse")  # fmt: skip
 _CUSTOM_FIELDS = (("Legacy account number", "TEXT", None, True),
