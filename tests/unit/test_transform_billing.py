@@ -13,6 +13,7 @@ from migrator.sonar.entities import AccountBillingParameter
 from migrator.sonar.models import AccountWithRelations
 from migrator.transform.billing import customer_billing, with_billing
 from migrator.transform.customers import CustomerLookups, customer_from_account
+from tests.support.sonar_lookups import account_type, status
 
 STAMP = "2023-03-01T10:00:00-06:00"
 
@@ -87,7 +88,11 @@ def test_the_customer_payload_carries_its_billing_and_both_notes() -> None:
     customer = customer_from_account(
         account,
         Resolved({"company_id": 3, "location": 4}),
-        lookups=CustomerLookups({1: "Active"}, {1: "Residential"}, {}),
+        lookups=CustomerLookups(
+            {1: status(1, "Active", activates=True)},
+            {1: account_type(1, "Residential", "RESIDENTIAL")},
+            {},
+        ),
         rules=CustomerRules(),
         cleanup=CleanupRules(),
         zone=ZoneInfo("UTC"),
