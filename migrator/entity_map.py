@@ -96,9 +96,10 @@ ENTITIES: tuple[MappedEntity, ...] = (
         "customers",
         "accounts",
         "customers",
-        Writes("customers + customer info", "accounts", per_record=2),  # POST, then PUT
+        # POST, then a PUT each for its info and billing rows
+        Writes("customers + info + billing", "accounts", per_record=3),
         depends_on=("partners", "locations"),
-        then=("customer_info",),
+        then=("customer_info", "customer_billing"),
         nested=True,
     ),
     MappedEntity(

@@ -29,6 +29,8 @@ __all__ = [
     "Fatal",
     "FieldError",
     "GaveUp",
+    "MarkerNotKept",
+    "MarkersMissing",
     "MigratorError",
     "NonceRefused",
     "OutcomeUnknown",
@@ -70,6 +72,22 @@ class PermissionDenied(Fatal):
 
 class ProtocolError(Fatal):
     """The remote answered something we cannot interpret (not JSON, wrong shape)."""
+
+
+class MarkersMissing(Fatal):
+    """Splynx lacks an additional field a marker needs: nothing may be written (exit 5)."""
+
+
+class MarkerNotKept(Fatal):
+    """A record was created but Splynx did not keep its marker: the run must stop.
+
+    ``splynx_id`` is the record created, so the run can keep it in its id map
+    (a re-run skips it rather than creating it again).
+    """
+
+    def __init__(self, message: str, *, splynx_id: int) -> None:
+        super().__init__(message)
+        self.splynx_id = splynx_id
 
 
 class GaveUp(Fatal):

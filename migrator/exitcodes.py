@@ -26,5 +26,6 @@ exit codes:
   2    usage error: a bad flag, setting or profile, or a damaged state file
   3    completed, but some records were rejected (see `migrator rejects`)
   4    stopped by the error budget (--max-errors / --max-error-rate)
-  5    a check found blockers, or verify found differences
+  5    a check found blockers, or verify found differences, or `run` found
+       Splynx lacking a marker field and wrote nothing (`migrator check --fix`)
   130  interrupted (Ctrl-C / SIGTERM); re-run the same command to resume"""

@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, PositiveInt, ValidationError
 
 from migrator.errors import ConfigError
 from migrator.profile_rules import (
+    BillingRules,
     CleanupRules,
     CustomerRules,
     DefaultsRules,
@@ -72,6 +73,7 @@ class Profile(_Section):
     run: RunSection = RunSection()
     defaults: DefaultsRules = DefaultsRules()
     customers: CustomerRules = CustomerRules()
+    billing: BillingRules = BillingRules()
     services: ServiceRules = ServiceRules()
     notes: NoteRules = NoteRules()
     cleanup: CleanupRules = CleanupRules()

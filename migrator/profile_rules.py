@@ -17,6 +17,7 @@ from migrator.sonar.entities import AccountTypeEnum
 
 __all__ = [
     "DEFAULT_CATEGORY_BY_TYPE",
+    "BillingRules",
     "Category",
     "CleanupRules",
     "CustomerRules",
@@ -146,6 +147,16 @@ class ServiceRules(_Rules):
     # A tax-exempt account's service on a taxed tariff (Splynx has no per-customer
     # exemption field): "note" (migrated with a cleanup note) or "reject".
     tax_exempt: Literal["note", "reject"] = "note"
+
+
+class BillingRules(_Rules):
+    """How an account's billing parameters become the customer's billing settings.
+
+    Splynx bills on days 1-28 only: a Sonar bill day of 29-31 becomes
+    ``late_bill_day`` (noted per customer).
+    """
+
+    late_bill_day: int = Field(default=28, ge=1, le=28)
 
 
 class NoteRules(_Rules):

@@ -1,7 +1,8 @@
 """``migrator check``: the pre-flight, before a migration touches anything.
 
-Wiring only: settings and flags in, ``migrator.preflight.preflight`` run, the
-report printed (table or ``--json``) and its exit code returned.
+Wiring only: settings and flags in, the ``--fix`` step if asked (``check_fix``),
+``migrator.preflight.preflight`` run, the report printed (table or ``--json``)
+and its exit code returned.
 """
 
 from __future__ import annotations
@@ -11,7 +12,9 @@ from typing import Any
 
 from rich.console import Console
 
+from migrator.cli.check_fix import FixOutcome, fix_markers
 from migrator.cli.common import add_command, add_env_file_flag, layered_settings, run_async
+from migrator.exitcodes import ExitCode
 from migrator.preflight import DEFAULT_PLAN, preflight, print_report, report_json
 from migrator.profile import load_profile
 from migrator.settings import Settings
@@ -54,13 +57,24 @@ the endpoints behind them). Missing or malformed settings exit 2. A request
 that fails is retried for at most 10 s (or MIGRATOR_RETRY_BUDGET if lower):
 a pre-flight reports an outage rather than waiting it out.
 
-For this command: 0 = nothing blocks (warnings allowed), 5 = blockers found,
-2 = settings missing or malformed, 1 = the check itself could not run."""
+--fix creates what the migration needs and can make itself: the `sonar_id`
+additional field (string, unique, searchable, read-only) on each module whose
+records carry it (customers, services_internet, services_custom), through
+POST admin/config/additional-fields/{module}. It first lists what it will
+create and asks on a terminal; --yes answers for you. Without a terminal and
+without --yes it creates nothing and exits 5 (it never waits for an answer).
+The check then runs as usual, so its report shows the result.
+
+For this command: 0 = nothing blocks (warnings allowed), 5 = blockers found
+(or --fix declined), 2 = settings missing or malformed, 1 = the check itself
+could not run."""
 
 EXAMPLES = """\
   migrator check
   migrator check --env-file staging.env
   migrator check --json > preflight.json      # for scripts: findings, counts, estimate
+  migrator check --fix                         # create the missing marker fields (asks first)
+  migrator check --fix --yes                   # ... without asking (scripts)
   migrator check --writers 16 --splynx-rate 20   # the estimate for other settings
   migrator check && migrator run               # go only when nothing blocks"""
 
@@ -81,6 +95,14 @@ def register(commands: Any) -> None:
     )
     unset = argparse.SUPPRESS  # "not given": the setting's own precedence decides
     parser.add_argument("--json", action="store_true", help=JSON_HELP)
+    parser.add_argument(
+        "--fix",
+        action="store_true",
+        help="first create the marker fields Splynx lacks (says what, asks unless --yes)",
+    )
+    parser.add_argument(
+        "--yes", action="store_true", help="with --fix: create without asking (no terminal needed)"
+    )
     parser.add_argument(
         "--profile",
         metavar="P",
@@ -120,6 +142,11 @@ def settings_for(args: argparse.Namespace) -> Settings:
 
 def handle(args: argparse.Namespace) -> int:
     settings = settings_for(args)
+    fixed = None
+    if args.fix:
+        # with --json, stdout is the report's alone: the fix talks on stderr
+        talk = Console(stderr=True) if args.json else Console()
+        fixed = run_async(lambda: fix_markers(settings, talk, yes=args.yes))
     profile = load_profile(getattr(args, "profile", None))  # the mapping's rules
     report = run_async(
         lambda: preflight(
@@ -134,4 +161,6 @@ def handle(args: argparse.Namespace) -> int:
         print(report_json(report))
     else:
         print_report(report, Console(), DEFAULT_PLAN)
+    if fixed is FixOutcome.DECLINED:
+        return int(ExitCode.BLOCKED)
     return int(report.exit_code)

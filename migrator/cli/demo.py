@@ -3,6 +3,8 @@
 Starts a simulated Sonar and a simulated Splynx in-process on loopback, each
 with its real limits, migrates a generated ISP from one to the other with the
 live display, checks the result through Splynx's API, and prints the summary.
+The simulated Splynx starts fresh, without the marker fields, so the demo first
+does what an operator does: ``migrator check --fix`` (visibly, answering yes).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from typing import Any
 from pydantic import SecretStr
 from rich.console import Console
 
+from migrator.cli.check_fix import fix_markers
 from migrator.cli.common import add_command, run_async
 from migrator.cli.run import report
 from migrator.display.migration_view import MigrationDisplay
@@ -44,7 +47,9 @@ request, like a modest PHP-FPM pool) start on 127.0.0.1 inside this process,
 each with its real limits, and migrator moves one into the other as it would
 for real: partitions read within Sonar's 400 requests a minute, writers kept
 within Splynx's capacity, the live display, the summary, the rejects kept with
-their reasons. Then it counts what Splynx holds, through its API.
+their reasons. Then it counts what Splynx holds, through its API. The
+simulated Splynx starts fresh, without the `sonar_id` fields that mark migrated
+records, so first the demo does what you would: `migrator check --fix --yes`.
 
 Needs no configuration, no server and no network. Its state file lives in a
 temporary directory (--keep DIR to keep it and inspect it with `migrator status
@@ -105,6 +110,9 @@ async def _demo(scale: int, seed: int, directory: Path) -> tuple[MigrationResult
     display = MigrationDisplay(f"demo: a simulated ISP of {scale:,} accounts, Sonar → Splynx")
     async with serve(sonar) as sonar_url, serve(splynx) as splynx_url:
         settings = _settings(sonar_url, splynx_url, directory / "state.sqlite3")
+        console = Console()
+        console.print("$ migrator check --fix --yes   (a fresh Splynx lacks the marker fields)")
+        await fix_markers(settings, console, yes=True)
         request = MigrationRequest(settings, load_profile("full"), ENTITY_ORDER, command="demo")
         async with display.running():
             result = await migrate(request, display.emit)

@@ -37,8 +37,9 @@ log = logging.getLogger(__name__)
 
 DESCRIPTION = f"""\
 Migrate Sonar into Splynx: partners, the default location, internet and
-recurring tariffs, customers (with their contacts, addresses and custom
-fields), their internet and recurring services, and their notes as comments.
+recurring tariffs, customers (with their contacts, addresses, custom fields
+and billing settings), their internet and recurring services, and their notes
+as comments.
 
 Records stream from Sonar (read in id-range partitions, several at once, within
 Sonar's request budget) to Splynx (several writers at once, within its
@@ -51,7 +52,12 @@ Entities: {", ".join(ENTITY_ORDER)}.
 
 Connections come from the environment or .env (SONAR_URL, SONAR_TOKEN,
 SPLYNX_URL, SPLYNX_API_KEY, SPLYNX_API_SECRET); choices (status map, categories,
-default location, clean-ups) from the profile (--profile; bundled: full, core)."""
+default location, clean-ups) from the profile (--profile; bundled: full, core).
+
+Nothing is written unless Splynx has the `sonar_id` additional fields that mark
+migrated customers and services (exit 5 otherwise: `migrator check --fix`
+creates them); the first record each entity creates is read back once, and the
+run stops if Splynx did not keep its marker."""
 
 EXAMPLES = """\
   migrator check                               # first: is everything reachable and allowed?

@@ -25,7 +25,7 @@ from typing import Any
 
 import anyio
 
-from migrator.errors import MigratorError, most_telling
+from migrator.errors import MarkersMissing, MigratorError, most_telling
 from migrator.events import BudgetKnown, Emit
 from migrator.exitcodes import ExitCode
 from migrator.first_contact import reach
@@ -33,6 +33,7 @@ from migrator.pipeline.budget import ErrorBudget, ErrorBudgetExceeded
 from migrator.pipeline.engine import Engine, EngineOptions
 from migrator.pipeline.entities import EntitySpec
 from migrator.pipeline.lookups import Lookups, load_lookups
+from migrator.pipeline.markers import require_markers
 from migrator.pipeline.sinks import SinkFactory
 from migrator.pipeline.skips import SkipTally
 from migrator.pipeline.state import StateStore
@@ -62,12 +63,15 @@ class MigrationRequest:
     dry_run: bool = False
     limit: int | None = None
     drain_seconds: float = 4.0
+    # Refuse to write when Splynx lacks a marker field (exit 5). Off only in the test
+    # proving the second guard (the read-back after the first write) on its own.
+    require_markers: bool = True
 
 
 @dataclass
 class MigrationResult:
     exit_code: ExitCode
-    status: str  # completed | rejects | budget | fatal | interrupted
+    status: str  # completed | rejects | budget | blocked | fatal | interrupted
     message: str = ""
     run_id: int | None = None
     rejects: list[dict[str, Any]] = field(default_factory=list)  # a dry run's, in memory
@@ -149,6 +153,8 @@ async def _migrate(
             if not request.dry_run:
                 splynx = await stack.enter_async_context(SplynxClient.open(settings, emit=emit))
                 emit(BudgetKnown("splynx", settings.splynx_rate * 60.0))
+                if request.require_markers:
+                    await require_markers(splynx, request.entities)
             extractor = Extractor(sonar, page_size=settings.page_size, producers=settings.producers)
             lookups = result.lookups = await load_lookups(extractor)
             sinks = SinkFactory(splynx, store)
@@ -192,6 +198,8 @@ async def _migrate(
 def _failed(exc: BaseException) -> MigrationResult:
     if isinstance(exc, ErrorBudgetExceeded):
         return MigrationResult(ExitCode.ERROR_BUDGET, "budget", str(exc))
+    if isinstance(exc, MarkersMissing):
+        return MigrationResult(ExitCode.BLOCKED, "blocked", str(exc))
     if isinstance(exc, MigratorError):
         return MigrationResult(ExitCode.FATAL, "fatal", str(exc))
     raise exc

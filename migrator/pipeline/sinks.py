@@ -7,7 +7,8 @@ and an existing record is used as it is; entities with a Sonar marker (the
 and the client's ``create_once`` never re-sends a create whose answer was
 lost without looking first. A ``FollowUp`` (given where the entity is wired,
 e.g. a customer's info row) runs once the record exists, idempotently, so it
-is re-done on adoption too.
+is re-done on adoption too. Where the marker is an additional field, a
+``MarkerProof`` reads the first record created back once (``markers.py``).
 
 ``DryRunSink`` validates what would be sent and sends nothing. Both know
 endpoints and payloads, never a particular entity.
@@ -21,11 +22,13 @@ from typing import Any, Generic, Protocol, TypeVar
 
 from migrator.errors import ConfigError, Rejected
 from migrator.pipeline.entities import Delivered
+from migrator.pipeline.markers import MarkerProof
 from migrator.pipeline.state import StateStore
 from migrator.splynx.client import SplynxClient
 from migrator.splynx.endpoints import build_payload, endpoint
 from migrator.splynx.payloads import SplynxPayload
 from migrator.splynx.query import Search, where
+from migrator.splynx.records import Created
 
 __all__ = ["ApiSink", "DryRunSink", "FollowUp", "SinkFactory"]
 
@@ -72,6 +75,8 @@ class ApiSink(Generic[P]):
         if self._endpoint.marker is None:
             raise ConfigError(f"{endpoint_name} has no marker: it cannot be written once-only")
         self._marker = self._endpoint.marker
+        additional = self._marker.additional
+        self._proof = MarkerProof(client, self._endpoint) if additional else None
         self._body = body
         self._natural_key = natural_key
         self._after = after
@@ -84,7 +89,9 @@ class ApiSink(Generic[P]):
             if found is not None:
                 return found
         try:
-            created = await self._client.create_once(self._endpoint, model)
+            # MarkerNotKept passes straight through, with no await on the way, so the writer
+            # keeps the unmarked record in its id map before the run stops
+            created = await self._create(model)
         except Rejected:
             # Refused: perhaps because a record with this marker is already there (made by a
             # run whose state was lost, or, for a natural key, by somebody since the look-up).
@@ -94,6 +101,12 @@ class ApiSink(Generic[P]):
             return found
         await self._finish(created.id, payload)
         return Delivered(created.id, "adopted" if created.adopted else "created")
+
+    async def _create(self, model: SplynxPayload) -> Created:
+        if self._proof is None:
+            return await self._client.create_once(self._endpoint, model)
+        create = partial(self._client.create_once, self._endpoint, model)
+        return await self._proof.create(create, model.body())
 
     async def _existing(self, model: SplynxPayload, payload: P) -> Delivered | None:
         """The record already carrying this one's marker, finished; None if there is none.

@@ -4,7 +4,7 @@ The entities, their order, Sonar queries, dependencies and Splynx endpoints
 are the entity map's (``migrator.entity_map``); this module adds what is code:
 which reader reads a row's query, which pure transform makes its payload,
 which parents a record names, and what follows a write (a customer's info
-row, ``CustomerInfo``). ``build_specs`` makes the ``EntitySpec`` of each
+and billing rows, ``customer_rows``). ``build_specs`` makes the ``EntitySpec`` of each
 selected entity from the profile's rules, the small Sonar reference tables
 (loaded once by ``load_lookups``) and a sink factory (the API, or a dry run).
 """
@@ -18,12 +18,13 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from migrator.entity_map import ENTITY_ORDER, MappedEntity, mapped
-from migrator.errors import ConfigError, Rejected
+from migrator.errors import ConfigError
+from migrator.pipeline.customer_rows import customer_rows
 from migrator.pipeline.entities import EntitySpec, Sink
 from migrator.pipeline.lookups import Lookups
 from migrator.pipeline.sources import SonarSource, StaticSource
-from migrator.pipeline.state import StateStore
 from migrator.profile import Profile
+from migrator.profile_rules import BillingRules
 from migrator.records import Cleaned
 from migrator.sonar.entities import (
     Company,
@@ -32,11 +33,11 @@ from migrator.sonar.extract import Extractor
 from migrator.sonar.models import AccountWithRelations
 from migrator.sonar.queries import CUSTOMER_RELATIONS, SERVICE_RELATIONS
 from migrator.sonar.readers import FlatRecords, NestedAccounts
-from migrator.splynx.client import SplynxClient
 from migrator.splynx.payloads import Partner
 from migrator.transform import tariffs
 from migrator.transform.administration import location, partner
-from migrator.transform.billing import Frequencies
+from migrator.transform.billing_period import Frequencies
+from migrator.transform.customer_billing import with_billing
 from migrator.transform.customers import (
     CustomerLookups,
     CustomerPayload,
@@ -51,9 +52,9 @@ from migrator.transform.services import (
     recurring_service,
     service_parents,
 )
-from migrator.transform.taxes import TaxLookups, is_tax_exempt
+from migrator.transform.taxes import TaxLookups
 
-__all__ = ["CustomerInfo", "build_specs", "select"]
+__all__ = ["build_specs", "select"]
 
 SinkFactory = Callable[..., Sink[Any]]
 
@@ -117,11 +118,9 @@ def _makers(
         lookups.details, counts, frequencies, taxes, profile.services
     )
     customers = CustomerLookups(lookups.statuses, lookups.types, lookups.custom_fields)
-    # account_billing_parameters' tax_exempt is not read here yet: is_tax_exempt takes both
-    exempt = frozenset(a for a, rows in lookups.exemptions.items() if is_tax_exempt(False, rows))
     service_lookups = ServiceLookups(
         lookups.services, customers, profile.customers, profile.services, profile.cleanup, zone,
-        frequencies, taxes, exempt,
+        frequencies, taxes, lookups.exemptions,
     )  # fmt: skip
     # Each entity reads only the relations it is made of.
     customer_accounts = NestedAccounts(relations=CUSTOMER_RELATIONS)
@@ -169,13 +168,14 @@ def _makers(
             sink(
                 row.endpoint,
                 body=_customer_body,
-                after=CustomerInfo(*row.then),
+                after=customer_rows(row.then),
                 link_fields={"parent_account_id": "parent_id"},
             ),
             partial(
-                customer_from_account,
+                _customer_with_billing,
                 lookups=customers,
                 rules=profile.customers,
+                billing=profile.billing,
                 cleanup=profile.cleanup,
                 zone=zone,
             ),
@@ -241,32 +241,10 @@ def _customer_body(payload: CustomerPayload) -> Any:
     return payload.customer
 
 
-class CustomerInfo:
-    """After a customer exists, put its info row; a refusal is kept as a reject of its own."""
-
-    def __init__(self, endpoint: str) -> None:
-        self._endpoint = endpoint
-
-    def requests(self, payload: CustomerPayload) -> int:
-        return int(payload.info is not None)
-
-    async def run(
-        self, client: SplynxClient, store: StateStore, splynx_id: int, payload: CustomerPayload
-    ) -> None:
-        if payload.info is None:
-            return
-        try:
-            await client.update(self._endpoint, splynx_id, payload.info)
-        except Rejected as refused:
-            store.rejected(
-                self._endpoint,
-                payload.sonar_id,
-                field=refused.field,
-                reason=f"customer {splynx_id} was created, its info was refused: {refused}",
-                record=payload.info.body(),
-                answer=refused.raw,
-                run_id=store.run_id,
-            )
+def _customer_with_billing(
+    account: AccountWithRelations, resolved: Any, *, billing: BillingRules, **rules: Any
+) -> Cleaned[CustomerPayload]:
+    return with_billing(customer_from_account(account, resolved, **rules), account, billing)
 
 
 def _fixed_partner(profile: Profile) -> Callable[..., Cleaned[Partner]]:

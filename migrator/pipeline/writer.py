@@ -18,7 +18,7 @@ from typing import Any, Generic, TypeVar
 
 import anyio
 
-from migrator.errors import FieldError, Rejected
+from migrator.errors import FieldError, MarkerNotKept, Rejected
 from migrator.events import Emit, RecordsSettled
 from migrator.pipeline.budget import ErrorBudget
 from migrator.pipeline.entities import Delivered, EntitySpec, Item
@@ -88,6 +88,11 @@ class EntityWriter(Generic[R, P]):
                 # Found already there (a crash, another state file): it may have been created
                 # before the record it refers to existed, so its links are set again after.
                 deferred = deferred + linked
+        except MarkerNotKept as lost:
+            # Created without its marker: kept in the id map so a re-run does not create it
+            # again, then the run stops (the error says what to fix).
+            self._mapped(item, Delivered(lost.splynx_id, "created"))
+            raise
         except Stopped:
             return False
         except NotInSample:

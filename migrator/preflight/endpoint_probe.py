@@ -101,12 +101,10 @@ def _flag(info: AttributeInfo, name: str) -> bool | None:
 
 def _create_field_fix(module: str, name: str) -> str:
     return (
-        f"create it in Splynx: Config > Additional fields > module '{module}': name '{name}', "
-        "title 'Sonar ID', type string, unique and searchable; or through the API: "
-        f"POST admin/config/additional-fields/{module} with "
-        f'{{"name": "{name}", "title": "Sonar ID", "type": "string", "is_unique": 1, '
-        '"searchable": 1, "is_required": 0, "is_add": 1, "show_in_list": 0, '
-        '"readonly": 0, "disabled": 0}'
+        "run `migrator check --fix` (it says what it creates, then creates it through "
+        f"POST admin/config/additional-fields/{module}); or create it in Splynx: Config > "
+        f"Additional fields > module '{module}': name '{name}', title 'Sonar ID', type string, "
+        "unique, searchable and read-only"
     )
 
 

@@ -25,6 +25,7 @@ from migrator.errors import FieldError, Rejected
 from migrator.sonar.entities import (
     ENTITY_MODELS,
     Account,
+    AccountBillingParameter,
     AccountService,
     Address,
     Contact,
@@ -70,6 +71,7 @@ class AccountWithRelations(Account):
     custom_field_data: tuple[CustomFieldData, ...] = ()
     notes: tuple[Note, ...] = ()
     ip_assignments: tuple[IpAssignment, ...] = ()
+    account_billing_parameter: AccountBillingParameter | None = None
 
     @property
     def primary_contact(self) -> ContactWithPhones | None:

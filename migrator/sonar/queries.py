@@ -17,7 +17,9 @@ The documents:
 - ``probe_document(query)``: the lowest and highest id and the count, in one
   request (two aliased fields), to plan id-range partitions.
 - ``nested_accounts_document()``: a page of accounts with their relations
-  (``ACCOUNT_RELATIONS``) nested, each with its own paginator ``$nested``.
+  (``ACCOUNT_RELATIONS``) nested, each with its own paginator ``$nested``, and
+  their one-to-one relations (``ACCOUNT_OBJECTS``: the billing parameters), a
+  single object each, selected without a paginator.
 - ``relation_page_document(parent_query, relation)``: one more page of one
   parent's relation, for a parent with more children than one nested page.
 """
@@ -43,6 +45,7 @@ from migrator.errors import ProtocolError
 from migrator.sonar.schema import LIST_QUERIES, entity_fields, entity_type, pruned_schema
 
 __all__ = [
+    "ACCOUNT_OBJECTS",
     "ACCOUNT_RELATIONS",
     "CUSTOMER_RELATIONS",
     "PAGE_INFO_FIELDS",
@@ -81,10 +84,27 @@ ACCOUNT_RELATIONS: tuple[Relation, ...] = (
 )
 
 
-# What the services entities need of an account: its services and its IPs.
-SERVICE_RELATIONS: tuple[str, ...] = ("account_services", "ip_assignments")
+# One-to-one relations of an account: one object (or null) each, nothing to page. Read
+# nested rather than looked up by account id: one request per page of accounts either way.
+ACCOUNT_OBJECTS: tuple[Relation, ...] = (
+    Relation("account_billing_parameter", "account_billing_parameters"),
+)
+
+
+# What the services entities need of an account: its services, its IPs, and its billing
+# parameters (whether Sonar exempts it from tax).
+SERVICE_RELATIONS: tuple[str, ...] = (
+    "account_services",
+    "ip_assignments",
+    "account_billing_parameter",
+)
 # What a customer is made of: its notes and services are entities of their own, read apart.
-CUSTOMER_RELATIONS: tuple[str, ...] = ("contacts", "addresses", "custom_field_data")
+CUSTOMER_RELATIONS: tuple[str, ...] = (
+    "contacts",
+    "addresses",
+    "custom_field_data",
+    "account_billing_parameter",
+)
 
 
 def includes_archived(query: str) -> bool:
@@ -178,13 +198,21 @@ def probe_document(query: str) -> GraphQLRequest:
 
 
 def account_relations(fields: tuple[str, ...] | None = None) -> tuple[Relation, ...]:
-    """The relations of ``ACCOUNT_RELATIONS`` named in ``fields`` (all of them for None)."""
+    """The connections of ``ACCOUNT_RELATIONS`` named in ``fields`` (all of them for None)."""
     if fields is None:
         return ACCOUNT_RELATIONS
-    unknown = set(fields) - {relation.field for relation in ACCOUNT_RELATIONS}
+    known = {relation.field for relation in (*ACCOUNT_RELATIONS, *ACCOUNT_OBJECTS)}
+    unknown = set(fields) - known
     if unknown:
         raise KeyError(f"accounts has no nested relation {', '.join(sorted(unknown))}")
     return tuple(relation for relation in ACCOUNT_RELATIONS if relation.field in fields)
+
+
+def account_objects(fields: tuple[str, ...] | None = None) -> tuple[Relation, ...]:
+    """The one-to-one relations of ``ACCOUNT_OBJECTS`` named in ``fields`` (all for None)."""
+    if fields is None:
+        return ACCOUNT_OBJECTS
+    return tuple(relation for relation in ACCOUNT_OBJECTS if relation.field in fields)
 
 
 @cache
@@ -197,7 +225,12 @@ def nested_accounts_document(fields: tuple[str, ...] | None = None) -> GraphQLRe
     )
     relations = account_relations(fields)
     selection = _nested_selection(ds, var, "accounts", relations)
-    suffix = "" if fields is None else "With" + "".join(r.field.title() for r in relations)
+    account = getattr(ds, entity_type("accounts").name)
+    objects = account_objects(fields)
+    for one in objects:
+        selection.append(getattr(account, one.field).select(*_entity_selection(ds, one.query)))
+    named = (*relations, *objects)
+    suffix = "" if fields is None else "With" + "".join(r.field.title() for r in named)
     name = f"AccountsNestedPage{suffix}".replace("_", "")
     return _operation(name, var, _connection(ds, field, "accounts", selection))
 

@@ -132,6 +132,8 @@ ENDPOINTS: Mapping[str, Endpoint] = {
                  "customers"),
         Endpoint("customer_info", "admin/customers/customer-info", frozenset({"GET", "PUT"}),
                  "Customers / Customer information", p.CustomerInfo, None, "customer_info"),
+        Endpoint("customer_billing", "admin/customers/customer-billing", frozenset({"GET", "PUT"}),
+                 "Customers / Customer billing", p.CustomerBilling, None, "customer_billing"),
         Endpoint("customer_notes", "admin/customers/customer-notes",
                  frozenset({"GET", "POST", "HEAD", "OPTIONS"}), "Customers / Customer comments",
                  p.CustomerNote, Marker("title"), "customer_notes",

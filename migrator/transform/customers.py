@@ -20,7 +20,7 @@ from migrator.profile_rules import CleanupRules, CustomerRules, CustomerStatus
 from migrator.records import Cleaned, ParentRef, Resolved
 from migrator.sonar.entities import Account, AccountStatus, AccountType, Address
 from migrator.sonar.models import AccountWithRelations, ContactWithPhones
-from migrator.splynx.payloads import Customer, CustomerInfo
+from migrator.splynx.payloads import Customer, CustomerBilling, CustomerInfo
 from migrator.splynx.payloads.base import field_limits
 from migrator.transform.cleaning import (
     Notes,
@@ -55,11 +55,12 @@ class CustomerLookups:
 
 @dataclass(frozen=True)
 class CustomerPayload:
-    """What one account becomes: the customer, and the info row to put after it."""
+    """What one account becomes: the customer, and the info and billing rows to put after it."""
 
     sonar_id: int
     customer: Customer
     info: CustomerInfo | None
+    billing: CustomerBilling | None = None  # added by ``transform.customer_billing.with_billing``
 
 
 def customer_parents(account: AccountWithRelations) -> list[ParentRef]:

@@ -23,12 +23,12 @@ from migrator.sonar.entities import AccountService, Service
 from migrator.sonar.models import AccountWithRelations
 from migrator.splynx.payloads import InternetService, RecurringService
 from migrator.splynx.payloads.base import field_limits
-from migrator.transform.billing import Frequencies, credit_sign, period_price, service_period
+from migrator.transform.billing_period import Frequencies, credit_sign, period_price, service_period
 from migrator.transform.cleaning import Notes, cents, name_text
 from migrator.transform.customers import CustomerLookups, customer_status
 from migrator.transform.dates import splynx_date
 from migrator.transform.tariffs import INTERNET_SERVICE_TYPES, RECURRING_SERVICE_TYPES
-from migrator.transform.taxes import TaxLookups, taxes_of
+from migrator.transform.taxes import TaxLookups, is_tax_exempt, taxes_of
 
 __all__ = [
     "AccountServiceRecord",
@@ -63,8 +63,7 @@ class ServiceLookups:
     zone: ZoneInfo
     frequencies: Frequencies = field(default_factory=lambda: Frequencies({}))
     taxes: TaxLookups = field(default_factory=TaxLookups)
-    # Accounts Sonar exempts from tax (``taxes.is_tax_exempt`` decides from their rows).
-    exempt_accounts: frozenset[int] = frozenset()
+    exemptions: Mapping[int, int] = field(default_factory=dict)  # tax_exemptions rows by account
 
 
 def _kind(record: AccountServiceRecord, lookups: ServiceLookups) -> str:
@@ -82,6 +81,13 @@ def service_parents(record: AccountServiceRecord, lookups: ServiceLookups) -> li
     return refs
 
 
+def _exempt(record: AccountServiceRecord, lookups: ServiceLookups) -> bool:
+    """Sonar exempts the account: the flag on its billing parameters, or exemption rows."""
+    parameters = record.account.account_billing_parameter
+    flag = parameters is not None and parameters.tax_exempt
+    return is_tax_exempt(flag, lookups.exemptions.get(record.service.account_id, 0))
+
+
 def _billing(record: AccountServiceRecord, lookups: ServiceLookups,
              notes: Notes) -> dict[str, Any]:  # fmt: skip
     """Unit price for Sonar's period (credits negative), the service ``period``, and what
@@ -97,7 +103,7 @@ def _billing(record: AccountServiceRecord, lookups: ServiceLookups,
     if override is not None and credit_sign(catalog) < 0:
         override = -override
     taxed = taxes_of(held.service_id, lookups.taxes)
-    if taxed and held.account_id in lookups.exempt_accounts:
+    if taxed and _exempt(record, lookups):
         message = (
             "the account is tax-exempt in Sonar and Splynx has no per-customer exemption: "
             "the tariff's tax applies"

@@ -16,7 +16,7 @@ from migrator.profile_rules import ServiceRules
 from migrator.records import Cleaned, ParentRef, Resolved
 from migrator.sonar.entities import DataServiceDetail, Service
 from migrator.splynx.payloads import InternetTariff, RecurringTariff
-from migrator.transform.billing import Frequencies, credit_sign, period_price, tariff_period
+from migrator.transform.billing_period import Frequencies, credit_sign, period_price, tariff_period
 from migrator.transform.cleaning import Notes, cents, name_text
 from migrator.transform.taxes import TaxLookups, tariff_tax
 

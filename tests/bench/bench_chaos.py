@@ -85,7 +85,7 @@ class Chaos:
         return simulator(
             "splynx", self.splynx_port, "--api-key", KEY, "--api-secret", SECRET,
             "--db", self.dsn, "--workers", "8", "--latency-ms", "10:5", "--check-nonce",
-            "--seed", str(self.args.seed), *FAULTS,
+            "--seed", str(self.args.seed), "--marker-fields", *FAULTS,
         )  # fmt: skip
 
     @property

@@ -34,6 +34,7 @@ from migrator.sim.faults import Latency  # noqa: E402
 from migrator.sim.harness import serve  # noqa: E402
 from migrator.sim.sonar.app import SonarSimConfig  # noqa: E402
 from migrator.sim.sonar.app import build_app as sonar_app  # noqa: E402
+from migrator.sim.splynx.additional import MARKER_FIELDS  # noqa: E402
 from migrator.sim.splynx.app import SplynxSimConfig  # noqa: E402
 from migrator.sim.splynx.app import build_app as splynx_app  # noqa: E402
 
@@ -82,7 +83,8 @@ async def one_run(args: argparse.Namespace, number: int) -> tuple[float, float, 
     )
     splynx = splynx_app(
         SplynxSimConfig(api_key=KEY, api_secret=SecretStr(SECRET), workers=args.workers,
-                        latency=Latency.parse(args.latency_ms), seed=number)
+                        latency=Latency.parse(args.latency_ms), seed=number,
+                        additional_fields=MARKER_FIELDS)
     )  # fmt: skip
     async with serve(sonar) as sonar_url, serve(splynx) as splynx_url:
         settings = Settings.model_construct(

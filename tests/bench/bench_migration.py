@@ -74,7 +74,7 @@ def pair(scale: int, *, limited: bool) -> Iterator[tuple[str, str]]:
     with ExitStack() as stack:
         yield (
             stack.enter_context(simulator("sonar", *sonar)),
-            stack.enter_context(simulator("splynx", *splynx)),
+            stack.enter_context(simulator("splynx", "--marker-fields", *splynx)),
         )
 
 

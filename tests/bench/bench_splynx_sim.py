@@ -37,6 +37,7 @@ def start_simulator(db: str | None) -> tuple[subprocess.Popen[str], str]:
         sys.executable, "-m", "migrator", "sim", "splynx",
         "--workers", str(WORKERS), "--latency-ms", str(LATENCY_MS),
         "--api-key", KEY, "--api-secret", SECRET, "--seed", "1", "--log-level", "WARNING",
+        "--marker-fields",
     ]  # fmt: skip
     if db:
         command += ["--db", db]

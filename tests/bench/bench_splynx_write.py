@@ -41,6 +41,7 @@ def start_simulator() -> tuple[subprocess.Popen[str], str]:
         sys.executable, "-m", "migrator", "sim", "splynx",
         "--workers", str(WORKERS), "--latency-ms", str(LATENCY_MS),
         "--api-key", KEY, "--api-secret", SECRET, "--seed", "1", "--log-level", "WARNING",
+        "--marker-fields",
     ]  # fmt: skip
     process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, text=True)
     assert process.stdout is not None

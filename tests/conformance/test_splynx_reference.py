@@ -28,6 +28,7 @@ BLUEPRINT_STRUCTURES: dict[type[BaseModel], tuple[str, ...]] = {
     p.RecurringTariff: ("Recurring tariff Base",),
     p.Customer: ("Customer Base", "Customer Response"),
     p.CustomerInfo: ("Customer info Response",),
+    p.CustomerBilling: ("Customer Billing",),
     p.CustomerNote: ("Customer comment Base",),
     p.InternetService: ("Customer Internet service Base",),
     p.RecurringService: ("Customer Recurring service Base",),

@@ -118,3 +118,12 @@ async def test_every_auth_passes_with_nonce_checking_on_and_off(
     async with systems(check_nonce=check_nonce, latency=Latency.parse("2")) as env:
         result = await check(environment(env, SPLYNX_AUTH=auth))
     assert result.returncode == ExitCode.OK, result.stdout.decode() + result.stderr.decode()
+
+
+async def test_fix_with_json_keeps_stdout_for_the_report() -> None:
+    async with systems(additional_fields=()) as env:
+        result = await check(environment(env), "--fix", "--yes", "--json")
+    assert result.returncode == ExitCode.OK, result.stderr.decode()
+    data = json.loads(result.stdout)  # the fix's words went to stderr
+    assert data["blocked"] is False
+    assert "created customers.sonar_id" in " ".join(result.stderr.decode().split())

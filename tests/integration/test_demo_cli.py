@@ -42,6 +42,9 @@ def test_demo_migrates_the_simulated_isp_and_counts_it_in_splynx(tmp_path: Path)
     )
     assert result.returncode == 0, result.stderr
     assert "summary" in result.stdout
+    # a fresh Splynx: the demo creates the marker fields first, visibly, as an operator would
+    assert "migrator check --fix --yes" in result.stdout
+    assert "created customers.sonar_id" in result.stdout
     assert "Splynx now holds (counted through its API): 20 customers" in result.stdout
     store = StateStore.open(kept / "state.sqlite3")
     counts = {c.entity: c for c in store.counts()}

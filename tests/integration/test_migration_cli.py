@@ -120,7 +120,7 @@ async def test_check_and_run_sign_requests_for_a_splynx_that_checks_nonces(tmp_p
     # check, then run: a second process that must start above the first one's nonces.
     command = [sys.executable, "-m", "migrator", "sim", "splynx", "--port", "0",
                "--api-key", KEY, "--api-secret", SECRET, "--check-nonce",
-               "--latency-ms", "10:5"]  # fmt: skip
+               "--latency-ms", "10:5", "--marker-fields"]  # fmt: skip
     sonar = build_sonar(SonarSimConfig(token=TOKEN, scale=8, seed=3, rate_limit=0))
     async with await anyio.open_process(command, cwd=ROOT, stderr=subprocess.DEVNULL) as splynx:
         try:

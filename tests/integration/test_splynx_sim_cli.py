@@ -25,7 +25,7 @@ def test_serves_until_sigterm_with_the_url_alone_on_the_first_line() -> None:
     flags = (
         "--port", "0", "--unsecure-basic", "--api-key", "test-api-key",
         "--api-secret", "test-api-secret", "--seed", "3",
-        "--deny", "admin/finance/payments", "--no-default-additional-fields",
+        "--deny", "admin/finance/payments",
     )  # fmt: skip
     with subprocess.Popen(
         command(*flags), cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True

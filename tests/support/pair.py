@@ -14,6 +14,7 @@ from migrator.settings import Settings, load_settings
 from migrator.sim.harness import serve
 from migrator.sim.sonar.app import SonarSimConfig, dataset_of
 from migrator.sim.sonar.app import build_app as build_sonar
+from migrator.sim.splynx.additional import MARKER_FIELDS
 from migrator.sim.splynx.app import SplynxSimConfig
 from migrator.sim.splynx.app import build_app as build_splynx
 
@@ -40,10 +41,20 @@ class Pair:
 async def running_pair(
     sonar: dict[str, Any] | None = None, splynx: dict[str, Any] | None = None
 ) -> AsyncIterator[Pair]:
-    """Start a Sonar and a Splynx simulator; ``sonar`` / ``splynx`` override their configs."""
+    """Start a Sonar and a Splynx simulator; ``sonar`` / ``splynx`` override their configs.
+
+    Splynx starts with the marker fields, as after ``migrator check --fix``
+    (``splynx={"additional_fields": ()}`` for a fresh one).
+    """
     sonar_config = SonarSimConfig(**{"token": TOKEN, "scale": 30, "rate_limit": 0, **(sonar or {})})
     splynx_config = SplynxSimConfig(
-        **{"api_key": KEY, "api_secret": SECRET, "workers": 8, **(splynx or {})}
+        **{
+            "api_key": KEY,
+            "api_secret": SECRET,
+            "workers": 8,
+            "additional_fields": MARKER_FIELDS,
+            **(splynx or {}),
+        }
     )
     sonar_app = build_sonar(sonar_config)
     splynx_app = build_splynx(splynx_config)

@@ -11,13 +11,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from migrator.sim.splynx.additional import DEFAULT_ADDITIONAL_FIELDS, AdditionalField
+from migrator.sim.splynx.additional import MARKER_FIELDS, AdditionalField
 from tests.support.php_query import http_build_query
 from tests.support.splynx_sim import RunningSim
 
 __all__ = ["ADDITIONAL_FIELDS", "SEARCHES", "Made", "Search", "make_customers"]
 
-ADDITIONAL_FIELDS = (*DEFAULT_ADDITIONAL_FIELDS, AdditionalField(module="customers", name="sex"))
+ADDITIONAL_FIELDS = (*MARKER_FIELDS, AdditionalField(module="customers", name="sex"))
 
 
 @dataclass

@@ -20,6 +20,7 @@ import httpx
 from aiohttp import web
 
 from migrator.sim.harness import serve
+from migrator.sim.splynx.additional import MARKER_FIELDS
 from migrator.sim.splynx.app import STORE_KEY, SplynxSimConfig, build_app
 from migrator.sim.splynx.store import Store
 
@@ -81,8 +82,12 @@ class RunningSim:
 
 @contextlib.asynccontextmanager
 async def running(**config: Any) -> AsyncIterator[RunningSim]:
-    """A simulator on loopback (no latency, unlimited workers unless asked) and a Basic client."""
+    """A simulator on loopback (no latency, unlimited workers unless asked) and a Basic client.
+
+    It starts with the migration's marker fields (``additional_fields=()`` for a fresh Splynx).
+    """
     settings: dict[str, Any] = {
+        "additional_fields": MARKER_FIELDS,
         "api_key": KEY,
         "api_secret": SECRET,
         "unsecure_basic": True,

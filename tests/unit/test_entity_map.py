@@ -23,5 +23,5 @@ def test_every_name_is_a_sonar_query_or_a_splynx_endpoint() -> None:
 
 def test_rows_are_found_by_name() -> None:
     assert ENTITY_ORDER[0] == "partners"
-    assert mapped("customers").endpoints == ("customers", "customer_info")
+    assert mapped("customers").endpoints == ("customers", "customer_info", "customer_billing")
     assert len(set(ENTITY_ORDER)) == len(ENTITIES)

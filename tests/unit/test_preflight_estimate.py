@@ -128,9 +128,14 @@ def test_the_plan_is_derived_from_the_entity_map() -> None:
     assert tariffs.endpoints == ("partners", "internet_tariffs", "recurring_tariffs")
     accounts = plan_for([mapped("customers"), mapped("recurring_services")], lookups=())
     assert accounts.reads == (Read("accounts", 2, nested=True),)
-    assert accounts.endpoints == ("customers", "customer_info", "recurring_services")
+    assert accounts.endpoints == (
+        "customers",
+        "customer_info",
+        "customer_billing",
+        "recurring_services",
+    )
     assert [(w.label, w.query, w.per_record) for w in accounts.writes] == [
-        ("customers + customer info", "accounts", 2),
+        ("customers + info + billing", "accounts", 3),
         ("services", "account_services", 1),
     ]
     assert plan_for([mapped("locations")], lookups=()).writes == (Writes("locations", fixed=1),)

@@ -40,7 +40,7 @@ def test_every_document_is_valid_against_the_bundled_schema() -> None:
     # a page and a probe per list query, the three nested reads (all relations; services
     # and IPs only; what a customer is made of), one more-page per relation
     assert len(documents) == 2 * len(LIST_QUERIES) + 3 + 7
-    assert "AccountsNestedPageWithAccountServicesIpAssignments" in documents
+    assert "AccountsNestedPageWithAccountServicesIpAssignmentsAccountBillingParameter" in documents
     assert validation_errors(pruned_schema()) == []
 
 

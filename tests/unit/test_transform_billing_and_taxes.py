@@ -14,7 +14,7 @@ from migrator.profile_rules import CleanupRules, CustomerRules, ServiceRules
 from migrator.records import Resolved
 from migrator.sonar.entities import DataServiceDetail, Service, ServiceTax, Tax
 from migrator.sonar.models import AccountWithRelations
-from migrator.transform.billing import Frequencies, period_days, period_price
+from migrator.transform.billing_period import Frequencies, period_days, period_price
 from migrator.transform.customers import CustomerLookups
 from migrator.transform.services import (
     AccountServiceRecord,
@@ -24,6 +24,7 @@ from migrator.transform.services import (
 )
 from migrator.transform.tariffs import TariffLookups, internet_tariff, recurring_tariff
 from migrator.transform.taxes import TaxLookups, is_tax_exempt, tax_key
+from tests.support.sonar_lookups import billing_parameters
 from tests.support.sonar_lookups import status as sonar_status
 
 STAMP = "2023-03-01T23:30:00-06:00"
@@ -209,11 +210,11 @@ def test_an_account_is_exempt_by_its_flag_or_its_exemption_rows(
     assert is_tax_exempt(flag, rows) is exempt
 
 
-def service_lookups(rules: ServiceRules, exempt: frozenset[int] = frozenset()) -> ServiceLookups:
+def service_lookups(rules: ServiceRules, exempt: dict[int, int] | None = None) -> ServiceLookups:
     customers = CustomerLookups({1: sonar_status(1, "Active", activates=True)}, {}, {})
     return ServiceLookups(
         CATALOG, customers, CustomerRules(), rules, CleanupRules(), ZoneInfo("UTC"), MONTHS,
-        TaxLookups(TAXES, BY_SERVICE, {}), exempt,
+        TaxLookups(TAXES, BY_SERVICE, {}), exempt or {},
     )  # fmt: skip
 
 
@@ -240,6 +241,7 @@ def test_service_unit_price_and_period(
     assert (body.get("unit_price"), body.get("period")) == (unit_price, period)
 
 
+@pytest.mark.parametrize("by", ["rows", "flag", "neither"])
 @pytest.mark.parametrize(
     ("sid", "rules", "outcome"),
     [
@@ -248,11 +250,20 @@ def test_service_unit_price_and_period(
         (20, ServiceRules(tax_exempt="reject"), "rejected"),
     ],
 )
-def test_an_exempt_accounts_taxed_service(sid: int, rules: ServiceRules, outcome: str) -> None:
+def test_an_exempt_accounts_taxed_service(
+    sid: int, rules: ServiceRules, outcome: str, by: str
+) -> None:
+    """Exempt by a tax_exemptions row or by its billing parameters' flag, alike."""
     account = an_account([held(1, sid)])
+    if by == "flag":
+        flagged = billing_parameters(tax_exempt=True)
+        account = account.model_copy(update={"account_billing_parameter": flagged})
+    elif by == "neither":
+        account = account.model_copy(update={"account_billing_parameter": billing_parameters()})
+        outcome = "clean"
     record = AccountServiceRecord(account, account.account_services[0])
     make = internet_service if CATALOG_ROWS[sid][0] == "DATA" else recurring_service
-    lookups = service_lookups(rules, frozenset({42}))
+    lookups = service_lookups(rules, {42: 1} if by == "rows" else None)
     if outcome == "rejected":
         with pytest.raises(Rejected) as caught:
             make(record, RESOLVED, lookups=lookups)

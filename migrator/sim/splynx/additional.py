@@ -1,11 +1,19 @@
 """Additional fields (Splynx "additional attributes"): definitions and value checks.
 
-A fresh Splynx has none; an operator creates them per module (reference §2.6).
-The migration needs one, ``sonar_id`` (unique, searchable), on customers and
-both service kinds to mark each record's Sonar origin, so the simulator defines
-those by default. ``--additional-field`` adds others and
-``--no-default-additional-fields`` leaves the defaults out, which is how
-``migrator check`` is tested against a Splynx missing its marker field.
+A fresh Splynx has none; an operator creates them per module (reference §2.6),
+in the UI or through ``POST admin/config/additional-fields/{module}``
+(``config_endpoints.py``). The migration needs one, ``sonar_id`` (unique,
+searchable), on customers and both service kinds to mark each record's Sonar
+origin: ``MARKER_FIELDS``. The simulator starts as a fresh Splynx does, without
+them; ``--marker-fields`` starts it with them (a shortcut for tests and
+benchmarks) and ``--additional-field`` defines others.
+
+The definitions of one simulator live in one ``AdditionalFields`` registry,
+which the endpoints read on every request, so a field created through the API
+is listed by OPTIONS, accepted in bodies and searchable at once.
+ASSUMPTION: definitions are kept in the simulator's memory, not in its store
+(the reference names no table for them); with ``--db`` a restarted simulator
+has only the fields its flags define.
 
 Values are stored as text in ``<module>_values``; a record shows every field
 of its module, ``""`` when unset (as the blueprint's example does).
@@ -13,6 +21,7 @@ of its module, ``""`` when unset (as the blueprint's example does).
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field, field_validator
@@ -20,7 +29,14 @@ from pydantic import BaseModel, Field, field_validator
 from migrator.sim.splynx.columns import Column, Invalid
 from migrator.sim.splynx.tables_inferred import AF_MODULES
 
-__all__ = ["DEFAULT_ADDITIONAL_FIELDS", "AdditionalField", "check_value", "is_blank"]
+__all__ = [
+    "MARKER_FIELDS",
+    "AdditionalField",
+    "AdditionalFields",
+    "ModuleFields",
+    "check_value",
+    "is_blank",
+]
 
 FieldType = Literal["string", "integer", "decimal", "date", "datetime", "boolean"]
 
@@ -43,6 +59,11 @@ class AdditionalField(BaseModel):
     is_unique: bool = False
     is_required: bool = False
     searchable: bool = True
+    readonly: bool = False
+    is_add: bool = True
+    show_in_list: bool = True
+    disabled: bool = False
+    hidden: bool = False
     max_length: int = 255
 
     @field_validator("module")
@@ -85,20 +106,84 @@ class AdditionalField(BaseModel):
             "position": position,
             "decimals": 2,
             "is_unique": self.is_unique,
-            "is_add": True,
-            "show_in_list": True,
+            "is_add": self.is_add,
+            "show_in_list": self.show_in_list,
             "searchable": self.searchable,
-            "readonly": False,
-            "disabled": False,
-            "hidden": False,
+            "readonly": self.readonly,
+            "disabled": self.disabled,
+            "hidden": self.hidden,
             "set_default_value": False,
         }
 
+    def definition(self) -> dict[str, Any]:
+        """This field as ``GET admin/config/additional-fields`` lists it (``Additional Field
+        Base``: flags as 0/1, lengths as strings, as the blueprint's example shows them)."""
+        flags = ("is_required", "is_unique", "is_add", "show_in_list", "searchable", "readonly")
+        return {
+            "name": self.name,
+            "title": self.label,
+            "type": self.type,
+            "default_value": "",
+            "min_length": "",
+            "max_length": str(self.max_length),
+            **{flag: int(getattr(self, flag)) for flag in flags},
+            "disabled": int(self.disabled),
+            "hidden": int(self.hidden),
+            "decimals": 2,
+        }
 
-DEFAULT_ADDITIONAL_FIELDS: tuple[AdditionalField, ...] = tuple(
+
+MARKER_FIELDS: tuple[AdditionalField, ...] = tuple(
     AdditionalField(module=module, name="sonar_id", title="Sonar ID", is_unique=True)
     for module in ("customers", "services_internet", "services_custom")
 )
+
+
+class AdditionalFields:
+    """Every additional field of one simulator, by module, in the order they were defined."""
+
+    def __init__(self, fields: tuple[AdditionalField, ...] = ()) -> None:
+        self._by_module: dict[str, dict[str, AdditionalField]] = {}
+        for spec in fields:
+            self.add(spec)
+
+    def add(self, spec: AdditionalField) -> None:
+        """Define a field; ValueError if its module has one of that name already."""
+        fields = self._by_module.setdefault(spec.module, {})
+        if spec.name in fields:
+            raise ValueError(f'Name "{spec.name}" has already been taken.')
+        fields[spec.name] = spec
+
+    def replace(self, spec: AdditionalField) -> None:
+        """Change a field's definition (title, flags), keeping its place."""
+        self._by_module[spec.module][spec.name] = spec
+
+    def remove(self, module: str, name: str) -> None:
+        self._by_module.get(module, {}).pop(name, None)
+
+    def of(self, module: str | None) -> ModuleFields:
+        """A live view of one module's fields (empty for an entity without any)."""
+        return ModuleFields(self._by_module, module)
+
+
+class ModuleFields(Mapping[str, AdditionalField]):
+    """One module's fields by name, as they are now (a field defined later shows up)."""
+
+    def __init__(self, by_module: dict[str, dict[str, AdditionalField]], module: str | None):
+        self._by_module = by_module
+        self._module = module
+
+    def _fields(self) -> dict[str, AdditionalField]:
+        return self._by_module.get(self._module or "", {})
+
+    def __getitem__(self, name: str) -> AdditionalField:
+        return self._fields()[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(list(self._fields()))
+
+    def __len__(self) -> int:
+        return len(self._fields())
 
 
 def check_value(spec: AdditionalField, value: Any) -> str:

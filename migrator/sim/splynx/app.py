@@ -24,10 +24,11 @@ from aiohttp.typedefs import Middleware
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
 
 from migrator.sim.faults import Capacity, FaultKind, FaultPlan, Latency, fault_middleware
-from migrator.sim.splynx.additional import DEFAULT_ADDITIONAL_FIELDS, AdditionalField
+from migrator.sim.splynx.additional import AdditionalField, AdditionalFields
 from migrator.sim.splynx.auth import Authenticator
 from migrator.sim.splynx.auth_endpoints import AuthEndpoints
 from migrator.sim.splynx.clock import WALL_CLOCK, moment, sql_date
+from migrator.sim.splynx.config_endpoints import FIELDS_PATH, FieldDefinitions
 from migrator.sim.splynx.dispatch import SplynxApi, error_middleware
 from migrator.sim.splynx.errors import SplynxError
 from migrator.sim.splynx.handlers import Operations, build_endpoints
@@ -63,7 +64,7 @@ THROTTLE_KEY = web.AppKey("splynx_throttle", object)
 
 def endpoint_names() -> list[str]:
     """Every endpoint's name (its path under /api/2.0/), as ``--deny`` takes them."""
-    return [resource.name for resource in resources()]
+    return [*(resource.name for resource in resources()), FIELDS_PATH]
 
 
 class PortalCustomer(BaseModel):
@@ -103,7 +104,10 @@ class SplynxSimConfig(BaseModel):
     throttle: float = Field(default=0.0, ge=0.0, description="requests per second; 0 = off")
     db_dsn: str | None = None
     deny: tuple[str, ...] = ()
-    additional_fields: tuple[AdditionalField, ...] = DEFAULT_ADDITIONAL_FIELDS
+    # A fresh Splynx has no additional fields (MARKER_FIELDS: the migration's markers)
+    additional_fields: tuple[AdditionalField, ...] = ()
+    # unknown additional attributes in a body dropped silently instead of refused (422)
+    drop_unknown_attributes: bool = False
     seed: int | None = None
     seed_data: bool = True
     clock: Any = WALL_CLOCK
@@ -143,13 +147,18 @@ def _api(config: SplynxSimConfig, store: Store, rng: random.Random) -> SplynxApi
         tokens=tokens,
     )
     logins = LoginDesk(auth, tokens, sessions, store)
+    fields = AdditionalFields(config.additional_fields)
+    endpoints = build_endpoints(
+        resources(), catalog(), fields, drop_unknown=config.drop_unknown_attributes
+    )
     return SplynxApi(
         Router(resources()),
-        build_endpoints(resources(), catalog(), config.additional_fields),
+        endpoints,
         Operations(store, config.clock),
         auth,
         Access(Permissions(config.deny, endpoint_names())),
         AuthEndpoints(auth, logins, tokens, sessions),
+        FieldDefinitions(fields),
     )
 
 

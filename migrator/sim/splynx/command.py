@@ -15,7 +15,7 @@ from migrator.logconfig import configure_logging
 from migrator.sim.command_spec import SimCommand
 from migrator.sim.faults import Latency
 from migrator.sim.harness import serve_until_signal
-from migrator.sim.splynx.additional import DEFAULT_ADDITIONAL_FIELDS, AdditionalField
+from migrator.sim.splynx.additional import MARKER_FIELDS, AdditionalField
 from migrator.sim.splynx.app import PortalCustomer, SplynxSimConfig, build_app, endpoint_names
 from migrator.sim.splynx.requests import ACTIONS
 from migrator.sim.splynx.store_mysql import DatabaseUnavailable
@@ -63,7 +63,8 @@ EXAMPLES = """\
   migrator sim splynx --workers 8 --latency-ms 50:10 --fault-rate 0.05 --throttle 100
   migrator sim splynx --db mysql://root@127.0.0.1:3306/splynx_sim --unsecure-basic
   migrator sim splynx --check-nonce --portal-customer ann:ann-password
-  migrator sim splynx --deny admin/finance/payments --no-default-additional-fields
+  migrator sim splynx --marker-fields          # sonar_id defined, as after `migrator check --fix`
+  migrator sim splynx --deny admin/finance/payments --drop-unknown-attributes
   migrator sim splynx --deny admin/customers/customer:delete --additional-field customers:ref"""
 
 
@@ -161,18 +162,26 @@ def _add_instance_flags(parser: argparse.ArgumentParser) -> None:
         metavar="MODULE:NAME[:TYPE][:unique][:required]",
         help="define an additional field, e.g. customers:contract_no:unique",
     )
-    defaults = ", ".join(f"{f.module}.{f.name}" for f in DEFAULT_ADDITIONAL_FIELDS)
+    markers = ", ".join(f"{f.module}.{f.name}" for f in MARKER_FIELDS)
     parser.add_argument(
-        "--no-default-additional-fields",
+        "--marker-fields",
         action="store_true",
-        help=f"leave out the default unique searchable marker fields ({defaults})",
+        help=f"start with the migration's unique searchable marker fields ({markers}); "
+        "a fresh Splynx, like this simulator by default, has none until `migrator check --fix` "
+        "(or an operator) creates them",
+    )
+    parser.add_argument(
+        "--drop-unknown-attributes",
+        action="store_true",
+        help="drop an additional attribute the module does not define silently instead of "
+        "refusing it (422): what a real Splynx does is not recorded, and it may do this",
     )
 
 
 def config_from_args(args: argparse.Namespace) -> SplynxSimConfig:
     """The simulator configuration the flags describe; ConfigError names the bad flag."""
     try:
-        fields = [] if args.no_default_additional_fields else list(DEFAULT_ADDITIONAL_FIELDS)
+        fields = list(MARKER_FIELDS) if args.marker_fields else []
         fields += [AdditionalField.parse(spec) for spec in getattr(args, "additional_field", [])]
         key = getattr(args, "api_key", None) or os.environ.get("SPLYNX_API_KEY") or DEFAULT_KEY
         secret = getattr(args, "api_secret", None) or os.environ.get("SPLYNX_API_SECRET")
@@ -191,6 +200,7 @@ def config_from_args(args: argparse.Namespace) -> SplynxSimConfig:
             db_dsn=getattr(args, "db", None),
             deny=tuple(getattr(args, "deny", ())),
             additional_fields=tuple(fields),
+            drop_unknown_attributes=args.drop_unknown_attributes,
             seed=args.seed,
         )
     except (ValueError, ValidationError) as exc:

@@ -18,6 +18,7 @@ from aiohttp import web
 
 from migrator.sim.splynx.auth import Authenticator
 from migrator.sim.splynx.auth_endpoints import AuthEndpoints
+from migrator.sim.splynx.config_endpoints import FIELDS_PATH, FieldDefinitions
 from migrator.sim.splynx.errors import (
     SplynxError,
     ValidationFailed,
@@ -50,6 +51,7 @@ class SplynxApi:
         auth: Authenticator,
         access: Access,
         auth_endpoints: AuthEndpoints,
+        field_definitions: FieldDefinitions,
     ) -> None:
         self.router = router
         self.endpoints = endpoints
@@ -57,6 +59,7 @@ class SplynxApi:
         self.auth = auth
         self.access = access
         self.auth_endpoints = auth_endpoints
+        self.field_definitions = field_definitions
 
     async def handle(self, request: web.Request) -> web.StreamResponse:
         path = request.match_info["path"].strip("/")
@@ -66,6 +69,10 @@ class SplynxApi:
         if self.router.disabled(path):
             self.auth.authenticate(request.headers, request.remote or "")
             raise method_disabled()
+        if self.field_definitions.serves(path):
+            principal = self.auth.authenticate(request.headers, request.remote or "")
+            self.access.check_name(principal, FIELDS_PATH, request.method)
+            return await self.field_definitions.answer(request, path)
         route = self.router.resolve(path)
         if route is None:
             raise SplynxError(404, "Page not found.", "NOT_FOUND")

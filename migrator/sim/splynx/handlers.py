@@ -10,12 +10,12 @@ that column, after which the record is gone from lists and ``GET`` answers 404;
 from __future__ import annotations
 
 import ipaddress
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 from aiohttp import web
 
-from migrator.sim.splynx.additional import AdditionalField
+from migrator.sim.splynx.additional import AdditionalField, AdditionalFields, ModuleFields
 from migrator.sim.splynx.clock import SimClock, moment
 from migrator.sim.splynx.errors import SplynxError, json_response
 from migrator.sim.splynx.matching import check_condition
@@ -43,17 +43,19 @@ class Endpoint:
     table: Table
     validator: PayloadValidator
     renderer: Renderer
-    additional: tuple[AdditionalField, ...]
-    searchable: dict[str, AdditionalField] = field(init=False)
+    additional: ModuleFields  # live: a field created through the API shows up at once
 
-    def __post_init__(self) -> None:
-        self.searchable = {spec.name: spec for spec in self.additional if spec.searchable}
+    @property
+    def searchable(self) -> dict[str, AdditionalField]:
+        return {name: spec for name, spec in self.additional.items() if spec.searchable}
 
 
 def build_endpoints(
     resources: tuple[Resource, ...],
     tables: dict[str, Table],
-    additional_fields: tuple[AdditionalField, ...],
+    additional_fields: AdditionalFields,
+    *,
+    drop_unknown: bool = False,
 ) -> dict[str, Endpoint]:
     """Endpoints by resource name; titles come from the live OPTIONS answer where recorded."""
     options: dict[str, Any] = reference_data()["options"]  # type: ignore[assignment]
@@ -63,8 +65,10 @@ def build_endpoints(
         live = options.get(resource.options_key or "")
         titles = {a["name"]: a["title"] for a in live["attributes"]} if live else {}
         titles = {**titles, **resource.titles}
-        fields = tuple(f for f in additional_fields if f.module == resource.af_module)
-        validator = PayloadValidator(resource, table, titles, fields, tables)
+        fields = additional_fields.of(resource.af_module)
+        validator = PayloadValidator(
+            resource, table, titles, fields, tables, drop_unknown=drop_unknown
+        )
         renderer = Renderer(resource, table, titles, fields, live)
         endpoints[resource.name] = Endpoint(resource, table, validator, renderer, fields)
     return endpoints
@@ -95,7 +99,7 @@ class Operations:
             endpoint.resource,
             added_by=principal.added_by,
             parent_id=route.parent,
-            additional=endpoint.additional,
+            additional=tuple(endpoint.additional.values()),
         )
 
     # --- reading ---------------------------------------------------------------

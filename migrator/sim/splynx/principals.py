@@ -58,6 +58,13 @@ class Access:
         elif principal.kind == "customer":
             _customer_may(principal, route, method)
 
+    def check_name(self, principal: Principal, name: str, method: str) -> None:
+        """The same for an endpoint outside the record resources (a config path)."""
+        if principal.kind == "api":
+            self.permissions.check(name, method)
+        elif principal.kind == "customer":
+            raise SplynxError(403, "You are not allowed to perform this action.", "FORBIDDEN")
+
 
 def _customer_may(principal: Principal, route: Route, method: str) -> None:
     own_record = route.resource.name == CUSTOMERS and route.item is not None

@@ -8,6 +8,7 @@ computed keys, and ``additional_attributes`` when the entity has any.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from migrator.sim.splynx.additional import AdditionalField
@@ -38,7 +39,7 @@ class Renderer:
         resource: Resource,
         table: Table,
         titles: dict[str, str],
-        additional: tuple[AdditionalField, ...],
+        additional: Mapping[str, AdditionalField],
         live_options: dict[str, Any] | None,
     ) -> None:
         self.resource = resource
@@ -65,7 +66,7 @@ class Renderer:
         await self.resource.behaviour.decorate(ctx, rows, records)
         module = self.resource.af_module
         if module is not None:
-            names = [spec.name for spec in self.additional]
+            names = list(self.additional)
             extras = await read_additional(ctx.session, module, names, [r[key] for r in rows])
             for record, extra in zip(records, extras, strict=True):
                 record["additional_attributes"] = extra
@@ -79,7 +80,8 @@ class Renderer:
         answer: dict[str, Any] = {"attributes": attributes}
         if self.resource.af_module is not None:
             answer["additional_attributes"] = [
-                spec.options_entry(position) for position, spec in enumerate(self.additional, 1)
+                spec.options_entry(position)
+                for position, spec in enumerate(self.additional.values(), 1)
             ]
         return answer
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from functools import cache
 
+from migrator.sim.splynx.behaviours_billing import CustomerBillingBehaviour
 from migrator.sim.splynx.behaviours_customers import (
     CustomerBehaviour,
     ServiceBehaviour,
@@ -92,6 +93,7 @@ def _customer_parts() -> list[Resource]:
             verbs=frozenset({"GET", "PUT"}),
             readonly=frozenset({"customer_id", "deposit"}),
             references={"payment_method": Reference("payments_types", zero_ok=False)},
+            behaviour=CustomerBillingBehaviour(),
         ),
         Resource(
             "admin/customers/customer-notes",

@@ -12,7 +12,9 @@ Order of checks, all problems collected into one 422 answer:
 
 Unknown attributes. Yii2 silently drops attributes a model does not have; we
 answer 422 naming each one instead (assumption, deliberately stricter: a
-misspelt marker field must never vanish without a word). Attributes the entity
+misspelt marker field must never vanish without a word). What a real Splynx
+does with an unknown *additional* attribute is not recorded either: it may drop
+it silently, which ``--drop-unknown-attributes`` simulates (``drop_unknown``). Attributes the entity
 has but does not let you write (``id``, ``added_by``, totals) are ignored, as
 Yii2 ignores unsafe attributes.
 """
@@ -20,6 +22,7 @@ Yii2 ignores unsafe attributes.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import Any
 
 from migrator.sim.splynx.additional import AdditionalField, check_value, is_blank
@@ -56,13 +59,16 @@ class PayloadValidator:
         resource: Resource,
         table: Table,
         titles: dict[str, str],
-        additional: tuple[AdditionalField, ...],
+        additional: Mapping[str, AdditionalField],
         tables: dict[str, Table],
+        *,
+        drop_unknown: bool = False,
     ) -> None:
         self.resource = resource
         self.table = table
         self.titles = titles
-        self.additional = {spec.name: spec for spec in additional}
+        self.additional = additional  # live: fields defined later count
+        self.drop_unknown = drop_unknown
         self.tables = tables
         ignored = {*resource.readonly, "deleted", *resource.behaviour.output_keys}
         ignored |= set(resource.rename.values())
@@ -153,7 +159,8 @@ class PayloadValidator:
         for name, item in value.items():
             spec = self.additional.get(name)
             if spec is None:
-                problems.append(FieldProblem(name, f'Unknown additional attribute "{name}".'))
+                if not self.drop_unknown:
+                    problems.append(FieldProblem(name, f'Unknown additional attribute "{name}".'))
                 continue
             try:
                 payload.additional[name] = "" if item is None else check_value(spec, item)

@@ -7,6 +7,7 @@ string sizes follow the real columns (splynx_tables.json) where they are known.
 
 from migrator.splynx.payloads.administration import Administrator, Location, Partner
 from migrator.splynx.payloads.base import SplynxPayload, field_limits
+from migrator.splynx.payloads.billing import CustomerBilling
 from migrator.splynx.payloads.customers import Customer, CustomerInfo, CustomerNote
 from migrator.splynx.payloads.finance import Invoice, InvoiceItem, Payment, Transaction
 from migrator.splynx.payloads.services import InternetService, RecurringService
@@ -16,6 +17,7 @@ from migrator.splynx.payloads.tariffs import InternetTariff, RecurringTariff
 __all__ = [
     "Administrator",
     "Customer",
+    "CustomerBilling",
     "CustomerInfo",
     "CustomerNote",
     "InternetService",
