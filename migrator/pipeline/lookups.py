@@ -11,9 +11,6 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
-
-from anyio.streams.memory import MemoryObjectReceiveStream
 
 from migrator.entity_map import LOOKUPS
 from migrator.errors import ConfigError
@@ -29,7 +26,7 @@ from migrator.sonar.entities import (
     Tax,
     TaxExemption,
 )
-from migrator.sonar.extract import Extractor, Page
+from migrator.sonar.extract import Extractor
 
 __all__ = ["Lookups", "load_lookups"]
 
@@ -57,21 +54,9 @@ class Lookups:
         return min(c.id for c in chosen)
 
 
-async def _all(extractor: Extractor, query: str) -> list[Any]:
-    found: list[Any] = []
-    pages: MemoryObjectReceiveStream[Page[Any]]
-    page: Page[Any]
-    async with extractor.stream(query) as pages:
-        async for page in pages:
-            found.extend(page.records)
-            if page.rejects:
-                raise ConfigError(f"Sonar's {query} cannot be read: {page.rejects[0]}")
-    return sorted(found, key=lambda record: record.id)
-
-
 async def load_lookups(extractor: Extractor) -> Lookups:
     """Read the entity map's ``LOOKUPS``, one after the other, in its order."""
-    tables = {query: await _all(extractor, query) for query in LOOKUPS}
+    tables = {query: await extractor.read_all(query) for query in LOOKUPS}
     companies: list[Company] = tables["companies"]
     statuses: list[AccountStatus] = tables["account_statuses"]
     types: list[AccountType] = tables["account_types"]

@@ -15,21 +15,19 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from anyio.streams.memory import MemoryObjectReceiveStream
 from pydantic import BaseModel, ConfigDict
 from rich.table import Table
 from rich.text import Text
 
 from migrator.profile_rules import CustomerRules
 from migrator.sonar.entities import AccountStatus, AccountType
-from migrator.sonar.extract import Extractor, Page
+from migrator.sonar.extract import Extractor
 from migrator.transform.statuses import decide_category, decide_status
 
 __all__ = [
     "MappingRow",
     "customer_mapping",
     "mapping_table",
-    "read_all",
     "read_customer_references",
 ]
 
@@ -102,25 +100,20 @@ def customer_mapping(
     return rows
 
 
-async def read_all(extractor: Extractor, query: str) -> list[object]:
-    """Every record of a small list query."""
-    found: list[object] = []
-    pages: MemoryObjectReceiveStream[Page[object]]
-    page: Page[object]
-    async with extractor.stream(query) as pages:
-        async for page in pages:
-            found.extend(page.records)
-    return found
-
-
 async def read_customer_references(
     extractor: Extractor,
 ) -> tuple[list[AccountStatus], list[AccountType]]:
     """Sonar's account statuses and types (a page or two each): what the mapping is made of."""
     statuses = [
-        s for s in await read_all(extractor, "account_statuses") if isinstance(s, AccountStatus)
+        s
+        for s in await extractor.read_all("account_statuses", strict=False)
+        if isinstance(s, AccountStatus)
     ]
-    types = [t for t in await read_all(extractor, "account_types") if isinstance(t, AccountType)]
+    types = [
+        t
+        for t in await extractor.read_all("account_types", strict=False)
+        if isinstance(t, AccountType)
+    ]
     return statuses, types
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 from migrator.preflight.findings import Finding
-from migrator.preflight.mapping_table import MappingRow, read_all
+from migrator.preflight.mapping_table import MappingRow
 from migrator.profile_rules import ServiceRules
 from migrator.sonar.entities import ServiceTax, Tax
 from migrator.sonar.extract import Extractor
@@ -33,8 +33,12 @@ def links_by_service(links: Iterable[ServiceTax]) -> dict[int, tuple[int, ...]]:
 
 async def read_tax_references(extractor: Extractor) -> tuple[list[Tax], list[ServiceTax]]:
     """Sonar's taxes and which services they apply to (a page or two each)."""
-    taxes = [t for t in await read_all(extractor, "taxes") if isinstance(t, Tax)]
-    links = [s for s in await read_all(extractor, "service_taxes") if isinstance(s, ServiceTax)]
+    taxes = [t for t in await extractor.read_all("taxes", strict=False) if isinstance(t, Tax)]
+    links = [
+        s
+        for s in await extractor.read_all("service_taxes", strict=False)
+        if isinstance(s, ServiceTax)
+    ]
     return taxes, links
 
 

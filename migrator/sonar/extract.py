@@ -225,6 +225,23 @@ class Extractor:
             yield receive
             group.cancel_scope.cancel()
 
+    async def read_all(self, query: str, *, strict: bool = True) -> list[Any]:
+        """Every record of a small list query (a reference table), sorted by id.
+
+        ``strict``: a record that does not fit its model stops the reading with a
+        ``ConfigError`` naming the query (the run cannot map what it cannot read);
+        otherwise such records are left out (a report lists what it could read).
+        """
+        found: list[Any] = []
+        pages: MemoryObjectReceiveStream[Page[Any]]
+        page: Page[Any]
+        async with self.stream(query) as pages:
+            async for page in pages:
+                found.extend(page.records)
+                if strict and page.rejects:
+                    raise ConfigError(f"Sonar's {query} cannot be read: {page.rejects[0]}")
+        return sorted(found, key=lambda record: record.id)
+
 
 def _decode(
     reader: Reader[T], entities: Sequence[dict[str, Any]]

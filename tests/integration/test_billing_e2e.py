@@ -5,9 +5,7 @@ In CI the Splynx simulator also runs on the local MariaDB."""
 
 from __future__ import annotations
 
-import contextlib
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -20,7 +18,7 @@ from migrator.splynx.client import SplynxClient
 from tests.support.charge_checks import check_charges, check_taxes
 from tests.support.migration_checks import check_customers, rejects_of
 from tests.support.pair import running_pair, settings_for
-from tests.support.splynx_db import named_database
+from tests.support.splynx_db import splynx_storage
 
 pytestmark = pytest.mark.slow
 
@@ -31,12 +29,7 @@ TAXES = {"State sales tax": 3, "City telecom tax + State sales tax": 7}
 async def test_monthly_charges_periods_and_taxes_match_sonar(
     tmp_path: Path, storage: str, request: pytest.FixtureRequest
 ) -> None:
-    with contextlib.ExitStack() as stack:
-        splynx: dict[str, Any] = {}
-        if storage == "mariadb":
-            server = request.getfixturevalue("mariadb")
-            dsn, _ = stack.enter_context(named_database(server, prefix="migrator_bill"))
-            splynx["db_dsn"] = dsn
+    with splynx_storage(storage, request, prefix="migrator_bill") as splynx:
         async with running_pair({"scale": 60, "seed": 21}, splynx) as pair:
             state = tmp_path / "state.sqlite3"
             settings = settings_for(pair, state)

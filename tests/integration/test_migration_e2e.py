@@ -19,7 +19,7 @@ from migrator.sim.faults import Latency
 from migrator.sim.splynx.additional import AdditionalField
 from tests.support.migration_checks import rejects_of, run, verify_splynx
 from tests.support.pair import running_pair
-from tests.support.splynx_db import named_database
+from tests.support.splynx_db import named_database, splynx_storage
 
 pytestmark = pytest.mark.slow
 
@@ -28,12 +28,7 @@ pytestmark = pytest.mark.slow
 async def test_everything_arrives_once_with_the_transformed_fields(
     tmp_path: Path, storage: str, request: pytest.FixtureRequest
 ) -> None:
-    with contextlib.ExitStack() as stack:
-        splynx: dict[str, Any] = {}
-        if storage == "mariadb":
-            server = request.getfixturevalue("mariadb")
-            dsn, _ = stack.enter_context(named_database(server, prefix="migrator_e2e"))
-            splynx["db_dsn"] = dsn
+    with splynx_storage(storage, request, prefix="migrator_e2e") as splynx:
         async with running_pair({"scale": 40, "seed": 11}, splynx) as pair:
             state = tmp_path / "state.sqlite3"
             result, settings, events = await run(pair, state)

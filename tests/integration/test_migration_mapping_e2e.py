@@ -11,7 +11,6 @@ for it. In CI the Splynx simulator also runs on the local MariaDB.
 
 from __future__ import annotations
 
-import contextlib
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +22,7 @@ from migrator.splynx.client import SplynxClient
 from migrator.splynx.query import Search, where
 from tests.support.migration_checks import everything, rejects_of, run
 from tests.support.pair import running_pair
-from tests.support.splynx_db import named_database
+from tests.support.splynx_db import splynx_storage
 
 pytestmark = pytest.mark.slow
 
@@ -55,12 +54,7 @@ async def splynx_side(settings: Any) -> tuple[dict[int, Any], dict[int, list[str
 async def test_statuses_categories_and_emails_mean_the_same_in_splynx(
     tmp_path: Path, storage: str, request: pytest.FixtureRequest
 ) -> None:
-    with contextlib.ExitStack() as stack:
-        splynx: dict[str, Any] = {}
-        if storage == "mariadb":
-            server = request.getfixturevalue("mariadb")
-            dsn, _ = stack.enter_context(named_database(server, prefix="migrator_map"))
-            splynx["db_dsn"] = dsn
+    with splynx_storage(storage, request, prefix="migrator_map") as splynx:
         async with running_pair({"scale": 150, "seed": 21}, splynx) as pair:
             state = tmp_path / "state.sqlite3"
             result, settings, _ = await run(pair, state)

@@ -11,12 +11,14 @@ from __future__ import annotations
 import secrets
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from typing import Any
 
 import pymysql
+import pytest
 
 from migrator.splynx.tables import Column, quoted, table
 
-__all__ = ["column_ddl", "named_database", "scratch_database"]
+__all__ = ["column_ddl", "named_database", "scratch_database", "splynx_storage"]
 
 
 def column_ddl(column: Column, escape: object) -> str:
@@ -80,3 +82,17 @@ def named_database(
     finally:
         with pymysql.connect(**params) as connection, connection.cursor() as cursor:  # type: ignore[arg-type]
             cursor.execute(f"DROP DATABASE IF EXISTS {quoted(database)}")
+
+
+@contextmanager
+def splynx_storage(
+    storage: str, request: pytest.FixtureRequest, *, prefix: str
+) -> Iterator[dict[str, Any]]:
+    """The Splynx simulator's options for a test parametrized by ``storage``: ``memory``,
+    or ``mariadb`` (a database of its own on the test server, dropped afterwards)."""
+    if storage == "memory":
+        yield {}
+        return
+    server = request.getfixturevalue("mariadb")
+    with named_database(server, prefix=prefix) as (dsn, _):
+        yield {"db_dsn": dsn}
