@@ -40,5 +40,5 @@ async def create_markers(
     async with SplynxClient.open(settings) as client:
         for field in fields:
             await create_field(client, field)
-            log.info("created %s", field.describe())
+            log.debug("created %s", field.describe())  # the caller tells the operator
             done(field)

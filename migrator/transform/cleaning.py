@@ -88,11 +88,15 @@ def _fit(value: str, field_name: str, limit: int | None, truncate: bool, notes: 
 def name_text(
     value: str | None, field_name: str, limit: int | None, truncate: bool, notes: Notes
 ) -> str | None:
-    """A one-line text (a name, a city): trimmed, inner whitespace collapsed, fitted."""
+    """A one-line text (a name, a city): trimmed, inner whitespace collapsed, fitted.
+
+    Tabs and line breaks separate words like spaces ("512\t555" is "512 555"); other
+    control characters are removed.
+    """
     if value is None:
         return None
     value = encodable(value, field_name, notes)
-    cleaned = " ".join(_without_controls(value).split())
+    cleaned = " ".join(_without_controls(value, keep="\n\t").split())
     if cleaned != value.strip():
         notes.add(field_name, "whitespace or control characters removed")
     return _fit(cleaned, field_name, limit, truncate, notes) if cleaned else None
