@@ -21,12 +21,16 @@ The documents:
   their one-to-one relations (``ACCOUNT_OBJECTS``: the billing parameters), a
   single object each, selected without a paginator.
 - ``relation_page_document(parent_query, relation)``: one more page of one
-  parent's relation, for a parent with more children than one nested page.
+  parent's relation, for a parent with more children than one nested page
+  (at any depth: an account's RADIUS accounts, or one RADIUS account's IPs).
+- ``account_ip_assignments_document()``: one numbered page of the
+  ``account_ip_assignments`` view (no ids, so no keyset paging).
 """
 
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -51,6 +55,7 @@ __all__ = [
     "PAGE_INFO_FIELDS",
     "SERVICE_RELATIONS",
     "Relation",
+    "account_ip_assignments_document",
     "account_relations",
     "all_documents",
     "check_documents",
@@ -81,6 +86,12 @@ ACCOUNT_RELATIONS: tuple[Relation, ...] = (
     Relation("custom_field_data", "custom_field_data"),
     Relation("notes", "notes"),
     Relation("ip_assignments", "ip_assignments"),
+    Relation("radius_accounts", "radius_accounts", (Relation("ip_assignments", "ip_assignments"),)),
+    Relation(
+        "uninventoried_mac_addresses",
+        "uninventoried_mac_addresses",
+        (Relation("ip_assignments", "ip_assignments"),),
+    ),
 )
 
 
@@ -91,11 +102,14 @@ ACCOUNT_OBJECTS: tuple[Relation, ...] = (
 )
 
 
-# What the services entities need of an account: its services, its IPs, and its billing
+# What the services entities need of an account: its services, its IPs, its RADIUS
+# credentials and MAC bindings (each with the IPs assigned to it), and its billing
 # parameters (whether Sonar exempts it from tax).
 SERVICE_RELATIONS: tuple[str, ...] = (
     "account_services",
     "ip_assignments",
+    "radius_accounts",
+    "uninventoried_mac_addresses",
     "account_billing_parameter",
 )
 # What a customer is made of: its notes and services are entities of their own, read apart.
@@ -173,6 +187,23 @@ def _operation(name: str, var: DSLVariableDefinitions, *fields: DSLField) -> Gra
 
 
 @cache
+def account_ip_assignments_document() -> GraphQLRequest:
+    """Page ``$paginator`` of ``account_ip_assignments``: every IP associated with an account
+    (on the account, its inventory items, RADIUS accounts or MACs) as ``{account_id, subnet}``.
+
+    A view without ids, sorter or search: read by page number, not by keyset.
+    """
+    ds, var = _dsl(), DSLVariableDefinitions()
+    connection = ds.AccountIpAssignmentsConnection
+    entity = ds.AccountIpAssignments
+    root = ds.Query.account_ip_assignments(paginator=var.paginator).select(
+        connection.entities.select(entity.account_id, entity.subnet),
+        connection.page_info.select(*_page_info_selection(ds)),
+    )
+    return _operation("AccountIpAssignmentsPage", var, root)
+
+
+@cache
 def page_document(query: str) -> GraphQLRequest:
     """One page of ``query``: every scalar field of its entity, with ``page_info``."""
     ds, var = _dsl(), DSLVariableDefinitions()
@@ -235,10 +266,18 @@ def nested_accounts_document(fields: tuple[str, ...] | None = None) -> GraphQLRe
     return _operation(name, var, _connection(ds, field, "accounts", selection))
 
 
+def _relation_tree() -> Iterator[tuple[str, Relation]]:
+    """Every nested relation migrator reads, with the list query of its parent, at any depth."""
+    pending = [("accounts", relation) for relation in ACCOUNT_RELATIONS]
+    while pending:
+        parent_query, relation = pending.pop(0)
+        yield parent_query, relation
+        pending += [(relation.query, child) for child in relation.children]
+
+
 def _find_relation(parent_query: str, field: str) -> Relation:
-    tree = {"accounts": ACCOUNT_RELATIONS, "contacts": ACCOUNT_RELATIONS[0].children}
-    for relation in tree.get(parent_query, ()):
-        if relation.field == field:
+    for parent, relation in _relation_tree():
+        if parent == parent_query and relation.field == field:
             return relation
     raise KeyError(f"{parent_query}.{field} is not a nested relation migrator reads")
 
@@ -268,10 +307,9 @@ def all_documents() -> dict[str, GraphQLRequest]:
     documents.append(nested_accounts_document())
     documents.append(nested_accounts_document(SERVICE_RELATIONS))
     documents.append(nested_accounts_document(CUSTOMER_RELATIONS))
-    for relation in ACCOUNT_RELATIONS:
-        documents.append(relation_page_document("accounts", relation.field))
-        for child in relation.children:
-            documents.append(relation_page_document(relation.query, child.field))
+    for parent_query, relation in _relation_tree():
+        documents.append(relation_page_document(parent_query, relation.field))
+    documents.append(account_ip_assignments_document())
     return {_name_of(document): document for document in documents}
 
 
