@@ -30,8 +30,6 @@ The documents:
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
-from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
@@ -46,6 +44,17 @@ from gql.dsl import (
 from graphql import GraphQLSchema, print_ast, validate
 
 from migrator.errors import ProtocolError
+from migrator.sonar.relations import (
+    ACCOUNT_OBJECTS,
+    ACCOUNT_RELATIONS,
+    CUSTOMER_RELATIONS,
+    SERVICE_RELATIONS,
+    Relation,
+    account_objects,
+    account_relations,
+    find_relation,
+    relation_tree,
+)
 from migrator.sonar.schema import LIST_QUERIES, entity_fields, entity_type, pruned_schema
 
 __all__ = [
@@ -68,57 +77,6 @@ __all__ = [
 ]
 
 PAGE_INFO_FIELDS = ("page", "records_per_page", "total_count", "total_pages")
-
-
-@dataclass(frozen=True)
-class Relation:
-    """A connection fetched nested under its parent: ``field`` holds ``query``'s entities."""
-
-    field: str
-    query: str
-    children: tuple[Relation, ...] = ()
-
-
-ACCOUNT_RELATIONS: tuple[Relation, ...] = (
-    Relation("contacts", "contacts", (Relation("phone_numbers", "phone_numbers"),)),
-    Relation("addresses", "addresses"),
-    Relation("account_services", "account_services"),
-    Relation("custom_field_data", "custom_field_data"),
-    Relation("notes", "notes"),
-    Relation("ip_assignments", "ip_assignments"),
-    Relation("radius_accounts", "radius_accounts", (Relation("ip_assignments", "ip_assignments"),)),
-    Relation(
-        "uninventoried_mac_addresses",
-        "uninventoried_mac_addresses",
-        (Relation("ip_assignments", "ip_assignments"),),
-    ),
-)
-
-
-# One-to-one relations of an account: one object (or null) each, nothing to page. Read
-# nested rather than looked up by account id: one request per page of accounts either way.
-ACCOUNT_OBJECTS: tuple[Relation, ...] = (
-    Relation("account_billing_parameter", "account_billing_parameters"),
-)
-
-
-# What the services entities need of an account: its services, its IPs, its RADIUS
-# credentials and MAC bindings (each with the IPs assigned to it), and its billing
-# parameters (whether Sonar exempts it from tax).
-SERVICE_RELATIONS: tuple[str, ...] = (
-    "account_services",
-    "ip_assignments",
-    "radius_accounts",
-    "uninventoried_mac_addresses",
-    "account_billing_parameter",
-)
-# What a customer is made of: its notes and services are entities of their own, read apart.
-CUSTOMER_RELATIONS: tuple[str, ...] = (
-    "contacts",
-    "addresses",
-    "custom_field_data",
-    "account_billing_parameter",
-)
 
 
 def includes_archived(query: str) -> bool:
@@ -228,24 +186,6 @@ def probe_document(query: str) -> GraphQLRequest:
     return _operation(_operation_name(query, "Probe"), var, lowest, highest)
 
 
-def account_relations(fields: tuple[str, ...] | None = None) -> tuple[Relation, ...]:
-    """The connections of ``ACCOUNT_RELATIONS`` named in ``fields`` (all of them for None)."""
-    if fields is None:
-        return ACCOUNT_RELATIONS
-    known = {relation.field for relation in (*ACCOUNT_RELATIONS, *ACCOUNT_OBJECTS)}
-    unknown = set(fields) - known
-    if unknown:
-        raise KeyError(f"accounts has no nested relation {', '.join(sorted(unknown))}")
-    return tuple(relation for relation in ACCOUNT_RELATIONS if relation.field in fields)
-
-
-def account_objects(fields: tuple[str, ...] | None = None) -> tuple[Relation, ...]:
-    """The one-to-one relations of ``ACCOUNT_OBJECTS`` named in ``fields`` (all for None)."""
-    if fields is None:
-        return ACCOUNT_OBJECTS
-    return tuple(relation for relation in ACCOUNT_OBJECTS if relation.field in fields)
-
-
 @cache
 def nested_accounts_document(fields: tuple[str, ...] | None = None) -> GraphQLRequest:
     """A page of accounts with the relations named (every one in ``ACCOUNT_RELATIONS``
@@ -266,26 +206,10 @@ def nested_accounts_document(fields: tuple[str, ...] | None = None) -> GraphQLRe
     return _operation(name, var, _connection(ds, field, "accounts", selection))
 
 
-def _relation_tree() -> Iterator[tuple[str, Relation]]:
-    """Every nested relation migrator reads, with the list query of its parent, at any depth."""
-    pending = [("accounts", relation) for relation in ACCOUNT_RELATIONS]
-    while pending:
-        parent_query, relation = pending.pop(0)
-        yield parent_query, relation
-        pending += [(relation.query, child) for child in relation.children]
-
-
-def _find_relation(parent_query: str, field: str) -> Relation:
-    for parent, relation in _relation_tree():
-        if parent == parent_query and relation.field == field:
-            return relation
-    raise KeyError(f"{parent_query}.{field} is not a nested relation migrator reads")
-
-
 @cache
 def relation_page_document(parent_query: str, field: str) -> GraphQLRequest:
     """Page ``$paginator`` of one parent's ``field`` (the parent found by ``$search``)."""
-    relation = _find_relation(parent_query, field)
+    relation = find_relation(parent_query, field)
     ds, var = _dsl(), DSLVariableDefinitions()
     parent = getattr(ds, entity_type(parent_query).name)
     parent_connection = getattr(ds, f"{entity_type(parent_query).name}Connection")
@@ -307,7 +231,7 @@ def all_documents() -> dict[str, GraphQLRequest]:
     documents.append(nested_accounts_document())
     documents.append(nested_accounts_document(SERVICE_RELATIONS))
     documents.append(nested_accounts_document(CUSTOMER_RELATIONS))
-    for parent_query, relation in _relation_tree():
+    for parent_query, relation in relation_tree():
         documents.append(relation_page_document(parent_query, relation.field))
     documents.append(account_ip_assignments_document())
     return {_name_of(document): document for document in documents}

@@ -73,6 +73,7 @@ def _kind(draw: Draw) -> Kind:
 def _owner(draw: Draw, kind: Kind, held: dict[int, list[int]]) -> tuple[int, int]:
     """``(owner type code, owner id)``: what of the account's holdings the IP is put on."""
     roll = draw.unit()
+    wanted: tuple[int, ...]
     if kind in (Kind.SOFT, Kind.V6):
         wanted = (RADIUS, MAC) if roll < 0.8 else (MAC, RADIUS)
     elif kind is Kind.ROUTED:
