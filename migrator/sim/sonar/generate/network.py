@@ -174,9 +174,6 @@ class AddressPlan:
         assert start is not None, f"a new {purpose.name} subnet cannot hold a /{prefix}"
         return subnet.id, _cidr(subnet.network, start, prefix)
 
-    def subnet_of(self, subnet_id: int) -> _Subnet:
-        return self.subnets[subnet_id - 1]
-
     def tables(self, world: World, soft_by_pool: dict[int, int]) -> dict[str, Table]:
         """The supernets, subnets and ip_pools tables, once every assignment is placed."""
         return {
