@@ -72,7 +72,9 @@ def register(commands: Any) -> None:
         "--only",
         metavar="Q1,Q2",
         default=unset,
-        help="export only these list queries (default: all 23: " + ", ".join(LIST_QUERIES) + ")",
+        help=f"export only these list queries (default: all {len(LIST_QUERIES)}: "
+        + ", ".join(LIST_QUERIES)
+        + ")",
     )
     parser.add_argument(
         "--producers",

@@ -16,7 +16,8 @@ go to ``state.json``, rewritten atomically (temporary file + rename).
 
 When every partition of a query is done its parts are concatenated in id
 order into ``OUT/<query>.jsonl`` (again through a temporary file and a
-rename), so a fixture file that exists is always complete.
+rename), so a fixture file that exists is always complete. Parts and fixture
+files are owner-only: they hold customer data, RADIUS passwords included.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from migrator.errors import ConfigError
+from migrator.private_files import private_file
 from migrator.sonar.extract import Partition
 from migrator.sonar.fixture import fixture_path
 
@@ -134,7 +136,7 @@ class SnapshotStore:
         """Record a new plan for ``query`` (empty part files for each partition)."""
         state = QueryState(total, [PartState(p.after, p.upto) for p in partitions])
         for index in range(len(state.parts)):
-            self.part_path(query, index).write_bytes(b"")
+            private_file(self.part_path(query, index)).write_bytes(b"")
         self.queries[query] = state
         self._save()
         return state
@@ -146,7 +148,7 @@ class SnapshotStore:
         """(last complete id or None, complete lines) of a part file, torn tail cut off."""
         path = self.part_path(query, index)
         if not path.exists():
-            path.write_bytes(b"")
+            private_file(path)
             return None, 0
         _cut_torn_tail(path)
         last_id, count = None, 0
@@ -180,7 +182,7 @@ class SnapshotStore:
         target = fixture_path(self.out, query)
         temporary = self.work / f"{query}.jsonl.tmp"
         count = 0
-        with temporary.open("wb") as out:
+        with private_file(temporary).open("wb") as out:
             for index in range(len(state.parts)):
                 with self.part_path(query, index).open("rb") as part:
                     for line in part:

@@ -29,9 +29,10 @@ from graphql import (
     get_named_type,
 )
 
+from migrator.sonar.scalars import SECRET_FIELDS
 from migrator.sonar.schema import LIST_QUERIES, entity_fields, entity_type
 
-__all__ = ["ENTITIES_PATH", "MAX_ENUM_VALUES", "generate"]
+__all__ = ["ENTITIES_PATH", "MAX_ENUM_VALUES", "MONEY_FIELDS", "SECRET_FIELDS", "generate"]
 
 ENTITIES_PATH = Path(__file__).with_name("entities.py")
 MAX_ENUM_VALUES = 40
@@ -49,6 +50,8 @@ SCALAR_TYPES = {
     "HtmlHexColor": "str",
     "Numeric": "str",
     "SubnetScalar": "str",
+    "IpRange": "str",
+    "MacAddress": "str",
     "Datetime": "Datetime",
     "Date": "Date",
     "Time": "Time",
@@ -85,7 +88,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 
 from migrator.sonar.scalars import Cents, Date, Datetime, Geopoint, Int64, SonarEntity, Time
 
@@ -114,6 +117,8 @@ def _python_type(
             text = SCALAR_TYPES[named.name]
             if text == "int" and field_name in MONEY_FIELDS:
                 text = "Cents"
+            if text == "str" and field_name in SECRET_FIELDS:
+                text = "SecretStr"
         else:  # pragma: no cover - entity_fields only lists leaves
             raise TypeError(f"not a leaf: {named}")
     return text if required else f"{text} | None"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 
 from migrator.sonar.scalars import Cents, Date, Datetime, Geopoint, Int64, SonarEntity, Time
 
@@ -43,6 +43,7 @@ __all__ = [
     "FipsSource",
     "Invoice",
     "IpAssignment",
+    "IpPool",
     "IpassignmentableType",
     "IspType",
     "Language",
@@ -52,12 +53,16 @@ __all__ = [
     "PaymentStatus",
     "PaymentType",
     "PhoneNumber",
+    "RadiusAccount",
     "RecurringServiceDetail",
     "Service",
     "ServiceApplication",
     "ServiceTax",
     "ServiceTransactionType",
     "ServiceType",
+    "Subnet",
+    "SubnetType",
+    "Supernet",
     "Tax",
     "TaxApplication",
     "TaxExemption",
@@ -71,6 +76,7 @@ __all__ = [
     "TicketReply",
     "TicketStatus",
     "TicketableType",
+    "UninventoriedMacAddress",
     "User",
 ]
 
@@ -226,6 +232,13 @@ class ServiceType(StrEnum):
     ADJUSTMENT = "ADJUSTMENT"
     DATA = "DATA"
     VOICE = "VOICE"
+
+
+class SubnetType(StrEnum):
+    MIXED = "MIXED"
+    ACCOUNT = "ACCOUNT"
+    NETWORK = "NETWORK"
+    EXCLUDED = "EXCLUDED"
 
 
 class TaxApplication(StrEnum):
@@ -605,6 +618,71 @@ class IpAssignment(SonarEntity):
     subnet_id: Int64
 
 
+class RadiusAccount(SonarEntity):
+    """``radius_accounts``: Sonar ``RadiusAccount``."""
+
+    sonar_unique_id: str
+    created_at: Datetime
+    updated_at: Datetime
+    version: str = Field(alias="_version")
+    account_id: Int64
+    password: SecretStr | None = None
+    username: str
+
+
+class UninventoriedMacAddress(SonarEntity):
+    """``uninventoried_mac_addresses``: Sonar ``UninventoriedMacAddress``."""
+
+    sonar_unique_id: str
+    created_at: Datetime
+    updated_at: Datetime
+    version: str = Field(alias="_version")
+    account_id: Int64
+    mac_address: str
+
+
+class Subnet(SonarEntity):
+    """``subnets``: Sonar ``Subnet``."""
+
+    sonar_unique_id: str
+    created_at: Datetime
+    updated_at: Datetime
+    version: str = Field(alias="_version")
+    largest_cidr_available: int | None = None
+    name: str | None = None
+    poller_id: Int64 | None = None
+    polling_priority: int
+    subnet: str
+    supernet_id: Int64
+    type: SubnetType
+
+
+class Supernet(SonarEntity):
+    """``supernets``: Sonar ``Supernet``."""
+
+    sonar_unique_id: str
+    created_at: Datetime
+    updated_at: Datetime
+    version: str = Field(alias="_version")
+    largest_cidr_available: int | None = None
+    name: str | None = None
+    subnet: str
+
+
+class IpPool(SonarEntity):
+    """``ip_pools``: Sonar ``IpPool``."""
+
+    sonar_unique_id: str
+    created_at: Datetime
+    updated_at: Datetime
+    version: str = Field(alias="_version")
+    dhcp_server_identifier_id: Int64 | None = None
+    ip_range: str
+    ips_available: int
+    name: str | None = None
+    subnet_id: Int64
+
+
 class User(SonarEntity):
     """``users``: Sonar ``User``."""
 
@@ -845,6 +923,11 @@ ENTITY_MODELS: dict[str, type[SonarEntity]] = {
     "account_billing_parameters": AccountBillingParameter,
     "tax_exemptions": TaxExemption,
     "ip_assignments": IpAssignment,
+    "radius_accounts": RadiusAccount,
+    "uninventoried_mac_addresses": UninventoriedMacAddress,
+    "subnets": Subnet,
+    "supernets": Supernet,
+    "ip_pools": IpPool,
     "users": User,
     "notes": Note,
     "invoices": Invoice,

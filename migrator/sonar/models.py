@@ -33,15 +33,19 @@ from migrator.sonar.entities import (
     IpAssignment,
     Note,
     PhoneNumber,
+    RadiusAccount,
+    UninventoriedMacAddress,
 )
 from migrator.sonar.fixture import dump_record
-from migrator.sonar.scalars import SonarEntity
+from migrator.sonar.scalars import SonarEntity, without_secrets
 
 __all__ = [
     "ENTITY_MODELS",
     "AccountWithRelations",
     "ContactWithPhones",
     "Decoder",
+    "MacAddressWithIps",
+    "RadiusAccountWithIps",
     "SerializedRecord",
     "decode_as",
     "model_for",
@@ -62,6 +66,18 @@ class ContactWithPhones(Contact):
     phone_numbers: tuple[PhoneNumber, ...] = ()
 
 
+class RadiusAccountWithIps(RadiusAccount):
+    """A RADIUS account with the IPs assigned to it (``RadiusAccount.ip_assignments``)."""
+
+    ip_assignments: tuple[IpAssignment, ...] = ()
+
+
+class MacAddressWithIps(UninventoriedMacAddress):
+    """A MAC binding with the IPs assigned to it (``UninventoriedMacAddress.ip_assignments``)."""
+
+    ip_assignments: tuple[IpAssignment, ...] = ()
+
+
 class AccountWithRelations(Account):
     """An account with the relations the migration needs, every page of each fetched."""
 
@@ -71,6 +87,8 @@ class AccountWithRelations(Account):
     custom_field_data: tuple[CustomFieldData, ...] = ()
     notes: tuple[Note, ...] = ()
     ip_assignments: tuple[IpAssignment, ...] = ()
+    radius_accounts: tuple[RadiusAccountWithIps, ...] = ()
+    uninventoried_mac_addresses: tuple[MacAddressWithIps, ...] = ()
     account_billing_parameter: AccountBillingParameter | None = None
 
     @property
@@ -113,7 +131,7 @@ def _rejected(label: str, raw: Mapping[str, Any], problem: ValidationError) -> R
     return Rejected(
         f"Sonar {label} id {_raw_id(raw)} does not match the schema",
         errors,
-        raw=dump_record(raw),
+        raw=dump_record(without_secrets(raw)),
     )
 
 
@@ -144,7 +162,7 @@ def serialized(query: str) -> Callable[[Mapping[str, Any]], SerializedRecord | R
             return Rejected(
                 f"Sonar {query} entity without a readable id",
                 [FieldError("id", "missing or not an integer")],
-                raw=dump_record(raw),
+                raw=dump_record(without_secrets(raw)),
             )
 
     return decode

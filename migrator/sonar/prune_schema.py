@@ -7,6 +7,8 @@ and 1,391 types; graphql-core takes seconds to build it. The pruned copy keeps:
   migrator reads, ``LIST_QUERIES``, and the equipment ones a client reading
   accounts may ask for), with their arguments and defaults, minus
   ``aggregation``;
+- the ``Query`` fields of ``DERIVED_QUERIES`` (views without ids, such as
+  ``account_ip_assignments``), their connection and entity types kept whole;
 - for each entity type those queries return, every scalar and enum field, and
   every relation to another served entity: to-one fields, connections (with
   the arguments the real schema gives them) and polymorphic to-one fields
@@ -48,6 +50,7 @@ from graphql import (
 )
 
 __all__ = [
+    "DERIVED_QUERIES",
     "EQUIPMENT_QUERIES",
     "LIST_QUERIES",
     "PIVOT_RELATIONS",
@@ -78,6 +81,11 @@ LIST_QUERIES: tuple[str, ...] = (
     "account_billing_parameters",
     "tax_exemptions",
     "ip_assignments",
+    "radius_accounts",
+    "uninventoried_mac_addresses",
+    "subnets",
+    "supernets",
+    "ip_pools",
     "users",
     "notes",
     "invoices",
@@ -100,6 +108,11 @@ EQUIPMENT_QUERIES: tuple[str, ...] = (
     "inventory_model_field_data",
 )
 SERVED_QUERIES: tuple[str, ...] = LIST_QUERIES + EQUIPMENT_QUERIES
+
+# Root queries kept beside the list queries whose entities have no id: a view over other
+# entities, not a table. Nothing id-keyed (probes, keyset pages, fixture files, generated
+# models) applies to them; each has its own document and reader.
+DERIVED_QUERIES: tuple[str, ...] = ("account_ip_assignments",)
 
 # Relations between served entities that go through a join table, not a foreign key on
 # either side: no field of the served data (nor of a fixture line) says which records they
@@ -133,7 +146,7 @@ class _Pruner:
         self.keep_fields: dict[str, set[str]] = {}
         query = real.query_type
         assert query is not None
-        self.keep_fields["Query"] = set(SERVED_QUERIES)
+        self.keep_fields["Query"] = set(SERVED_QUERIES) | set(DERIVED_QUERIES)
         served = {self._entity_of(query.fields[name]).name for name in SERVED_QUERIES}
         self.served = frozenset(served)
         for name in served:

@@ -21,13 +21,15 @@ The documents:
   their one-to-one relations (``ACCOUNT_OBJECTS``: the billing parameters), a
   single object each, selected without a paginator.
 - ``relation_page_document(parent_query, relation)``: one more page of one
-  parent's relation, for a parent with more children than one nested page.
+  parent's relation, for a parent with more children than one nested page
+  (at any depth: an account's RADIUS accounts, or one RADIUS account's IPs).
+- ``account_ip_assignments_document()``: one numbered page of the
+  ``account_ip_assignments`` view (no ids, so no keyset paging).
 """
 
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
@@ -42,6 +44,17 @@ from gql.dsl import (
 from graphql import GraphQLSchema, print_ast, validate
 
 from migrator.errors import ProtocolError
+from migrator.sonar.relations import (
+    ACCOUNT_OBJECTS,
+    ACCOUNT_RELATIONS,
+    CUSTOMER_RELATIONS,
+    SERVICE_RELATIONS,
+    Relation,
+    account_objects,
+    account_relations,
+    find_relation,
+    relation_tree,
+)
 from migrator.sonar.schema import LIST_QUERIES, entity_fields, entity_type, pruned_schema
 
 __all__ = [
@@ -51,6 +64,7 @@ __all__ = [
     "PAGE_INFO_FIELDS",
     "SERVICE_RELATIONS",
     "Relation",
+    "account_ip_assignments_document",
     "account_relations",
     "all_documents",
     "check_documents",
@@ -63,48 +77,6 @@ __all__ = [
 ]
 
 PAGE_INFO_FIELDS = ("page", "records_per_page", "total_count", "total_pages")
-
-
-@dataclass(frozen=True)
-class Relation:
-    """A connection fetched nested under its parent: ``field`` holds ``query``'s entities."""
-
-    field: str
-    query: str
-    children: tuple[Relation, ...] = ()
-
-
-ACCOUNT_RELATIONS: tuple[Relation, ...] = (
-    Relation("contacts", "contacts", (Relation("phone_numbers", "phone_numbers"),)),
-    Relation("addresses", "addresses"),
-    Relation("account_services", "account_services"),
-    Relation("custom_field_data", "custom_field_data"),
-    Relation("notes", "notes"),
-    Relation("ip_assignments", "ip_assignments"),
-)
-
-
-# One-to-one relations of an account: one object (or null) each, nothing to page. Read
-# nested rather than looked up by account id: one request per page of accounts either way.
-ACCOUNT_OBJECTS: tuple[Relation, ...] = (
-    Relation("account_billing_parameter", "account_billing_parameters"),
-)
-
-
-# What the services entities need of an account: its services, its IPs, and its billing
-# parameters (whether Sonar exempts it from tax).
-SERVICE_RELATIONS: tuple[str, ...] = (
-    "account_services",
-    "ip_assignments",
-    "account_billing_parameter",
-)
-# What a customer is made of: its notes and services are entities of their own, read apart.
-CUSTOMER_RELATIONS: tuple[str, ...] = (
-    "contacts",
-    "addresses",
-    "custom_field_data",
-    "account_billing_parameter",
-)
 
 
 def includes_archived(query: str) -> bool:
@@ -173,6 +145,23 @@ def _operation(name: str, var: DSLVariableDefinitions, *fields: DSLField) -> Gra
 
 
 @cache
+def account_ip_assignments_document() -> GraphQLRequest:
+    """Page ``$paginator`` of ``account_ip_assignments``: every IP associated with an account
+    (on the account, its inventory items, RADIUS accounts or MACs) as ``{account_id, subnet}``.
+
+    A view without ids, sorter or search: read by page number, not by keyset.
+    """
+    ds, var = _dsl(), DSLVariableDefinitions()
+    connection = ds.AccountIpAssignmentsConnection
+    entity = ds.AccountIpAssignments
+    root = ds.Query.account_ip_assignments(paginator=var.paginator).select(
+        connection.entities.select(entity.account_id, entity.subnet),
+        connection.page_info.select(*_page_info_selection(ds)),
+    )
+    return _operation("AccountIpAssignmentsPage", var, root)
+
+
+@cache
 def page_document(query: str) -> GraphQLRequest:
     """One page of ``query``: every scalar field of its entity, with ``page_info``."""
     ds, var = _dsl(), DSLVariableDefinitions()
@@ -197,24 +186,6 @@ def probe_document(query: str) -> GraphQLRequest:
     return _operation(_operation_name(query, "Probe"), var, lowest, highest)
 
 
-def account_relations(fields: tuple[str, ...] | None = None) -> tuple[Relation, ...]:
-    """The connections of ``ACCOUNT_RELATIONS`` named in ``fields`` (all of them for None)."""
-    if fields is None:
-        return ACCOUNT_RELATIONS
-    known = {relation.field for relation in (*ACCOUNT_RELATIONS, *ACCOUNT_OBJECTS)}
-    unknown = set(fields) - known
-    if unknown:
-        raise KeyError(f"accounts has no nested relation {', '.join(sorted(unknown))}")
-    return tuple(relation for relation in ACCOUNT_RELATIONS if relation.field in fields)
-
-
-def account_objects(fields: tuple[str, ...] | None = None) -> tuple[Relation, ...]:
-    """The one-to-one relations of ``ACCOUNT_OBJECTS`` named in ``fields`` (all for None)."""
-    if fields is None:
-        return ACCOUNT_OBJECTS
-    return tuple(relation for relation in ACCOUNT_OBJECTS if relation.field in fields)
-
-
 @cache
 def nested_accounts_document(fields: tuple[str, ...] | None = None) -> GraphQLRequest:
     """A page of accounts with the relations named (every one in ``ACCOUNT_RELATIONS``
@@ -235,18 +206,10 @@ def nested_accounts_document(fields: tuple[str, ...] | None = None) -> GraphQLRe
     return _operation(name, var, _connection(ds, field, "accounts", selection))
 
 
-def _find_relation(parent_query: str, field: str) -> Relation:
-    tree = {"accounts": ACCOUNT_RELATIONS, "contacts": ACCOUNT_RELATIONS[0].children}
-    for relation in tree.get(parent_query, ()):
-        if relation.field == field:
-            return relation
-    raise KeyError(f"{parent_query}.{field} is not a nested relation migrator reads")
-
-
 @cache
 def relation_page_document(parent_query: str, field: str) -> GraphQLRequest:
     """Page ``$paginator`` of one parent's ``field`` (the parent found by ``$search``)."""
-    relation = _find_relation(parent_query, field)
+    relation = find_relation(parent_query, field)
     ds, var = _dsl(), DSLVariableDefinitions()
     parent = getattr(ds, entity_type(parent_query).name)
     parent_connection = getattr(ds, f"{entity_type(parent_query).name}Connection")
@@ -268,10 +231,9 @@ def all_documents() -> dict[str, GraphQLRequest]:
     documents.append(nested_accounts_document())
     documents.append(nested_accounts_document(SERVICE_RELATIONS))
     documents.append(nested_accounts_document(CUSTOMER_RELATIONS))
-    for relation in ACCOUNT_RELATIONS:
-        documents.append(relation_page_document("accounts", relation.field))
-        for child in relation.children:
-            documents.append(relation_page_document(relation.query, child.field))
+    for parent_query, relation in relation_tree():
+        documents.append(relation_page_document(parent_query, relation.field))
+    documents.append(account_ip_assignments_document())
     return {_name_of(document): document for document in documents}
 
 

@@ -8,9 +8,11 @@ page's ``total_count``; ``decode(raw)`` turns one entity into a record (or a
 - ``FlatRecords(query)``: a list query's own entities; typed models by
   default, or ``SerializedRecord``s with ``decode=serialized(query)`` (export).
 - ``NestedAccounts()``: accounts with their contacts (and the contacts' phone
-  numbers), addresses, account services, custom field data, notes and IP
-  assignments; a parent with more children than one nested page gets the rest
-  fetched before the page is handed on, so every account arrives whole.
+  numbers), addresses, account services, custom field data, notes, IP
+  assignments, RADIUS accounts and MAC bindings (each with its own IP
+  assignments); a parent with more children than one nested page gets the
+  rest fetched before the page is handed on, at every depth, so every account
+  arrives whole.
 """
 
 from __future__ import annotations

@@ -15,12 +15,15 @@ descriptions (stripped from the pruned copy, still binding):
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import Annotated, Any
 
 from pydantic import AwareDatetime, BaseModel, BeforeValidator, ConfigDict, JsonValue
 
 __all__ = [
     "CENTS",
+    "REDACTED",
+    "SECRET_FIELDS",
     "Cents",
     "Date",
     "Datetime",
@@ -28,6 +31,7 @@ __all__ = [
     "Int64",
     "SonarEntity",
     "Time",
+    "without_secrets",
 ]
 
 
@@ -56,6 +60,24 @@ class _Unit(str):
 CENTS = _Unit("cents")
 Cents = Annotated[int, CENTS]
 """A money amount in the smallest currency unit, as Sonar keeps it."""
+
+# Text fields that hold a secret, by name: ``SecretStr`` in the generated models (a repr, a
+# log line or a JSON dump never shows them) and masked in a rejected entity's raw text.
+SECRET_FIELDS = frozenset({"password"})
+REDACTED = "[redacted]"
+
+
+def without_secrets(raw: Any) -> Any:
+    """``raw`` (an API entity, nested relations included) with every secret field masked."""
+    if isinstance(raw, Mapping):
+        return {
+            key: REDACTED if key in SECRET_FIELDS and value is not None else without_secrets(value)
+            for key, value in raw.items()
+        }
+    if isinstance(raw, list):
+        return [without_secrets(item) for item in raw]
+    return raw
+
 
 Datetime = AwareDatetime
 Date = dt.date

@@ -18,6 +18,7 @@ from migrator.sonar.queries import includes_archived, relation_page_document
 __all__ = [
     "defined_variables",
     "keyset_variables",
+    "numbered_page_variables",
     "probe_variables",
     "relation_page_variables",
 ]
@@ -104,3 +105,8 @@ def relation_page_variables(
         variables["nested"] = {"page": 1, "records_per_page": nested_page_size}
         variables["nested_sorter"] = ASCENDING
     return _with_archived(parent_query, variables)
+
+
+def numbered_page_variables(page: int, page_size: int) -> dict[str, Any]:
+    """For ``account_ip_assignments_document()``: page ``page`` (from 1) of ``page_size``."""
+    return {"paginator": {"page": page, "records_per_page": page_size}}

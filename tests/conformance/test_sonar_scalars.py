@@ -53,6 +53,13 @@ PROMISES: dict[str, tuple[str, dict[Any, Any], list[Any]]] = {
                      ["192.0.2.10", "192.0.2.300/32", "banana/8"]),
     "Text": ("maximum length of 100000 characters", {"x" * 100_000: "x" * 100_000},
              ["x" * 100_001, 7]),
+    "IpRange": ('represented as "x.x.x.x-y.y.y.y"',
+                {"100.64.0.10-100.64.1.254": "100.64.0.10-100.64.1.254"},
+                ["100.64.0.10", "100.64.1.254-100.64.0.10", "2001:db8::1-2001:db8::9",
+                 "1.2.3.4-1.2.3.999", 5]),
+    "MacAddress": ("A MAC address", {"F0:9F:C2:0A:0B:0C": "F0:9F:C2:0A:0B:0C",
+                                     "f0:9f:c2:0a:0b:0c": "f0:9f:c2:0a:0b:0c"},
+                   ["F0:9F:C2:0A:0B", "F09FC20A0B0C", "G0:9F:C2:0A:0B:0C", 12]),
 }  # fmt: skip
 
 

@@ -59,7 +59,18 @@ def battery() -> list[dict[str, Any]]:
         "{ name } } inventory_model_field_data { entities { value } } } } } } } } "
         "contacts { entities { contactable { id ... on Account { name } } } } }"
     )
-    return [*bodies, {"query": nested}, {"query": related}]
+    network = (  # the address plan and who holds its addresses, and the derived view
+        "{ supernets { entities { subnets { entities { ip_pools { entities { ip_range } } "
+        "ip_assignments { entities { subnet parent_subnet { subnet } ip_pool { name } "
+        "ipassignmentable { ... on RadiusAccount { username password } "
+        "... on UninventoriedMacAddress { mac_address } } } } } } } } "
+        "accounts(include_archived: true) { entities { radius_accounts { entities { username "
+        "ip_assignments { entities { subnet } } } } uninventoried_mac_addresses { entities { "
+        "mac_address ip_assignments { entities { subnet } } } } } } "
+        "account_ip_assignments(paginator: {page: 2, records_per_page: 3}) { entities { "
+        "account_id subnet } page_info { total_count total_pages } } }"
+    )
+    return [*bodies, {"query": nested}, {"query": related}, {"query": network}]
 
 
 def answers(dataset: Dataset) -> list[dict[str, Any]]:
@@ -72,6 +83,10 @@ def exported(tmp_path_factory: pytest.TempPathFactory) -> Path:
     directory = tmp_path_factory.mktemp("fixture")
     counts = export_fixture(CONFIG, directory)
     assert sorted(counts) == sorted(SERVED_QUERIES) and counts["accounts"] == 60
+    for query in ("radius_accounts", "uninventoried_mac_addresses", "subnets", "supernets",
+                  "ip_pools", "ip_assignments"):  # fmt: skip
+        assert counts[query] > 0, query
+    assert not fixture_path(directory, "account_ip_assignments").exists()  # a view, no table
     return directory
 
 

@@ -85,3 +85,18 @@ def test_unreadable_state_is_a_clear_error(tmp_path: Path) -> None:
     (tmp_path / WORK_DIR / "state.json").write_text("{not json")
     with pytest.raises(ConfigError, match="--fresh"):
         SnapshotStore(tmp_path, source="abc")
+
+
+def test_parts_and_fixture_files_are_owner_only(tmp_path: Path) -> None:
+    """They hold customer data, RADIUS passwords included."""
+    store = SnapshotStore(tmp_path, source="abc")
+    store.planned("radius_accounts", 2, split("radius_accounts", 1, 2, 2))
+    store.part_path("radius_accounts", 1).unlink()
+    assert store.resume_point("radius_accounts", 1) == (None, 0)  # recreated
+    for index in (0, 1):
+        assert store.part_path("radius_accounts", index).stat().st_mode & 0o777 == 0o600
+    store.append("radius_accounts", 0, [line(1), line(2)])
+    store.partition_done("radius_accounts", 0)
+    store.partition_done("radius_accounts", 1)
+    store.finish("radius_accounts")
+    assert fixture_path(tmp_path, "radius_accounts").stat().st_mode & 0o777 == 0o600

@@ -204,7 +204,8 @@ def test_customer_equipment_sits_at_the_address_of_the_account_it_serves(dataset
     on_gear = {ip["ipassignmentable_id"] for ip in dataset.records("ip_assignments")
                if ip["ipassignmentable_type"] == "InventoryItem"}  # fmt: skip
     towers = {i["id"] for i in items if i["inventoryitemable_type"] == "NetworkSite"}
-    assert on_gear and on_gear <= towers
+    radios = {i["id"] for i in at_addresses if i["parent_inventory_item_id"] is None}
+    assert on_gear & towers and on_gear & radios and on_gear <= towers | radios
     values = {(v["inventory_item_id"], v["inventory_model_field_id"])
               for v in dataset.records("inventory_model_field_data")}  # fmt: skip
     fields = {f["id"]: f["inventory_model_id"] for f in dataset.records("inventory_model_fields")}

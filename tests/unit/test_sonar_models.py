@@ -153,3 +153,31 @@ def test_a_naive_offset_free_datetime_never_passes() -> None:
     assert aware.archived_at is not None
     assert aware.archived_at.tzinfo is not None
     assert aware.archived_at.utcoffset() == timezone(timedelta(hours=-5)).utcoffset(None)
+
+
+LOGIN = {
+    "id": "5",
+    "sonar_unique_id": "r",
+    "created_at": "2020-01-01T00:00:00+00:00",
+    "updated_at": "2020-01-01T00:00:00+00:00",
+    "_version": "1",
+    "account_id": "42",
+    "password": "s3cr3t!pw",
+    "username": "jsmith42",
+    "ip_assignments": [],
+}
+
+
+def test_radius_passwords_are_secrets_in_models_and_rejects() -> None:
+    account = decode_as(AccountWithRelations, "accounts")({**ACCOUNT, "radius_accounts": [LOGIN]})
+    assert isinstance(account, AccountWithRelations)
+    (login,) = account.radius_accounts
+    assert login.password is not None and login.password.get_secret_value() == "s3cr3t!pw"
+    assert "s3cr3t" not in repr(account) and "s3cr3t" not in account.model_dump_json()
+    broken = {**LOGIN, "username": None}  # a never-null field: the account is rejected
+    rejected = decode_as(AccountWithRelations, "accounts")(
+        {**ACCOUNT, "radius_accounts": [broken, {**LOGIN, "password": None}]}
+    )
+    assert isinstance(rejected, Rejected) and rejected.raw is not None
+    assert "s3cr3t" not in rejected.raw and "radius_accounts.0.username" in str(rejected)
+    assert '"password":"[redacted]"' in rejected.raw and '"password":null' in rejected.raw

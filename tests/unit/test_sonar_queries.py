@@ -17,6 +17,7 @@ from migrator.errors import ProtocolError
 from migrator.sonar import queries
 from migrator.sonar.queries import (
     ACCOUNT_RELATIONS,
+    account_ip_assignments_document,
     all_documents,
     check_documents,
     nested_accounts_document,
@@ -29,6 +30,7 @@ from migrator.sonar.schema import LIST_QUERIES, entity_fields, pruned_schema
 from migrator.sonar.variables import (
     defined_variables,
     keyset_variables,
+    numbered_page_variables,
     probe_variables,
     relation_page_variables,
 )
@@ -37,10 +39,16 @@ from migrator.sonar.variables import (
 def test_every_document_is_valid_against_the_bundled_schema() -> None:
     check_documents()
     documents = all_documents()
-    # a page and a probe per list query, the three nested reads (all relations; services
-    # and IPs only; what a customer is made of), one more-page per relation
-    assert len(documents) == 2 * len(LIST_QUERIES) + 3 + 7
-    assert "AccountsNestedPageWithAccountServicesIpAssignmentsAccountBillingParameter" in documents
+    # a page and a probe per list query, the three nested reads (all relations; services,
+    # IPs and credentials; what a customer is made of), one more-page per relation at each
+    # depth (8 of accounts; a contact's phones, a RADIUS account's and a MAC's IPs), and
+    # the account_ip_assignments page
+    assert len(documents) == 2 * len(LIST_QUERIES) + 3 + 8 + 3 + 1
+    assert (
+        "AccountsNestedPageWithAccountServicesIpAssignmentsRadiusAccounts"
+        "UninventoriedMacAddressesAccountBillingParameter"
+    ) in documents
+    assert {"RadiusAccountsIpAssignmentsPage", "AccountIpAssignmentsPage"} <= set(documents)
     assert validation_errors(pruned_schema()) == []
 
 
@@ -96,6 +104,13 @@ def test_keyset_variables_match_each_document() -> None:
         doc = relation_page_document("accounts", relation.field)
         values = relation_page_variables("accounts", relation.field, 7, 2, 25, 25)
         assert set(values) == defined_variables(doc), relation.field
+        for child in relation.children:  # one level down: a RADIUS account's IPs
+            doc = relation_page_document(relation.query, child.field)
+            values = relation_page_variables(relation.query, child.field, 7, 2, 25, 25)
+            assert set(values) == defined_variables(doc), (relation.field, child.field)
+    assert set(numbered_page_variables(3, 100)) == defined_variables(
+        account_ip_assignments_document()
+    )
 
 
 def test_keyset_window_and_archived_accounts() -> None:
@@ -116,3 +131,5 @@ def test_keyset_window_and_archived_accounts() -> None:
 def test_unknown_relation_is_refused() -> None:
     with pytest.raises(KeyError):
         relation_page_document("accounts", "invoices")
+    with pytest.raises(KeyError):  # a relation of another parent is not this one's
+        relation_page_document("contacts", "ip_assignments")

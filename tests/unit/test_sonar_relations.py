@@ -141,7 +141,7 @@ def test_polymorphic_owners_come_back_as_their_own_type(
         assert owner["id"] == ip["ipassignmentable_id"]
         assert ("inventory_model" in owner) == (owner["__typename"] == "InventoryItem")
         kinds.add(owner["__typename"])
-    assert kinds == {"Account", "InventoryItem"}
+    assert kinds == {"Account", "InventoryItem", "RadiusAccount", "UninventoriedMacAddress"}
     accounts = by_id(dataset, "accounts")
     for note in data["notes"]["entities"]:
         owner = note["noteable"]

@@ -34,8 +34,11 @@ Problem = tuple[str, str] | None  # (field, what is wrong with it)
 
 INT32_MIN, INT32_MAX = -(2**31), 2**31 - 1
 STRINGY = frozenset(
-    {"String", "ID", "Text", "EmailAddress", "Numeric", "URL", "HtmlHexColor", "SubnetScalar"}
-)
+    {
+        "String", "ID", "Text", "EmailAddress", "Numeric", "URL", "HtmlHexColor",
+        "SubnetScalar", "IpRange", "MacAddress",
+    }
+)  # fmt: skip
 
 
 def _check_builtin(type_name: str) -> Callable[[Any], Any]:

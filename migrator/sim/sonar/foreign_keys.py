@@ -5,8 +5,10 @@ query the simulator serves (``contacts.contactable_id`` → ``accounts`` when
 ``contactable_type`` is ``Account``). They are read off the pruned schema: a
 leaf ``x_id`` beside a to-one relation ``x`` of a served type names a record
 of that type, and a leaf ``x_id`` beside a polymorphic ``x`` (an interface)
-names a record of whichever served type its ``x_type`` says. ``UNRELATED_KEYS``
-adds the few the schema gives no relation field for. References to entities
+names a record of whichever served type its ``x_type`` says. ``RENAMED_KEYS``
+names the few to-one relations whose key is not ``x_id`` (``IpAssignment.parent_subnet``
+by ``subnet_id``: ``subnet`` is the address itself), and ``UNRELATED_KEYS`` adds the
+few the schema gives no relation field for. References to entities
 the simulator does not serve (credit cards, vendors, roles) are not keys.
 
 The generator must never break one (its tests say so); a fixture may, and
@@ -26,10 +28,12 @@ from migrator.sonar.schema import SERVED_QUERIES, entity_fields, entity_type
 
 __all__ = [
     "FOREIGN_KEYS",
+    "RENAMED_KEYS",
     "UNRELATED_KEYS",
     "BrokenReference",
     "ForeignKey",
     "broken_references",
+    "key_field",
     "query_of_type",
 ]
 
@@ -52,6 +56,17 @@ UNRELATED_KEYS: tuple[ForeignKey, ...] = (
 )
 
 
+# (list query, to-one relation) → the leaf holding its key, where it is not ``<relation>_id``.
+# ASSUMPTION (no description says so): an assignment's ``parent_subnet`` is the subnet its
+# ``subnet_id`` names; ``subnet`` is taken by the assigned CIDR.
+RENAMED_KEYS: dict[tuple[str, str], str] = {("ip_assignments", "parent_subnet"): "subnet_id"}
+
+
+def key_field(query: str, relation: str) -> str:
+    """The leaf of ``query``'s entity that holds the key of its to-one ``relation``."""
+    return RENAMED_KEYS.get((query, relation), f"{relation}_id")
+
+
 def query_of_type() -> dict[str, str]:
     """Served entity type name → its list query (``Account`` → ``accounts``)."""
     return {entity_type(query).name: query for query in SERVED_QUERIES}
@@ -60,11 +75,12 @@ def query_of_type() -> dict[str, str]:
 def _keys_of(query: str, served: dict[str, str]) -> Iterator[ForeignKey]:
     entity, leaves = entity_type(query), set(entity_fields(query))
     for name, field in entity.fields.items():
-        if f"{name}_id" not in leaves:
+        key = key_field(query, name)
+        if key not in leaves:
             continue
         target = get_named_type(field.type)
         if isinstance(target, GraphQLObjectType) and target.name in served:
-            yield ForeignKey(query, f"{name}_id", served[target.name])
+            yield ForeignKey(query, key, served[target.name])
         elif isinstance(target, GraphQLInterfaceType) and f"{name}_type" in leaves:
             owners = get_named_type(entity.fields[f"{name}_type"].type)
             assert isinstance(owners, GraphQLEnumType)

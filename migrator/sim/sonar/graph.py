@@ -4,9 +4,9 @@ The simulator builds its own copy of ``migrator/sonar/schema.graphql`` (the
 file the client validates against), so attaching scalar behaviour and
 resolvers here never changes what the client's ``pruned_schema()`` does in
 the same process. Resolvers (``resolvers``: every list query and every
-relation, by the joins of ``relations``) find the dataset and the page-size
-clamp in the execution context, so one schema serves any number of
-simulators at once.
+relation, by the joins of ``relations``; ``views``: the derived root
+queries) find the dataset and the page-size clamp in the execution context,
+so one schema serves any number of simulators at once.
 
 ``execute_request`` runs one GraphQL-over-HTTP body (``query``,
 ``variables``, ``operationName``) and always answers a GraphQL result:
@@ -41,7 +41,8 @@ from migrator.sim.sonar.resolvers import (
     resolve_type,
 )
 from migrator.sim.sonar.scalars import install_scalars
-from migrator.sonar.prune_schema import PRUNED_SCHEMA_PATH, SERVED_QUERIES
+from migrator.sim.sonar.views import VIEW_RESOLVERS
+from migrator.sonar.prune_schema import DERIVED_QUERIES, PRUNED_SCHEMA_PATH, SERVED_QUERIES
 
 __all__ = ["SonarContext", "executable_schema", "execute_request"]
 
@@ -59,6 +60,8 @@ def executable_schema() -> GraphQLSchema:
     for query in SERVED_QUERIES:
         field = root.fields[query]
         field.resolve = list_resolver(query, "include_archived" in field.args)
+    for query in DERIVED_QUERIES:
+        root.fields[query].resolve = VIEW_RESOLVERS[query]
     for (owner, relation), join in relation_joins(schema).items():
         entity = schema.type_map[owner]
         assert isinstance(entity, GraphQLObjectType)

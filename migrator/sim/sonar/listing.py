@@ -125,23 +125,28 @@ class Lister:
         live accounts (``archived_at`` is null unless ``include_archived``).
         Raises ``SearchError`` for arguments that cannot be applied.
         """
-        page, per_page = self._paginator(arguments.get("paginator"))
         fixed = [*scope, *compile_filters(table.spec, arguments)]
         groups = compile_search(table.spec, arguments.get("search"))
         selected = self._select(table, [fixed + group for group in groups])
         ordered = _ordered(table, selected, arguments.get("sorter") or [])
+        window, page_info = self.window(arguments.get("paginator"), len(ordered))
+        return {"entities": [table.record(row) for row in ordered[window]], "page_info": page_info}
+
+    def window(
+        self, paginator: Mapping[str, Any] | None, total: int
+    ) -> tuple[slice, dict[str, Any]]:
+        """The slice of ``total`` ordered results the paginator asks for, and ``page_info``.
+
+        Raises ``SearchError`` for a paginator that cannot be applied.
+        """
+        page, per_page = self._paginator(paginator)
         start = (page - 1) * per_page
-        chosen = ordered[start : start + per_page]
-        total = len(ordered)
-        return {
-            "entities": [table.record(row) for row in chosen],
-            "page_info": {
-                "page": page,
-                # ASSUMPTION: an empty result still has one (empty) page, as Laravel counts.
-                "total_pages": max(1, math.ceil(total / per_page)),
-                "total_count": total,
-                "records_per_page": per_page,
-            },
+        return slice(start, start + per_page), {
+            "page": page,
+            # ASSUMPTION: an empty result still has one (empty) page, as Laravel counts.
+            "total_pages": max(1, math.ceil(total / per_page)),
+            "total_count": total,
+            "records_per_page": per_page,
         }
 
     def _paginator(self, paginator: Mapping[str, Any] | None) -> tuple[int, int]:

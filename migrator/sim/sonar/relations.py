@@ -34,7 +34,7 @@ from graphql import (
     get_named_type,
 )
 
-from migrator.sim.sonar.foreign_keys import FOREIGN_KEYS, ForeignKey, query_of_type
+from migrator.sim.sonar.foreign_keys import FOREIGN_KEYS, ForeignKey, key_field, query_of_type
 
 __all__ = ["CHOSEN", "HasOne", "Join", "Polymorphic", "ToMany", "ToOne", "relation_joins"]
 
@@ -119,7 +119,7 @@ def _join(owner: str, relation: str, target_name: str, many: bool, polymorphic: 
     if many:
         keys = _pointing_at(target, query, owner)
         return ToMany(_only(keys, owner, relation, CHOSEN.get((owner, relation))))
-    own = [k for k in FOREIGN_KEYS if k.query == query and k.field == f"{relation}_id"]
+    own = [k for k in FOREIGN_KEYS if k.query == query and k.field == key_field(query, relation)]
     if own:
         return ToOne(own[0].field, own[0].target)
     return HasOne(_only(_pointing_at(target, query, owner), owner, relation))

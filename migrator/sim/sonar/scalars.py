@@ -179,6 +179,27 @@ def _subnet(value: Any) -> str:
     return value
 
 
+def _ip_range(value: Any) -> str:
+    """IpRange: "A range of IPv4 addresses, represented as "x.x.x.x-y.y.y.y"".
+
+    ASSUMPTION: the first address is not above the second (a range, not a wrap-around).
+    """
+    if not isinstance(value, str) or value.count("-") != 1:
+        raise _refuse("IpRange", value, 'expected "x.x.x.x-y.y.y.y"')
+    try:
+        first, last = (ipaddress.IPv4Address(part) for part in value.split("-"))
+    except ValueError as exc:
+        raise _refuse("IpRange", value, str(exc)) from None
+    if first > last:
+        raise _refuse("IpRange", value, "the first address is above the last")
+    return value
+
+
+# ASSUMPTION: "A MAC address." is spelled as six colon-separated pairs of hex digits
+# (AA:BB:CC:DD:EE:FF), the spelling Sonar's own UI shows; either case is accepted.
+_MAC = re.compile(r"[0-9A-Fa-f]{2}(:[0-9A-Fa-f]{2}){5}")
+
+
 def _text(value: Any) -> str:
     """Text: "A string with a maximum length of 100000 characters"."""
     if not isinstance(value, str):
@@ -239,6 +260,8 @@ SCALAR_RULES: dict[str, ScalarRule] = {
         _same("URL", _URL_RULE),
         _same("SubnetScalar", _subnet),
         _same("Text", _text),
+        _same("IpRange", _ip_range),
+        _same("MacAddress", _matching("MacAddress", _MAC, "expected AA:BB:CC:DD:EE:FF")),
     )
 }
 

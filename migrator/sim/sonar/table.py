@@ -250,6 +250,8 @@ class Dataset:
 
     tables: dict[str, Table]
     source: str = "generated"
+    # Views derived from the tables (``account_ip_assignments``), built on first use and kept.
+    views: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def table(self, query: str) -> Table:
         try:

@@ -10,17 +10,20 @@ import logging
 import random
 import time
 
+from migrator.sim.sonar.generate.access import access_tables, data_services
 from migrator.sim.sonar.generate.accounts import AccountFacts, generate_accounts
 from migrator.sim.sonar.generate.addresses import generate_addresses
+from migrator.sim.sonar.generate.addressing import assignment_tables, holdings
 from migrator.sim.sonar.generate.billing import BillingRun
 from migrator.sim.sonar.generate.billing_settings import generate_billing_parameters
 from migrator.sim.sonar.generate.common import World
 from migrator.sim.sonar.generate.contacts import generate_contacts, generate_phone_numbers
-from migrator.sim.sonar.generate.equipment import equipment_tables
+from migrator.sim.sonar.generate.equipment import customer_devices, equipment_tables
 from migrator.sim.sonar.generate.holdings import (
+    IpPlan,
     generate_account_services,
     generate_custom_field_data,
-    generate_ip_assignments,
+    plan_ip_assignments,
 )
 from migrator.sim.sonar.generate.ledger import ledger_tables
 from migrator.sim.sonar.generate.reference import reference_tables
@@ -48,7 +51,7 @@ def generate_dataset(scale: int, seed: int) -> Dataset:
     tables["phone_numbers"] = generate_phone_numbers(world, tables["contacts"])
     tables["addresses"] = generate_addresses(world, accounts)
     tables["account_services"] = generate_account_services(world, accounts)
-    tables["ip_assignments"] = generate_ip_assignments(world, accounts)
+    ip_plan = plan_ip_assignments(world, accounts)
     tables["custom_field_data"] = generate_custom_field_data(world, accounts)
     tables["account_billing_parameters"] = generate_billing_parameters(world, accounts)
     tables["tax_exemptions"] = generate_tax_exemptions(world, accounts)
@@ -56,6 +59,7 @@ def generate_dataset(scale: int, seed: int) -> Dataset:
     tables.update(ledger_tables(world, accounts, history))
     tables.update(support_tables(world, history))
     tables.update(equipment_tables(world, tables))
+    _access_and_addresses(world, tables, ip_plan)
     dataset = Dataset({query: tables[query] for query in SERVED_QUERIES}, source=f"seed {seed}")
     log.info(
         "generated %d records for %d accounts (seed %d) in %.1f s",
@@ -65,6 +69,15 @@ def generate_dataset(scale: int, seed: int) -> Dataset:
         time.perf_counter() - started,
     )
     return dataset
+
+
+def _access_and_addresses(world: World, tables: dict[str, Table], ip_plan: IpPlan) -> None:
+    """RADIUS logins and MACs of accounts with a data service, then their IPs in the address
+    plan: last, since IPs may be put on equipment. Neither draws from the shared stream."""
+    built, access = access_tables(world, tables, data_services(world, tables))
+    tables.update(built)
+    owners = holdings(access, customer_devices(tables))
+    tables.update(assignment_tables(world, tables, ip_plan, owners))
 
 
 def _primary_contacts(contacts: Table) -> dict[int, int]:

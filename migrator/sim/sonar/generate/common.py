@@ -67,6 +67,11 @@ class Salt(IntEnum):
     MODEL_FIELD = 52
     ITEM = 53
     ITEM_FIELD = 54
+    RADIUS = 60
+    MAC = 61
+    SUPERNET = 62
+    SUBNET = 63
+    IP_POOL = 64
 
 
 class IdSequence:

@@ -6,8 +6,8 @@ account service it delivers; each item is of a model (of a manufacturer)
 whose fields (MAC address, serial number) have one value per item. Most
 live accounts with a data plan have one device (95%), a few a router behind
 it too (its ``parent_inventory_item_id``). Access points at the tower sites
-come first (ids 1, 2, ...): the static IPs that ``holdings`` puts on
-inventory items are theirs.
+come first (ids 1, 2, ...): the management IPs on tower gear are theirs;
+``addressing`` puts some customers' static IPs on their radio.
 
 This step draws from its own random stream, so adding it left every other
 table of a seed as it was.
@@ -25,7 +25,7 @@ from migrator.sim.sonar.generate.service_catalog import ServiceCatalog
 from migrator.sim.sonar.instance_time import NOW, SECOND, instant_to_iso
 from migrator.sim.sonar.table import NULL, CodeColumn, IntColumn, Table
 
-__all__ = ["equipment_tables"]
+__all__ = ["customer_devices", "equipment_tables"]
 
 HOLDERS = ("NetworkSite", "Address")  # inventoryitemable_type codes
 _MAKERS = ("Ubiquiti", "Cambium Networks", "MikroTik", "Calix", "ARRIS")
@@ -221,3 +221,21 @@ def equipment_tables(world: World, tables: dict[str, Table]) -> dict[str, Table]
     built["inventory_items"] = _items_table(world, items)
     built["inventory_model_field_data"] = _field_data_table(world, items)
     return built
+
+
+def customer_devices(tables: dict[str, Table]) -> dict[int, int]:
+    """Account id → its first radio (the item delivering one of its data services)."""
+    items, held = tables["inventory_items"], tables["account_services"]
+    services, parents = (
+        items.columns["account_service_id"],
+        items.columns["parent_inventory_item_id"],
+    )
+    found: dict[int, int] = {}
+    for row in range(len(items)):
+        service = services[row]
+        if service is None or parents[row] is not None:
+            continue
+        service_row = held.row_of(service)
+        assert service_row is not None
+        found.setdefault(held.columns["account_id"][service_row], items.ids[row])
+    return found

@@ -1,4 +1,4 @@
-"""What accounts hold: services (~0.88 each), static IPs (~0.18), custom field values.
+"""What accounts hold: services (~0.88 each), IPs (~0.18, planned here), custom field values.
 
 Live accounts carry their data plan (a few have none) and sometimes an extra
 recurring service; a few also hold a monthly discount (a RECURRING CREDIT
@@ -17,11 +17,14 @@ from migrator.sim.sonar.generate.accounts import AccountFacts, plan_for
 from migrator.sim.sonar.generate.common import Columns, IdSequence, Salt, World, common_fields
 from migrator.sim.sonar.generate.service_catalog import CatalogService, ServiceCatalog
 from migrator.sim.sonar.instance_time import DAY, NOW, SECOND, local_date
-from migrator.sim.sonar.table import NULL, CodeColumn, IntColumn, Table
+from migrator.sim.sonar.table import NULL, CodeColumn, Table
 
-__all__ = ["generate_account_services", "generate_custom_field_data", "generate_ip_assignments"]
-
-IP_OWNERS = ("Account", "InventoryItem")
+__all__ = [
+    "IpPlan",
+    "generate_account_services",
+    "generate_custom_field_data",
+    "plan_ip_assignments",
+]
 
 
 def _start(rng: Any, created: int, days: float) -> int:
@@ -131,53 +134,38 @@ def _account_service(world: World, cols: Columns, row: int) -> dict[str, Any]:
     return record
 
 
-def generate_ip_assignments(world: World, accounts: AccountFacts) -> Table:
-    rng, ids, cols = world.rng, IdSequence(world.rng), Columns()
-    owner, kind = cols.column("owner"), cols.column("kind", "b")
+class IpPlan:
+    """Who holds an IP assignment and since when, decided in the shared random stream at
+    the place the assignments were once generated (so every later table of a seed stays as
+    it was); ``addressing`` gives each its owner, kind and address once accounts' RADIUS
+    logins, MACs and equipment exist."""
+
+    def __init__(self) -> None:
+        self.ids, self.created = array("q"), array("q")
+        self.holders = array("q")  # an account's id, or a tower device's
+        self.on_tower = array("b")
+
+    def add(self, record_id: int, holder: int, on_tower: bool, created: int) -> None:
+        self.ids.append(record_id)
+        self.holders.append(holder)
+        self.on_tower.append(on_tower)
+        self.created.append(created)
+
+
+def plan_ip_assignments(world: World, accounts: AccountFacts) -> IpPlan:
+    """~20% of accounts with a data plan hold an IP (3% of them two); one tower device per
+    300 accounts holds a management address."""
+    rng, ids, plan = world.rng, IdSequence(world.rng), IpPlan()
     removed = world.facts["removed"]
     for row, account_id in enumerate(accounts.table.ids):
         if row % 300 == 299:
-            _add_ip(cols, ids.next(), 1 + row // 300, 1, accounts.created[row])
+            plan.add(ids.next(), 1 + row // 300, True, accounts.created[row])
         if accounts.archived[row] != NULL or account_id in removed or rng.random() >= 0.2:
             continue
         begun = _start(rng, accounts.created[row], 60)
         for _ in range(2 if rng.random() < 0.03 else 1):
-            _add_ip(cols, ids.next(), account_id, 0, begun)
-    table = cols.table("ip_assignments", lambda row: _ip(world, cols, row))
-    table.columns["ipassignmentable_id"] = IntColumn(owner)
-    table.columns["ipassignmentable_type"] = CodeColumn(kind, IP_OWNERS)
-    return table
-
-
-def _add_ip(cols: Columns, record_id: int, owner_id: int, kind: int, created: int) -> None:
-    cols.ids.append(record_id)
-    cols.created.append(created)
-    cols.updated.append(created)
-    cols.extra["owner"].append(owner_id)
-    cols.extra["kind"].append(kind)
-
-
-def _ip(world: World, cols: Columns, row: int) -> dict[str, Any]:
-    record_id = cols.ids[row]
-    draw = world.draw(Salt.IP, record_id)
-    v6 = draw.chance(0.05)
-    subnet = (
-        f"2001:db8:{record_id:x}::/64"
-        if v6
-        else f"100.{64 + (record_id >> 16) % 64}.{(record_id >> 8) & 255}.{record_id & 255}/32"
-    )
-    record = common_fields(draw, record_id, cols.created[row], cols.updated[row])
-    record.update(
-        description=None if draw.chance(0.5) else "Static IP",
-        ip_pool_id=str(3 if v6 else draw.between(1, 2)),
-        ipassignmentable_id=str(cols.extra["owner"][row]),
-        ipassignmentable_type=IP_OWNERS[cols.extra["kind"][row]],
-        reference=None,
-        soft=draw.chance(0.1),
-        subnet=subnet,
-        subnet_id=str(3 if v6 else draw.between(1, 2)),
-    )
-    return record
+            plan.add(ids.next(), account_id, False, begun)
+    return plan
 
 
 def generate_custom_field_data(world: World, accounts: AccountFacts) -> Table:
