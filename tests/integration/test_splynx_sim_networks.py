@@ -262,6 +262,11 @@ async def test_ipv6_networks_hold_the_prefixes_put_to_use(sim: RunningSim) -> No
         customer,
     )
     assert (await sim.client.get(f"{IPV6_IP}/{net}--{row['id']}")).json() == row
+    search = http_build_query({"main_attributes": {"comment": "", "ipv6_networks_id": net}})
+    assert (await sim.client.get(f"{IPV6_IP}?{search}")).json() == [row]  # blueprint's example
+    other = await sim.customer("Bob")
+    assert set(await refusal(sim, "PUT", f"{IPV6_IP}/{net}--{row['id']}",
+                             {"customer_id": other, "is_used": 1})) == {"customer_id"}  # fmt: skip
     assert set(await refusal(sim, "POST", f"{IPV6_IP}/{net}", {**taken, "prefix": 56})) == {"ip"}
     assert set(await refusal(sim, "POST", f"{IPV6_IP}/{net}",
                              {**taken, "ip": "2001:db9::"})) == {"ip"}  # fmt: skip
