@@ -14,6 +14,10 @@ Creates and effectively-once delivery:
   next attempt looks the record up by its marker first and adopts it if found.
   Because of that look-up, and only there, the retry policy is told to retry
   ``OutcomeUnknown`` as well.
+
+Secrets: a refusal of a body carrying a password (an internet service, a
+customer's portal password) has the password's value scrubbed from Splynx's
+quoted answer before it leaves the client (``decode.scrub``).
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import time
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Iterator, Mapping
 from typing import Any
 
 import httpx
@@ -48,6 +52,8 @@ from migrator.splynx.decode import (
     parent_ids,
     parsed,
     records_of,
+    scrub,
+    secrets_in,
 )
 from migrator.splynx.endpoints import Endpoint, Marker, build_payload, endpoint
 from migrator.splynx.forms import multipart_form
@@ -114,9 +120,10 @@ class SplynxClient:
         """POST one record; its new id. ``OutcomeUnknown`` if sent without an answer."""
         target, body = self._prepared(ref, payload)
         request = Request("POST", target.collection_path(**body), target, create=True)
-        created = await self.session.call(
-            f"create {target.name}", lambda: self._post(request, body)
-        )
+        with _scrubbing(secrets_in(target, body)):
+            created = await self.session.call(
+                f"create {target.name}", lambda: self._post(request, body)
+            )
         self.stats.created += 1
         return created
 
@@ -138,9 +145,10 @@ class SplynxClient:
             return Created(id=await self.create(target, body))
         request = Request("POST", target.collection_path(**body), target, create=True)
         attempt = _LookFirst(self, request, body, marker, value)
-        created = await self.session.call(
-            f"create {target.name} {marker}={value}", attempt, retry_if=_looked_up_first
-        )
+        with _scrubbing(secrets_in(target, body)):
+            created = await self.session.call(
+                f"create {target.name} {marker}={value}", attempt, retry_if=_looked_up_first
+            )
         if created.adopted:
             self.stats.adopted += 1
         else:
@@ -161,9 +169,10 @@ class SplynxClient:
         check_encodable(body)
         path = target.item_path(id, **{**parent_ids(target, body), **parents})
         request = Request("PUT", path, target)
-        await self.session.call(
-            f"update {target.name} {id}", lambda: self._send_body(request, body)
-        )
+        with _scrubbing(secrets_in(target, body)):
+            await self.session.call(
+                f"update {target.name} {id}", lambda: self._send_body(request, body)
+            )
 
     async def delete(self, ref: EndpointRef, id: int, **parents: int) -> bool:
         """DELETE one record; False when it was already gone (404)."""
@@ -301,6 +310,16 @@ class SplynxClient:
         if len(matching) > 1:
             log.warning("%s: %d records carry %s=%s", target.name, len(matching), marker, value)
         return min((r.id for r in matching), default=None)
+
+
+@contextlib.contextmanager
+def _scrubbing(secrets: list[str]) -> Iterator[None]:
+    """A refusal raised inside no longer quotes these secret values."""
+    try:
+        yield
+    except Rejected as refused:
+        scrub(refused, secrets)
+        raise
 
 
 def _looked_up_first(error: BaseException) -> bool:

@@ -8,7 +8,7 @@ double-checked against the record itself.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any, TypeVar
 
 import httpx
@@ -17,6 +17,7 @@ from pydantic import BaseModel, ValidationError
 from migrator.errors import ConfigError, FieldError, ProtocolError, Rejected
 from migrator.splynx.classify import Request
 from migrator.splynx.endpoints import Endpoint, Marker
+from migrator.splynx.payloads import REDACTED
 from migrator.splynx.query import Scalar
 from migrator.splynx.records import SplynxRecord
 
@@ -28,6 +29,8 @@ __all__ = [
     "parent_ids",
     "parsed",
     "records_of",
+    "scrub",
+    "secrets_in",
 ]
 
 log = logging.getLogger(__name__)
@@ -73,6 +76,30 @@ def check_encodable(body: Mapping[str, Any]) -> None:
     if bad:
         reason = "holds a lone UTF-16 surrogate, which UTF-8 (and so Splynx) cannot store"
         raise Rejected("text Splynx cannot store", [FieldError(name, reason) for name in bad])
+
+
+def secrets_in(target: Endpoint, body: Mapping[str, Any]) -> list[str]:
+    """The secret values (passwords) a request body carries."""
+    if target.payload is None:
+        return []
+    return [str(body[name]) for name in target.payload.secret_fields() if body.get(name)]
+
+
+def scrub(error: Rejected, secrets: Sequence[str]) -> None:
+    """Remove secret values from a refusal, in place: Splynx's answer may quote what was
+    sent, and a refusal is kept (rejects), shown and logged."""
+    if not secrets:
+        return
+
+    def clean(text: str) -> str:
+        for secret in sorted(secrets, key=len, reverse=True):
+            text = text.replace(secret, REDACTED)
+        return text
+
+    error.reason = clean(error.reason)
+    error.errors = [FieldError(clean(e.field), clean(e.message)) for e in error.errors]
+    error.raw = None if error.raw is None else clean(error.raw)
+    error.args = tuple(clean(a) if isinstance(a, str) else a for a in error.args)
 
 
 def parent_ids(target: Endpoint, body: Mapping[str, Any]) -> dict[str, int]:

@@ -2,7 +2,8 @@
 
 Each ``Endpoint`` knows its paths (Splynx has three item-URL styles:
 ``customer/{id}``, ``customer/{cid}/internet-services--{id}`` and
-``customer-notes/{cid}--{id}``), its verbs, its payload model, its idempotency
+``customer-notes/{cid}--{id}``; a network's IPs follow the second,
+``ipv4-ip/{network_id}--{id}``), its verbs, its payload model, its idempotency
 marker, its MySQL table and the API-key permission a user must grant. The
 pre-flight check iterates ``ENDPOINTS``; the client looks endpoints up by name.
 
@@ -112,7 +113,7 @@ def _ids(endpoint: str, template: str, params: Mapping[str, object]) -> dict[str
 
 
 _ALL = frozenset({"GET", "POST", "PUT", "DELETE", "HEAD", "OPTIONS"})
-_SERVICE_ITEM = "{path}--{id}"
+_CHILD_ITEM = "{path}--{id}"
 
 ENDPOINTS: Mapping[str, Endpoint] = {
     e.name: e
@@ -140,12 +141,12 @@ ENDPOINTS: Mapping[str, Endpoint] = {
                  item="{path}/{customer_id}--{id}"),
         Endpoint("internet_services", "admin/customers/customer/{customer_id}/internet-services",
                  _ALL, "Customers / Internet services", p.InternetService,
-                 Marker("sonar_id", additional=True), "services_internet", item=_SERVICE_ITEM,
+                 Marker("sonar_id", additional=True), "services_internet", item=_CHILD_ITEM,
                  search_path="admin/customers/customer/0/internet-services"),
         Endpoint("recurring_services",
                  "admin/customers/customer/{customer_id}/recurring-services", _ALL,
                  "Customers / Recurring services", p.RecurringService,
-                 Marker("sonar_id", additional=True), "services_custom", item=_SERVICE_ITEM,
+                 Marker("sonar_id", additional=True), "services_custom", item=_CHILD_ITEM,
                  search_path="admin/customers/customer/0/recurring-services"),
         Endpoint("invoices", "admin/finance/invoices", _ALL, "Finance / Invoices",
                  p.Invoice, Marker("number"), "invoices"),
@@ -153,6 +154,16 @@ ENDPOINTS: Mapping[str, Endpoint] = {
                  p.Payment, Marker("receipt_number"), "payments"),
         Endpoint("transactions", "admin/finance/transactions", _ALL, "Finance / Transactions",
                  p.Transaction, Marker("comment"), "billing_transactions"),
+        Endpoint("ipv4_networks", "admin/networking/ipv4", _ALL, "Networking / IPv4 networks",
+                 p.Ipv4Network, Marker("network"), "ipv4_networks"),
+        Endpoint("ipv6_networks", "admin/networking/ipv6", _ALL, "Networking / IPv6 networks",
+                 p.Ipv6Network, Marker("network"), "ipv6_networks"),
+        # A network's IPs exist with the network: they are read and assigned (PUT), never
+        # created or deleted one by one; searched across networks by main_attributes.
+        Endpoint("ipv4_ips", "admin/networking/ipv4-ip/{network_id}",
+                 frozenset({"GET", "PUT", "HEAD", "OPTIONS"}), "Networking / IPv4 network IPs",
+                 p.Ipv4IpAssignment, None, "ipv4_networks_ip", item=_CHILD_ITEM,
+                 search_path="admin/networking/ipv4-ip"),
         Endpoint("tickets", "admin/support/tickets", _ALL, "Support / Tickets", p.Ticket,
                  Marker("note"), "ticket", multipart=True),
         Endpoint("ticket_messages", "admin/support/ticket-messages", _ALL,

@@ -11,6 +11,7 @@ import json
 import re
 import typing
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pydantic import BaseModel
@@ -38,7 +39,13 @@ BLUEPRINT_STRUCTURES: dict[type[BaseModel], tuple[str, ...]] = {
     p.Transaction: ("Transaction Base",),
     p.Ticket: ("Ticket Base Create",),
     p.TicketMessage: ("Ticket Message Base",),
+    p.Ipv4Network: ("IPv4 network Base",),
+    p.Ipv6Network: ("IPv6 network Base",),
+    p.Ipv4IpAssignment: ("IPv4 IP Base",),
 }
+# Attributes the live OPTIONS answer lists beyond the blueprint's data structure
+# (reference §10.1: allow_use_network_and_broadcast, needCreateIps...) count as documented.
+LIVE_OPTIONS: dict[type[BaseModel], str] = {p.Ipv4Network: "admin/networking/ipv4"}
 # Writable through the API although the data structures leave them out (reference §2.6:
 # additional fields are written as "additional_attributes" on the records that have them).
 API_EXTRAS = {"additional_attributes"}
@@ -87,10 +94,12 @@ def test_shipped_layouts_are_the_reference_copy(reference_dir: Path) -> None:
 
 @pytest.mark.parametrize("model", list(BLUEPRINT_STRUCTURES), ids=lambda m: m.__name__)
 def test_payload_fields_exist_in_the_blueprint(
-    model: type[BaseModel], structures: dict[str, set[str]]
+    model: type[BaseModel], structures: dict[str, set[str]], options: dict[str, Any]
 ) -> None:
     documented = set().union(*(structures[name] for name in BLUEPRINT_STRUCTURES[model]))
     assert documented, f"no blueprint structure found for {model.__name__}"
+    if model in LIVE_OPTIONS:
+        documented |= {a["name"] for a in options[LIVE_OPTIONS[model]]["attributes"]}
     ours = {info.alias or name for name, info in model.model_fields.items()}
     assert ours - documented - API_EXTRAS == set()
 

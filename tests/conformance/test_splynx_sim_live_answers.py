@@ -62,6 +62,8 @@ RECORDED = (
     Recorded("GET", "admin/customers/customer", 200, "empty collection → `[]`"),
     Recorded("GET", "admin/customers/customer/0/internet-services?" + JSON_SEARCH,
              500, "returned **500** (all four service types)"),
+    Recorded("GET", "admin/networking/ipv4-ip/1?limit=5", 400,
+             "`GET admin/networking/ipv4-ip/1?limit=5`", internal_code="BAD_REQUEST"),
 )  # fmt: skip
 # POST {} answered 422 on these (reference §2.3, [OBS creation_capabilities]).
 REFUSED_EMPTY = (
@@ -70,7 +72,8 @@ REFUSED_EMPTY = (
     "admin/finance/invoices", "admin/finance/payments", "admin/finance/payment-methods",
     "admin/finance/transaction-categories", "admin/administration/locations",
     "admin/administration/administrators", "admin/administration/partners",
-    "admin/support/tickets", "admin/finance/refill-cards",
+    "admin/support/tickets", "admin/finance/refill-cards", "admin/networking/ipv4",
+    "admin/networking/ipv6",
 )  # fmt: skip
 
 

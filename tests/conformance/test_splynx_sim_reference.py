@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from migrator.sim.splynx.behaviours_networks import NETWORK_FORM
 from migrator.sim.splynx.dashboard_endpoints import STATEMENT_FORM
 from migrator.sim.splynx.prune_reference import OPTIONS_ENDPOINTS, OUTPUT, prune, render
 from migrator.sim.splynx.resources import Shape
@@ -59,7 +60,12 @@ def test_enum_choices_are_the_blueprints(reference_dir: Path) -> None:
 # Attributes OPTIONS lists that steer an upload or import rather than being kept
 # (dashboard_endpoints.STATEMENT_FORM, an assumption); the blueprint's Payment Statements
 # Response (L5293) has none of them.
-FORM_ONLY = {"admin/finance/bank-statements": set(STATEMENT_FORM)}
+FORM_ONLY = {
+    "admin/finance/bank-statements": set(STATEMENT_FORM),
+    # splitting and merging networks (behaviours_networks.NETWORK_FORM, an assumption)
+    "admin/networking/ipv4": set(NETWORK_FORM["ipv4"]),
+    "admin/networking/ipv6": set(NETWORK_FORM["ipv6"]),
+}
 
 
 async def test_records_carry_every_attribute_the_live_options_list(reference_dir: Path) -> None:
@@ -84,6 +90,10 @@ async def test_records_carry_every_attribute_the_live_options_list(reference_dir
         await sim.create("admin/support/tickets", {"subject": "s", "priority": "low", "type_id": 1})
         await sim.create("admin/customers/customers-online", {"customer_id": customer})
         await sim.create("admin/finance/bank-statements", {})
+        await sim.create("admin/networking/ipv4", {"network": "10.0.0.0", "mask": 30, "title": "A"})
+        await sim.create(
+            "admin/networking/ipv6", {"network": "2001:db8::", "prefix": 48, "title": "B"}
+        )
         async with sim.store.session(write=True) as session:  # statistics are read-only
             await session.insert("customers_statistics", {"customer_id": customer})
         for path in OPTIONS_ENDPOINTS:

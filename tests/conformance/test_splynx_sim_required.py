@@ -49,6 +49,9 @@ STRUCTURES: dict[str, tuple[str, ...]] = {
     "admin/finance/bank-statements": ("Payment Statement Base",),
     # the blueprint gives only an example body (L4784-L4802): the live OPTIONS decides
     "admin/finance/refill-cards": (),
+    "admin/networking/ipv4": ("IPv4 network Base",),
+    "admin/networking/ipv6": ("IPv6 network Base",),
+    "admin/networking/ipv6-ip": ("IPv6 IP Base",),
 }
 FROM_THE_URL = {"customer_id"}  # a service's customer is the one in its URL (blueprint L3449)
 # Endpoint -> (fields required beyond the rule, fields the rule requires that are checked
@@ -64,6 +67,11 @@ EXCEPTIONS: dict[str, tuple[set[str], set[str]]] = {
     "admin/customers/customers-online": ({"customer_id"}, set()),
     # live observation (reference §2.3): POST {} answered 422; OPTIONS marks name
     "admin/administration/partners": ({"name"}, set()),
+    # ASSUMPTION (inference): a network without its size, or a prefix taken without its
+    # address, means nothing; the prefix's network is the one in its URL (L6174).
+    "admin/networking/ipv4": ({"mask"}, set()),
+    "admin/networking/ipv6": ({"prefix"}, set()),
+    "admin/networking/ipv6-ip": ({"ip"}, {"ipv6_networks_id"}),
 }
 _FIELD = re.compile(r"^\+ `?([A-Za-z_0-9]+)`?[^(]*\(([^)]*)\)(.*)$")
 

@@ -13,6 +13,8 @@
 - A service belongs to the customer in its URL; without ``unit_price`` it costs
   its tariff's price (assumption: the Splynx form's behaviour). Discount values
   are checked by ``billing_rules`` (a negative unit price is accepted).
+- An internet service's login, MACs and addresses are checked by
+  ``service_access`` (IPs inside IPAM networks, locked IPs, pools).
 """
 
 from __future__ import annotations
@@ -25,9 +27,10 @@ from migrator.sim.splynx.clock import sql_datetime
 from migrator.sim.splynx.errors import FieldProblem, ValidationFailed
 from migrator.sim.splynx.query import Condition, Query
 from migrator.sim.splynx.resources import Behaviour, Context, Payload
+from migrator.sim.splynx.service_access import access_problems
 from migrator.sim.splynx.store import Row
 
-__all__ = ["CustomerBehaviour", "ServiceBehaviour", "TouchBehaviour"]
+__all__ = ["CustomerBehaviour", "InternetServiceBehaviour", "ServiceBehaviour", "TouchBehaviour"]
 
 _LIVE = Condition("deleted", "=", ("0",))
 
@@ -95,3 +98,16 @@ class ServiceBehaviour(Behaviour):
             if "geo" in self.output_keys:
                 record["geo"] = {"address": "", "marker": ""}
             record["type"] = self.type_name
+
+
+class InternetServiceBehaviour(ServiceBehaviour):
+    """An internet service: a service whose network access is checked too."""
+
+    def __init__(self) -> None:
+        super().__init__("tariffs_internet", "internet", geo=True)
+
+    async def prepare(self, ctx: Context, payload: Payload, current: Row | None) -> None:
+        await super().prepare(ctx, payload, current)
+        problems = await access_problems(ctx, {**(current or {}), **payload.values}, current)
+        if problems:
+            raise ValidationFailed(problems)

@@ -37,6 +37,7 @@ __all__ = [
     "json_response",
     "method_disabled",
     "missing_id",
+    "network_not_found",
     "not_allowed",
     "validation_response",
 ]
@@ -92,6 +93,12 @@ def not_allowed(allowed: str) -> SplynxError:
 def missing_id() -> SplynxError:
     """PUT or DELETE on a collection URL: 400, the live answer's 97 bytes."""
     return SplynxError(400, "Missing required parameters: id.", "BAD_REQUEST")
+
+
+def network_not_found(ident: int | None) -> SplynxError:
+    """``GET ipv4-ip/1?limit=5`` answered 400 live where there was no network 1
+    (reference §2.1); ASSUMPTION: the text (never recorded)."""
+    return SplynxError(400, f"Network {ident} not found.", "BAD_REQUEST")
 
 
 def method_disabled() -> SplynxError:

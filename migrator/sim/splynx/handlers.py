@@ -17,7 +17,7 @@ from aiohttp import web
 
 from migrator.sim.splynx.additional import AdditionalField, AdditionalFields, ModuleFields
 from migrator.sim.splynx.clock import SimClock, moment
-from migrator.sim.splynx.errors import SplynxError, json_response
+from migrator.sim.splynx.errors import SplynxError, json_response, network_not_found, not_allowed
 from migrator.sim.splynx.matching import check_condition
 from migrator.sim.splynx.principals import Principal
 from migrator.sim.splynx.query import Condition, Query, Search
@@ -128,6 +128,8 @@ class Operations:
             conditions.append(_LIVE)
         if resource.item_list_by is not None and route.item is not None:
             conditions.append(Condition(resource.item_list_by, "=", (str(route.item),)))
+        if resource.shape is Shape.NETWORK_CHILD and route.parent is not None:
+            conditions.append(Condition(resource.parent_column, "=", (str(route.parent),)))
         if resource.shape is Shape.CUSTOMER_CHILD:
             if route.parent:
                 conditions.append(Condition("customer_id", "=", (str(route.parent),)))
@@ -147,13 +149,24 @@ class Operations:
             customer = await session.fetch("customers", route.item)
             if customer is None or customer["deleted"] == "1":
                 raise _not_found(resource)
+        if resource.shape is Shape.NETWORK_CHILD and row[resource.parent_column] != route.parent:
+            raise _not_found(resource)
         return row
+
+    async def _check_parent(self, session: Session, resource: Resource, route: Route) -> None:
+        """A network's IPs need the network: 400 without it, as observed live."""
+        if resource.shape is not Shape.NETWORK_CHILD or route.parent is None:
+            return
+        parent = await session.fetch(resource.parent_table, route.parent)
+        if parent is None or parent.get("deleted") == "1":
+            raise network_not_found(route.parent)
 
     async def list(
         self, endpoint: Endpoint, route: Route, search: Search, principal: Principal
     ) -> web.Response:
         query = self.query(endpoint, route, search)
         async with self.store.session() as session:
+            await self._check_parent(session, endpoint.resource, route)
             rows = await session.select(endpoint.table.name, query)
             ctx = self._context(session, endpoint, route, principal)
             return json_response(await endpoint.renderer.render(ctx, rows))
@@ -164,6 +177,7 @@ class Operations:
         async with self.store.session() as session:
             if route.item is None or endpoint.resource.item_list_by is not None:
                 query = self.query(endpoint, route, search)
+                await self._check_parent(session, endpoint.resource, route)
                 total = await session.count(endpoint.table.name, query)
             else:  # HEAD on one record: 1 if it exists, else 404
                 await self._load(session, endpoint, route)
@@ -186,7 +200,9 @@ class Operations:
     async def create(
         self, endpoint: Endpoint, route: Route, body: dict[str, Any], principal: Principal
     ) -> web.Response:
-        table = endpoint.table
+        table, resource = endpoint.table, endpoint.resource
+        if resource.shape is Shape.NETWORK_CHILD and route.parent is None:
+            raise not_allowed(resource.path_verbs)  # a prefix is taken in a network's URL
         async with self.store.session(write=True) as session:
             ctx = self._context(session, endpoint, route, principal)
             payload = await endpoint.validator.check(ctx, body, None)
@@ -194,7 +210,9 @@ class Operations:
             key = await session.insert(table.name, payload.values)
             assert key is not None
             await self._write_related(ctx, endpoint, key, payload, fresh=True)
-            await endpoint.resource.behaviour.created(ctx, key, payload)
+            await resource.behaviour.created(ctx, key, payload)
+        if resource.create_status != 201:
+            return web.Response(status=resource.create_status)
         return json_response({"id": key}, status=201)
 
     async def update(

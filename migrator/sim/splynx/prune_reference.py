@@ -44,6 +44,8 @@ OPTIONS_ENDPOINTS: tuple[str, ...] = (
     "admin/finance/payments",
     "admin/finance/transaction-categories",
     "admin/finance/transactions",
+    "admin/networking/ipv4",
+    "admin/networking/ipv6",
     "admin/support/tickets",
     "admin/tariffs/internet",
     "admin/tariffs/one-time",

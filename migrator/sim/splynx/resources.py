@@ -57,6 +57,8 @@ class Shape(StrEnum):
     CUSTOMER_CHILD = "customer_child"  # customer/{cid}/<segment>, customer/{cid}/<segment>--{id}
     CUSTOMER_KEYED = "customer_keyed"  # path/{customer_id}: one row per customer
     NOTES = "notes"  # path, path/{customer_id}--{id}
+    # path (search), path/{parent} (the parent's rows), path/{parent}--{id}: a network's IPs
+    NETWORK_CHILD = "network_child"
 
 
 @dataclass(frozen=True)
@@ -172,6 +174,11 @@ class Resource:
     # Columns searched with a packed address (PHP inet_pton), blueprint L248-L262.
     packed_ips: frozenset[str] = frozenset()
     actions: frozenset[str] = frozenset()  # PUT path/{id}--{action}
+    # NETWORK_CHILD: the parent's table, and the column of this table naming the parent
+    parent_table: str = ""
+    parent_column: str = ""
+    # POST's answer: 201 {"id": N}, or 202 without a body where the blueprint says so
+    create_status: int = 201
 
     @property
     def path_verbs(self) -> str:

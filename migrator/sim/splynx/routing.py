@@ -5,7 +5,9 @@ Splynx's URL shapes (blueprint): ``admin/finance/invoices`` and
 ``admin/customers/customer/5/internet-services`` and ``...--12``
 (``customer/0/...`` searches across customers); comments
 ``admin/customers/customer-notes`` and ``.../5--3`` (customer id, comment id);
-an action on a record ``admin/customers/customers-online/5--kill``.
+a network's IPs ``admin/networking/ipv4-ip`` (search), ``.../ipv4-ip/1`` (network
+1's) and ``.../ipv4-ip/1--7`` (network id, IP id); an action on a record
+``admin/customers/customers-online/5--kill``.
 
 Some modules answer 405 ``METHOD_DISABLED`` to every verb, OPTIONS and HEAD
 included, as the live instance's did (reference §2.1): ``DISABLED_MODULES``.
@@ -24,6 +26,7 @@ __all__ = ["DISABLED_MODULES", "Route", "Router"]
 _CHILD = re.compile(r"^admin/customers/customer/(\d+)/([a-z-]+?)(?:--(\d+))?$")
 _NOTE = re.compile(r"^(admin/customers/customer-notes)(?:/(\d+)--(\d+))?$")
 _ACTION = re.compile(r"^(\d+)--([a-z]+)$")
+_OWNED = re.compile(r"^(\d+)(?:--(\d+))?$")
 DISABLED_MODULES = (
     "admin/networking/cpe",
     "admin/networking/cpe-ap",
@@ -37,7 +40,7 @@ DISABLED_MODULES = (
 class Route:
     resource: Resource
     item: int | None = None  # the record's id (customer id for customer-keyed endpoints)
-    parent: int | None = None  # the customer id in a service's or comment's URL
+    parent: int | None = None  # the customer (network) id in a service's, comment's (IP's) URL
     action: str | None = None  # PUT path/{id}--{action}
 
     @property
@@ -50,11 +53,14 @@ class Router:
         self._plain: dict[str, Resource] = {}
         self._children: dict[str, Resource] = {}
         self._notes: dict[str, Resource] = {}
+        self._owned: dict[str, Resource] = {}
         for resource in resources:
             if resource.shape is Shape.CUSTOMER_CHILD:
                 self._children[resource.segment] = resource
             elif resource.shape is Shape.NOTES:
                 self._notes[resource.name] = resource
+            elif resource.shape is Shape.NETWORK_CHILD:
+                self._owned[resource.name] = resource
             else:
                 self._plain[resource.name] = resource
 
@@ -76,7 +82,13 @@ class Router:
             return Route(resource, item=int(note.group(3)), parent=int(note.group(2)))
         if path in self._plain:
             return Route(self._plain[path])
+        if path in self._owned:
+            return Route(self._owned[path])
         head, _, tail = path.rpartition("/")
+        owned = _OWNED.match(tail)
+        if head in self._owned and owned is not None:
+            item = int(owned.group(2)) if owned.group(2) else None
+            return Route(self._owned[head], item=item, parent=int(owned.group(1)))
         if head in self._plain and tail.isdigit():
             return Route(self._plain[head], item=int(tail))
         action = _ACTION.match(tail)

@@ -5,8 +5,9 @@ partner 1 and location 1 "Main"; administrator 1 "admin" (super-administrator);
 the base roles; payment methods 1 Cash, 2 Bank transfer, 3 Credit card,
 5 Other, 6 Refill card (4 absent there too); transaction categories 1-5;
 ticket types Question, Incident, Problem. Our own choice (the reference names
-no more than counts): the other ticket types (7 in all), the 5 ticket statuses
-and the 3 ticket groups.
+no more than counts): the other ticket types (7 in all), the 5 ticket statuses,
+the 3 ticket groups, and one IP network category and one IP host category, id 1
+"Default" (the blueprint's examples name category 1, L6736 and L6760).
 
 Logins (blueprint L553-L566: ``admin`` and ``customer`` logins need a login
 and a password): administrator 1 gets the configured password
@@ -92,6 +93,8 @@ SEED_ROWS: dict[str, list[dict[str, Any]]] = {
     "ticket_groups": [{"id": n, "title": title} for n, title in enumerate(_TICKET_GROUPS, 1)],
     "ticket_agent_to_group": [{"group_id": 1, "admin_id": 1}],
     "ticket_types": [{"id": n, "title": title} for n, title in enumerate(_TICKET_TYPES, 1)],
+    "ip_network_categories": [{"id": 1, "title": "Default"}],
+    "ip_host_categories": [{"id": 1, "title": "Default"}],
 }
 
 

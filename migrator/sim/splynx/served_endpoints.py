@@ -2,8 +2,8 @@
 
 Customers, services, tariffs and administration are here; finance and support
 in ``finance_support_endpoints.py``; sessions online, statistics, payment
-statements and refill cards in ``dashboard_endpoints.py``; ``resources()``
-lists them all.
+statements and refill cards in ``dashboard_endpoints.py``; IP networks and
+their IPs in ``networking_endpoints.py``; ``resources()`` lists them all.
 
 Paths, field names and enum members are the blueprint's; tables and column
 sizes are the real ones where dumped (``tables.py``). Choices not settled by
@@ -17,6 +17,7 @@ from functools import cache
 from migrator.sim.splynx.behaviours_billing import CustomerBillingBehaviour
 from migrator.sim.splynx.behaviours_customers import (
     CustomerBehaviour,
+    InternetServiceBehaviour,
     ServiceBehaviour,
     TouchBehaviour,
 )
@@ -26,6 +27,7 @@ from migrator.sim.splynx.columns import Column
 from migrator.sim.splynx.context_defaults import added_by, key_id, now, today
 from migrator.sim.splynx.dashboard_endpoints import dashboard_resources
 from migrator.sim.splynx.finance_support_endpoints import finance_resources, support_resources
+from migrator.sim.splynx.networking_endpoints import SERVICE_TITLES, networking_resources
 from migrator.sim.splynx.resources import ArrayField, Reference, Resource, Shape
 from migrator.sim.splynx.tables_inferred import TARIFF_LINKS, link_table_name
 
@@ -129,15 +131,17 @@ def _services() -> list[Resource]:
             segment="internet-services",
             af_module="services_internet",
             required=(*service_required, "login", "taking_ipv4"),
+            titles=SERVICE_TITLES,
             choices={"status": service_status, "taking_ipv4": taking, "taking_ipv6": taking},
             references={
                 "customer_id": customer,
                 "tariff_id": Reference("tariffs_internet", zero_ok=False),
                 "parent_id": Reference("services_internet"),
+                "router_id": Reference("routers"),
             },
             unique=("login",),
             accepts_numbers=frozenset({"unit"}),
-            behaviour=ServiceBehaviour("tariffs_internet", "internet", geo=True),
+            behaviour=InternetServiceBehaviour(),
         ),
         Resource(
             "admin/customers/customer/recurring-services",
@@ -307,4 +311,5 @@ def resources() -> tuple[Resource, ...]:
         *finance_resources(),
         *support_resources(),
         *dashboard_resources(),
+        *networking_resources(),
     )

@@ -32,6 +32,7 @@ class Session(Protocol):
     """The operations a request may perform (all on real table and column names)."""
 
     async def insert(self, table: str, row: Row) -> int | None: ...
+    async def insert_many(self, table: str, rows: Sequence[Row]) -> None: ...
     async def fetch(self, table: str, key: Any) -> Row | None: ...
     async def update(self, table: str, key: Any, changes: Row) -> None: ...
     async def delete_where(self, table: str, column: str, value: Any) -> None: ...
@@ -235,6 +236,10 @@ class _MemorySession:
 
     async def insert(self, table: str, row: Row) -> int | None:
         return self._data[table].insert(self._store.complete(table, row))
+
+    async def insert_many(self, table: str, rows: Sequence[Row]) -> None:
+        for row in rows:
+            self._data[table].insert(self._store.complete(table, row))
 
     async def fetch(self, table: str, key: Any) -> Row | None:
         row = self._data[table].rows.get(key)

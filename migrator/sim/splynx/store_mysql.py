@@ -14,7 +14,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -204,6 +204,19 @@ class _MySQLSession:
         sql = f"INSERT INTO {quote_identifier(table)} ({names}) VALUES ({marks})"
         cursor = await self.execute(sql, list(full.values()))
         return int(cursor.lastrowid) if spec.auto_id else None
+
+    async def insert_many(self, table: str, rows: Sequence[Row]) -> None:
+        """Many rows in multi-row INSERTs (the driver batches ``executemany``)."""
+        if not rows:
+            return
+        spec = self._table(table)
+        full = [complete_row(spec, row, self._store._clock) for row in rows]
+        names = [n for n in full[0] if not (spec.auto_id and n == spec.primary_key[0])]
+        columns = ", ".join(quote_identifier(name) for name in names)
+        marks = ", ".join(["%s"] * len(names))
+        sql = f"INSERT INTO {quote_identifier(table)} ({columns}) VALUES ({marks})"
+        async with self._connection.cursor() as cursor:
+            await cursor.executemany(sql, [[row[n] for n in names] for row in full])
 
     async def fetch(self, table: str, key: Any) -> Row | None:
         spec = self._table(table)

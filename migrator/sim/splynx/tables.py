@@ -5,7 +5,7 @@ Three sources, in order of trust:
 1. Dumped from a live Splynx (``splynx_tables.json`` via the packaged
    ``reference.json``): customers, customer_info, customer_notes, customer_cap,
    invoices, payments, billing_transactions(_categories), ticket, ticket_types,
-   admins, roles, tariffs_voice. Used as they are.
+   admins, roles, routers, tariffs_voice. Used as they are.
 2. Derived from a dumped sibling (assumption, reference §5.1 / §8.1):
    ``invoices_items`` has the layout of the proforma ``requests_items``;
    ``services_internet`` / ``services_custom`` share the service columns of
@@ -41,6 +41,7 @@ DUMPED = (
     "invoices",
     "payments",
     "roles",
+    "routers",
     "tariffs_voice",
     "ticket",
     "ticket_types",

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from migrator.sim.splynx.columns import CURRENT_TIMESTAMP, Column
 from migrator.sim.splynx.table_layout import Table
 from migrator.sim.splynx.tables_dashboard import dashboard_tables
+from migrator.sim.splynx.tables_networking import networking_tables
 
 __all__ = ["AF_MODULES", "TARIFF_LINKS", "af_table_name", "inferred_tables", "link_table_name"]
 
@@ -37,6 +38,10 @@ AF_MODULES: dict[str, str] = {
     # the live instance has cards_refill_fields / cards_refill_values (405_error_investigation);
     # ASSUMPTION: the owner column is card_id
     "cards_refill": "card_id",
+    # reference §2.6 lists ipv4_networks; the live OPTIONS of both network endpoints carry
+    # "additional_attributes" (ASSUMPTION: the owner columns are named so)
+    "ipv4_networks": "network_id",
+    "ipv6_networks": "network_id",
 }
 
 # Tariff array attribute -> (link table suffix, value column, value column type).
@@ -87,6 +92,7 @@ def inferred_tables(base: dict[str, Table]) -> Iterator[Table]:
     yield from _support()
     yield _customer_billing()
     yield from dashboard_tables()
+    yield from networking_tables()
     for module, owner in AF_MODULES.items():
         yield Table(
             af_table_name(module),
@@ -117,7 +123,7 @@ def _services(voice: Table) -> Iterator[Table]:
     )
     keys = (("customer_id",), ("tariff_id",))
     yield voice.derive(
-        "services_internet", drop=voice_only, add=network, indexes=(*keys, ("login",))
+        "services_internet", drop=voice_only, add=network, indexes=(*keys, ("login",), ("ipv4",))
     )
     yield voice.derive("services_custom", drop=voice_only, indexes=keys)
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from migrator.splynx.payloads.base import Id, SplynxPayload, Str32, Str64, Str256, Str512
+from migrator.splynx.payloads.base import Id, Secret512, SplynxPayload, Str32, Str64, Str256
 
 __all__ = ["Administrator", "Location", "Partner"]
 
@@ -31,7 +31,7 @@ class Administrator(SplynxPayload):
     login: Str64
     name: Str64
     email: Str64  # OPTIONS types it "email"; checking the address is the transform's job
-    password: Str512
+    password: Secret512  # a secret: printed as **********, sent only in the body
     partner_id: Id | None = None
     role_name: Str32 | None = None  # from Administration / Roles, e.g. "administrator"
     timeout: int | None = None

@@ -5,6 +5,11 @@ real columns: ``Text(n)`` is a ``varchar(n)`` (MySQL counts characters, as
 Python does), ``Money`` a ``decimal(19,4)``, ``Flag`` an ``enum('0','1')`` sent as
 the string Splynx itself returns. The transforms truncate to ``field_limits()``
 before they build a payload, so a length error here means a transform bug.
+
+Passwords are ``Secret128`` / ``Secret512``: pydantic ``SecretStr`` values that
+print as ``**********`` (in a repr, a log line, a traceback) and reach the wire
+only through ``body()``. ``redacted()`` is the body to keep anywhere else (a
+reject, a report): secret fields keep their name, not their value.
 """
 
 from __future__ import annotations
@@ -20,10 +25,12 @@ from pydantic import (
     ConfigDict,
     Field,
     PlainSerializer,
+    SecretStr,
     StringConstraints,
 )
 
 __all__ = [
+    "REDACTED",
     "AdditionalAttributes",
     "Date",
     "DateTime",
@@ -31,6 +38,8 @@ __all__ = [
     "Id",
     "Money",
     "Percent",
+    "Secret128",
+    "Secret512",
     "SplynxPayload",
     "Str16",
     "Str32",
@@ -97,6 +106,24 @@ Str255 = Annotated[str, StringConstraints(max_length=255)]
 Str256 = Annotated[str, StringConstraints(max_length=256)]
 Str512 = Annotated[str, StringConstraints(max_length=512)]
 AdditionalAttributes = dict[str, str | int | float | bool | None]
+REDACTED = "***"
+
+
+def _reveal(value: SecretStr) -> str:
+    return value.get_secret_value()
+
+
+# A password in a varchar(n) column: hidden everywhere but the JSON body sent to Splynx.
+Secret128 = Annotated[
+    SecretStr,
+    StringConstraints(max_length=128),
+    PlainSerializer(_reveal, return_type=str, when_used="json"),
+]
+Secret512 = Annotated[
+    SecretStr,
+    StringConstraints(max_length=512),
+    PlainSerializer(_reveal, return_type=str, when_used="json"),
+]
 
 
 class SplynxPayload(BaseModel):
@@ -105,8 +132,36 @@ class SplynxPayload(BaseModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=True, frozen=True)
 
     def body(self) -> dict[str, Any]:
-        """The JSON body: Splynx's field names, unset (None) fields left out."""
+        """The JSON body: Splynx's field names, unset (None) fields left out.
+
+        It holds passwords in clear: send it, never keep or log it (``redacted()``).
+        """
         return self.model_dump(mode="json", by_alias=True, exclude_none=True)
+
+    @classmethod
+    def secret_fields(cls) -> frozenset[str]:
+        """Splynx's names of the fields holding secrets (passwords)."""
+        return frozenset(
+            info.alias or name
+            for name, info in cls.model_fields.items()
+            if _holds_secret(info.annotation)
+        )
+
+    def secrets(self) -> list[str]:
+        """The secret values this payload carries (to scrub from an answer quoting them)."""
+        body = self.body()
+        return [str(body[name]) for name in self.secret_fields() if body.get(name)]
+
+    def redacted(self) -> dict[str, Any]:
+        """The body safe to keep in a reject, a report or a log: secrets as ``***``."""
+        body = self.body()
+        return {k: (REDACTED if k in self.secret_fields() else v) for k, v in body.items()}
+
+
+def _holds_secret(annotation: object) -> bool:
+    if annotation is SecretStr:
+        return True
+    return any(_holds_secret(arg) for arg in get_args(annotation))
 
 
 def _max_length(annotation: object) -> int | None:

@@ -16,6 +16,7 @@ from migrator.splynx.payloads.base import (
     DateTime,
     Flag,
     Id,
+    Secret512,
     SplynxPayload,
     Str32,
     Str50,
@@ -23,7 +24,6 @@ from migrator.splynx.payloads.base import (
     Str128,
     Str255,
     Str256,
-    Str512,
 )
 
 __all__ = ["Customer", "CustomerInfo", "CustomerNote"]
@@ -44,7 +44,7 @@ class Customer(SplynxPayload):
     category: Literal["person", "company"] = "person"
     status: CustomerStatus | None = None
     login: Str128 | None = None
-    password: Str512 | None = None
+    password: Secret512 | None = None  # the portal password: a secret
     parent_id: Id | None = None
     email: Str256 | None = None
     billing_email: Str256 | None = None

@@ -3,7 +3,12 @@
 Path: ``admin/customers/customer/{customer_id}/internet-services`` (and
 ``recurring-services``). ``services_internet`` / ``services_custom`` were not
 dumped; sizes are those of the dumped ``services_voice``, which shares the
-service base columns (an inference the reference digest makes too).
+service base columns (an inference the reference digest makes too). The
+network columns were never dumped anywhere: ``login`` is limited as the dumped
+``customers.login`` (varchar(128)) and the password likewise (ASSUMPTION: the
+same size as the login; the customer's own is varchar(512)); addresses are
+checked for being addresses. The password is a secret (``Secret128``): it
+prints as ``**********`` and is only revealed in the body sent to Splynx.
 """
 
 from __future__ import annotations
@@ -18,9 +23,13 @@ from migrator.splynx.payloads.base import (
     Flag,
     Id,
     Money,
+    Secret128,
     SplynxPayload,
+    Str128,
+    Str255,
     Str512,
 )
+from migrator.splynx.payloads.networking import Ipv4Address, Ipv6Text
 
 __all__ = ["InternetService", "RecurringService", "ServiceStatus"]
 
@@ -65,19 +74,19 @@ class _Service(SplynxPayload):
 class InternetService(_Service):
     """``Customer Internet service Base``: login and how the service gets its IPv4."""
 
-    login: str = Field(min_length=1)
+    login: Str128 = Field(min_length=1)  # unique among services; RADIUS/PPPoE user name
     taking_ipv4: Literal[0, 1, 2] = 0  # none (router assigns), permanent, pool
-    password: str | None = None
-    ipv4: str | None = None
-    ipv4_route: str | None = None
-    ipv4_pool_id: Id | None = None
-    ipv6: str | None = None
-    ipv6_delegated: str | None = None
+    password: Secret128 | None = None  # empty: Splynx falls back to the customer's
+    ipv4: Ipv4Address | None = None  # with taking_ipv4 1: inside a static IPv4 network
+    ipv4_route: Str255 | None = None  # additional routed network(s), "a.b.c.d/len"
+    ipv4_pool_id: Id | None = None  # with taking_ipv4 2: an IPv4 network id (a pool)
+    ipv6: Ipv6Text | None = None  # "IPv6 network": an address or a prefix
+    ipv6_delegated: Ipv6Text | None = None
     ipv6_pool_id: Id | None = None
     taking_ipv6: Literal[0, 1, 2] | None = None
     router_id: Id | None = None
     sector_id: Id | None = None
-    mac: str | None = None  # comma-separated
+    mac: Str255 | None = None  # MAC(s), comma-separated
     port_id: Id | None = None
     access_device: Id | None = None
     top_up_tariff_id: Id | None = None
