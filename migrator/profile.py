@@ -20,6 +20,7 @@ from migrator.profile_rules import (
     CleanupRules,
     CustomerRules,
     DefaultsRules,
+    NetworkRules,
     NoteRules,
     ServiceRules,
 )
@@ -75,6 +76,7 @@ class Profile(_Section):
     customers: CustomerRules = CustomerRules()
     billing: BillingRules = BillingRules()
     services: ServiceRules = ServiceRules()
+    networks: NetworkRules = NetworkRules()
     notes: NoteRules = NoteRules()
     cleanup: CleanupRules = CleanupRules()
     # Sonar tax name (several on one service: their names sorted, joined by " + ")

@@ -24,6 +24,7 @@ __all__ = [
     "CustomerStatus",
     "DefaultsRules",
     "InactiveStatus",
+    "NetworkRules",
     "NoteRules",
     "ServiceRules",
     "ServiceStatus",
@@ -129,6 +130,10 @@ class CustomerRules(_Rules):
 class ServiceRules(_Rules):
     """How account services become internet and recurring services."""
 
+    # An internet service's login: "radius" keeps the Sonar RADIUS username as it is (what
+    # the subscriber's router sends), "prefixed" puts login_prefix before it. A data service
+    # without a RADIUS account gets login_prefix + its Sonar account service id.
+    login: Literal["radius", "prefixed"] = "radius"
     login_prefix: str = "sonar-svc"
     status: dict[CustomerStatus, ServiceStatus] = Field(
         default_factory=lambda: dict(DEFAULT_SERVICE_STATUS)
@@ -147,6 +152,14 @@ class ServiceRules(_Rules):
     # A tax-exempt account's service on a taxed tariff (Splynx has no per-customer
     # exemption field): "note" (migrated with a cleanup note) or "reject".
     tax_exempt: Literal["note", "reject"] = "note"
+
+
+class NetworkRules(_Rules):
+    """How Sonar subnets holding customer addresses become Splynx IPv4 / IPv6 networks."""
+
+    # The networks' ``network_category`` (Config / Networking / Network categories): the
+    # blueprint requires one and the API cannot create categories.
+    category: int = Field(default=1, ge=1)
 
 
 class BillingRules(_Rules):

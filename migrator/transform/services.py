@@ -10,7 +10,6 @@ to its first internet service.
 
 from __future__ import annotations
 
-import ipaddress
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -27,11 +26,21 @@ from migrator.transform.billing_period import Frequencies, credit_sign, period_p
 from migrator.transform.cleaning import Notes, cents, name_text
 from migrator.transform.customers import CustomerLookups, customer_status
 from migrator.transform.dates import splynx_date
+from migrator.transform.internet_access import (
+    IPV4_PARENT,
+    access_fields,
+    access_parents,
+    addresses_of,
+    service_login,
+)
+from migrator.transform.network_access import ServiceAccess, plan_access
+from migrator.transform.networks import NetworkLookups
 from migrator.transform.tariffs import INTERNET_SERVICE_TYPES, RECURRING_SERVICE_TYPES
 from migrator.transform.taxes import TaxLookups, is_tax_exempt, taxes_of
 
 __all__ = [
     "AccountServiceRecord",
+    "InternetServicePayload",
     "ServiceLookups",
     "internet_service",
     "recurring_service",
@@ -64,6 +73,17 @@ class ServiceLookups:
     frequencies: Frequencies = field(default_factory=lambda: Frequencies({}))
     taxes: TaxLookups = field(default_factory=TaxLookups)
     exemptions: Mapping[int, int] = field(default_factory=dict)  # tax_exemptions rows by account
+    networks: NetworkLookups = field(default_factory=NetworkLookups)
+
+
+@dataclass(frozen=True)
+class InternetServicePayload:
+    """An internet service, and the static IPv4 its network must show as used by the customer."""
+
+    service: InternetService
+    sonar_id: int  # the Sonar account service
+    static_ipv4: str | None = None
+    ipv4_network_id: int | None = None  # the Splynx network holding ``static_ipv4``
 
 
 def _kind(record: AccountServiceRecord, lookups: ServiceLookups) -> str:
@@ -76,9 +96,19 @@ def service_parents(record: AccountServiceRecord, lookups: ServiceLookups) -> li
     kind = _kind(record, lookups)
     if kind in INTERNET_SERVICE_TYPES:
         refs.append(ParentRef("internet_tariffs", record.service.service_id, "service_id"))
+        refs += _network_parents(record, lookups)
     elif kind in RECURRING_SERVICE_TYPES:
         refs.append(ParentRef("recurring_tariffs", record.service.service_id, "service_id"))
     return refs
+
+
+def _network_parents(record: AccountServiceRecord, lookups: ServiceLookups) -> list[ParentRef]:
+    """The networks its addresses need; none when they cannot be placed (the transform then
+    refuses the record, naming the login or the address)."""
+    try:
+        return access_parents(addresses_of(_access(record, lookups), lookups.networks, Notes()))
+    except Rejected:
+        return []
 
 
 def _exempt(record: AccountServiceRecord, lookups: ServiceLookups) -> bool:
@@ -142,47 +172,38 @@ def _common(record: AccountServiceRecord, resolved: Resolved, lookups: ServiceLo
     }
 
 
-def _addresses(
-    record: AccountServiceRecord, lookups: ServiceLookups, notes: Notes
-) -> dict[str, Any]:
-    """The account's IPs, on its first internet service only."""
-    internet = sorted(
+def _data_services(record: AccountServiceRecord, lookups: ServiceLookups) -> list[int]:
+    return [
         held.id
         for held in record.account.account_services
         if getattr(lookups.services.get(held.service_id), "type", None) in INTERNET_SERVICE_TYPES
-    )
-    if not internet or internet[0] != record.service.id:
-        return {}
-    fields: dict[str, Any] = {}
-    for assignment in sorted(record.account.ip_assignments, key=lambda a: a.id):
-        try:
-            network = ipaddress.ip_network(assignment.subnet, strict=False)
-        except ValueError:
-            notes.add("ip_assignments", f"{assignment.subnet!r} is not a subnet; left out")
-            continue
-        if network.version == 4 and "ipv4" not in fields:
-            fields.update(taking_ipv4=1, ipv4=str(network.network_address))
-            if network.prefixlen < 32:
-                fields["ipv4_route"] = str(network)
-        elif network.version == 6 and "ipv6" not in fields:
-            fields.update(taking_ipv6=1, ipv6=str(network))
-        else:
-            notes.add("ip_assignments", f"{assignment.subnet} not migrated (one per family)")
-    return fields
+    ]
+
+
+def _access(record: AccountServiceRecord, lookups: ServiceLookups) -> ServiceAccess:
+    """This service's share of the account's RADIUS logins, MACs and IPs."""
+    account_ips = lookups.networks.account_ips.get(record.account.id, ())
+    plan = plan_access(record.account, _data_services(record, lookups), account_ips)
+    return plan.get(record.service.id, ServiceAccess())
 
 
 def internet_service(
     record: AccountServiceRecord, resolved: Resolved, *, lookups: ServiceLookups
-) -> Cleaned[InternetService]:
+) -> Cleaned[InternetServicePayload]:
     if _kind(record, lookups) not in INTERNET_SERVICE_TYPES:
         raise Rejected("not a DATA service", [FieldError("service_id", "not an internet service")])
     notes = Notes()
-    service = InternetService(
-        **_common(record, resolved, lookups, notes),
-        login=f"{lookups.rules.login_prefix}{record.service.id}",
-        **_addresses(record, lookups, notes),
-    )
-    return Cleaned(service, tuple(notes.lines))
+    access = _access(record, lookups)
+    service_login(access, record.service.id, lookups.networks, lookups.rules)  # refused first
+    chosen = addresses_of(access, lookups.networks, notes)
+    granted = access_fields(
+        access, record.service.id, chosen, resolved, lookups=lookups.networks,
+        rules=lookups.rules, drop_invalid=lookups.cleanup.invalid_fields == "drop", notes=notes,
+    )  # fmt: skip
+    service = InternetService(**_common(record, resolved, lookups, notes), **granted.fields)
+    network = resolved.parents.get(IPV4_PARENT) if granted.static_ipv4 else None
+    payload = InternetServicePayload(service, record.id, granted.static_ipv4, network)
+    return Cleaned(payload, tuple(notes.lines))
 
 
 def recurring_service(
