@@ -29,6 +29,11 @@ LOOKUPS: tuple[str, ...] = (
     "taxes",
     "service_taxes",
     "tax_exemptions",
+    "subnets",
+    "supernets",
+    "ip_pools",
+    # every RADIUS account, kept only as the usernames several accounts share (a clash)
+    "radius_accounts",
 )
 
 
@@ -72,6 +77,7 @@ class MappedEntity:
 
 
 _TARIFFS = Writes("tariffs", "services")  # internet or recurring, by service type
+_NETWORKS = Writes("networks", "subnets")  # IPv4 or IPv6, of the subnets holding customer IPs
 _SERVICES = Writes("services", "account_services")  # internet or recurring
 
 ENTITIES: tuple[MappedEntity, ...] = (
@@ -92,6 +98,8 @@ ENTITIES: tuple[MappedEntity, ...] = (
         _TARIFFS,
         depends_on=("partners", "locations"),
     ),
+    MappedEntity("ipv4_networks", "subnets", "ipv4_networks", _NETWORKS, depends_on=("locations",)),
+    MappedEntity("ipv6_networks", "subnets", "ipv6_networks", _NETWORKS, depends_on=("locations",)),
     MappedEntity(
         "customers",
         "accounts",
@@ -107,7 +115,9 @@ ENTITIES: tuple[MappedEntity, ...] = (
         "accounts",
         "internet_services",
         _SERVICES,
-        depends_on=("customers", "internet_tariffs"),
+        # then the static IPv4 is marked used by the customer in its network's IPs
+        depends_on=("customers", "internet_tariffs", "ipv4_networks", "ipv6_networks"),
+        then=("ipv4_ips",),
         nested=True,
     ),
     MappedEntity(

@@ -125,7 +125,13 @@ async def _splynx_counts(settings: Settings) -> dict[str, int]:
     async with SplynxClient.open(settings) as client:
         return {
             name: await client.count(name)
-            for name in ("customers", "internet_tariffs", "recurring_tariffs", "customer_notes")
+            for name in (
+                "customers",
+                "internet_tariffs",
+                "recurring_tariffs",
+                "ipv4_networks",
+                "customer_notes",
+            )
         }
 
 

@@ -21,6 +21,7 @@ from migrator.entity_map import ENTITY_ORDER, MappedEntity, mapped
 from migrator.errors import ConfigError
 from migrator.pipeline.customer_rows import customer_rows
 from migrator.pipeline.entities import EntitySpec, Sink
+from migrator.pipeline.ip_marks import static_ip_marks
 from migrator.pipeline.lookups import Lookups
 from migrator.pipeline.sources import SonarSource, StaticSource
 from migrator.profile import Profile
@@ -44,9 +45,16 @@ from migrator.transform.customers import (
     customer_from_account,
     customer_parents,
 )
+from migrator.transform.networks import (
+    CustomerSubnets,
+    ipv4_network,
+    ipv6_network,
+    network_parents,
+)
 from migrator.transform.notes import comment_from_note, note_parents
 from migrator.transform.services import (
     AccountServiceRecord,
+    InternetServicePayload,
     ServiceLookups,
     internet_service,
     recurring_service,
@@ -120,7 +128,7 @@ def _makers(
     customers = CustomerLookups(lookups.statuses, lookups.types, lookups.custom_fields)
     service_lookups = ServiceLookups(
         lookups.services, customers, profile.customers, profile.services, profile.cleanup, zone,
-        frequencies, taxes, lookups.exemptions,
+        frequencies, taxes, lookups.exemptions, lookups.networks,
     )  # fmt: skip
     # Each entity reads only the relations it is made of.
     customer_accounts = NestedAccounts(relations=CUSTOMER_RELATIONS)
@@ -184,14 +192,31 @@ def _makers(
             describe=_describe,
         )
 
+    def networks(row: MappedEntity, version: int, make: Callable[..., Any]) -> EntitySpec[Any, Any]:
+        keep = CustomerSubnets(lookups.networks, version)
+        return EntitySpec(
+            row.name,
+            SonarSource(extractor, _query(row), FlatRecords(_query(row)), keep=keep),
+            sink(row.endpoint, natural_key=True),
+            partial(make, lookups=lookups.networks, rules=profile.networks),
+            parents=network_parents,
+            depends_on=row.depends_on,
+            describe=_describe,
+        )
+
     def services(
         row: MappedEntity, kinds: frozenset[str] | None, make: Callable[..., Any]
     ) -> EntitySpec[Any, Any]:
         explode = _services_of(kinds, lookups)
+        written = (
+            sink(row.endpoint, body=_internet_body, after=static_ip_marks(row.then))
+            if kinds is not None
+            else sink(row.endpoint)
+        )
         return EntitySpec(
             row.name,
             SonarSource(extractor, _query(row), services_only, explode=explode),
-            sink(row.endpoint),
+            written,
             partial(make, lookups=service_lookups),
             parents=partial(service_parents, lookups=service_lookups),
             depends_on=row.depends_on,
@@ -223,6 +248,8 @@ def _makers(
         "recurring_tariffs": lambda row: tariff(
             row, tariffs.RECURRING_SERVICE_TYPES, tariffs.recurring_tariff
         ),
+        "ipv4_networks": lambda row: networks(row, 4, ipv4_network),
+        "ipv6_networks": lambda row: networks(row, 6, ipv6_network),
         "customers": customers_spec,
         "internet_services": lambda row: services(
             row, tariffs.INTERNET_SERVICE_TYPES, internet_service
@@ -239,6 +266,10 @@ def _query(row: MappedEntity) -> str:
 
 def _customer_body(payload: CustomerPayload) -> Any:
     return payload.customer
+
+
+def _internet_body(payload: InternetServicePayload) -> Any:
+    return payload.service
 
 
 def _customer_with_billing(
