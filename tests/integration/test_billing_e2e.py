@@ -30,7 +30,9 @@ async def test_monthly_charges_periods_and_taxes_match_sonar(
     tmp_path: Path, storage: str, request: pytest.FixtureRequest
 ) -> None:
     with splynx_storage(storage, request, prefix="migrator_bill") as splynx:
-        async with running_pair({"scale": 60, "seed": 21}, splynx) as pair:
+        # a seed whose credit, annual and quarterly holders all keep every service (the
+        # generator also plants login clashes and stray addresses, rejected as they should be)
+        async with running_pair({"scale": 60, "seed": 23}, splynx) as pair:
             state = tmp_path / "state.sqlite3"
             settings = settings_for(pair, state)
             profile = load_profile("full").model_copy(update={"taxes": TAXES})

@@ -27,6 +27,7 @@ from migrator.sonar.entities import AccountStatus, AccountType
 from migrator.splynx.client import SplynxClient
 from migrator.splynx.query import Search, where
 from migrator.transform.customers import CustomerLookups, customer_from_account
+from tests.support.access_checks import check_network_access
 from tests.support.ground_truth import nested_accounts
 from tests.support.pair import Pair, settings_for
 
@@ -166,11 +167,15 @@ async def check_tariffs(client: SplynxClient, pair: Pair) -> None:
         assert len(titles) == len(set(titles)) == sum(1 for s in services if s["type"] == kind)
 
 
-async def verify_splynx(pair: Pair, settings: Settings, rejected: dict[str, set[int]]) -> None:
+async def verify_splynx(
+    pair: Pair, settings: Settings, rejected: dict[str, set[int]]
+) -> dict[str, int]:
+    """Everything checked; returns how many logins, MACs and static IPs were checked."""
     async with SplynxClient.open(settings) as client:
         customers = await check_customers(client, pair, rejected.get("customers", set()))
         await check_children(client, pair, customers, rejected)
         await check_tariffs(client, pair)
+        return await check_network_access(client, pair, customers, rejected)
 
 
 def rejects_of(state: Path) -> dict[str, set[int]]:

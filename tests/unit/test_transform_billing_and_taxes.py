@@ -237,7 +237,8 @@ def test_service_unit_price_and_period(
     account = an_account([held(1, sid, price_override=override)])
     record = AccountServiceRecord(account, account.account_services[0])
     make = internet_service if CATALOG_ROWS[sid][0] == "DATA" else recurring_service
-    body = make(record, RESOLVED, lookups=service_lookups(rules)).payload.body()
+    made = make(record, RESOLVED, lookups=service_lookups(rules)).payload
+    body = getattr(made, "service", made).body()
     assert (body.get("unit_price"), body.get("period")) == (unit_price, period)
 
 

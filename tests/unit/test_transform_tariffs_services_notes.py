@@ -171,26 +171,21 @@ LOOKUPS = ServiceLookups(
 RESOLVED = Resolved({"account_id": 7, "service_id": 8})
 
 
-def test_first_internet_service_gets_the_ips() -> None:
-    account = an_account(
-        [held(1, 10), held(2, 10, name_override="Second line")],
-        ips=["100.64.0.9/32", "2001:db8::/64", "100.64.0.10/32"],
-    )
+def test_internet_services_carry_their_customer_tariff_dates_and_marker() -> None:
+    # addresses, logins and MACs: tests/unit/test_transform_network_access.py
+    account = an_account([held(1, 10), held(2, 10, name_override="Second line")])
     first = internet_service(
         AccountServiceRecord(account, account.account_services[0]), RESOLVED, lookups=LOOKUPS
     )
-    body = first.payload.body()
+    body = first.payload.service.body()
     assert (body["customer_id"], body["tariff_id"], body["login"]) == (7, 8, "sonar-svc1")
-    assert (body["taking_ipv4"], body["ipv4"], body["taking_ipv6"]) == (1, "100.64.0.9", 1)
-    assert body["ipv6"] == "2001:db8::/64"
+    assert body["taking_ipv4"] == 0
     assert body["start_date"] == "2023-03-02"  # the created_at, in Splynx's zone (UTC)
     assert body["additional_attributes"] == {"sonar_id": "1"}
-    assert any("100.64.0.10" in note for note in first.notes)
     second = internet_service(
         AccountServiceRecord(account, account.account_services[1]), RESOLVED, lookups=LOOKUPS
     )
-    assert "ipv4" not in second.payload.body()
-    assert second.payload.description == "Second line"
+    assert second.payload.service.description == "Second line"
 
 
 def test_service_status_follows_the_account_and_bad_values_are_rejected() -> None:
