@@ -11,9 +11,8 @@ from typing import Any
 import pytest
 
 from tests.support.php_query import http_build_query
-from tests.support.splynx_db import named_database
 from tests.support.splynx_records import internet_service, internet_tariff
-from tests.support.splynx_sim import RunningSim, running
+from tests.support.splynx_sim import RunningSim, running, running_on
 
 CUSTOMERS = "admin/customers/customer"
 ONLINE = "admin/customers/customers-online"
@@ -24,14 +23,8 @@ REFILL = "admin/finance/refill-cards"
 
 @pytest.fixture(params=["memory", pytest.param("mariadb", marks=pytest.mark.mariadb)])
 async def sim(request: pytest.FixtureRequest) -> AsyncIterator[RunningSim]:
-    if request.param == "memory":
-        async with running() as started:
-            yield started
-        return
-    server = request.getfixturevalue("mariadb")
-    with named_database(server, prefix="migrator_dashboard") as (dsn, _):
-        async with running(db_dsn=dsn) as started:
-            yield started
+    async with running_on(request, request.param, "migrator_dashboard") as started:
+        yield started
 
 
 def code(answer: Any) -> tuple[int, str]:

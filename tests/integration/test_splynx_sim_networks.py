@@ -14,8 +14,7 @@ from typing import Any
 import pytest
 
 from tests.support.php_query import http_build_query
-from tests.support.splynx_db import named_database
-from tests.support.splynx_sim import RunningSim, running
+from tests.support.splynx_sim import RunningSim, running, running_on
 
 IPV4 = "admin/networking/ipv4"
 IPV4_IP = "admin/networking/ipv4-ip"
@@ -25,14 +24,8 @@ IPV6_IP = "admin/networking/ipv6-ip"
 
 @pytest.fixture(params=["memory", pytest.param("mariadb", marks=pytest.mark.mariadb)])
 async def sim(request: pytest.FixtureRequest) -> AsyncIterator[RunningSim]:
-    if request.param == "memory":
-        async with running() as started:
-            yield started
-        return
-    server = request.getfixturevalue("mariadb")
-    with named_database(server, prefix="migrator_ipam") as (dsn, _):
-        async with running(db_dsn=dsn) as started:
-            yield started
+    async with running_on(request, request.param, "migrator_ipam") as started:
+        yield started
 
 
 def network(address: str, mask: int, **fields: Any) -> dict[str, Any]:

@@ -17,14 +17,26 @@ from dataclasses import dataclass
 from typing import Any
 
 import httpx
+import pytest
 from aiohttp import web
 
 from migrator.sim.harness import serve
 from migrator.sim.splynx.additional import MARKER_FIELDS
 from migrator.sim.splynx.app import STORE_KEY, SplynxSimConfig, build_app
 from migrator.sim.splynx.store import Store
+from tests.support.splynx_db import named_database
 
-__all__ = ["KEY", "SECRET", "Nonces", "RunningSim", "basic", "running", "sign", "signed"]
+__all__ = [
+    "KEY",
+    "SECRET",
+    "Nonces",
+    "RunningSim",
+    "basic",
+    "running",
+    "running_on",
+    "sign",
+    "signed",
+]
 
 KEY = "test-api-key"
 SECRET = "test-api-secret"
@@ -100,3 +112,18 @@ async def running(**config: Any) -> AsyncIterator[RunningSim]:
         base = url + "/api/2.0/"
         async with httpx.AsyncClient(base_url=base, headers=basic(), timeout=10) as client:
             yield RunningSim(url, app, client)
+
+
+@contextlib.asynccontextmanager
+async def running_on(
+    request: pytest.FixtureRequest, storage: str, prefix: str
+) -> AsyncIterator[RunningSim]:
+    """``running()`` in memory, or on a scratch MariaDB database named after ``prefix``."""
+    if storage == "memory":
+        async with running() as started:
+            yield started
+        return
+    server = request.getfixturevalue("mariadb")
+    with named_database(server, prefix=prefix) as (dsn, _):
+        async with running(db_dsn=dsn) as started:
+            yield started
