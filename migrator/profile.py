@@ -20,6 +20,7 @@ from migrator.profile_rules import (
     CleanupRules,
     CustomerRules,
     DefaultsRules,
+    FinanceRules,
     NetworkRules,
     NoteRules,
     ServiceRules,
@@ -79,6 +80,7 @@ class Profile(_Section):
     networks: NetworkRules = NetworkRules()
     notes: NoteRules = NoteRules()
     cleanup: CleanupRules = CleanupRules()
+    finance: FinanceRules = FinanceRules()
     # Sonar tax name (several on one service: their names sorted, joined by " + ")
     # -> Splynx tax id (``GET /admin/config/taxes``; Splynx's taxes are read-only).
     taxes: dict[str, PositiveInt] = {}

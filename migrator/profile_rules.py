@@ -11,23 +11,26 @@ from __future__ import annotations
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PositiveInt, field_validator, model_validator
 
-from migrator.sonar.entities import AccountTypeEnum
+from migrator.sonar.entities import AccountTypeEnum, PaymentType
 
 __all__ = [
     "DEFAULT_CATEGORY_BY_TYPE",
+    "DEFAULT_PAYMENT_METHODS",
     "BillingRules",
     "Category",
     "CleanupRules",
     "CustomerRules",
     "CustomerStatus",
     "DefaultsRules",
+    "FinanceRules",
     "InactiveStatus",
     "NetworkRules",
     "NoteRules",
     "ServiceRules",
     "ServiceStatus",
+    "TransactionCategories",
 ]
 
 CustomerStatus = Literal["new", "active", "blocked", "disabled"]
@@ -49,6 +52,17 @@ DEFAULT_SERVICE_STATUS: dict[CustomerStatus, ServiceStatus] = {
     "active": "active",
     "blocked": "stopped",
     "disabled": "disabled",
+}
+# Sonar payment type -> the payment method a fresh Splynx has ("Config / Finance / Payment
+# methods": 1 Cash, 2 Bank transfer, 3 Credit card, 5 Other, 6 Refill card).
+DEFAULT_PAYMENT_METHODS: dict[PaymentType, int] = {
+    PaymentType.CASH: 1,
+    PaymentType.BANKACCOUNT: 2,
+    PaymentType.WIRE: 2,
+    PaymentType.CREDITCARD: 3,
+    PaymentType.CHECK: 5,
+    PaymentType.PAYPAL: 5,
+    PaymentType.OTHER: 5,
 }
 INFO_FIELDS = Literal["vat_id", "company_id", "passport", "birthday", "contact_person"]
 
@@ -187,3 +201,52 @@ class CleanupRules(_Rules):
     # A value Splynx would refuse (an email, a GPS point): "drop" leaves the field out of
     # the record with a note; "reject" refuses the record naming the field.
     invalid_fields: Literal["drop", "reject"] = "drop"
+
+
+class TransactionCategories(_Rules):
+    """Splynx transaction category ids ("Config / Finance / Transaction categories").
+
+    The defaults are the base categories of a fresh Splynx: 1 Service, 2 Discount,
+    3 Payment, 4 Refund, 5 Correction (the API cannot create categories).
+    """
+
+    debits: PositiveInt = 1  # Sonar debits (charges for a service), on an invoice or not
+    adjustments: PositiveInt = 5  # Sonar debits of an ADJUSTMENT service
+    discounts: PositiveInt = 2  # Sonar discounts, as the credits applying them to invoices
+    opening_balance: PositiveInt = 5  # "balance" mode: the one transaction per customer
+
+
+class FinanceRules(_Rules):
+    """How Sonar's money (invoices, payments, debits, credits) moves into Splynx.
+
+    ``mode``: "history" moves every invoice, payment and transaction; "balance"
+    moves each customer's open invoices and one opening-balance transaction
+    that brings the balance to Sonar's. Both end with the same balances.
+    """
+
+    mode: Literal["history", "balance"] = "history"
+    # An invoice's Splynx number, which is also how a re-run finds it: "sonar_id" (Sonar's
+    # invoice id, the number customers have seen) or "prefixed" (invoice_prefix + id).
+    invoice_number: Literal["sonar_id", "prefixed"] = "sonar_id"
+    invoice_prefix: str = Field(default="SONAR-", min_length=1, max_length=40)
+    # A voided invoice: "deleted" (kept in Splynx with status deleted: it owes nothing)
+    # or "reject" (refused, named, like any rejected record).
+    void_invoices: Literal["deleted", "reject"] = "deleted"
+    # An invoice of 0.00 (a free or staff plan): "migrate" (as paid, noted) or "reject".
+    zero_invoices: Literal["migrate", "reject"] = "migrate"
+    # Credits applied to an invoice adding up to more than it: "note" (the invoice is
+    # paid, the excess stays on the customer's balance, noted) or "reject".
+    excess_credits: Literal["note", "reject"] = "note"
+    # A negative Sonar payment (a refund): "migrate" (a negative Splynx payment, which
+    # Splynx takes; noted) or "reject".
+    negative_payments: Literal["migrate", "reject"] = "migrate"
+    # Sonar payment type -> Splynx payment method id. A table written in the profile
+    # replaces this one whole: a type it leaves out is unmapped.
+    payment_methods: dict[PaymentType, PositiveInt] = Field(
+        default_factory=lambda: dict(DEFAULT_PAYMENT_METHODS)
+    )
+    # A payment whose type is not in payment_methods: "reject", or a method id to use.
+    unmapped_payment_method: Literal["reject"] | PositiveInt = "reject"
+    transaction_categories: TransactionCategories = TransactionCategories()
+    # The invoice item that carries an invoice's taxes (Sonar keeps them per invoice).
+    tax_item: str = Field(default="Taxes", min_length=1, max_length=256)
