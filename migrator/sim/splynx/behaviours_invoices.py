@@ -24,7 +24,7 @@
   differs from what it booked.
 - Deleting an invoice takes its transactions with it (docs: "with/without
   transaction"; ASSUMPTION: through the API, with) and frees what payments had
-  allocated to it.
+  allocated to it; so does setting its status to ``deleted``.
 """
 
 from __future__ import annotations
@@ -90,6 +90,8 @@ class InvoiceBehaviour(Behaviour):
         due = await due_of(ctx.session, invoice)
         await ctx.session.update("invoices", key, {"total": invoice["total"], "due": money(due)})
         await _rebook(ctx, key, categories)
+        if invoice["status"] == "deleted":  # as deleting it: payments get their amounts back
+            await release_invoice(ctx.session, key)
 
     async def deleting(self, ctx: Context, row: Row) -> None:
         await hold_ledgers(ctx, row["customer_id"])

@@ -88,10 +88,10 @@ def _take(checked: dict[str, Any], key: str, value: Any) -> str | None:
     """Put one checked attribute of an item into ``checked``; the problem's text otherwise."""
     if key not in _ITEM_KEYS:
         return f'unknown attribute "{key}".'
-    if key == CATEGORY:
-        if isinstance(value, bool) or not str(value).isdigit() or int(value) < 1:
+    if key == CATEGORY:  # ASSUMPTION: 0 (or null) means none, as sub_account_id's 0 does
+        if value is not None and (isinstance(value, bool) or not str(value).isdigit()):
             return "Category ID for transaction is invalid."
-        checked[key] = int(value)
+        checked[key] = int(value) if value else None
         return None
     if key == "unit" and isinstance(value, int | float) and not isinstance(value, bool):
         value = str(value)
