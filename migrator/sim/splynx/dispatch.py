@@ -29,7 +29,13 @@ from migrator.sim.splynx.errors import (
 )
 from migrator.sim.splynx.handlers import Endpoint, Operations
 from migrator.sim.splynx.principals import Access, Principal
-from migrator.sim.splynx.query import MalformedSearch, SearchError, parse_php_query, parse_search
+from migrator.sim.splynx.query import (
+    MalformedSearch,
+    SearchError,
+    parse_php_query,
+    parse_search,
+    with_plain_filters,
+)
 from migrator.sim.splynx.requests import read_body
 from migrator.sim.splynx.routing import Route, Router
 
@@ -119,7 +125,8 @@ class SplynxApi:
         raw = request.rel_url.raw_query_string
         # surrogateescape keeps the bytes of a packed IP (inet_pton) for the endpoints
         # searching by one; everywhere else they read as U+FFFD, as before
-        search = parse_search(parse_php_query(raw, errors="surrogateescape"))
+        params = parse_php_query(raw, errors="surrogateescape")
+        search = with_plain_filters(parse_search(params), params, route.resource.plain_filters)
         if route.collection or route.resource.item_list_by is not None:
             run = ops.count if method == "HEAD" else ops.list
             return await run(endpoint, route, search, principal)

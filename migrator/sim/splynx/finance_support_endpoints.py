@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-from migrator.sim.splynx.behaviours_finance import (
-    InvoiceBehaviour,
-    PaymentBehaviour,
-    TransactionBehaviour,
-)
+from migrator.sim.splynx.behaviours_invoices import InvoiceBehaviour
+from migrator.sim.splynx.behaviours_payments import PaymentBehaviour, TransactionBehaviour
 from migrator.sim.splynx.behaviours_support import TicketBehaviour, TicketMessageBehaviour
 from migrator.sim.splynx.clock import sql_datetime
 from migrator.sim.splynx.columns import Column
@@ -81,6 +78,15 @@ def finance_resources() -> list[Resource]:
             },
             defaults={"date": today, "updated_at": now},
             behaviour=TransactionBehaviour(),
+        ),
+        Resource(
+            "admin/finance/invoice-relations",
+            "invoice_payers",
+            "Invoice relation",
+            # Blueprint L4939-L4970: GET only, filtered by ?customer_id= or ?invoice_id=;
+            # the rows are written by payments that pay an invoice (allocations.py).
+            verbs=READ_ONLY,
+            plain_filters=frozenset({"customer_id", "invoice_id"}),
         ),
         *_finance_settings(),
     ]

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -34,6 +34,7 @@ __all__ = [
     "parse_php_query",
     "parse_search",
     "php_list",
+    "with_plain_filters",
 ]
 
 OPERATORS = frozenset(
@@ -135,6 +136,17 @@ def parse_search(params: dict[str, Any]) -> Search:
         limit=_whole(params.get("limit"), "limit"),
         offset=_whole(params.get("offset"), "offset") or 0,
     )
+
+
+def with_plain_filters(search: Search, params: dict[str, Any], names: frozenset[str]) -> Search:
+    """``?customer_id=3``: a filter an endpoint documents as a plain parameter (equality),
+    as ``GET admin/finance/invoice-relations?customer_id=`` (blueprint L4948)."""
+    extra = tuple(
+        Condition(name, "=", (params[name],))
+        for name in sorted(names)
+        if isinstance(params.get(name), str)
+    )
+    return replace(search, main=search.main + extra) if extra else search
 
 
 def _conditions(spec: Any, where: str) -> tuple[Condition, ...]:

@@ -179,6 +179,8 @@ class Resource:
     parent_column: str = ""
     # POST's answer: 201 {"id": N}, or 202 without a body where the blueprint says so
     create_status: int = 201
+    # Filters the blueprint documents as plain query parameters (?customer_id=3)
+    plain_filters: frozenset[str] = frozenset()
 
     @property
     def path_verbs(self) -> str:

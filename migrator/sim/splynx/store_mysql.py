@@ -6,7 +6,10 @@ be read with plain SQL and rows a bulk loader inserts with SQL are served by
 the API: the store caches nothing. Values come back as MySQL prints them
 (dates, datetimes and decimals as strings), exactly the form the in-memory
 store keeps, so both stores answer the same JSON. SQL is parameterized; only
-catalog identifiers are quoted into the text (see ``sqlwhere``).
+catalog identifiers are quoted into the text (see ``sqlwhere``). Nothing
+derived is recomputed on read either: a customer's balance is the stored
+``customer_billing.deposit``, moved only when the API books a transaction
+(``ledger.py``), so rows a bulk writer inserts leave it as it was.
 """
 
 from __future__ import annotations

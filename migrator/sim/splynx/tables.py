@@ -4,7 +4,7 @@ Three sources, in order of trust:
 
 1. Dumped from a live Splynx (``splynx_tables.json`` via the packaged
    ``reference.json``): customers, customer_info, customer_notes, customer_cap,
-   invoices, payments, billing_transactions(_categories), ticket, ticket_types,
+   invoices, invoice_payers, payments, billing_transactions(_categories), ticket, ticket_types,
    admins, roles, routers, tariffs_voice. Used as they are.
 2. Derived from a dumped sibling (assumption, reference §5.1 / §8.1):
    ``invoices_items`` has the layout of the proforma ``requests_items``;
@@ -38,6 +38,7 @@ DUMPED = (
     "customer_info",
     "customer_notes",
     "customers",
+    "invoice_payers",
     "invoices",
     "payments",
     "roles",
@@ -69,7 +70,8 @@ _INDEXES: dict[str, tuple[tuple[str, ...], ...]] = {
     "customer_notes": (("customer_id",),),
     "invoices": (("customer_id",), ("number",)),
     "payments": (("customer_id",), ("receipt_number",)),
-    "billing_transactions": (("customer_id",),),
+    "billing_transactions": (("customer_id",), ("invoice_id",), ("payment_id",)),
+    "invoice_payers": (("invoice_id",), ("payer_id",)),
     "ticket": (("customer_id",),),
     "admins": (("login",),),
     "tariffs_voice": (("title",),),
