@@ -11,9 +11,10 @@ follow-ups per thousand accounts.
 ``NestedFinance`` is a reader for ``Extractor`` (``extractor.stream("accounts",
 NestedFinance(...))``) yielding ``AccountWithFinance``, each list complete and
 in id order. The size of its documents is a ``DocumentSizer``'s: a document
-Sonar fails (5xx, timeout, a refusal as too complex) is asked again at once as
-a smaller one (fewer accounts per page, then smaller nested pages), down to a
-floor below which the client's ordinary retries and GaveUp apply.
+Sonar fails twice in a row (5xx, timeout), or refuses once as too complex, is
+asked again at once as a smaller one (fewer accounts per page, then smaller
+nested pages), down to a floor below which the client's ordinary retries and
+GaveUp apply.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from migrator.errors import MigratorError, ProtocolError, Rejected
+from migrator.errors import ConfigError, MigratorError, ProtocolError, Rejected
 from migrator.policy.retry import is_retriable
 from migrator.settings import Settings
 from migrator.sonar.client import SonarClient
@@ -65,7 +66,14 @@ class NestedFinance:
         since: datetime | None,
         operation: str,
     ) -> Batch:
-        data = await self._first_page(client, after, upto, page_size, since, operation)
+        if since is not None:
+            # ``since`` would filter the accounts by their own updated_at, not their ledgers:
+            # an invoice changed under an unchanged account would be missed, silently.
+            raise ConfigError(
+                "finance is read nested under accounts: a --since delta of it "
+                "needs flat reads of invoices, debits, credits and payments"
+            )
+        data = await self._first_page(client, after, upto, page_size, operation)
         batch = _batch(data, "accounts", operation)
         for account in batch.entities:
             for relation in FINANCE_RELATIONS:
@@ -78,14 +86,13 @@ class NestedFinance:
         after: int,
         upto: int | None,
         page_size: int,
-        since: datetime | None,
         operation: str,
     ) -> dict[str, Any]:
         """The page of accounts after ``after``, in documents as small as Sonar needs."""
         while True:
             size = self.sizer.size(page_size)
             variables = keyset_variables(
-                "accounts", after, upto, size.accounts, since=since, nested_page_size=size.nested
+                "accounts", after, upto, size.accounts, nested_page_size=size.nested
             )
             last_chance = self.sizer.at_floor(size)
             try:
@@ -96,7 +103,7 @@ class NestedFinance:
                     retry_if=is_retriable if last_chance else retry_unless_oversize,
                 )
             except MigratorError as error:
-                if last_chance or not shrinks_on(error) or not self.sizer.shrink(size):
+                if last_chance or not shrinks_on(error) or not self.sizer.failed(size, error):
                     raise
                 continue
             self.sizer.succeeded(size)

@@ -12,10 +12,15 @@ a smaller document costs one request and usually passes.
 
 - ``size(page_size)``: the ``DocumentSize`` to send now (accounts per page,
   records per nested page), never more accounts than the caller's page size;
-- ``shrink(failed)``: after a document of size ``failed`` failed with an error
-  ``shrinks_on`` accepts, halve the accounts per page down to
-  ``min_accounts``, then the nested page size down to ``min_nested``. False at
-  that floor: the caller takes the ordinary error path (retries, then GaveUp);
+- ``failed(size, error)``: after a document of ``size`` failed with an error
+  ``shrinks_on`` accepts, whether to ask again, and at what ``size()``: the
+  same size after a first 5xx or timeout (Sonar fails one request in a while
+  whatever its size: a page of 100 accounts must not fall to one account
+  under 5% random faults), smaller after ``strikes`` in a row or at once
+  when Sonar says the query is too large (``shrink``: halve the accounts per
+  page down to ``min_accounts``, then the nested page size down to
+  ``min_nested``). False at that floor: the caller takes the ordinary error
+  path (the client's retries, then GaveUp);
 - ``succeeded(size)``: after ``regrow_after`` successes in a row, undo one
   shrink (the failure may have been a busy moment, not a limit). When a size
   grown back fails again, the next attempt to grow waits twice as long, so a
@@ -73,15 +78,18 @@ class DocumentSizer:
         min_accounts: int = 1,
         min_nested: int = 10,
         regrow_after: int = 32,
+        strikes: int = 2,
     ) -> None:
-        if min(accounts, nested, min_accounts, min_nested, regrow_after) < 1:
-            raise ValueError("document sizes and regrow_after must be at least 1")
+        if min(accounts, nested, min_accounts, min_nested, regrow_after, strikes) < 1:
+            raise ValueError("document sizes, regrow_after and strikes must be at least 1")
         self.accounts = accounts
         self.nested = nested
         self.min_accounts = min_accounts
         self.min_nested = min(min_nested, nested)
         self.patience = regrow_after
+        self.strikes = strikes
         self.shrinks = 0
+        self._failures = 0
         self._earlier: list[DocumentSize] = []
         self._streak = 0
         self._grown_from: DocumentSize | None = None
@@ -93,6 +101,17 @@ class DocumentSizer:
     def at_floor(self, size: DocumentSize) -> bool:
         """Whether nothing smaller than ``size`` is left to try."""
         return size.accounts <= self.min_accounts and size.nested <= self.min_nested
+
+    def failed(self, size: DocumentSize, error: BaseException) -> bool:
+        """Whether to ask again (at ``size()``) after ``size`` failed with ``error``."""
+        if self.size(size.accounts) != size:
+            return True  # another producer shrank (or grew) it meanwhile: send what is current
+        if self.at_floor(size):
+            return False
+        self._failures += 1
+        if self._failures < self.strikes and not isinstance(error, DocumentTooLarge):
+            return True  # maybe a passing failure: once more at the same size
+        return self.shrink(size)
 
     def shrink(self, failed: DocumentSize) -> bool:
         """Make documents smaller than ``failed``; False when ``failed`` was the floor."""
@@ -109,7 +128,7 @@ class DocumentSizer:
         self._earlier.append(DocumentSize(self.accounts, self.nested))
         self.accounts, self.nested = smaller.accounts, smaller.nested
         self.shrinks += 1
-        self._streak = 0
+        self._streak = self._failures = 0
         self._grown_from = None
         log.info("Sonar failed a document of %s: asking for %s from now on", failed, smaller)
         return True
@@ -118,6 +137,7 @@ class DocumentSizer:
         """Count a good answer; after ``patience`` of them in a row, grow back one step."""
         if self._grown_from is not None and _exceeds(size, self._grown_from):
             self._grown_from = None  # the grown size passed
+        self._failures = 0
         self._streak += 1
         if self._streak < self.patience or not self._earlier:
             return

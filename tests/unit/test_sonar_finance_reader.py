@@ -12,11 +12,12 @@ tested here.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 
-from migrator.errors import ProtocolError, ServerError
+from migrator.errors import ConfigError, ProtocolError, ServerError
 from migrator.policy.retry import is_retriable
 from migrator.sonar.finance import NestedFinance
 from migrator.sonar.queries import FINANCE_FIELDS, relation_page_document
@@ -145,9 +146,12 @@ async def test_a_failed_document_is_asked_again_smaller_and_nothing_is_lost() ->
     reader = NestedFinance(sizer=DocumentSizer(nested=40, min_nested=5))
     accounts = await read_raw(sonar, reader, page_size=4)
     assert_complete(accounts)
-    # 4 accounts fail, 2 pass (3 and 5); 8 and 9 fail, 8 alone still fails (56 entities at
-    # 40 a nested page): accounts per page are halved first, then the nested pages
-    assert sonar.nested_sizes()[:5] == [(4, 40), (2, 40), (2, 40), (1, 40), (1, 20)]
+    # each size is tried twice (a 5xx may be a passing one) before it is halved: 4 accounts
+    # fail, 2 pass (3 and 5); 8 and 9 fail, 8 alone still fails (56 entities at 40 a nested
+    # page): accounts per page are halved first, then the nested pages
+    assert sonar.nested_sizes()[:8] == [
+        (4, 40), (4, 40), (2, 40), (2, 40), (2, 40), (1, 40), (1, 40), (1, 20)
+    ]  # fmt: skip
     assert reader.sizer.shrinks == 3
     # above the floor a 5xx comes straight back to the reader instead of being retried
     for kind, _, retry_if in sonar.sent:
@@ -157,7 +161,7 @@ async def test_a_failed_document_is_asked_again_smaller_and_nothing_is_lost() ->
 
 async def test_at_the_floor_the_ordinary_error_path_takes_over() -> None:
     sonar = ScriptedSonar(limit=1)
-    reader = NestedFinance(sizer=DocumentSizer(nested=4, min_accounts=1, min_nested=2))
+    reader = NestedFinance(sizer=DocumentSizer(nested=4, min_nested=2, strikes=1))
     with pytest.raises(ServerError):
         await reader.read(sonar, 0, None, 2, None, "finance")  # type: ignore[arg-type]
     assert sonar.nested_sizes() == [(2, 4), (1, 4), (1, 2)]
@@ -191,3 +195,8 @@ async def test_a_relation_that_announces_more_than_it_holds_is_a_protocol_error(
     reader = NestedFinance(nested_page_size=10)
     with pytest.raises(ProtocolError, match="account 8 invoices: 12 announced, only 10 found"):
         await reader.read(sonar, 0, None, 10, None, "finance")  # type: ignore[arg-type]
+
+
+async def test_a_delta_by_account_is_refused_rather_than_missing_ledger_changes() -> None:
+    with pytest.raises(ConfigError, match="--since"):
+        await NestedFinance().read(ScriptedSonar(), 0, None, 10, datetime.now(UTC), "finance")  # type: ignore[arg-type]

@@ -53,6 +53,27 @@ def test_accounts_per_page_halve_first_then_nested_pages_down_to_the_floor() -> 
     assert sizer.shrinks == 8
 
 
+def test_a_second_failure_in_a_row_or_a_refusal_as_too_large_shrinks() -> None:
+    sizer = DocumentSizer(nested=100)
+    big = sizer.size(100)
+    assert sizer.failed(big, ServerError("HTTP 500"))  # once more, same size
+    assert sizer.size(100) == big
+    sizer.succeeded(big)  # it was a passing failure
+    assert sizer.failed(big, TransportError("no answer", sent=True))
+    assert sizer.size(100) == big
+    assert sizer.failed(big, ServerError("HTTP 500"))  # twice in a row: smaller
+    assert sizer.size(100) == DocumentSize(50, 100)
+    assert sizer.failed(DocumentSize(50, 100), DocumentTooLarge("Max query complexity"))
+    assert sizer.size(100) == DocumentSize(25, 100)  # said so: smaller at once
+    assert sizer.shrinks == 2
+
+
+def test_at_the_floor_failed_says_stop() -> None:
+    sizer = DocumentSizer(accounts=1, nested=10, min_nested=10)
+    assert not sizer.failed(sizer.size(100), DocumentTooLarge("too large"))
+    assert sizer.shrinks == 0
+
+
 def test_the_callers_page_size_stays_the_ceiling() -> None:
     sizer = DocumentSizer(nested=50)
     assert sizer.size(30) == DocumentSize(30, 50)
