@@ -8,10 +8,11 @@ one of ours, by what the caller should do (see ``migrator.errors``):
   (Sonar documents the body, not the status);
 - 5xx, and GraphQL errors Sonar files under ``internal`` (``ServerError``);
 - 401 or an "unauthenticated" answer (``AuthFailed``), 403 (``PermissionDenied``);
-- a GraphQL error refusing the query as too complex or too deep (graphql-php's
-  "Max query complexity should be N but got M.", which Laravel GraphQL servers
-  such as Sonar's build on): ``DocumentTooLarge``, a ``ProtocolError`` that a
-  reader may answer with smaller documents;
+- a GraphQL error refusing the query as too complex or too deep (in the words
+  of graphql-php, which PHP GraphQL servers build on: "Max query complexity
+  should be N but got M."; whether Sonar sets such a limit is unknown):
+  ``DocumentTooLarge``, a ``ProtocolError`` a reader may answer with smaller
+  documents;
 - every other 4xx, a redirect, a GraphQL validation error, an answer that is
   not GraphQL JSON (``ProtocolError``: fatal, retrying cannot help).
 
