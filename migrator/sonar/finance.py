@@ -31,7 +31,7 @@ from migrator.sonar.models import AccountWithFinance, decode_as
 from migrator.sonar.queries import nested_accounts_document, relation_page_document
 from migrator.sonar.readers import Batch, _batch, _connection, _total
 from migrator.sonar.relations import FINANCE_FIELDS, FINANCE_RELATIONS, Relation
-from migrator.sonar.sizing import DocumentSizer, retry_unless_oversize, shrinks_on
+from migrator.sonar.sizing import DocumentSize, DocumentSizer, retry_unless_oversize, shrinks_on
 from migrator.sonar.variables import keyset_variables, relation_page_variables
 
 __all__ = ["NestedFinance"]
@@ -89,6 +89,7 @@ class NestedFinance:
         operation: str,
     ) -> dict[str, Any]:
         """The page of accounts after ``after``, in documents as small as Sonar needs."""
+        failures: dict[DocumentSize, int] = {}
         while True:
             size = self.sizer.size(page_size)
             variables = keyset_variables(
@@ -103,7 +104,10 @@ class NestedFinance:
                     retry_if=is_retriable if last_chance else retry_unless_oversize,
                 )
             except MigratorError as error:
-                if last_chance or not shrinks_on(error) or not self.sizer.failed(size, error):
+                failures[size] = times = failures.get(size, 0) + 1
+                if last_chance or not shrinks_on(error):
+                    raise
+                if not self.sizer.failed(size, error, times):
                     raise
                 continue
             self.sizer.succeeded(size)

@@ -16,15 +16,17 @@ a smaller document costs one request and usually passes.
   ``shrinks_on`` accepts, whether to ask again, and at what ``size()``: the
   same size after a first 5xx or timeout (Sonar fails one request in a while
   whatever its size: a page of 100 accounts must not fall to one account
-  under 5% random faults), smaller after ``strikes`` in a row or at once
+  under 5% random faults), smaller after ``strikes`` of that document in a
+  row, or at once
   when Sonar says the query is too large (``shrink``: halve the accounts per
   page down to ``min_accounts``, then the nested page size down to
   ``min_nested``). False at that floor: the caller takes the ordinary error
   path (the client's retries, then GaveUp);
 - ``succeeded(size)``: after ``regrow_after`` successes in a row, undo one
   shrink (the failure may have been a busy moment, not a limit). When a size
-  grown back fails again, the next attempt to grow waits twice as long, so a
-  hard limit costs a handful of refused requests in a whole run.
+  grown back fails again (even after some pages passed at it: a limit near
+  the average page fails some pages, not all), the next attempt to grow waits
+  twice as long, so a hard limit costs a handful of refused requests in a run.
 """
 
 from __future__ import annotations
@@ -89,7 +91,6 @@ class DocumentSizer:
         self.patience = regrow_after
         self.strikes = strikes
         self.shrinks = 0
-        self._failures = 0
         self._earlier: list[DocumentSize] = []
         self._streak = 0
         self._grown_from: DocumentSize | None = None
@@ -102,14 +103,18 @@ class DocumentSizer:
         """Whether nothing smaller than ``size`` is left to try."""
         return size.accounts <= self.min_accounts and size.nested <= self.min_nested
 
-    def failed(self, size: DocumentSize, error: BaseException) -> bool:
-        """Whether to ask again (at ``size()``) after ``size`` failed with ``error``."""
+    def failed(self, size: DocumentSize, error: BaseException, times: int = 1) -> bool:
+        """Whether to ask again (at ``size()``) after the same document of ``size`` failed
+        ``times`` times in a row, the last with ``error``.
+
+        Counted per document, not across producers: a page too large fails every time,
+        however many other pages pass meanwhile.
+        """
         if self.size(size.accounts) != size:
             return True  # another producer shrank (or grew) it meanwhile: send what is current
         if self.at_floor(size):
             return False
-        self._failures += 1
-        if self._failures < self.strikes and not isinstance(error, DocumentTooLarge):
+        if times < self.strikes and not isinstance(error, DocumentTooLarge):
             return True  # maybe a passing failure: once more at the same size
         return self.shrink(size)
 
@@ -128,16 +133,13 @@ class DocumentSizer:
         self._earlier.append(DocumentSize(self.accounts, self.nested))
         self.accounts, self.nested = smaller.accounts, smaller.nested
         self.shrinks += 1
-        self._streak = self._failures = 0
+        self._streak = 0
         self._grown_from = None
         log.info("Sonar failed a document of %s: asking for %s from now on", failed, smaller)
         return True
 
     def succeeded(self, size: DocumentSize) -> None:
         """Count a good answer; after ``patience`` of them in a row, grow back one step."""
-        if self._grown_from is not None and _exceeds(size, self._grown_from):
-            self._grown_from = None  # the grown size passed
-        self._failures = 0
         self._streak += 1
         if self._streak < self.patience or not self._earlier:
             return

@@ -50,6 +50,7 @@ class ScriptedSonar:
     def __init__(self, *, limit: int = 0, clamp: int = 1000, fail: Exception | None = None):
         self.limit, self.clamp, self.fail = limit, clamp, fail
         self.sent: list[tuple[str, Mapping[str, Any], Callable[[BaseException], bool]]] = []
+        self.between_failures: Callable[[], None] = lambda: None
 
     async def execute(
         self,
@@ -63,6 +64,7 @@ class ScriptedSonar:
             (f for f in FINANCE_FIELDS if document is relation_page_document("accounts", f)), None
         )
         self.sent.append((follow_up or "nested", variables, retry_if))
+        assert len(self.sent) < 100, "runaway: the reader keeps asking"
         if self.fail is not None:
             raise self.fail
         if follow_up is not None:
@@ -88,6 +90,7 @@ class ScriptedSonar:
             accounts.append(entity)
         held = len(accounts) + sum(len(a[f]["entities"]) for a in accounts for f in FINANCE_FIELDS)
         if self.limit and held > self.limit:
+            self.between_failures()
             raise ServerError('Sonar failed (HTTP 500): {"message": "Server Error"}')
         return {"accounts": {"entities": accounts, "page_info": _info(len(ids), per_page)}}
 
@@ -195,6 +198,17 @@ async def test_a_relation_that_announces_more_than_it_holds_is_a_protocol_error(
     reader = NestedFinance(nested_page_size=10)
     with pytest.raises(ProtocolError, match="account 8 invoices: 12 announced, only 10 found"):
         await reader.read(sonar, 0, None, 10, None, "finance")  # type: ignore[arg-type]
+
+
+async def test_a_page_too_large_is_made_smaller_however_many_other_pages_pass() -> None:
+    """Counted per document: other producers' good pages do not keep a bad one retried."""
+    sonar = ScriptedSonar(limit=50)
+    reader = NestedFinance(sizer=DocumentSizer(nested=40, min_nested=5))
+    # another producer's page passes between any two tries of this one
+    sonar.between_failures = lambda: reader.sizer.succeeded(reader.sizer.size(4))
+    batch = await reader.read(sonar, 5, None, 4, None, "finance")  # type: ignore[arg-type]
+    assert [a["id"] for a in batch.entities] == ["8"]
+    assert sonar.nested_sizes() == [(4, 40), (4, 40), (2, 40), (2, 40), (1, 40), (1, 40), (1, 20)]
 
 
 async def test_a_delta_by_account_is_refused_rather_than_missing_ledger_changes() -> None:

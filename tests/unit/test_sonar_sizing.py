@@ -56,12 +56,11 @@ def test_accounts_per_page_halve_first_then_nested_pages_down_to_the_floor() -> 
 def test_a_second_failure_in_a_row_or_a_refusal_as_too_large_shrinks() -> None:
     sizer = DocumentSizer(nested=100)
     big = sizer.size(100)
-    assert sizer.failed(big, ServerError("HTTP 500"))  # once more, same size
+    assert sizer.failed(big, ServerError("HTTP 500"), 1)  # once more, same size
     assert sizer.size(100) == big
-    sizer.succeeded(big)  # it was a passing failure
-    assert sizer.failed(big, TransportError("no answer", sent=True))
+    assert sizer.failed(big, TransportError("no answer", sent=True), 1)  # another page's
     assert sizer.size(100) == big
-    assert sizer.failed(big, ServerError("HTTP 500"))  # twice in a row: smaller
+    assert sizer.failed(big, ServerError("HTTP 500"), 2)  # the same document twice: smaller
     assert sizer.size(100) == DocumentSize(50, 100)
     assert sizer.failed(DocumentSize(50, 100), DocumentTooLarge("Max query complexity"))
     assert sizer.size(100) == DocumentSize(25, 100)  # said so: smaller at once
@@ -107,9 +106,9 @@ def test_it_grows_back_after_a_run_of_successes_and_waits_longer_after_a_relapse
     assert sizer.size(100) == small
     sizer.succeeded(small)
     assert sizer.size(100) == DocumentSize(100, 100)
-    sizer.succeeded(DocumentSize(100, 100))  # the larger size passed this time
-    assert sizer.shrink(DocumentSize(100, 100))
-    assert sizer.patience == 8  # a failure after a success at that size is not a relapse
+    sizer.succeeded(DocumentSize(100, 100))  # a page passed at the larger size this time,
+    assert sizer.shrink(DocumentSize(100, 100))  # but another did not: a limit near the mean
+    assert sizer.patience == 16
 
 
 def test_nothing_to_grow_back_to_without_a_shrink() -> None:
