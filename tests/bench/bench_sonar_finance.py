@@ -110,11 +110,13 @@ def load() -> str:
     return f"load {one:.2f} {five:.2f} {fifteen:.2f}"
 
 
-def run_scale(scale: int, limit: int, measure_flat: bool, producers: int, buffer: int) -> None:
+def run_scale(
+    scale: int, limit: int, measure_flat: bool, producers: int, buffer: int, accounts: int
+) -> None:
     extra = ("--max-answer-entities", str(limit)) if limit else ()
     with simulator(scale, *extra) as url:
         counts = asyncio.run(totals(url))
-        reader = NestedFinance(sizer=DocumentSizer(nested=PAGE))
+        reader = NestedFinance(sizer=DocumentSizer(accounts=accounts, nested=PAGE))
         before = load()
         requests, failed, found, seconds = asyncio.run(nested(url, reader, producers, buffer))
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
@@ -152,9 +154,17 @@ def main() -> None:
     parser.add_argument("--measure-flat", action="store_true")
     parser.add_argument("--producers", type=int, default=4)
     parser.add_argument("--buffer", type=int, default=4, help="pages waiting for the consumer")
+    parser.add_argument("--accounts", type=int, default=PAGE, help="accounts per nested page")
     args = parser.parse_args()
     for scale in (int(s) for s in args.scales.split(",")):
-        run_scale(scale, args.max_answer_entities, args.measure_flat, args.producers, args.buffer)
+        run_scale(
+            scale,
+            args.max_answer_entities,
+            args.measure_flat,
+            args.producers,
+            args.buffer,
+            args.accounts,
+        )
 
 
 if __name__ == "__main__":
