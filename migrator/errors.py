@@ -25,6 +25,7 @@ from dataclasses import dataclass
 __all__ = [
     "AuthFailed",
     "ConfigError",
+    "DocumentTooLarge",
     "ErrorBudgetExceeded",
     "Fatal",
     "FieldError",
@@ -72,6 +73,14 @@ class PermissionDenied(Fatal):
 
 class ProtocolError(Fatal):
     """The remote answered something we cannot interpret (not JSON, wrong shape)."""
+
+
+class DocumentTooLarge(ProtocolError):
+    """The server refused a query as too big (its complexity, depth or answer size).
+
+    Fatal for that document, as any refused query is; a reader that can ask for
+    the same records in smaller documents catches it and does (``DocumentSizer``).
+    """
 
 
 class MarkersMissing(Fatal):

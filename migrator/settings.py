@@ -53,6 +53,11 @@ class Settings(BaseSettings):
     # Sonar counts per minute (its documented unit); Splynx writes are counted per second.
     splynx_rate: float = Field(0.0, ge=0, validation_alias="MIGRATOR_SPLYNX_RATE")
     page_size: int = Field(100, ge=1, le=10_000, validation_alias="MIGRATOR_PAGE_SIZE")
+    # Records per page of each connection read nested under a page of accounts (finance);
+    # an account with more gets follow-up requests for the rest.
+    nested_page_size: int = Field(
+        100, ge=1, le=10_000, validation_alias="MIGRATOR_NESTED_PAGE_SIZE"
+    )
     producers: int = Field(4, ge=1, le=64, validation_alias="MIGRATOR_PRODUCERS")
     writers: int = Field(8, ge=1, le=256, validation_alias="MIGRATOR_WRITERS")
     queue_size: int = Field(500, ge=1, validation_alias="MIGRATOR_QUEUE_SIZE")

@@ -76,6 +76,12 @@ def add_tuning_flags(parser: argparse.ArgumentParser) -> None:
     tune.add_argument("--writers", type=int, help="requests in flight to Splynx at once")
     tune.add_argument("--queue-size", type=int, help="records buffered per entity")
     tune.add_argument("--page-size", type=int, help="records per Sonar page")
+    tune.add_argument(
+        "--nested-page-size",
+        type=int,
+        help="records per nested page (an account's finance read with it); halved, with the "
+        "accounts per page, when Sonar fails a large document (default 100)",
+    )
     tune.add_argument("--sonar-rate", type=float, help="Sonar requests per minute (0 = no limit)")
     tune.add_argument("--splynx-rate", type=float, help="Splynx requests per second (0 = no limit)")
     tune.add_argument("--max-errors", type=int, help="stop after more rejected records than this")
@@ -143,6 +149,7 @@ def migration_settings(args: argparse.Namespace) -> tuple[Profile, Settings]:
         "writers",
         "queue_size",
         "page_size",
+        "nested_page_size",
         "sonar_rate",
         "splynx_rate",
         "max_errors",

@@ -8,6 +8,11 @@ one of ours, by what the caller should do (see ``migrator.errors``):
   (Sonar documents the body, not the status);
 - 5xx, and GraphQL errors Sonar files under ``internal`` (``ServerError``);
 - 401 or an "unauthenticated" answer (``AuthFailed``), 403 (``PermissionDenied``);
+- a GraphQL error refusing the query as too complex or too deep (in the words
+  of graphql-php, which PHP GraphQL servers build on: "Max query complexity
+  should be N but got M."; whether Sonar sets such a limit is unknown):
+  ``DocumentTooLarge``, a ``ProtocolError`` a reader may answer with smaller
+  documents;
 - every other 4xx, a redirect, a GraphQL validation error, an answer that is
   not GraphQL JSON (``ProtocolError``: fatal, retrying cannot help).
 
@@ -18,6 +23,7 @@ adapter maps those.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,6 +31,7 @@ from pydantic_core import from_json
 
 from migrator.errors import (
     AuthFailed,
+    DocumentTooLarge,
     PermissionDenied,
     ProtocolError,
     RateLimited,
@@ -36,6 +43,9 @@ from migrator.policy.retry_after import parse_retry_after
 __all__ = ["EXCERPT", "HttpAnswer", "classify"]
 
 EXCERPT = 300  # characters of a body quoted in an error message
+# How graphql-php (under Lighthouse and rebing/graphql-laravel alike) words the refusal of a
+# query over its complexity or depth limit; also the words other servers use for one.
+_TOO_LARGE = re.compile(r"query (complexity|depth)|too (complex|large|big)", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -88,6 +98,8 @@ def _graphql_errors(errors: Any) -> None:
         raise AuthFailed(f"Sonar refused the token: {message}; check SONAR_TOKEN")
     if category == "internal":
         raise ServerError(f"Sonar failed internally: {message}")
+    if _TOO_LARGE.search(str(message)):
+        raise DocumentTooLarge(f"Sonar refused the query as too large: {redactor(str(message))}")
     raise ProtocolError(f"Sonar rejected the query: {redactor(str(message))}")
 
 

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import logging
 import random
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from types import TracebackType
 from typing import Any, Self
@@ -34,7 +34,7 @@ from migrator.errors import ConfigError, RateLimited, Retriable
 from migrator.events import BudgetKnown, Emit, RequestDone, Retried, ignore
 from migrator.policy.clock import SYSTEM_CLOCK, Clock
 from migrator.policy.ratelimit import RateLimiter
-from migrator.policy.retry import RetryEvent, RetryPolicy
+from migrator.policy.retry import RetryEvent, RetryPolicy, is_retriable
 from migrator.settings import Settings
 from migrator.sonar.queries import check_documents
 from migrator.sonar.transport import SonarTransport
@@ -159,12 +159,19 @@ class SonarClient:
             self._client = self._session = None
 
     async def execute(
-        self, document: GraphQLRequest, variables: Mapping[str, Any], *, operation: str
+        self,
+        document: GraphQLRequest,
+        variables: Mapping[str, Any],
+        *,
+        operation: str,
+        retry_if: Callable[[BaseException], bool] = is_retriable,
     ) -> dict[str, Any]:
         """The ``data`` of ``document`` run with ``variables``, retried as needed.
 
         ``operation`` names the request in logs and in ``GaveUp`` (e.g.
-        "accounts partition 2/4 page 7 (id > 1200)").
+        "accounts partition 2/4 page 7 (id > 1200)"). ``retry_if`` narrows what is
+        retried here: a reader that answers some failures with a smaller document
+        (``DocumentSizer``) wants those back at once, not after the retry budget.
         """
         request = GraphQLRequest(document, variable_values=dict(variables))
 
@@ -173,7 +180,7 @@ class SonarClient:
             # tell is async, and would hand a lambda's coroutine back un-awaited.
             return await self._attempt(request, operation)
 
-        return await self._retry.call(operation, attempt)
+        return await self._retry.call(operation, attempt, retry_if=retry_if)
 
     async def _attempt(self, request: GraphQLRequest, operation: str) -> dict[str, Any]:
         if self._session is None:

@@ -3,7 +3,8 @@
 Two shapes, chosen per use by a decoder:
 
 - a typed model (``ENTITY_MODELS[query]``, generated in ``entities.py``, or
-  ``AccountWithRelations`` for the nested accounts read) for the migration;
+  ``AccountWithRelations`` / ``AccountWithFinance`` for the nested accounts
+  reads) for the migration;
 - a ``SerializedRecord``: the entity exactly as Sonar's API serialized it, for
   ``migrator export``, whose fixture must be byte-identical to what Sonar sent
   (a model would re-spell datetimes and floats in its own way).
@@ -29,9 +30,13 @@ from migrator.sonar.entities import (
     AccountService,
     Address,
     Contact,
+    Credit,
     CustomFieldData,
+    Debit,
+    Invoice,
     IpAssignment,
     Note,
+    Payment,
     PhoneNumber,
     RadiusAccount,
     UninventoriedMacAddress,
@@ -41,6 +46,7 @@ from migrator.sonar.scalars import SonarEntity, without_secrets
 
 __all__ = [
     "ENTITY_MODELS",
+    "AccountWithFinance",
     "AccountWithRelations",
     "ContactWithPhones",
     "Decoder",
@@ -98,6 +104,19 @@ class AccountWithRelations(Account):
             if contact.primary:
                 return contact
         return self.contacts[0] if self.contacts else None
+
+
+class AccountWithFinance(Account):
+    """An account with its whole ledger, each list complete and in id order.
+
+    Read nested (``migrator.sonar.finance.NestedFinance``): one request carries a
+    page of accounts with all four, instead of a flat page of one kind each.
+    """
+
+    invoices: tuple[Invoice, ...] = ()
+    debits: tuple[Debit, ...] = ()
+    credits: tuple[Credit, ...] = ()
+    payments: tuple[Payment, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,9 +17,10 @@ The documents:
 - ``probe_document(query)``: the lowest and highest id and the count, in one
   request (two aliased fields), to plan id-range partitions.
 - ``nested_accounts_document()``: a page of accounts with their relations
-  (``ACCOUNT_RELATIONS``) nested, each with its own paginator ``$nested``, and
-  their one-to-one relations (``ACCOUNT_OBJECTS``: the billing parameters), a
-  single object each, selected without a paginator.
+  (``ACCOUNT_RELATIONS``, or those named, ``FINANCE_RELATIONS`` among them)
+  nested, each with its own paginator ``$nested``, and their one-to-one
+  relations (``ACCOUNT_OBJECTS``: the billing parameters), a single object
+  each, selected without a paginator.
 - ``relation_page_document(parent_query, relation)``: one more page of one
   parent's relation, for a parent with more children than one nested page
   (at any depth: an account's RADIUS accounts, or one RADIUS account's IPs).
@@ -48,6 +49,8 @@ from migrator.sonar.relations import (
     ACCOUNT_OBJECTS,
     ACCOUNT_RELATIONS,
     CUSTOMER_RELATIONS,
+    FINANCE_FIELDS,
+    FINANCE_RELATIONS,
     SERVICE_RELATIONS,
     Relation,
     account_objects,
@@ -61,6 +64,8 @@ __all__ = [
     "ACCOUNT_OBJECTS",
     "ACCOUNT_RELATIONS",
     "CUSTOMER_RELATIONS",
+    "FINANCE_FIELDS",
+    "FINANCE_RELATIONS",
     "PAGE_INFO_FIELDS",
     "SERVICE_RELATIONS",
     "Relation",
@@ -231,6 +236,7 @@ def all_documents() -> dict[str, GraphQLRequest]:
     documents.append(nested_accounts_document())
     documents.append(nested_accounts_document(SERVICE_RELATIONS))
     documents.append(nested_accounts_document(CUSTOMER_RELATIONS))
+    documents.append(nested_accounts_document(FINANCE_FIELDS))
     for parent_query, relation in relation_tree():
         documents.append(relation_page_document(parent_query, relation.field))
     documents.append(account_ip_assignments_document())

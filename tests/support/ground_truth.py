@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from migrator.sonar.models import AccountWithRelations
+from migrator.sonar.models import AccountWithFinance, AccountWithRelations
 
-__all__ = ["account_ip_assignments", "nested_accounts"]
+__all__ = ["account_finance", "account_ip_assignments", "nested_accounts"]
 
 
 def _by(
@@ -98,3 +98,18 @@ def nested_accounts(dataset: Any) -> list[AccountWithRelations]:
             )
         )
     return accounts
+
+
+def account_finance(dataset: Any) -> list[AccountWithFinance]:
+    """Every account with its invoices, debits, credits and payments, from the flat tables
+    (each in id order, as the tables keep them)."""
+    ledger = {
+        query: _by(list(dataset.records(query)), "account_id")
+        for query in ("invoices", "debits", "credits", "payments")
+    }
+    return [
+        AccountWithFinance.model_validate(
+            {**account, **{q: rows.get(str(account["id"]), []) for q, rows in ledger.items()}}
+        )
+        for account in dataset.records("accounts")
+    ]

@@ -13,6 +13,7 @@ from yarl import URL
 from migrator.errors import (
     AuthFailed,
     ConfigError,
+    DocumentTooLarge,
     Fatal,
     PermissionDenied,
     ProtocolError,
@@ -66,6 +67,20 @@ def answer(status: int, body: Any, retry_after: str | None = None) -> HttpAnswer
             {"errors": [{"message": 'Variable "$paginator" got invalid value'}]},
             None,
             ProtocolError,
+            None,
+        ),
+        (
+            200,
+            {"errors": [{"message": "Max query complexity should be 1000 but got 9401."}]},
+            None,
+            DocumentTooLarge,
+            None,
+        ),
+        (
+            200,
+            {"errors": [{"message": "Max query depth should be 10 but got 12."}]},
+            None,
+            DocumentTooLarge,
             None,
         ),
         (404, b"not found", None, ProtocolError, None),

@@ -9,6 +9,7 @@ from graphql import (
     OperationDefinitionNode,
     VariableNode,
     build_schema,
+    print_ast,
     visit,
 )
 from graphql.language import Visitor
@@ -17,6 +18,8 @@ from migrator.errors import ProtocolError
 from migrator.sonar import queries
 from migrator.sonar.queries import (
     ACCOUNT_RELATIONS,
+    FINANCE_FIELDS,
+    FINANCE_RELATIONS,
     account_ip_assignments_document,
     all_documents,
     check_documents,
@@ -39,11 +42,11 @@ from migrator.sonar.variables import (
 def test_every_document_is_valid_against_the_bundled_schema() -> None:
     check_documents()
     documents = all_documents()
-    # a page and a probe per list query, the three nested reads (all relations; services,
-    # IPs and credentials; what a customer is made of), one more-page per relation at each
-    # depth (8 of accounts; a contact's phones, a RADIUS account's and a MAC's IPs), and
-    # the account_ip_assignments page
-    assert len(documents) == 2 * len(LIST_QUERIES) + 3 + 8 + 3 + 1
+    # a page and a probe per list query, the four nested reads (all relations; services,
+    # IPs and credentials; what a customer is made of; finance), one more-page per relation
+    # at each depth (8 + 4 finance of accounts; a contact's phones, a RADIUS account's and
+    # a MAC's IPs), and the account_ip_assignments page
+    assert len(documents) == 2 * len(LIST_QUERIES) + 4 + 12 + 3 + 1
     assert (
         "AccountsNestedPageWithAccountServicesIpAssignmentsRadiusAccounts"
         "UninventoriedMacAddressesAccountBillingParameter"
@@ -100,7 +103,8 @@ def test_keyset_variables_match_each_document() -> None:
         assert set(probe_variables(query)) <= defined_variables(probe_document(query))
     nested = keyset_variables("accounts", 0, None, 50, nested_page_size=25)
     assert set(nested) == defined_variables(nested_accounts_document())
-    for relation in ACCOUNT_RELATIONS:
+    assert set(nested) == defined_variables(nested_accounts_document(FINANCE_FIELDS))
+    for relation in (*ACCOUNT_RELATIONS, *FINANCE_RELATIONS):
         doc = relation_page_document("accounts", relation.field)
         values = relation_page_variables("accounts", relation.field, 7, 2, 25, 25)
         assert set(values) == defined_variables(doc), relation.field
@@ -130,6 +134,16 @@ def test_keyset_window_and_archived_accounts() -> None:
 
 def test_unknown_relation_is_refused() -> None:
     with pytest.raises(KeyError):
-        relation_page_document("accounts", "invoices")
+        relation_page_document("accounts", "tickets")
     with pytest.raises(KeyError):  # a relation of another parent is not this one's
         relation_page_document("contacts", "ip_assignments")
+
+
+def test_finance_is_read_nested_only_when_named() -> None:
+    """The default nested page (the preflight's sample) carries no ledger."""
+    default = print_ast(nested_accounts_document().document)
+    assert "invoices" not in default and "payments" not in default
+    finance = print_ast(nested_accounts_document(FINANCE_FIELDS).document)
+    for field in ("invoices", "debits", "credits", "payments"):
+        assert f"{field}(paginator: $nested, sorter: $nested_sorter)" in finance
+    assert "contacts" not in finance

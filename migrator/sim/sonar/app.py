@@ -79,6 +79,9 @@ class SonarSimConfig(BaseModel):
     fault_kinds: tuple[FaultKind, ...] = tuple(FaultKind)
     hang_seconds: float = Field(default=30.0, gt=0, description="how long a timeout fault hangs")
     capacity: int = Field(default=0, ge=0, description="requests served at once; 0 = unlimited")
+    max_answer_entities: int = Field(
+        default=0, ge=0, description="an answer holding more entities fails (500); 0 = no limit"
+    )
 
     @field_validator("latency", mode="before")
     @classmethod
@@ -119,7 +122,10 @@ def build_app(
     # The shared fault middleware is typed as a plain callable, not aiohttp's Middleware.
     middlewares: list[Any] = [faults, access_middleware(config.tokens, limiter)]
     app = web.Application(middlewares=middlewares)
-    endpoint = GraphQLEndpoint(SonarContext(data, Lister(config.max_page_size)))
+    endpoint = GraphQLEndpoint(
+        SonarContext(data, Lister(config.max_page_size)),
+        max_answer_entities=config.max_answer_entities,
+    )
     app.router.add_post(GRAPHQL_PATH, endpoint.handle)
     app[CONFIG] = config
     app[DATASET] = data

@@ -116,6 +116,16 @@ def _add_limits(parser: argparse.ArgumentParser) -> None:
         " use). A page without a paginator has 100 records.",
     )
     limits.add_argument(
+        "--max-answer-entities",
+        type=int,
+        default=0,
+        metavar="N",
+        help="fail an answer holding more than N entities (at any depth: a page of accounts"
+        ' with their nested invoices counts them all) with HTTP 500 {"message": "Server'
+        " Error\"}, as a PHP server out of memory or time answers (ASSUMPTION: Sonar's real"
+        " limit is unknown); 0 = no limit",
+    )
+    limits.add_argument(
         "--rate-limit", type=int, default=400, help="requests per minute per token; 0 = off"
     )
     limits.add_argument(
@@ -149,6 +159,7 @@ def _config(args: argparse.Namespace) -> SonarSimConfig:
             latency=args.latency_ms,
             fault_rate=args.fault_rate,
             capacity=args.capacity,
+            max_answer_entities=args.max_answer_entities,
         )
     except ValidationError as exc:
         problem = exc.errors()[0]

@@ -12,6 +12,16 @@ status. Other methods on the path get 405; other paths 404.
 ASSUMPTION: the application's own 500 is Laravel's JSON
 ``{"message": "Server Error"}``, while 502/503 come from the proxy in front
 of it as HTML. A client must not depend on any 5xx body.
+
+``max_answer_entities`` (``--max-answer-entities``) models a limit on how big
+an answer Sonar can build: an answer holding more entities (records in
+``entities`` lists, at any depth) than that fails with that same 500.
+ASSUMPTION: Sonar documents no such limit and none is known; a PHP server
+that builds a too-large answer runs out of its memory or time limit, which
+Laravel in production answers as its generic 500. The other shapes such a
+failure could take (the proxy's 504 after a timeout, or graphql-php's
+"Max query complexity should be N but got M." refusal) are classified by the
+client the same way: as a document to ask again in smaller pieces.
 """
 
 from __future__ import annotations
@@ -26,7 +36,7 @@ from aiohttp import web
 
 from migrator.sim.sonar.graph import SonarContext, execute_request
 
-__all__ = ["GraphQLEndpoint", "server_error"]
+__all__ = ["GraphQLEndpoint", "answer_entities", "server_error"]
 
 log = logging.getLogger(__name__)
 
@@ -65,11 +75,27 @@ def _shape_problem(body: Any) -> str | None:
     return None
 
 
+def answer_entities(value: Any) -> int:
+    """How many entities an answer holds: the items of every ``entities`` list, nested
+    ones included."""
+    if isinstance(value, list):
+        return sum(answer_entities(item) for item in value)
+    if not isinstance(value, dict):
+        return 0
+    count = 0
+    for key, item in value.items():
+        if key == "entities" and isinstance(item, list):
+            count += len(item)
+        count += answer_entities(item)
+    return count
+
+
 class GraphQLEndpoint:
     """The handler of ``POST /api/graphql`` for one dataset."""
 
-    def __init__(self, context: SonarContext) -> None:
+    def __init__(self, context: SonarContext, *, max_answer_entities: int = 0) -> None:
         self.context = context
+        self.max_answer_entities = max_answer_entities
 
     async def handle(self, request: web.Request) -> web.Response:
         started = time.perf_counter()
@@ -81,6 +107,16 @@ class GraphQLEndpoint:
         if problem is not None:
             return _bad_request(problem)
         result = execute_request(body, self.context)
+        if self.max_answer_entities and "data" in result:
+            held = answer_entities(result["data"])
+            if held > self.max_answer_entities:
+                log.info(
+                    "%s: an answer of %d entities, over --max-answer-entities %d: HTTP 500",
+                    body.get("operationName") or "(anonymous)",
+                    held,
+                    self.max_answer_entities,
+                )
+                return server_error(500)
         log.debug(
             "POST %s %s: %s in %.1f ms",
             request.path,
