@@ -41,7 +41,7 @@ class StaticIpMarks:
             return
         service = payload.service
         mark = Ipv4IpAssignment(
-            title=f"{service.login} (service {splynx_id})"[:64],
+            title=f"{service.login} (service {splynx_id})",
             customer_id=service.customer_id,
             is_used=1,
         )

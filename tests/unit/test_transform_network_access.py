@@ -220,6 +220,14 @@ def test_a_dynamic_address_takes_its_pool_and_ipv6_splits_by_prefix() -> None:
     assert body["login"] == "sonar-svc5"  # no RADIUS account
 
 
+def test_an_automatic_address_in_a_subnet_without_pools_stays_static() -> None:
+    # Sonar assigned it (soft) but Splynx has no pool to draw it from: it is kept as it is
+    owner = account([5], ips=[_ip(10, "198.51.100.7/32", 1, "Account", 42, soft=True)])
+    body = migrate(owner, 0, lookups()).payload.service.body()
+    assert (body["taking_ipv4"], body["ipv4"]) == (1, "198.51.100.7")
+    assert "ipv4_pool_id" not in body
+
+
 def test_equipment_addresses_go_to_the_first_service() -> None:
     # nothing read owner by owner: every address Sonar associates with the account is held by
     # its equipment, in account_ip_assignments' order; the service holds the first IPv4
@@ -244,6 +252,7 @@ def test_equipment_addresses_go_to_the_first_service() -> None:
         ),
         (account([5], radius=[radius(1, "bob")]), {"bob": (42, 77)}, "login", "42 and 77"),
         (account([5], radius=[radius(1, "josé.garcía")]), None, "login", "josé.garcía"),
+        (account([5], radius=[radius(1, "a" * 129)]), None, "login", "over 128 characters"),
     ],
 )
 def test_what_splynx_would_refuse_is_rejected_naming_the_field(
