@@ -136,6 +136,42 @@ ENTITIES: tuple[MappedEntity, ...] = (
         Writes("comments", "notes"),
         depends_on=("customers",),
     ),
+    # Money: each reads accounts with their whole ledger and takes its share
+    # (migrator.transform.finance_records); the profile's [finance] mode picks which run.
+    MappedEntity(
+        "invoices",
+        "accounts",
+        "invoices",
+        Writes("invoices", "invoices"),
+        depends_on=("customers",),
+        nested=True,
+    ),
+    MappedEntity(
+        "payments",
+        "accounts",
+        "payments",
+        Writes("payments", "payments"),
+        depends_on=("customers", "invoices"),
+        nested=True,
+    ),
+    # debits on no invoice, and discounts (their credits on invoices)
+    MappedEntity(
+        "transactions",
+        "accounts",
+        "transactions",
+        Writes("transactions", "debits"),
+        depends_on=("customers",),
+        nested=True,
+    ),
+    # "balance" mode: one per customer whose open invoices do not say what it owes
+    MappedEntity(
+        "opening_balances",
+        "accounts",
+        "transactions",
+        Writes("opening balances", "accounts"),
+        depends_on=("customers",),
+        nested=True,
+    ),
 )
 
 ENTITY_ORDER: tuple[str, ...] = tuple(entity.name for entity in ENTITIES)

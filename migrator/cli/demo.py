@@ -22,10 +22,10 @@ from migrator.cli.check_fix import fix_markers
 from migrator.cli.common import add_command, run_async
 from migrator.cli.run import report
 from migrator.display.migration_view import MigrationDisplay
-from migrator.entity_map import ENTITY_ORDER
 from migrator.exitcodes import ExitCode
 from migrator.logconfig import configure_logging
 from migrator.pipeline.migration import MigrationRequest, MigrationResult, migrate
+from migrator.pipeline.wiring import select
 from migrator.profile import load_profile
 from migrator.settings import Settings, load_settings
 from migrator.sim.faults import Latency
@@ -113,7 +113,8 @@ async def _demo(scale: int, seed: int, directory: Path) -> tuple[MigrationResult
         console = Console()
         console.print("$ migrator check --fix --yes   (a fresh Splynx lacks the marker fields)")
         await fix_markers(settings, console, yes=True)
-        request = MigrationRequest(settings, load_profile("full"), ENTITY_ORDER, command="demo")
+        profile = load_profile("full")
+        request = MigrationRequest(settings, profile, select(None, None, profile), command="demo")
         async with display.running():
             result = await migrate(request, display.emit)
         counts = await _splynx_counts(settings)
@@ -131,6 +132,9 @@ async def _splynx_counts(settings: Settings) -> dict[str, int]:
                 "recurring_tariffs",
                 "ipv4_networks",
                 "customer_notes",
+                "invoices",
+                "payments",
+                "transactions",
             )
         }
 

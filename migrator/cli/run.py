@@ -22,6 +22,7 @@ from migrator.cli.common import (
 )
 from migrator.display.migration_view import MigrationDisplay
 from migrator.entity_map import ENTITY_ORDER
+from migrator.pipeline.balance_check import BALANCES
 from migrator.pipeline.migration import MigrationRequest, MigrationResult, migrate
 from migrator.pipeline.wiring import select
 from migrator.preflight.dry_run_estimate import estimate_run
@@ -197,6 +198,8 @@ def report(
     }
     if mapping:
         data["mapping"] = [row.model_dump() for row in mapping]
+    if result.balances is not None:
+        data["balances"] = result.balances.as_dict()
     if result.rejects:
         data["rejects"] = result.rejects
         _print_dry_rejects(console, result)
@@ -204,7 +207,12 @@ def report(
         console.print(result.message, highlight=False, markup=False)
     elif result.message:
         console.print(f"[bold]{result.status}[/]: {result.message}", highlight=False)
-    rejected = sum(e["rejected"] for e in data["entities"].values())
+    if result.balances is not None and not result.balances.mismatches:
+        console.print(
+            f"balances: all {result.balances.checked:,} customers' equal Sonar's to the cent",
+            highlight=False,
+        )
+    rejected = sum(e["rejected"] for name, e in data["entities"].items() if name != BALANCES)
     if rejected and not result.rejects:
         console.print(f"{rejected:,} records rejected: `migrator rejects` lists them with reasons")
     if not write:

@@ -19,7 +19,7 @@ import logging
 import signal
 from collections.abc import Awaitable, Callable, Sequence
 from contextlib import AsyncExitStack
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -29,9 +29,11 @@ from migrator.errors import MarkersMissing, MigratorError, most_telling
 from migrator.events import BudgetKnown, Emit
 from migrator.exitcodes import ExitCode
 from migrator.first_contact import reach
+from migrator.pipeline.balance_check import BalanceReport, check_balances
 from migrator.pipeline.budget import ErrorBudget, ErrorBudgetExceeded
 from migrator.pipeline.engine import Engine, EngineOptions
 from migrator.pipeline.entities import EntitySpec
+from migrator.pipeline.finance_specs import FINANCE_ENTITIES, finance_entities
 from migrator.pipeline.lookups import Lookups, load_lookups
 from migrator.pipeline.markers import require_markers
 from migrator.pipeline.sinks import SinkFactory
@@ -71,11 +73,12 @@ class MigrationRequest:
 @dataclass
 class MigrationResult:
     exit_code: ExitCode
-    status: str  # completed | rejects | budget | blocked | fatal | interrupted
+    status: str  # completed | rejects | balances | budget | blocked | fatal | interrupted
     message: str = ""
     run_id: int | None = None
     rejects: list[dict[str, Any]] = field(default_factory=list)  # a dry run's, in memory
     lookups: Lookups | None = None  # Sonar's reference tables, as read (the mapping they give)
+    balances: BalanceReport | None = None  # the end-of-run balance check, when money moved
 
 
 async def _watch_signals(engine: Engine, drain_seconds: float, scope: anyio.CancelScope) -> None:
@@ -140,6 +143,8 @@ async def _migrate(
     estimate: DryRunEstimate | None,
 ) -> MigrationResult:
     settings = request.settings
+    # the money entities the profile's [finance] mode moves (a list from the entity map has all)
+    request = replace(request, entities=finance_entities(request.entities, request.profile.finance))
     store = StateStore.open(path)
     run_id = store.begin_run(request.command)
     budget = ErrorBudget(settings.max_errors, settings.max_error_rate)
@@ -164,6 +169,8 @@ async def _migrate(
                 lookups=lookups,
                 extractor=extractor,
                 sink=sinks,
+                nested_page_size=settings.nested_page_size,
+                ledger=store.sonar_balance,
             )
             options = EngineOptions(
                 producers=settings.producers,
@@ -182,6 +189,8 @@ async def _migrate(
                 result.message = await estimate(sonar.stats.requests, sinks.dry_writes)
             else:
                 await link_deferred(specs, store)
+                if splynx is not None and request.limit is None:
+                    await _check_balances(request, splynx, store, emit, result)
             skipped = skips.summary(sample=request.limit is not None)
             result.message = "\n".join(line for line in (result.message, skipped) if line)
     except BaseExceptionGroup as group:
@@ -193,6 +202,36 @@ async def _migrate(
         result.run_id = run_id
         _finish(store, result, budget, request.dry_run)
     return result
+
+
+async def _check_balances(
+    request: MigrationRequest,
+    splynx: SplynxClient,
+    store: StateStore,
+    emit: Emit,
+    result: MigrationResult,
+) -> None:
+    """After a complete run that moved money: every customer's balance, or exit 5."""
+    if not FINANCE_ENTITIES.keys() & set(request.entities):
+        return
+    report = result.balances = await check_balances(
+        splynx, store.customer_balances(), emit, concurrency=request.settings.writers
+    )
+    if not report.mismatches:
+        return
+    shown = [m.describe() for m in report.mismatches[:_SHOWN_MISMATCHES]]
+    more = len(report.mismatches) - len(shown)
+    lines = [
+        f"{len(report.mismatches):,} of {report.checked:,} customers' balances differ "
+        "between Splynx and Sonar:",
+        *(f"  {line}" for line in shown),
+        *([f"  ... and {more:,} more in the summary file"] if more > 0 else []),
+    ]
+    result.exit_code, result.status = ExitCode.BLOCKED, "balances"
+    result.message = "\n".join(line for line in (result.message, *lines) if line)
+
+
+_SHOWN_MISMATCHES = 20
 
 
 def _failed(exc: BaseException) -> MigrationResult:

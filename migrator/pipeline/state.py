@@ -80,6 +80,7 @@ class StateStore(StateReports):
         self._checkpoints: dict[tuple[str, int], tuple[int, bool]] = {}
         self._cleanups: list[tuple[str, int, str, int | None]] = []
         self._links: list[tuple[str, int, str, str, int]] = []
+        self._balances: dict[int, int] = {}
         self.run_id: int | None = None
         self.flushes = 0
 
@@ -201,6 +202,13 @@ class StateStore(StateReports):
             (link.entity, link.sonar_id, link.field),
         )
 
+    def sonar_balance(self, account_id: int, owed_cents: int) -> None:
+        """Keep what an account owes in Sonar (read with its ledger), for the balance check.
+
+        Flushed with the checkpoints, never after one that passes the account.
+        """
+        self._balances[account_id] = owed_cents
+
     # -- partitions and checkpoints ----------------------------------------
 
     def partitions(self, entity: str) -> list[PartitionState]:
@@ -250,7 +258,8 @@ class StateStore(StateReports):
     def flush(self) -> None:
         """Write everything buffered in one transaction."""
         self._last_flush = self._clock.now()
-        if not (self._maps or self._rejects or self._checkpoints or self._cleanups or self._links):
+        pending = (self._maps, self._rejects, self._checkpoints, self._cleanups, self._links)
+        if not any(pending) and not self._balances:
             return
         at = _now()
         with self._db:
@@ -284,6 +293,10 @@ class StateStore(StateReports):
                 "WHERE entity = ? AND part = ?",
                 [(pos, int(done), e, p) for (e, p), (pos, done) in self._checkpoints.items()],
             )
+            self._db.executemany(
+                "INSERT OR REPLACE INTO sonar_balances (account_id, owed_cents) VALUES (?, ?)",
+                list(self._balances.items()),
+            )
         for key, (splynx_id, _, _) in self._maps.items():
             self._recent[key] = splynx_id
         while len(self._recent) > RECENT_MAPPINGS:
@@ -293,6 +306,7 @@ class StateStore(StateReports):
         self._checkpoints.clear()
         self._cleanups.clear()
         self._links.clear()
+        self._balances.clear()
         self.flushes += 1
 
     # -- reporting --------------------------------------------------------------

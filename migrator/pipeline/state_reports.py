@@ -48,6 +48,16 @@ class StateReports:
             (entity,),
         )
 
+    def customer_balances(self) -> Iterator[tuple[int, int, int]]:
+        """(account id, Splynx customer id, cents owed in Sonar) of each migrated customer
+        whose ledger was read, by account id."""
+        self.flush()
+        yield from self._db.execute(
+            "SELECT b.account_id, m.splynx_id, b.owed_cents FROM sonar_balances b "
+            "JOIN id_map m ON m.entity = 'customers' AND m.sonar_id = b.account_id "
+            "ORDER BY b.account_id"
+        )
+
     def rejects(self, entity: str | None = None) -> Iterator[RejectRow]:
         self.flush()
         query = "SELECT entity, sonar_id, field, reason, record, answer, run_id, at FROM rejects"

@@ -63,6 +63,10 @@ CREATE TABLE IF NOT EXISTS rejects (
     at TEXT NOT NULL,
     PRIMARY KEY (entity, sonar_id)
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS sonar_balances (
+    account_id INTEGER PRIMARY KEY,
+    owed_cents INTEGER NOT NULL
+);
 """
 
 

@@ -21,6 +21,7 @@ from migrator.entity_map import ENTITY_ORDER, MappedEntity, mapped
 from migrator.errors import ConfigError
 from migrator.pipeline.customer_rows import customer_rows
 from migrator.pipeline.entities import EntitySpec, Sink
+from migrator.pipeline.finance_specs import LedgerSink, finance_entities, finance_makers
 from migrator.pipeline.ip_marks import static_ip_marks
 from migrator.pipeline.lookups import Lookups
 from migrator.pipeline.sources import SonarSource, StaticSource
@@ -75,6 +76,7 @@ def select(only: Iterable[str] | None, skip: Iterable[str] | None, profile: Prof
             raise ConfigError(f"unknown entity {name!r}; known: {', '.join(ENTITY_ORDER)}")
     if only:
         chosen = [name for name in chosen if name in set(only)]
+    chosen = finance_entities(chosen, profile.finance)
     return [name for name in chosen if name not in set(skip or ())]
 
 
@@ -109,10 +111,22 @@ def build_specs(
     lookups: Lookups,
     extractor: Extractor,
     sink: SinkFactory,
+    nested_page_size: int = 100,
+    ledger: LedgerSink | None = None,
 ) -> list[EntitySpec[Any, Any]]:
-    """The specs of the selected entities (``sink(entity, **options)`` makes each sink)."""
+    """The specs of the selected entities (``sink(entity, **options)`` makes each sink).
+
+    ``nested_page_size`` is how many of an account's ledger records one nested page
+    holds; ``ledger`` is told each account's Sonar balance as the money is read.
+    """
     zone = ZoneInfo(profile.defaults.timezone)
     makers = _makers(profile, lookups, extractor, sink, zone)
+    makers.update(
+        finance_makers(
+            profile.finance, extractor, sink, zone,
+            nested_page_size=nested_page_size, ledger=ledger,
+        )
+    )  # fmt: skip
     return [makers[name](mapped(name)) for name in names]
 
 

@@ -26,7 +26,7 @@ import contextlib
 import logging
 import time
 from collections.abc import AsyncIterator, Iterator, Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 from pydantic import BaseModel
@@ -62,6 +62,8 @@ from migrator.splynx.payloads import SplynxPayload
 from migrator.splynx.query import Scalar, Search
 from migrator.splynx.records import ApiCheck, Created, EntityOptions, SplynxRecord
 from migrator.splynx.session import SplynxSession, SplynxStats, retry_events
+
+M = TypeVar("M", bound=BaseModel)
 
 __all__ = ["SplynxClient"]
 
@@ -190,6 +192,11 @@ class SplynxClient:
 
     async def get(self, ref: EndpointRef, id: int, **parents: int) -> SplynxRecord | None:
         """One record by id, or None when Splynx has no such record."""
+        return await self.get_as(SplynxRecord, ref, id, **parents)
+
+    async def get_as(self, model: type[M], ref: EndpointRef, id: int, **parents: int) -> M | None:
+        """One record by id read as ``model`` (a row keyed by another id: a customer's
+        billing), or None when Splynx has no such record."""
         target = endpoint(ref)
         request = Request("GET", target.item_path(id, **parents), target)
         try:
@@ -198,7 +205,7 @@ class SplynxClient:
             )
         except NotFound:
             return None
-        return parsed(SplynxRecord, response, request)
+        return parsed(model, response, request)
 
     async def list(
         self, ref: EndpointRef, search: Search | None = None, **parents: int

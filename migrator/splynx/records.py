@@ -7,6 +7,7 @@ the rest as Splynx sent it (strings for enum flags, numbers for ids).
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -44,6 +45,15 @@ class SplynxRecord(BaseModel):
         if isinstance(data, dict) and data.get("additional_attributes") in ([], None):
             data = {**data, "additional_attributes": {}}
         return data
+
+
+class CustomerBalance(BaseModel):
+    """A customer's billing row as far as its balance goes (``deposit``, owing < 0)."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    customer_id: int
+    deposit: Decimal
 
 
 class AttributeInfo(BaseModel):

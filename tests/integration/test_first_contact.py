@@ -19,12 +19,12 @@ import anyio
 import pytest
 from aiohttp import web
 
-from migrator.entity_map import ENTITY_ORDER
 from migrator.exitcodes import ExitCode
 from migrator.pipeline.migration import MigrationRequest, migrate
 from migrator.preflight.run import preflight
 from migrator.profile import load_profile
 from migrator.sim.harness import serve
+from tests.support.migration_checks import NO_MONEY
 from tests.support.pair import running_pair, settings_for
 
 HANG_GUARD = 60.0  # far below the five-minute retry budget: a guard, not a timing claim
@@ -78,7 +78,7 @@ async def test_a_run_stops_at_once_naming_the_system_that_is_not_there(
         settings = settings_for(
             urls, tmp_path / "state.sqlite3", retry_budget=300, connect_timeout=0.3
         )
-        request = MigrationRequest(settings, load_profile("full"), list(ENTITY_ORDER))
+        request = MigrationRequest(settings, load_profile("full"), list(NO_MONEY))
         with anyio.fail_after(HANG_GUARD):
             result = await migrate(request, lambda event: None)
     assert result.exit_code == ExitCode.FATAL

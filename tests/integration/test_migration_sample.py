@@ -13,13 +13,12 @@ from pathlib import Path
 
 import pytest
 
-from migrator.entity_map import ENTITY_ORDER
 from migrator.events import Event, RecordsSettled
 from migrator.exitcodes import ExitCode
 from migrator.pipeline.migration import MigrationRequest, migrate
 from migrator.pipeline.state import StateStore
 from migrator.profile import load_profile
-from tests.support.migration_checks import rejects_of, run, verify_splynx
+from tests.support.migration_checks import NO_MONEY, rejects_of, run, verify_splynx
 from tests.support.pair import running_pair, settings_for
 
 pytestmark = pytest.mark.slow
@@ -34,7 +33,7 @@ async def test_children_of_parents_outside_the_sample_are_skipped_not_rejected(
         state = tmp_path / "state.sqlite3"
         events: list[Event] = []
         sample = MigrationRequest(
-            settings_for(pair, state), load_profile("full"), list(ENTITY_ORDER), limit=5
+            settings_for(pair, state), load_profile("full"), list(NO_MONEY), limit=5
         )
         result = await migrate(sample, events.append)
 

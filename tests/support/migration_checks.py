@@ -10,6 +10,7 @@ share it, so each proves the same thing about its own way of running.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
@@ -18,9 +19,10 @@ from zoneinfo import ZoneInfo
 from migrator.entity_map import ENTITY_ORDER
 from migrator.errors import Rejected
 from migrator.events import Event
+from migrator.pipeline.finance_specs import FINANCE_ENTITIES
 from migrator.pipeline.migration import MigrationRequest, migrate
 from migrator.pipeline.state import StateStore
-from migrator.profile import load_profile
+from migrator.profile import Profile, load_profile
 from migrator.records import Resolved
 from migrator.settings import Settings
 from migrator.sonar.entities import AccountStatus, AccountType
@@ -32,6 +34,7 @@ from tests.support.ground_truth import nested_accounts
 from tests.support.pair import Pair, settings_for
 
 __all__ = [
+    "NO_MONEY",
     "check_children",
     "check_customers",
     "check_tariffs",
@@ -42,6 +45,11 @@ __all__ = [
     "same",
     "verify_splynx",
 ]
+
+
+# Every entity but the money ones: the migration tests that check customers, services and
+# comments run without the ledger (tests/integration/test_finance_e2e.py moves it).
+NO_MONEY: tuple[str, ...] = tuple(e for e in ENTITY_ORDER if e not in FINANCE_ENTITIES)
 
 
 def same(expected: Any, actual: Any) -> bool:
@@ -70,10 +78,18 @@ async def everything(client: SplynxClient, endpoint: str, search: Search | None 
     return [record async for record in client.iterate(endpoint, search)]
 
 
-async def run(pair: Pair, state: Path, **overrides: Any) -> tuple[Any, Settings, list[Event]]:
+async def run(
+    pair: Pair,
+    state: Path,
+    *,
+    entities: Sequence[str] = NO_MONEY,
+    profile: Profile | None = None,
+    **overrides: Any,
+) -> tuple[Any, Settings, list[Event]]:
+    """One migration (without money, unless ``entities`` names it) through the pair."""
     settings = settings_for(pair, state, **overrides)
     events: list[Event] = []
-    request = MigrationRequest(settings, load_profile("full"), list(ENTITY_ORDER))
+    request = MigrationRequest(settings, profile or load_profile("full"), list(entities))
     return await migrate(request, events.append), settings, events
 
 
