@@ -27,12 +27,23 @@ class ParentRef:
     account, where waiting could deadlock the writers) the record goes ahead
     without it when it is not in Splynx yet, and the link is set after the
     entity is written.
+
+    ``cursor`` is where the parent sits in its entity's partitions when that is
+    not its own id: an invoice is read with its account, so its entity's
+    checkpoints count account ids, and only the account's id says whether it
+    has been dealt with.
     """
 
     entity: str
     sonar_id: int
     field: str
     wait: bool = True
+    cursor: int | None = None
+
+    @property
+    def position(self) -> int:
+        """The parent's cursor in its entity's partitions."""
+        return self.sonar_id if self.cursor is None else self.cursor
 
 
 @dataclass(frozen=True)

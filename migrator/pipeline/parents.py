@@ -42,6 +42,7 @@ class ParentIndex:
         self._failed: set[tuple[str, int]] = set()
         self._skipped: set[tuple[str, int]] = set()
         self._settled: dict[str, Settled] = {}
+        self._positions: dict[tuple[str, int], int] = {}  # a waiter's parent's cursor
         self._stopped = False
 
     def track(self, entity: str, settled: Settled) -> None:
@@ -60,7 +61,7 @@ class ParentIndex:
             if key in self._failed:
                 return None
             settled = self._settled.get(ref.entity)
-            reached = settled is None or settled(ref.sonar_id)
+            reached = settled is None or settled(ref.position)
             if key in self._skipped or (ref.entity in self._closed and not reached):
                 raise NotInSample
             if ref.entity in self._closed or (settled is not None and reached):
@@ -68,9 +69,11 @@ class ParentIndex:
             event = self._waiters.get(key)
             if event is None:
                 event = self._waiters[key] = anyio.Event()
+                self._positions[key] = ref.position
             await event.wait()
 
     def _wake(self, key: tuple[str, int]) -> None:
+        self._positions.pop(key, None)
         event = self._waiters.pop(key, None)
         if event is not None:
             event.set()
@@ -93,7 +96,8 @@ class ParentIndex:
         settled = self._settled.get(entity)
         if settled is None:
             return
-        for key in [k for k in self._waiters if k[0] == entity and settled(k[1])]:
+        waiting = [k for k in self._waiters if k[0] == entity]
+        for key in [k for k in waiting if settled(self._positions.get(k, k[1]))]:
             self._wake(key)
 
     def stop(self) -> None:

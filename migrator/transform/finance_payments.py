@@ -77,7 +77,10 @@ def payment_parents(record: PaymentRecord) -> list[ParentRef]:
     refs = [ParentRef("customers", record.payment.account_id, "account_id")]
     invoices = paid_invoices(record)
     if invoices:
-        refs.append(ParentRef("invoices", invoices[0], "invoice_id"))
+        # read with the account's ledger: its entity's checkpoints count account ids
+        refs.append(
+            ParentRef("invoices", invoices[0], "invoice_id", cursor=record.payment.account_id)
+        )
     return refs
 
 

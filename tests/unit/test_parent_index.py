@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
+import anyio
 import pytest
 
 from migrator.pipeline.parents import NotInSample, ParentIndex
@@ -52,3 +53,36 @@ async def test_the_children_of_a_skipped_record_are_skipped_too(index: ParentInd
         await index.resolve(customer(5))
     index.failed("customers", 6)
     assert await index.resolve(customer(6)) is None
+
+
+async def test_a_parent_read_with_another_record_is_settled_by_that_record_s_cursor() -> None:
+    """An invoice is read with its account. Two partitions of accounts, 1-100 and 101-200:
+    the second is through, the first is not; invoice 117 of account 9 is not settled for
+    all that 117 lies in the finished partition: only account 9 being passed says so."""
+    store = StateStore.open(Path(":memory:"))
+    index = ParentIndex(store)
+    first_partition = {"at": 0}
+    index.track("invoices", lambda cursor: cursor > 100 or cursor <= first_partition["at"])
+    found: list[int | None] = []
+    async with anyio.create_task_group() as tg:
+        tg.start_soon(_into, index, ParentRef("invoices", 117, "invoice_id", cursor=9), found)
+        await anyio.wait_all_tasks_blocked()
+        first_partition["at"] = 8
+        index.progressed("invoices")  # account 9 is not reached yet: still waiting
+        await anyio.wait_all_tasks_blocked()
+        assert found == []
+        store.mapped("invoices", 117, 4117, how="created", run_id=None)
+        index.mapped("invoices", 117)
+    assert found == [4117]
+
+    async with anyio.create_task_group() as tg:
+        tg.start_soon(_into, index, ParentRef("invoices", 118, "invoice_id", cursor=10), found)
+        await anyio.wait_all_tasks_blocked()
+        first_partition["at"] = 10  # account 10 is through and invoice 118 was never mapped
+        index.progressed("invoices")
+    assert found == [4117, None]
+    store.close()
+
+
+async def _into(index: ParentIndex, ref: ParentRef, found: list[int | None]) -> None:
+    found.append(await index.resolve(ref))
