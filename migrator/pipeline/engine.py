@@ -30,9 +30,10 @@ from anyio.abc import TaskGroup
 from anyio.streams.memory import MemoryObjectReceiveStream, MemoryObjectSendStream
 
 from migrator.events import Emit, QueueDepth, RecordsRead, StreamFinished, StreamPlanned
+from migrator.pipeline.batching import take_batch
 from migrator.pipeline.budget import ErrorBudget
 from migrator.pipeline.checkpoint import PartitionProgress
-from migrator.pipeline.entities import EntitySpec, Item, dependency_levels
+from migrator.pipeline.entities import BatchSink, EntitySpec, Item, dependency_levels
 from migrator.pipeline.parents import ParentIndex
 from migrator.pipeline.state import PartitionState, StateStore
 from migrator.pipeline.writer import EntityWriter, WorkItem
@@ -166,8 +167,13 @@ class Engine:
         send, receive = anyio.create_memory_object_stream[WorkItem[Any]](self._options.queue_size)
         async with anyio.create_task_group() as tg, send, receive:
             self._start_producers(tg, spec, partitions, send, verify)
-            for _ in range(self._options.writers):
-                tg.start_soon(self._write, writer, partitions, receive.clone())
+            sink = spec.sink
+            if isinstance(sink, BatchSink):
+                for _ in range(sink.concurrency):
+                    tg.start_soon(self._write_batches, writer, sink, partitions, receive.clone())
+            else:
+                for _ in range(self._options.writers):
+                    tg.start_soon(self._write, writer, partitions, receive.clone())
         if not self.draining:
             self._parents.close(spec.name)
         self._emit(StreamFinished(spec.name, "stopped" if self.draining else None))
@@ -276,6 +282,27 @@ class Engine:
                 if partition.progress.finished(work.item.cursor):
                     self._advance(writer.spec.name, partition)
                 partition.room.set()
+
+    async def _write_batches(
+        self,
+        writer: EntityWriter[Any, Any],
+        sink: BatchSink[Any],
+        partitions: list[_Partition],
+        receive: MemoryObjectReceiveStream[WorkItem[Any]],
+    ) -> None:
+        """``_write`` for a sink that writes many records at once."""
+        by_part = {p.state.part: p for p in partitions}
+        async with receive:
+            while (works := await take_batch(receive, sink.batch_size)) is not None:
+                if self.draining:
+                    return
+                if not await writer.settle_batch(works, sink):
+                    return
+                for work in works:
+                    partition = by_part[work.part]
+                    if partition.progress.finished(work.item.cursor):
+                        self._advance(writer.spec.name, partition)
+                    partition.room.set()
 
     def _advance(self, entity: str, partition: _Partition) -> None:
         """Persist the partition's checkpoint (closing it once the producer is through)."""

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Generic, Literal, Protocol, TypeVar
+from typing import Any, Generic, Literal, Protocol, TypeVar, runtime_checkable
 
 from migrator.errors import ConfigError, Rejected
 from migrator.records import Cleaned, ParentRef, Resolved
 
 __all__ = [
+    "BatchSink",
     "Delivered",
     "EntitySpec",
     "Item",
@@ -86,6 +87,22 @@ class Sink(Protocol[P_contra]):
 
     async def occupied(self) -> bool:
         """Whether Splynx already holds records where this sink writes (any of them)."""
+
+
+@runtime_checkable
+class BatchSink(Sink[P_contra], Protocol[P_contra]):
+    """A sink that writes many records at once (rows straight into Splynx's tables).
+
+    ``deliver_many`` settles each payload, in order: delivered (created, or
+    adopted when its marker was there already: it always looks first), or
+    refused alone with its reason. The engine hands it up to ``batch_size``
+    records at a time from ``concurrency`` writers.
+    """
+
+    batch_size: int
+    concurrency: int
+
+    async def deliver_many(self, payloads: Sequence[P_contra]) -> list[Delivered | Rejected]: ...
 
 
 @dataclass(frozen=True)

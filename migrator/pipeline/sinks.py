@@ -11,7 +11,8 @@ is re-done on adoption too. Where the marker is an additional field, a
 ``MarkerProof`` reads the first record created back once (``markers.py``).
 
 ``DryRunSink`` validates what would be sent and sends nothing. Both know
-endpoints and payloads, never a particular entity.
+endpoints and payloads, never a particular entity. Money goes to a
+``TableSink`` (``table_sinks``) instead when the database path is on.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from migrator.errors import ConfigError, Rejected
 from migrator.pipeline.entities import Delivered
 from migrator.pipeline.markers import MarkerProof
 from migrator.pipeline.state import StateStore
+from migrator.pipeline.table_sinks import TableSink, WriteRows
 from migrator.splynx.client import SplynxClient
 from migrator.splynx.endpoints import build_payload, endpoint
 from migrator.splynx.payloads import SplynxPayload
@@ -166,11 +168,18 @@ class DryRunSink(Generic[P]):
 
 
 class SinkFactory:
-    """Makes each entity's sink: the API (no client: a dry run's validation)."""
+    """Makes each entity's sink: the API (no client: a dry run's validation), or, for the
+    endpoints ``tables`` writes (``SPLYNX_DB_DSN`` set), Splynx's tables."""
 
-    def __init__(self, client: SplynxClient | None, store: StateStore) -> None:
+    def __init__(
+        self,
+        client: SplynxClient | None,
+        store: StateStore,
+        tables: Mapping[str, WriteRows] | None = None,
+    ) -> None:
         self._client = client
         self._store = store
+        self._tables = dict(tables or {})
         self._dry: list[DryRunSink[Any]] = []
 
     def __call__(
@@ -181,8 +190,12 @@ class SinkFactory:
         body: Callable[[Any], SplynxPayload] = _itself,
         after: FollowUp[Any] | None = None,
         link_fields: Mapping[str, str] | None = None,
-    ) -> ApiSink[Any] | DryRunSink[Any]:
+    ) -> ApiSink[Any] | DryRunSink[Any] | TableSink[Any]:
         """The sink creating records at Splynx endpoint ``name``, then running ``after``."""
+        if self._client is not None and name in self._tables:
+            if after is not None:
+                raise ConfigError(f"{name}: rows written to the database run no follow-up")
+            return TableSink(self._tables[name])
         if self._client is None:
             self._dry.append(DryRunSink(name, body=body, after=after))
             return self._dry[-1]

@@ -13,6 +13,7 @@ Every outcome is reported as an event; none is silent.
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
@@ -21,7 +22,7 @@ import anyio
 from migrator.errors import FieldError, MarkerNotKept, Rejected
 from migrator.events import Emit, RecordsSettled
 from migrator.pipeline.budget import ErrorBudget
-from migrator.pipeline.entities import Delivered, EntitySpec, Item
+from migrator.pipeline.entities import BatchSink, Delivered, EntitySpec, Item
 from migrator.pipeline.parents import NotInSample, ParentIndex, Stopped
 from migrator.pipeline.state import StateStore
 from migrator.records import Cleaned, ParentRef, Resolved
@@ -71,11 +72,17 @@ class EntityWriter(Generic[R, P]):
         # its writers need not ask for each one (a look-up per record saved).
         self._fresh = fresh
 
+    def _known(self, item: Item[R]) -> bool:
+        """Already in the id map (from an earlier run): skipped."""
+        if self._fresh or self._store.splynx_id(self.spec.name, item.sonar_id) is None:
+            return False
+        self._emit(RecordsSettled(self.spec.name, "skipped"))
+        return True
+
     async def settle(self, work: WorkItem[R]) -> bool:
         """Settle one record; False when the run stopped before it could be."""
         item = work.item
-        if not self._fresh and self._store.splynx_id(self.spec.name, item.sonar_id) is not None:
-            self._emit(RecordsSettled(self.spec.name, "skipped"))
+        if self._known(item):
             return True
         try:
             if item.rejected is not None:
@@ -109,6 +116,46 @@ class EntityWriter(Generic[R, P]):
             )
         if cleaned.notes:
             self._store.cleaned(self.spec.name, item.sonar_id, cleaned.notes)
+        return True
+
+    async def settle_batch(self, works: Sequence[WorkItem[R]], sink: BatchSink[P]) -> bool:
+        """Settle records together through a ``BatchSink``; False when the run stopped.
+
+        Each record is prepared on its own (parents, transform: a refusal costs that
+        record only), then the prepared ones are delivered in one call. A batch sink
+        looks every marker up before it writes, so ``verify`` needs no special case,
+        and it sets no late links (its entities name none that may wait).
+        """
+        ready: list[tuple[Item[R], Cleaned[P]]] = []
+        for work in works:
+            item = work.item
+            if self._known(item):
+                continue
+            try:
+                if item.rejected is not None:
+                    raise item.rejected
+                assert item.record is not None
+                cleaned, _, _ = await self._prepare(item.record)
+            except Stopped:
+                return False
+            except NotInSample:
+                self._parents.skipped(self.spec.name, item.sonar_id)
+                self._emit(RecordsSettled(self.spec.name, "skipped", reason=OUTSIDE_SAMPLE))
+                continue
+            except Rejected as rejected:
+                self._reject(item, rejected)
+                continue
+            ready.append((item, cleaned))
+        if not ready:
+            return True
+        outcomes = await sink.deliver_many([cleaned.payload for _, cleaned in ready])
+        for (item, cleaned), outcome in zip(ready, outcomes, strict=True):
+            if isinstance(outcome, Rejected):
+                self._reject(item, outcome)
+                continue
+            self._mapped(item, outcome)
+            if cleaned.notes:
+                self._store.cleaned(self.spec.name, item.sonar_id, cleaned.notes)
         return True
 
     async def _prepare(self, record: R) -> tuple[Cleaned[P], list[ParentRef], list[ParentRef]]:
