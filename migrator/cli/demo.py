@@ -70,7 +70,7 @@ def register(commands: Any) -> None:
         description=DESCRIPTION,
         examples=EXAMPLES,
     )
-    parser.add_argument("--scale", type=int, default=300, metavar="N", help="accounts to generate")
+    parser.add_argument("--scale", type=int, default=100, metavar="N", help="accounts to generate")
     parser.add_argument("--seed", type=int, default=1, help="seed of the generated data")
     parser.add_argument(
         "--keep", type=Path, metavar="DIR", help="keep the state file in DIR (default: discard)"

@@ -51,5 +51,9 @@ def test_demo_migrates_the_simulated_isp_and_counts_it_in_splynx(tmp_path: Path)
     store.close()
     assert counts["customers"].created == 20
     assert counts["customer_notes"].created > 0
+    # the money too, with every balance proven against Sonar's
+    assert min(counts[e].created for e in ("invoices", "payments", "transactions")) > 0
+    assert "balances: all 20 customers' equal Sonar's to the cent" in result.stdout
     summary = json.loads((kept / "state.sqlite3.summary.json").read_text())
     assert summary["systems"]["sonar"]["rate_limited"] == 0  # paced within Sonar's limit
+    assert summary["balances"]["checked"] == 20 and summary["balances"]["different"] == []
