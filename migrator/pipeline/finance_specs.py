@@ -8,6 +8,9 @@ kept to ``ACCOUNTS_PER_DOCUMENT`` accounts: a page of 100 accounts' ledgers
 costs more memory than the run may spend (measured in
 ``tests/bench/bench_sonar_finance.py``), and the saving in requests is small.
 
+The entities share each page's request (``SharedLedger``): one read of the
+ledger for all of them, each decoding only the relations it needs.
+
 Each account's Sonar balance is handed to ``ledger`` as it is read, so the
 end-of-run check (``balance_check``) can compare it with Splynx's without
 reading the ledger again. The profile's ``[finance] mode`` decides which
@@ -32,6 +35,8 @@ from migrator.sonar.entities import Credit, Debit
 from migrator.sonar.extract import Extractor
 from migrator.sonar.finance import NestedFinance
 from migrator.sonar.models import AccountWithFinance
+from migrator.sonar.relations import FINANCE_FIELDS
+from migrator.sonar.shared_ledger import SharedLedger
 from migrator.sonar.sizing import DocumentSizer
 from migrator.splynx.payloads import Transaction
 from migrator.transform import finance_records as shares
@@ -58,6 +63,14 @@ LedgerSink = Callable[[int, int], None]  # (account id, what it owes in cents)
 Maker = Callable[[MappedEntity], EntitySpec[Any, Any]]
 
 ACCOUNTS_PER_DOCUMENT = 50
+# The parts of an account's ledger each entity's records are made of.
+# Those reading all four also tell ``ledger`` each account's balance (it needs them all).
+RELATIONS: dict[str, tuple[str, ...]] = {
+    "invoices": ("invoices", "debits", "credits", "payments"),
+    "payments": ("payments", "credits"),
+    "transactions": ("debits", "credits"),
+    "opening_balances": ("invoices", "debits", "credits", "payments"),
+}
 FINANCE_ENTITIES: dict[str, frozenset[str]] = {
     "invoices": frozenset({"history", "balance"}),
     "payments": frozenset({"history"}),
@@ -125,10 +138,13 @@ def finance_makers(
     zone: ZoneInfo,
     *,
     nested_page_size: int,
+    consumers: int,
     ledger: LedgerSink | None = None,
 ) -> dict[str, Maker]:
-    """The makers of the money entities' specs (see ``wiring.build_specs``)."""
+    """The makers of the money entities' specs (see ``wiring.build_specs``); ``consumers``
+    is how many of them this run makes, the readers of each shared page."""
     sizer = DocumentSizer(accounts=ACCOUNTS_PER_DOCUMENT, nested=nested_page_size)
+    shared = SharedLedger(NestedFinance(nested_page_size, sizer=sizer), consumers)
     cutover = dt.datetime.now(zone).date()
 
     def spec(
@@ -137,12 +153,13 @@ def finance_makers(
         transform: Callable[..., Cleaned[Any]],
         parents: Callable[[Any], list[ParentRef]],
     ) -> EntitySpec[Any, Any]:
-        # One reader per entity (a reader holds the document it sends); the sizer is shared,
-        # so what Sonar refused for one entity's documents is not tried again for another's.
-        reader = NestedFinance(nested_page_size, sizer=sizer)
+        relations = RELATIONS[row.name]
+        reader = shared.view(relations)
+        whole = set(relations) == set(FINANCE_FIELDS)
+        explode = _recording(share, ledger if whole else None)
         return EntitySpec(
             row.name,
-            SonarSource(extractor, "accounts", reader, explode=_recording(share, ledger)),
+            SonarSource(extractor, "accounts", reader, explode=explode),
             sink(row.endpoint),
             transform,
             parents=parents,

@@ -21,7 +21,12 @@ from migrator.entity_map import ENTITY_ORDER, MappedEntity, mapped
 from migrator.errors import ConfigError
 from migrator.pipeline.customer_rows import customer_rows
 from migrator.pipeline.entities import EntitySpec, Sink
-from migrator.pipeline.finance_specs import LedgerSink, finance_entities, finance_makers
+from migrator.pipeline.finance_specs import (
+    FINANCE_ENTITIES,
+    LedgerSink,
+    finance_entities,
+    finance_makers,
+)
 from migrator.pipeline.ip_marks import static_ip_marks
 from migrator.pipeline.lookups import Lookups
 from migrator.pipeline.sources import SonarSource, StaticSource
@@ -125,6 +130,7 @@ def build_specs(
         finance_makers(
             profile.finance, extractor, sink, zone,
             nested_page_size=nested_page_size, ledger=ledger,
+            consumers=len(FINANCE_ENTITIES.keys() & set(names)),
         )
     )  # fmt: skip
     return [makers[name](mapped(name)) for name in names]

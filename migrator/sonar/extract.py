@@ -172,8 +172,10 @@ class Extractor:
             if batch.entities and last_id <= after:
                 raise ProtocolError(f"{operation}: Sonar ignored the id filter (last id {last_id})")
             records, rejects = _decode(reader, batch.entities)
-            remaining = batch.total_count - len(batch.entities)
-            if not batch.entities:
+            sent = len(batch.entities)
+            remaining = batch.total_count - sent
+            del batch  # the raw page is decoded: not held while the consumer works on it
+            if not sent:
                 if remaining > 0:  # counted, then gone: deleted while we read, most likely
                     log.warning("%s: Sonar counted %d more but sent none", operation, remaining)
                 remaining = 0

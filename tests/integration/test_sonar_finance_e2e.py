@@ -24,6 +24,8 @@ from migrator.sonar.extract import Extractor, Page
 from migrator.sonar.finance import NestedFinance
 from migrator.sonar.models import AccountWithFinance
 from migrator.sonar.queries import FINANCE_FIELDS, nested_accounts_document
+from migrator.sonar.readers import Reader
+from migrator.sonar.shared_ledger import SharedLedger
 from migrator.sonar.sizing import DocumentSizer
 from migrator.sonar.variables import keyset_variables
 from tests.support.ground_truth import account_finance
@@ -38,21 +40,27 @@ def dataset() -> Dataset:
     return load_dataset(CONFIG)
 
 
-async def read(url: str, reader: NestedFinance, page_size: int) -> tuple[list[Any], int, int]:
+async def read(url: str, reader: Reader[Any], page_size: int) -> tuple[list[Any], int, int]:
     """Every account read through ``reader``, the requests it took, and the partitions."""
     async with SonarClient(url, TOKEN, limiter=sonar_limiter(0), retry_budget=5) as sonar:
-        extractor = Extractor(sonar, page_size=page_size, producers=2)
-        plan = await extractor.plan("accounts", partitions=2)
-        send, receive = anyio.create_memory_object_stream[Page[Any]](2)
-        accounts: list[Any] = []
-        async with anyio.create_task_group() as group:
-            group.start_soon(extractor.run, plan.partitions, reader, send)
-            async with receive:
-                async for page in receive:
-                    assert page.rejects == []
-                    accounts += page.records
-        found = sorted(accounts, key=lambda a: a.id)
-        return found, sonar.stats.requests, len(plan.partitions)
+        found, partitions = await read_with(sonar, reader, page_size)
+        return found, sonar.stats.requests, partitions
+
+
+async def read_with(
+    sonar: SonarClient, reader: Reader[Any], page_size: int
+) -> tuple[list[Any], int]:
+    extractor = Extractor(sonar, page_size=page_size, producers=2)
+    plan = await extractor.plan("accounts", partitions=2)
+    send, receive = anyio.create_memory_object_stream[Page[Any]](2)
+    accounts: list[Any] = []
+    async with anyio.create_task_group() as group:
+        group.start_soon(extractor.run, plan.partitions, reader, send)
+        async with receive:
+            async for page in receive:
+                assert page.rejects == []
+                accounts += page.records
+    return sorted(accounts, key=lambda a: a.id), len(plan.partitions)
 
 
 def assert_equal_to_the_flat_tables(accounts: list[Any], dataset: Dataset) -> None:
@@ -103,3 +111,42 @@ async def test_the_refusal_looks_like_a_php_server_out_of_memory(dataset: Datase
         async with http.post(f"{url}{GRAPHQL_PATH}", json=body, headers=headers) as response:
             assert response.status == 200
             assert len((await response.json())["data"]["accounts"]["entities"]) == 2
+
+
+async def test_the_money_entities_share_each_page_and_decode_only_their_share(
+    dataset: Dataset,
+) -> None:
+    """Three entities read the ledger at once through one ``SharedLedger``: the requests are
+    one reader's, and each gets exactly the relations it asked for."""
+    async with serve(build_app(CONFIG, dataset=dataset)) as url:
+        _, alone, _ = await read(url, NestedFinance(), page_size=10)
+        async with SonarClient(url, TOKEN, limiter=sonar_limiter(0)) as sonar:
+            await Extractor(sonar, page_size=10, producers=2).plan("accounts", partitions=2)
+            planning = sonar.stats.requests
+        shared = SharedLedger(NestedFinance(), consumers=3)
+        views = {
+            "invoices": shared.view(("invoices", "debits", "credits", "payments")),
+            "payments": shared.view(("payments", "credits")),
+            "transactions": shared.view(("debits", "credits")),
+        }
+        results: dict[str, list[Any]] = {}
+        async with SonarClient(url, TOKEN, limiter=sonar_limiter(0), retry_budget=5) as sonar:
+
+            async def one(name: str) -> None:
+                results[name] = (await read_with(sonar, views[name], page_size=10))[0]
+
+            async with anyio.create_task_group() as group:
+                for name in views:
+                    group.start_soon(one, name)
+            together = sonar.stats.requests
+    assert together == alone + 2 * planning  # each entity plans; the pages are read once
+    # each page (with its follow-ups) fetched for one entity and taken as it is by two more
+    assert shared.requests_saved > 0 and shared.requests_saved % 2 == 0
+    assert_equal_to_the_flat_tables(results["invoices"], dataset)
+    truth = {a.id: a for a in account_finance(dataset)}
+    for account in results["payments"]:
+        assert account.payments == truth[account.id].payments
+        assert account.credits == truth[account.id].credits
+        assert account.debits == () and account.invoices == ()
+    for account in results["transactions"]:
+        assert account.debits == truth[account.id].debits and account.payments == ()
