@@ -9,6 +9,8 @@ one ``SqlTransaction`` (``db_transaction``), so a batch is all or nothing:
 - ``find_markers``: the live rows already carrying these markers (adopted,
   not written again);
 - ``insert_rows``: multi-row INSERTs of complete rows; the lowest id they got;
+- ``rows_by_id`` / ``sums_by``: what a payment needs to know of the invoices
+  it pays (locked until the batch ends) and of what was allocated to them;
 - ``ids_by``: the ids of rows just inserted, by a column's value (markers, or
   the payment a credit books), never by counting on consecutive auto-increment
   ids: only "every id of this INSERT is at least its ``LAST_INSERT_ID()``";
@@ -27,7 +29,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from migrator.splynx.db_transaction import SqlTransaction
 from migrator.splynx.tables import quoted, table
@@ -40,6 +42,8 @@ __all__ = [
     "live_ids",
     "marker_key",
     "move_deposits",
+    "rows_by_id",
+    "sums_by",
     "update_by_id",
 ]
 
@@ -116,16 +120,48 @@ async def insert_rows(
 
 async def ids_by(
     tx: SqlTransaction, name: str, column: str, since: int, values: Sequence[object]
-) -> list[tuple[int, object]]:
-    """(id, value) of the rows with ``id >= since`` whose ``column`` is one of ``values``."""
-    found: list[tuple[int, object]] = []
-    target = quoted(table(name).column(column).name)
+) -> list[tuple[int, object, int]]:
+    """(id, value, customer) of live rows with ``id >= since`` whose ``column`` is in ``values``."""
+    found: list[tuple[int, object, int]] = []
+    target, owner = quoted(table(name).column(column).name), quoted("customer_id")
     for part in _chunks(sorted(set(values), key=str)):
         sql = (
-            f"SELECT `id`, {target} FROM {quoted(name)} "
+            f"SELECT `id`, {target}, {owner} FROM {quoted(name)} "
             f"WHERE `id` >= %s AND {target} IN ({_marks(len(part))}){_live(name)}"
         )
-        found.extend((int(i), v) for i, v in await tx.rows(sql, [since, *part]))
+        found.extend((int(i), v, int(c)) for i, v, c in await tx.rows(sql, [since, *part]))
+    return found
+
+
+async def rows_by_id(
+    tx: SqlTransaction, name: str, columns: Sequence[str], ids: Iterable[int], *, lock: bool
+) -> dict[int, dict[str, Any]]:
+    """The live rows of these ids (``lock``: ``FOR UPDATE``, ascending, so nobody else
+    changes them before this transaction ends)."""
+    wanted = sorted(set(ids))
+    names = ", ".join(quoted(table(name).column(c).name) for c in columns)
+    suffix = " ORDER BY `id` FOR UPDATE" if lock else ""
+    found: dict[int, dict[str, Any]] = {}
+    for part in _chunks(wanted):
+        sql = f"SELECT `id`, {names} FROM {quoted(name)} WHERE `id` IN ({_marks(len(part))})"
+        for row in await tx.rows(sql + _live(name) + suffix, part):
+            found[int(row[0])] = dict(zip(columns, row[1:], strict=True))
+    return found
+
+
+async def sums_by(
+    tx: SqlTransaction, name: str, key: str, amount: str, keys: Iterable[int]
+) -> dict[int, Decimal]:
+    """``SUM(amount)`` of the rows of ``name`` per value of ``key`` among ``keys``."""
+    wanted = sorted(set(keys))
+    column, total = quoted(table(name).column(key).name), quoted(table(name).column(amount).name)
+    found: dict[int, Decimal] = {}
+    for part in _chunks(wanted):
+        sql = (
+            f"SELECT {column}, SUM({total}) FROM {quoted(name)} "
+            f"WHERE {column} IN ({_marks(len(part))}) GROUP BY {column}"
+        )
+        found.update((int(k), Decimal(str(v))) for k, v in await tx.rows(sql, part))
     return found
 
 
