@@ -27,10 +27,11 @@ the database path writes no ``<module>_values`` rows.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
+from operator import itemgetter
 from typing import Any
 
 from migrator.errors import FieldError, Rejected
@@ -59,14 +60,12 @@ class Stamp:
 
     now: datetime
     added_by_id: int | None = None
+    today: str = field(init=False)  # the date, as MySQL prints it
+    moment: str = field(init=False)  # the datetime, as MySQL prints it
 
-    @property
-    def today(self) -> str:
-        return self.now.strftime("%Y-%m-%d")
-
-    @property
-    def moment(self) -> str:
-        return self.now.strftime("%Y-%m-%d %H:%M:%S")
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "today", self.now.strftime("%Y-%m-%d"))
+        object.__setattr__(self, "moment", self.now.strftime("%Y-%m-%d %H:%M:%S"))
 
 
 def _blank(column: Column, moment: str) -> object:
@@ -74,42 +73,52 @@ def _blank(column: Column, moment: str) -> object:
     if column.default == "CURRENT_TIMESTAMP":
         return moment
     if column.default is not None:
-        return column.default
+        numeric = isinstance(column.zero_value(), int) and "decimal" not in column.type
+        return int(column.default) if numeric else column.default  # an int column's '1' is 1
     return None if column.nullable else column.zero_value()
 
 
-def _stored(column: Column, value: object) -> object:
-    """A payload value in the form the column keeps it."""
-    kind = column.type.split("(")[0].split()[0]
-    if kind == "enum" and isinstance(value, bool | int):
-        return "1" if value is True else "0" if value is False else str(value)
-    if kind == "decimal":
-        scale = int(column.type.split(",")[1].rstrip(")")) if "," in column.type else 0
-        return Decimal(str(value)).quantize(Decimal(1).scaleb(-scale))
-    return value
+def _flag(value: object) -> object:
+    """An enum value sent as a bool or a number, in the text form the column keeps."""
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    return str(value) if isinstance(value, int) else value
 
 
 class TableRows:
-    """Complete rows of one table: every column but the auto-increment key, in order."""
+    """Complete rows of one table: every column but the auto-increment key.
+
+    A value sent is kept as it is (money as ``Decimal`` or MySQL's text, which
+    the column stores to its four places), an enum's bool or number as its
+    text. ``insert`` leaves out of the statement the columns MySQL would fill
+    with the same value (a default, or NULL) for every row of the batch: fewer
+    values to send, the same rows stored.
+    """
 
     def __init__(self, name: str, stamp: Stamp) -> None:
         layout = table(name)
         kept = [c for c in layout.columns if not c.auto_increment]
         self.name = name
         self.columns = tuple(c.name for c in kept)
-        self._by_name = {c.name: c for c in kept}
         self._blanks = {c.name: _blank(c, stamp.moment) for c in kept}
+        self._flags = frozenset(c.name for c in kept if c.type.startswith("enum("))
+        self._optional = tuple(c.name for c in kept if c.default is not None or c.nullable)
 
     def complete(self, given: Mapping[str, object]) -> dict[str, Any]:
         """``given`` (payload values; None = not sent) stored, the rest as MySQL fills it."""
         row = dict(self._blanks)
         for name, value in given.items():
             if value is not None:
-                row[name] = _stored(self._by_name[name], value)
+                row[name] = _flag(value) if name in self._flags else value
         return row
 
-    def values(self, row: Mapping[str, object]) -> tuple[object, ...]:
-        return tuple(row[name] for name in self.columns)
+    def insert(self, rows: Sequence[Mapping[str, object]]) -> tuple[tuple[str, ...], list[Any]]:
+        """The columns an INSERT of ``rows`` must name, and each row's values for them."""
+        blanks = self._blanks
+        same = {c for c in self._optional if all(r[c] == blanks[c] for r in rows)}
+        named = tuple(c for c in self.columns if c not in same)
+        pick = itemgetter(*named)
+        return named, [pick(row) for row in rows]
 
 
 @dataclass

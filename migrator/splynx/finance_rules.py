@@ -41,7 +41,7 @@ _FOUR = Decimal("0.0001")
 
 
 def _number(value: object) -> Decimal:
-    return Decimal(str(value))
+    return value if isinstance(value, Decimal) else Decimal(str(value))
 
 
 def money(value: Decimal) -> str:

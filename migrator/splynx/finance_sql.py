@@ -119,14 +119,22 @@ async def insert_rows(
 
 
 async def ids_by(
-    tx: SqlTransaction, name: str, column: str, since: int, values: Sequence[object]
+    tx: SqlTransaction,
+    name: str,
+    column: str,
+    since: int,
+    values: Sequence[object],
+    *,
+    owner: bool = False,
 ) -> list[tuple[int, object, int]]:
-    """(id, value, customer) of live rows with ``id >= since`` whose ``column`` is in ``values``."""
+    """(id, value, customer) of live rows with ``id >= since`` whose ``column`` is in ``values``
+    (customer 0 unless ``owner``: fewer bytes to read back when the value alone is unique)."""
     found: list[tuple[int, object, int]] = []
-    target, owner = quoted(table(name).column(column).name), quoted("customer_id")
+    target = quoted(table(name).column(column).name)
+    customer = f", {quoted('customer_id')}" if owner else ", 0"
     for part in _chunks(sorted(set(values), key=str)):
         sql = (
-            f"SELECT `id`, {target}, {owner} FROM {quoted(name)} "
+            f"SELECT `id`, {target}{customer} FROM {quoted(name)} "
             f"WHERE `id` >= %s AND {target} IN ({_marks(len(part))}){_live(name)}"
         )
         found.extend((int(i), v, int(c)) for i, v, c in await tx.rows(sql, [since, *part]))

@@ -73,21 +73,27 @@ async def _live(tx: SqlTransaction, name: str, ids: Iterable[int | None]) -> set
 
 
 async def _insert(
-    tx: SqlTransaction, shape: TableRows, marker: str, todo: Sequence[tuple[int, MarkedRow]]
+    tx: SqlTransaction,
+    shape: TableRows,
+    marker: str,
+    todo: Sequence[tuple[int, MarkedRow]],
+    *,
+    per_customer: bool,
 ) -> dict[int, int]:
-    """Insert the rows; the new id of each index, read back by (customer, marker)."""
+    """Insert the rows; the new id of each index, read back by marker (and customer)."""
     made: dict[int, int] = {}
     marked = [(i, r) for i, r in todo if r.marker is not None]
-    rows_in = [shape.values(r.row) for _, r in marked]
-    first = await insert_rows(tx, shape.name, shape.columns, rows_in)
+    first = await insert_rows(tx, shape.name, *shape.insert([r.row for _, r in marked]))
     if marked:
-        found = await ids_by(tx, shape.name, marker, first, [r.marker for _, r in marked])
+        values = [r.marker for _, r in marked]
+        found = await ids_by(tx, shape.name, marker, first, values, owner=per_customer)
         by_key = {(customer, marker_key(value)): ident for ident, value, customer in found}
         for index, rows in marked:
-            made[index] = by_key[(rows.customer_id, marker_key(rows.marker))]
+            owner = rows.customer_id if per_customer else 0
+            made[index] = by_key[(owner, marker_key(rows.marker))]
     for index, rows in todo:  # no marker to find it by: one INSERT each, its own id
         if rows.marker is None:
-            made[index] = await insert_rows(tx, shape.name, shape.columns, [shape.values(rows.row)])
+            made[index] = await insert_rows(tx, shape.name, *shape.insert([rows.row]))
     return made
 
 
@@ -121,8 +127,7 @@ async def write_invoices(
     if not kept:
         return made
     invoices = shapes.invoices
-    rows_in = [invoices.values(r.row) for _, r in kept]
-    first = await insert_rows(tx, "invoices", invoices.columns, rows_in)
+    first = await insert_rows(tx, "invoices", *invoices.insert([r.row for _, r in kept]))
     found = await ids_by(tx, "invoices", "number", first, [r.marker for _, r in kept])
     ids = {marker_key(value): ident for ident, value, _ in found}
     items, debits = [], []
@@ -130,10 +135,10 @@ async def write_invoices(
         made[index] = invoice_id = ids[marker_key(rows.marker)]
         invoice = {**rows.row, "id": invoice_id}
         for item, category in zip(rows.items, rows.categories, strict=True):
-            items.append(shapes.items.values({**item, "invoice_id": invoice_id}))
+            items.append({**item, "invoice_id": invoice_id})
             if rows.books:
                 debits.append(item_debit(invoice, item, category or SERVICE_CATEGORY))
-    await insert_rows(tx, "invoices_items", shapes.items.columns, items)
+    await insert_rows(tx, "invoices_items", *shapes.items.insert(items))
     await _book(tx, shapes, debits)
     return made
 
@@ -142,8 +147,8 @@ async def _book(tx: SqlTransaction, shapes: Shapes, transactions: list[dict[str,
     """Insert the transactions the application books and move the balances by them; the
     lowest new id."""
     ledger = shapes.transactions
-    rows = [ledger.values(ledger.complete(t)) for t in transactions]
-    first = await insert_rows(tx, ledger.name, ledger.columns, rows)
+    rows = [ledger.complete(t) for t in transactions]
+    first = await insert_rows(tx, ledger.name, *ledger.insert(rows))
     deltas: defaultdict[int, Decimal] = defaultdict(Decimal)
     _debits(deltas, transactions)
     await move_deposits(tx, deltas)
@@ -174,7 +179,7 @@ async def write_transactions(
             made[index] = _refused(errors)
         else:
             kept.append((index, rows))
-    made.update(await _insert(tx, shapes.transactions, "comment", kept))
+    made.update(await _insert(tx, shapes.transactions, "comment", kept, per_customer=True))
     deltas: defaultdict[int, Decimal] = defaultdict(Decimal)
     _debits(deltas, (r.row for _, r in kept))
     await move_deposits(tx, deltas)
@@ -244,7 +249,7 @@ async def write_payments(
             due, share = invoices.share(row["invoice_id"], row["amount"])
             shares[index] = (due, share)
             row["remind_amount"] = money(Decimal(str(row["amount"])) - share)
-    ids = await _insert(tx, shapes.payments, "receipt_number", kept)
+    ids = await _insert(tx, shapes.payments, "receipt_number", kept, per_customer=False)
     made.update(ids)
     if not kept:
         return made
@@ -256,8 +261,8 @@ async def write_payments(
         if shares.get(index, (0, 0))[1]:
             due, share = shares[index]
             invoice_id, payment_id = rows.row["invoice_id"], ids[index]
-            payers.append(shapes.payers.values(payer_row(rows.row, payment_id, invoice_id, share)))
+            payers.append(payer_row(rows.row, payment_id, invoice_id, share))
             invoices.record(invoice_id, due, share, payment_id, rows.row["date"])
-    await insert_rows(tx, "invoice_payers", shapes.payers.columns, payers)
+    await insert_rows(tx, "invoice_payers", *shapes.payers.insert(payers))
     await update_by_id(tx, "invoices", _PAID, invoices.updates())
     return made
