@@ -41,6 +41,7 @@ from migrator.splynx.payloads.finance import Invoice, Payment, Transaction
 from migrator.splynx.tables import Column, table
 
 __all__ = [
+    "Insert",
     "InvoiceRows",
     "MarkedRow",
     "Shapes",
@@ -85,6 +86,16 @@ def _flag(value: object) -> object:
     return str(value) if isinstance(value, int) else value
 
 
+@dataclass(frozen=True)
+class Insert:
+    """Rows to insert: the columns that vary and each row's values for them (tuples, in
+    ``columns`` order), and the columns every row holds the same value in."""
+
+    columns: tuple[str, ...]
+    rows: list[Any]
+    shared: dict[str, object]
+
+
 class TableRows:
     """Complete rows of one table: every column but the auto-increment key.
 
@@ -112,13 +123,22 @@ class TableRows:
                 row[name] = _flag(value) if name in self._flags else value
         return row
 
-    def insert(self, rows: Sequence[Mapping[str, object]]) -> tuple[tuple[str, ...], list[Any]]:
-        """The columns an INSERT of ``rows`` must name, and each row's values for them."""
+    def insert(self, rows: Sequence[Mapping[str, object]]) -> Insert:
+        """What an INSERT of ``rows`` must name: the columns whose values differ between
+        rows, their values per row, and the values every row shares (sent once)."""
         blanks = self._blanks
-        same = {c for c in self._optional if all(r[c] == blanks[c] for r in rows)}
-        named = tuple(c for c in self.columns if c not in same)
-        pick = itemgetter(*named)
-        return named, [pick(row) for row in rows]
+        left_out = {c for c in self._optional if all(r[c] == blanks[c] for r in rows)}
+        first = rows[0] if len(rows) > 1 else {}
+        shared = {
+            c: first[c]
+            for c in self.columns
+            if c in first and c not in left_out and all(r[c] == first[c] for r in rows)
+        }
+        varying = tuple(c for c in self.columns if c not in left_out and c not in shared)
+        if len(varying) < 2:  # rows alike: each row names its values (itemgetter gives tuples)
+            varying, shared = tuple(c for c in self.columns if c not in left_out), {}
+        pick = itemgetter(*varying)
+        return Insert(varying, [pick(row) for row in rows], shared)
 
 
 @dataclass

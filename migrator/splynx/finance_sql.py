@@ -8,7 +8,8 @@ one ``SqlTransaction`` (``db_transaction``), so a batch is all or nothing:
   would check, e.g. the customer);
 - ``find_markers``: the live rows already carrying these markers (adopted,
   not written again);
-- ``insert_rows``: multi-row INSERTs of complete rows; the lowest id they got;
+- ``insert_rows``: multi-row INSERTs of complete rows (what all share bound once);
+  the lowest id they got;
 - ``rows_by_id`` / ``sums_by``: what a payment needs to know of the invoices
   it pays (locked until the batch ends) and of what was allocated to them;
 - ``ids_by``: the ids of rows just inserted, by a column's value (markers, or
@@ -32,6 +33,7 @@ from decimal import Decimal
 from typing import Any, TypeVar
 
 from migrator.splynx.db_transaction import SqlTransaction
+from migrator.splynx.finance_rows import Insert
 from migrator.splynx.tables import quoted, table
 
 __all__ = [
@@ -104,14 +106,24 @@ async def find_markers(
     return found
 
 
-async def insert_rows(
-    tx: SqlTransaction, name: str, columns: Sequence[str], rows: Sequence[Sequence[object]]
-) -> int:
-    """Insert complete rows (values in ``columns`` order); the lowest id generated (0 if none)."""
-    names = ", ".join(quoted(table(name).column(c).name) for c in columns)
-    one = f"({_marks(len(columns))})"
+async def insert_rows(tx: SqlTransaction, name: str, rows: Insert) -> int:
+    """Insert the rows; the lowest id generated (0 if none).
+
+    The values every row shares are bound once, to session variables
+    (``SET @finance_0 = %s, ...``) that each row names: the same rows stored,
+    a fraction of the values to escape and send.
+    """
+    if not rows.rows:
+        return 0
+    shared = [f"@finance_{n}" for n in range(len(rows.shared))]
+    if shared:
+        assign = ", ".join(f"{variable} = %s" for variable in shared)
+        await tx.execute(f"SET {assign}", list(rows.shared.values()))
+    layout = table(name)
+    names = ", ".join(quoted(layout.column(c).name) for c in (*rows.columns, *rows.shared))
+    one = f"({', '.join(['%s'] * len(rows.columns) + shared)})"
     first = 0
-    for part in _chunks(rows):
+    for part in _chunks(rows.rows):
         sql = f"INSERT INTO {quoted(name)} ({names}) VALUES {', '.join([one] * len(part))}"
         got = await tx.execute(sql, [value for row in part for value in row])
         first = got if not first else min(first, got)

@@ -83,7 +83,7 @@ async def _insert(
     """Insert the rows; the new id of each index, read back by marker (and customer)."""
     made: dict[int, int] = {}
     marked = [(i, r) for i, r in todo if r.marker is not None]
-    first = await insert_rows(tx, shape.name, *shape.insert([r.row for _, r in marked]))
+    first = await insert_rows(tx, shape.name, shape.insert([r.row for _, r in marked]))
     if marked:
         values = [r.marker for _, r in marked]
         found = await ids_by(tx, shape.name, marker, first, values, owner=per_customer)
@@ -93,7 +93,7 @@ async def _insert(
             made[index] = by_key[(owner, marker_key(rows.marker))]
     for index, rows in todo:  # no marker to find it by: one INSERT each, its own id
         if rows.marker is None:
-            made[index] = await insert_rows(tx, shape.name, *shape.insert([rows.row]))
+            made[index] = await insert_rows(tx, shape.name, shape.insert([rows.row]))
     return made
 
 
@@ -127,7 +127,7 @@ async def write_invoices(
     if not kept:
         return made
     invoices = shapes.invoices
-    first = await insert_rows(tx, "invoices", *invoices.insert([r.row for _, r in kept]))
+    first = await insert_rows(tx, "invoices", invoices.insert([r.row for _, r in kept]))
     found = await ids_by(tx, "invoices", "number", first, [r.marker for _, r in kept])
     ids = {marker_key(value): ident for ident, value, _ in found}
     items, debits = [], []
@@ -138,7 +138,7 @@ async def write_invoices(
             items.append({**item, "invoice_id": invoice_id})
             if rows.books:
                 debits.append(item_debit(invoice, item, category or SERVICE_CATEGORY))
-    await insert_rows(tx, "invoices_items", *shapes.items.insert(items))
+    await insert_rows(tx, "invoices_items", shapes.items.insert(items))
     await _book(tx, shapes, debits)
     return made
 
@@ -148,7 +148,7 @@ async def _book(tx: SqlTransaction, shapes: Shapes, transactions: list[dict[str,
     lowest new id."""
     ledger = shapes.transactions
     rows = [ledger.complete(t) for t in transactions]
-    first = await insert_rows(tx, ledger.name, *ledger.insert(rows))
+    first = await insert_rows(tx, ledger.name, ledger.insert(rows))
     deltas: defaultdict[int, Decimal] = defaultdict(Decimal)
     _debits(deltas, transactions)
     await move_deposits(tx, deltas)
@@ -263,6 +263,6 @@ async def write_payments(
             invoice_id, payment_id = rows.row["invoice_id"], ids[index]
             payers.append(payer_row(rows.row, payment_id, invoice_id, share))
             invoices.record(invoice_id, due, share, payment_id, rows.row["date"])
-    await insert_rows(tx, "invoice_payers", *shapes.payers.insert(payers))
+    await insert_rows(tx, "invoice_payers", shapes.payers.insert(payers))
     await update_by_id(tx, "invoices", _PAID, invoices.updates())
     return made

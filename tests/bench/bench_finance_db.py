@@ -10,7 +10,9 @@ flight. Rows counted are every row the runs added to the finance tables
 (invoices, items, transactions, payments, allocations); the balances moved in
 ``customer_billing`` are not counted. Prints rows/s per run, the median of the
 runs and the median / 20,000 rows/s target. The database is dropped
-afterwards. Not collected by pytest; run by hand from the repo root:
+afterwards. On a machine shared with other work the figures fall with the
+load (``uptime``): the writer's own CPU seconds are printed beside them. Not
+collected by pytest; run by hand from the repo root:
 
     python3 tests/bench/bench_finance_db.py [--runs 3] [--invoices 20000] [--batch 1000]
 """
@@ -119,12 +121,14 @@ def main() -> None:
         customers = asyncio.run(prepare(dsn, args.customers))
         for run in range(args.runs):
             before = sum(table_counts(params)[name] for name in COUNTED)
+            cpu = time.process_time()
             seconds = asyncio.run(one_run(dsn, customers, run, args))
+            cpu = time.process_time() - cpu  # the payloads' construction included
             rows = sum(table_counts(params)[name] for name in COUNTED) - before
             rate = rows / seconds
             results.append(rate)
             print(f"run {run + 1}: {rows} rows in {seconds:.2f}s, {rate:,.0f} rows/s "
-                  f"({rate / TARGET:.2f}x target)")  # fmt: skip
+                  f"({rate / TARGET:.2f}x target); this process used {cpu:.2f} CPU-s")  # fmt: skip
     median = statistics.median(results)
     print(f"median: {median:,.0f} rows/s; ratio to the {TARGET:,.0f} rows/s target: "
           f"{median / TARGET:.2f}")  # fmt: skip
