@@ -220,6 +220,20 @@ class _Invoices:
         return out
 
 
+def _payment_errors(rows: MarkedRow, customers: set[int], invoices: _Invoices) -> list[FieldError]:
+    """What the API would refuse in a payment: a missing customer, another's invoice."""
+    errors = []
+    if rows.customer_id not in customers:
+        errors.append(_invalid("customer_id", "Customer ID"))
+    invoice_id = rows.row["invoice_id"]
+    invoice = invoices.rows.get(invoice_id or 0)
+    if invoice_id and invoice is None:
+        errors.append(_invalid("invoice_id", "Invoice ID"))
+    elif invoice is not None and int(invoice["customer_id"]) != rows.customer_id:
+        errors.append(_invalid("invoice_id", "Invoice ID", "belongs to another customer."))
+    return errors
+
+
 async def write_payments(
     tx: SqlTransaction, todo: Sequence[tuple[int, MarkedRow]], shapes: Shapes
 ) -> Made:
@@ -233,36 +247,37 @@ async def write_payments(
     made: Made = {}
     kept, shares = [], {}
     for index, rows in todo:
-        row, errors = rows.row, []
-        if rows.customer_id not in customers:
-            errors.append(_invalid("customer_id", "Customer ID"))
-        invoice = invoices.rows.get(row["invoice_id"] or 0)
-        if row["invoice_id"] and invoice is None:
-            errors.append(_invalid("invoice_id", "Invoice ID"))
-        elif invoice is not None and int(invoice["customer_id"]) != rows.customer_id:
-            errors.append(_invalid("invoice_id", "Invoice ID", "belongs to another customer."))
+        errors = _payment_errors(rows, customers, invoices)
         if errors:
             made[index] = _refused(errors)
             continue
         kept.append((index, rows))
-        if invoice is not None:
-            due, share = invoices.share(row["invoice_id"], row["amount"])
-            shares[index] = (due, share)
-            row["remind_amount"] = money(Decimal(str(row["amount"])) - share)
+        if rows.row["invoice_id"] in invoices.rows:  # pay it, in the batch's order
+            shares[index] = invoices.share(rows.row["invoice_id"], rows.row["amount"])
+            rest = Decimal(str(rows.row["amount"])) - shares[index][1]
+            rows.row["remind_amount"] = money(rest)
     ids = await _insert(tx, shapes.payments, "receipt_number", kept, per_customer=False)
     made.update(ids)
-    if not kept:
-        return made
-    first = await _book(tx, shapes, [payment_credit(r.row, ids[i]) for i, r in kept])
-    booked = await ids_by(tx, "billing_transactions", "payment_id", first, list(ids.values()))
+    if kept:
+        await _settle(tx, shapes, [(ids[i], r.row, shares.get(i)) for i, r in kept], invoices)
+    return made
+
+
+async def _settle(
+    tx: SqlTransaction,
+    shapes: Shapes,
+    payments: list[tuple[int, dict[str, Any], tuple[Decimal, Decimal] | None]],
+    invoices: _Invoices,
+) -> None:
+    """Each new payment's credit (linked both ways) and its share of its invoice."""
+    first = await _book(tx, shapes, [payment_credit(row, ident) for ident, row, _ in payments])
+    booked = await ids_by(tx, "billing_transactions", "payment_id", first, [p[0] for p in payments])
     await update_by_id(tx, "payments", ["transaction_id"], [(int(str(p)), t) for t, p, _ in booked])
     payers = []
-    for index, rows in kept:
-        if shares.get(index, (0, 0))[1]:
-            due, share = shares[index]
-            invoice_id, payment_id = rows.row["invoice_id"], ids[index]
-            payers.append(payer_row(rows.row, payment_id, invoice_id, share))
-            invoices.record(invoice_id, due, share, payment_id, rows.row["date"])
+    for payment_id, row, allocated in payments:
+        if allocated is not None and allocated[1]:
+            due, share = allocated
+            payers.append(payer_row(row, payment_id, row["invoice_id"], share))
+            invoices.record(row["invoice_id"], due, share, payment_id, row["date"])
     await insert_rows(tx, "invoice_payers", shapes.payers.insert(payers))
     await update_by_id(tx, "invoices", _PAID, invoices.updates())
-    return made
