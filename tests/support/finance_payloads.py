@@ -6,6 +6,9 @@ without transactions), payments of which about half pay an invoice (some in
 full, some in part, some more than owed, a refund now and then) and
 transactions (debits and credits, quantities, VAT). Markers are unique per
 ``run`` so a benchmark can write the same shapes again.
+
+Records come customer by customer (each customer's in a run of its own), as
+the migration reads them: an account with its ledger.
 """
 
 from __future__ import annotations
@@ -17,6 +20,11 @@ from decimal import Decimal
 from migrator.splynx.payloads import Invoice, InvoiceItem, Payment, Transaction
 
 __all__ = ["invoices", "payments", "transactions"]
+
+
+def _owner(customers: Sequence[int], n: int, count: int) -> int:
+    """The customer of record ``n`` of ``count``: consecutive records share one."""
+    return customers[n * len(customers) // count]
 
 _PLANS = (
     ("Internet 100M", "29.9900"),
@@ -50,7 +58,7 @@ def invoices(customers: Sequence[int], count: int, *, run: int = 0, seed: int = 
         status = rng.choices(("not_paid", "paid", "deleted"), (85, 12, 3))[0]
         made.append(
             Invoice(
-                customer_id=customers[n % len(customers)],
+                customer_id=_owner(customers, n, count),
                 number=f"SONAR-INV-{run}-{n}",
                 status=status,  # type: ignore[arg-type]
                 items=[_item(rng, month) for _ in range(rng.randint(1, 3))],
@@ -76,10 +84,10 @@ def payments(
     owed = sorted(open_invoices.items())
     made = []
     for n in range(count):
-        invoice_id, customer = None, customers[n % len(customers)]
+        invoice_id, customer = None, _owner(customers, n, count)
         amount = Decimal(rng.choice(("10.0000", "25.5000", "49.9900", "100.0000")))
         if owed and n % 2 == 0:
-            invoice_id, (customer, total) = owed[(n // 2) % len(owed)]
+            invoice_id, (customer, total) = owed[(n // 2) * len(owed) // ((count + 1) // 2)]
             amount = rng.choice((total, total / 2, total + 5)).quantize(Decimal("0.0001"))
         if n % 40 == 39:
             amount = -amount  # a refund
@@ -108,7 +116,7 @@ def transactions(
         made.append(
             Transaction(
                 type=kind,  # type: ignore[arg-type]
-                customer_id=customers[n % len(customers)],
+                customer_id=_owner(customers, n, count),
                 date=f"2024-{1 + n % 12:02d}-10",
                 category=rng.choice((1, 2, 4, 5)) if kind == "debit" else rng.choice((2, 5)),
                 description=f"Sonar {kind} {n}",
