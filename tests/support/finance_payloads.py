@@ -26,6 +26,7 @@ def _owner(customers: Sequence[int], n: int, count: int) -> int:
     """The customer of record ``n`` of ``count``: consecutive records share one."""
     return customers[n * len(customers) // count]
 
+
 _PLANS = (
     ("Internet 100M", "29.9900"),
     ("Internet 1G", "59.0000"),
