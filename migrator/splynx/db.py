@@ -12,6 +12,9 @@ three promises:
   transaction per batch; a batch a bad row spoils is rolled back and re-done
   row by row, so every good row lands and every bad one is reported;
 - the DSN's password is never logged or shown (``Dsn`` masks it).
+
+Writers that must keep several tables consistent (``finance_db``) take a whole
+transaction (``transaction()``) and write their own statements in it.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ from pydantic import SecretStr
 
 from migrator.errors import Rejected, most_telling
 from migrator.splynx.db_errors import translate
+from migrator.splynx.db_transaction import SqlTransaction, open_transaction
 from migrator.splynx.dsn import Dsn
 from migrator.splynx.tables import ADDITIONAL_VALUES, Table, quoted, table
 
@@ -106,6 +110,12 @@ class SplynxDatabase:
                 return list(await cursor.fetchall())
         except _DB_ERRORS as exc:
             raise translate(exc, what=what) from exc
+
+    def transaction(
+        self, what: str, *, commit: bool = True
+    ) -> contextlib.AbstractAsyncContextManager[SqlTransaction]:
+        """One transaction on one connection (``db_transaction``): all of it or nothing."""
+        return open_transaction(self._pool, what, commit=commit)
 
     async def ping(self) -> None:
         """Raise unless the database answers."""

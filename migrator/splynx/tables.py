@@ -43,6 +43,7 @@ REFERENCE_TABLES = (
     "customer_info",
     "customer_notes",
     "customers",
+    "invoice_payers",
     "invoices",
     "payments",
     "requests_items",
@@ -168,10 +169,14 @@ def _col(name: str, type_: str, nullable: bool = False, default: str | None = No
     return Column(name, type_, nullable, default, auto_increment=(name == "id"))
 
 
-# Not dumped. invoices_items: the layout of the dumped proforma items (requests_items)
-# keyed by invoice_id. ticket_messages: the blueprint's message fields (those the
-# reference's import script writes among them). <module>_values: additional-field
-# values, one row per record and field (the reference names customers_values).
+# Not dumped. customer_billing: the customer's billing settings (blueprint "Customer
+# billing"), keyed by customer_id; only the columns the finance path touches are listed,
+# the balance ``deposit`` ("Current customer account balance", blueprint L5358) among
+# them; every other column has a default. invoices_items: the layout of the dumped
+# proforma items (requests_items) keyed by invoice_id. ticket_messages: the blueprint's
+# message fields (those the reference's import script writes among them).
+# <module>_values: additional-field values, one row per record and field (the
+# reference names customers_values).
 ADDITIONAL_VALUES = {
     "customers": ("customers_values", "customer_id"),
     "services_internet": ("services_internet_values", "service_id"),
@@ -193,6 +198,15 @@ _INFERRED = (
         ),
         ("id",),
         "inferred: requests_items layout keyed by invoice_id",
+    ),
+    Table(
+        "customer_billing",
+        (
+            Column("customer_id", "int unsigned", False, None),
+            Column("deposit", "decimal(19,4)", False, "0.0000"),
+        ),
+        ("customer_id",),
+        "inferred: blueprint Customer billing (balance in deposit), keyed by customer_id",
     ),
     Table(
         "ticket_messages",

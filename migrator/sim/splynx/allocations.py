@@ -31,6 +31,12 @@ from typing import Any
 from migrator.sim.splynx.ledger import money
 from migrator.sim.splynx.query import Condition, Query
 from migrator.sim.splynx.store import Row, Session
+from migrator.splynx.finance_rules import (
+    allocation_changes,
+    allocation_share,
+    invoice_due,
+    payer_row,
+)
 
 __all__ = ["PAYERS", "allocate", "due_of", "release_invoice", "release_payment"]
 
@@ -50,22 +56,17 @@ async def due_of(session: Session, invoice: Row, status: str | None = None) -> D
         (Decimal(str(r["amount"])) for r in await _relations(session, "invoice_id", invoice["id"])),
         Decimal(0),
     )
-    return max(Decimal(str(invoice["total"])) - paid, Decimal(0))
+    return invoice_due(invoice["total"], paid, status or invoice["status"])
 
 
 async def allocate(session: Session, payment: Row, invoice: Row) -> Decimal:
     """Pay what this payment covers of the invoice's due; the amount allocated."""
     due = await due_of(session, invoice)
-    amount = Decimal(str(payment["amount"]))
-    share = min(due, amount) if amount > 0 else Decimal(0)
+    share = allocation_share(due, payment["amount"])
     if not share:
         return share
-    row = {"customer_id": payment["customer_id"], "payer_id": payment["id"], "type": "payment",
-           "invoice_id": invoice["id"], "transaction_id": None, "amount": money(share)}  # fmt: skip
-    await session.insert(PAYERS, row)
-    changes: dict[str, Any] = {"due": money(due - share)}
-    if due == share:
-        changes.update(status="paid", payment_id=payment["id"], date_payment=payment["date"])
+    await session.insert(PAYERS, payer_row(payment, payment["id"], invoice["id"], share))
+    changes = allocation_changes(due, share, payment["id"], payment["date"])
     await session.update("invoices", invoice["id"], changes)
     return share
 

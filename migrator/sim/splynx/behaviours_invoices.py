@@ -47,11 +47,11 @@ from migrator.sim.splynx.ledger import book, hold_ledgers, linked, money, void
 from migrator.sim.splynx.resources import Behaviour, Context, Payload
 from migrator.sim.splynx.store import Row
 from migrator.sim.splynx.tables import catalog
+from migrator.splynx.finance_rules import SERVICE_CATEGORY, item_debit
 
 __all__ = ["InvoiceBehaviour"]
 
 _ITEM_HIDDEN = ("invoice_id", "deleted")
-SERVICE_CATEGORY = 1  # the base transaction category "Service" (reference §8.5 [OBS])
 
 
 class InvoiceBehaviour(Behaviour):
@@ -159,35 +159,13 @@ async def _rebook(ctx: Context, key: int, categories: dict[Any, Any]) -> None:
         for position, item in enumerate(await live_items(ctx, [key])):
             before = booked[position]["category"] if position < len(booked) else None
             category = categories.get(item["id"]) or before or SERVICE_CATEGORY
-            wanted.append(_debit(invoice, item, category))
+            wanted.append(item_debit(invoice, item, category))
     if [_essence(w) for w in wanted] == [_essence(b) for b in booked]:
         return
     for transaction in booked:
         await void(session, transaction)
     for transaction in wanted:
         await book(session, transaction)
-
-
-def _debit(invoice: Row, item: Row, category: Any) -> Row:
-    """The debit transaction an invoice item books."""
-    return {
-        "customer_id": invoice["customer_id"],
-        "type": "debit",
-        "quantity": item["quantity"],
-        "unit": item["unit"],
-        "price": item["price"],
-        "total": money(line_total(item)),
-        "tax_percent": item["tax"],
-        "tax_id": item["tax_id"],
-        "date": invoice["date_created"],
-        "category": int(category),
-        "description": item["description"][:255],
-        "period_from": item["period_from"],
-        "period_to": item["period_to"],
-        "sub_account_id": item["sub_account_id"],
-        "invoice_id": invoice["id"],
-        "source": "manual",
-    }
 
 
 _ESSENCE = ("customer_id", "type", "total", "date", "category", "description")

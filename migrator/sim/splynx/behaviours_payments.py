@@ -39,10 +39,10 @@ from migrator.sim.splynx.ledger import (
 )
 from migrator.sim.splynx.resources import Behaviour, Context, Payload
 from migrator.sim.splynx.store import Row
+from migrator.splynx.finance_rules import PAYMENT_CATEGORY, payment_credit
 
 __all__ = ["PAYMENT_CATEGORY", "PaymentBehaviour", "TransactionBehaviour"]
 
-PAYMENT_CATEGORY = 3  # the base transaction category "Payment" (reference §8.5 [OBS])
 _REBOOK = frozenset({"amount", "date", "customer_id", "invoice_id"})
 _BEFORE = "_before"  # payload.extra: the row as it was once the ledger was held
 
@@ -97,19 +97,7 @@ async def _settle(ctx: Context, key: int) -> None:
     session = ctx.session
     payment = await session.fetch("payments", key)
     assert payment is not None
-    receipt = str(payment["receipt_number"] or "").strip()
-    credit = {
-        "customer_id": payment["customer_id"],
-        "type": "credit",
-        "quantity": 1,
-        "price": payment["amount"],
-        "total": payment["amount"],
-        "date": payment["date"],
-        "category": PAYMENT_CATEGORY,
-        "description": f"Payment {receipt}".strip(),
-        "payment_id": key,
-        "source": "manual",
-    }
+    credit = payment_credit(payment, key)
     changes: dict[str, Any] = {"transaction_id": await book(session, credit)}
     rest = Decimal(str(payment["amount"]))
     invoice = await session.fetch("invoices", payment["invoice_id"] or 0)

@@ -21,6 +21,7 @@ from migrator.sim.splynx.query import Condition, Query
 from migrator.sim.splynx.resources import Context, humanize
 from migrator.sim.splynx.store import Row
 from migrator.sim.splynx.tables import catalog
+from migrator.splynx import finance_rules as rules
 
 __all__ = ["CATEGORY", "ITEMS", "check_items", "line_total", "live_items", "stored_item"]
 
@@ -33,16 +34,8 @@ _ITEM_KEYS = frozenset(
 
 
 def line_total(item: dict[str, Any]) -> Decimal:
-    """quantity x price x (1 + tax/100), to the cent of a decimal(19,4).
-
-    ASSUMPTION: item prices are net of VAT, and each line is rounded to four
-    places on its own, so an invoice's total is exactly the sum of the debits
-    its items book (what the balance moves by).
-    """
-    quantity = Decimal(str(item.get("quantity", 1)))
-    price = Decimal(str(item.get("price", 0)))
-    tax = Decimal(str(item.get("tax", 0)))
-    return (quantity * price * (1 + tax / 100)).quantize(Decimal("0.0001"))
+    """An item's line total (``finance_rules.line_total``: net price, rounded per line)."""
+    return rules.line_total(item.get("quantity", 1), item.get("price", 0), item.get("tax", 0))
 
 
 def stored_item(item: dict[str, Any]) -> dict[str, Any]:

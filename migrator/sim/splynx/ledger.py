@@ -33,6 +33,8 @@ from typing import Any
 from migrator.sim.splynx.query import Condition, Query
 from migrator.sim.splynx.resources import Context
 from migrator.sim.splynx.store import Row, Session
+from migrator.splynx import finance_rules as rules
+from migrator.splynx.finance_rules import money
 
 __all__ = [
     "TRANSACTIONS",
@@ -50,11 +52,6 @@ TRANSACTIONS = "billing_transactions"
 _LIVE = Condition("deleted", "=", ("0",))
 
 
-def money(value: Decimal) -> str:
-    """A decimal(19,4) as MySQL prints it."""
-    return f"{value.quantize(Decimal('0.0001'))}"
-
-
 def ledger_claim(customer_id: Any) -> str:
     return f"customer_billing#{customer_id}"
 
@@ -66,8 +63,7 @@ async def hold_ledgers(ctx: Context, *customer_ids: Any) -> None:
 
 def signed_total(row: Row) -> Decimal:
     """What a transaction does to the balance: a debit lowers it, a credit raises it."""
-    total = Decimal(str(row.get("total") or 0))
-    return -total if row.get("type") == "debit" else total
+    return rules.signed_total(row.get("type"), row.get("total"))
 
 
 async def move_deposit(session: Session, customer_id: Any, delta: Decimal) -> None:
