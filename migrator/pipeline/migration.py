@@ -39,12 +39,15 @@ from migrator.pipeline.markers import require_markers
 from migrator.pipeline.sinks import SinkFactory
 from migrator.pipeline.skips import SkipTally
 from migrator.pipeline.state import StateStore
+from migrator.pipeline.table_sinks import WriteRows
 from migrator.pipeline.wiring import build_specs
 from migrator.profile import Profile
 from migrator.settings import Settings
 from migrator.sonar.client import SonarClient
 from migrator.sonar.extract import Extractor
 from migrator.splynx.client import SplynxClient
+from migrator.splynx.db import SplynxDatabase
+from migrator.splynx.finance_db import FinanceTables
 from migrator.state_lock import StateLock
 
 __all__ = ["DryRunEstimate", "MigrationRequest", "MigrationResult", "link_deferred", "migrate"]
@@ -162,7 +165,10 @@ async def _migrate(
                     await require_markers(splynx, request.entities)
             extractor = Extractor(sonar, page_size=settings.page_size, producers=settings.producers)
             lookups = result.lookups = await load_lookups(extractor)
-            sinks = SinkFactory(splynx, store)
+            tables = None
+            if splynx is not None and _database_path(settings):
+                tables = await _money_tables(stack, settings)
+            sinks = SinkFactory(splynx, store, tables)
             specs = build_specs(
                 request.entities,
                 profile=request.profile,
@@ -202,6 +208,30 @@ async def _migrate(
         result.run_id = run_id
         _finish(store, result, budget, request.dry_run)
     return result
+
+
+def _database_path(settings: Settings) -> bool:
+    dsn = settings.splynx_db_dsn
+    return dsn is not None and bool(dsn.get_secret_value().strip())
+
+
+async def _money_tables(stack: AsyncExitStack, settings: Settings) -> dict[str, WriteRows]:
+    """With ``SPLYNX_DB_DSN``: money written straight into Splynx's tables, in batches."""
+    assert settings.splynx_db_dsn is not None
+    db = await stack.enter_async_context(
+        SplynxDatabase.open(settings.splynx_db_dsn, pool_size=_DB_CONNECTIONS)
+    )
+    log.info("money goes straight into the Splynx database %s", db.dsn)
+    tables = FinanceTables(db)
+    return {
+        "invoices": tables.invoices,
+        "payments": tables.payments,
+        "transactions": tables.transactions,
+    }
+
+
+# a batch in flight per money entity writer (TableSink's concurrency), and one to spare
+_DB_CONNECTIONS = 8
 
 
 async def _check_balances(

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from migrator.events import RequestDone
 from migrator.exitcodes import ExitCode
 from migrator.profile import Profile, load_profile
 from migrator.splynx.client import SplynxClient
@@ -42,15 +43,21 @@ def _profile(mode: str) -> Profile:
 
 
 @pytest.mark.parametrize("mode", ["history", "balance"])
-@pytest.mark.parametrize("storage", ["memory", "mariadb"])
+@pytest.mark.parametrize(
+    ("storage", "path"), [("memory", "api"), ("mariadb", "api"), ("mariadb", "db")]
+)
 async def test_money_arrives_once_and_every_balance_is_sonars(
-    tmp_path: Path, storage: str, mode: str, request: pytest.FixtureRequest
+    tmp_path: Path, storage: str, path: str, mode: str, request: pytest.FixtureRequest
 ) -> None:
     profile = _profile(mode)
     with splynx_storage(storage, request, prefix="migrator_money") as splynx:
+        # the database path writes into the very tables the simulator's API serves
+        database = {"splynx_db_dsn": splynx["db_dsn"]} if path == "db" else {}
         async with running_pair({"scale": SCALE, "seed": SEED}, splynx) as pair:
             state = tmp_path / "state.sqlite3"
-            result, settings, _ = await run(pair, state, entities=MONEY, profile=profile)
+            result, settings, events = await run(
+                pair, state, entities=MONEY, profile=profile, **database
+            )
             assert result.exit_code in (ExitCode.OK, ExitCode.REJECTS), result.message
             assert result.balances is not None and result.balances.mismatches == ()
             async with SplynxClient.open(settings) as client:
@@ -63,9 +70,15 @@ async def test_money_arrives_once_and_every_balance_is_sonars(
             else:
                 assert found["invoices"] > 5 and found["opening_balances"] > 5, found
                 assert "payments" not in found
+            money_posts = [
+                e for e in events
+                if isinstance(e, RequestDone) and e.system == "splynx"
+                and e.operation.split(" ")[:2] in (["POST", "invoices"], ["POST", "payments"])
+            ]  # fmt: skip
+            assert (money_posts == []) == (path == "db"), money_posts[:3]
 
             # Again: nothing is created twice, and the check still holds.
-            again, _, _ = await run(pair, state, entities=MONEY, profile=profile)
+            again, _, _ = await run(pair, state, entities=MONEY, profile=profile, **database)
             assert again.exit_code == result.exit_code, again.message
             async with SplynxClient.open(settings) as client:
                 assert await check_money(client, pair, rejects_of(state), profile) == found
