@@ -19,7 +19,7 @@ import pytest
 from migrator.exitcodes import ExitCode
 from migrator.sim.faults import Latency
 from tests.support.migration_checks import rejects_of, run, verify_splynx
-from tests.support.migration_processes import environment, settled
+from tests.support.migration_processes import WITHOUT_MONEY, environment, settled
 from tests.support.pair import Pair, running_pair, settings_for
 
 pytestmark = pytest.mark.slow
@@ -33,7 +33,8 @@ async def test_sigkill_at_random_moments_then_resume_gives_each_record_once(
     async with running_pair({"scale": 90, "seed": 5}, latency) as pair:
         state = tmp_path / "state.sqlite3"
         env = environment(pair.sonar_url, pair.splynx_url, state)
-        command = [sys.executable, "-m", "migrator", "run", "--env-file", str(tmp_path / "none")]
+        command = [sys.executable, "-m", "migrator", "run", *WITHOUT_MONEY]
+        command += ["--env-file", str(tmp_path / "none")]
         mid_write_kills = 0
         for _ in range(4):
             before = settled(state)
@@ -56,7 +57,8 @@ async def test_sigkill_at_random_moments_then_resume_gives_each_record_once(
 async def kill_twice_then_finish(pair: Pair, state: Path, env: dict[str, str], seed: int) -> int:
     """Start ``migrator run``, SIGKILL it mid-write twice, then let a last run finish."""
     rng = random.Random(seed)
-    command = [sys.executable, "-m", "migrator", "run", "--env-file", str(state.parent / "none")]
+    command = [sys.executable, "-m", "migrator", "run", *WITHOUT_MONEY]
+    command += ["--env-file", str(state.parent / "none")]
     kills = 0
     for _ in range(2):
         before = settled(state)
@@ -112,7 +114,8 @@ async def test_ctrl_c_drains_within_five_seconds_and_the_next_run_resumes(tmp_pa
     async with running_pair({"scale": 60, "seed": 6}, latency) as pair:
         state = tmp_path / "state.sqlite3"
         env = environment(pair.sonar_url, pair.splynx_url, state)
-        command = [sys.executable, "-m", "migrator", "run", "--env-file", str(tmp_path / "none")]
+        command = [sys.executable, "-m", "migrator", "run", *WITHOUT_MONEY]
+        command += ["--env-file", str(tmp_path / "none")]
         process = await anyio.open_process(command, env=env, cwd=tmp_path)
         with anyio.move_on_after(30):
             while process.returncode is None and settled(state) == 0:  # noqa: ASYNC110 (a file)

@@ -22,7 +22,7 @@ from migrator.export.snapshot_store import STATE_FILE, WORK_DIR
 from migrator.sim.faults import Latency
 from migrator.state_lock import Holder, lock_path
 from tests.support.migration_checks import rejects_of, verify_splynx
-from tests.support.migration_processes import environment, settled
+from tests.support.migration_processes import WITHOUT_MONEY, environment, settled
 from tests.support.pair import running_pair, settings_for
 
 pytestmark = pytest.mark.slow
@@ -30,7 +30,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def command(tmp_path: Path, *args: str) -> list[str]:
-    return [sys.executable, "-m", "migrator", *args, "--env-file", str(tmp_path / "none")]
+    money = WITHOUT_MONEY if args[:1] == ("run",) else ()
+    return [sys.executable, "-m", "migrator", *args, *money, "--env-file", str(tmp_path / "none")]
 
 
 async def test_a_second_run_is_refused_naming_the_holder_and_a_killed_holders_lock_is_taken_over(

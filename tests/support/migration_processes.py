@@ -11,10 +11,15 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from migrator.pipeline.finance_specs import FINANCE_ENTITIES
 from migrator.pipeline.state import StateStore
 from tests.support.pair import KEY, SECRET, TOKEN
 
-__all__ = ["environment", "settled"]
+__all__ = ["WITHOUT_MONEY", "environment", "settled"]
+
+# `migrator run` flags for a test of customers, services and comments: the money is left
+# to the tests that check it (tests/integration/test_finance_*.py), which keeps these fast.
+WITHOUT_MONEY = ("--skip", ",".join(sorted(FINANCE_ENTITIES)))
 
 ROOT = Path(__file__).resolve().parents[2]
 
