@@ -23,6 +23,7 @@ from zoneinfo import ZoneInfo
 from migrator.profile import Profile
 from migrator.profile_rules import FinanceRules
 from migrator.records import Resolved
+from migrator.sim.sonar.table import Dataset
 from migrator.sonar.entities import Debit
 from migrator.sonar.models import AccountWithFinance
 from migrator.splynx.client import SplynxClient
@@ -45,14 +46,18 @@ from migrator.transform.finance_transactions import (
 from tests.support.migration_checks import differences, everything
 from tests.support.pair import Pair
 
-__all__ = ["check_balances", "check_money", "sonar_ledgers", "sonar_owed"]
+__all__ = ["check_balances", "check_money", "ledgers_of", "sonar_ledgers", "sonar_owed"]
 
 _MONEY = ("invoices", "debits", "credits", "payments")
 
 
 def sonar_ledgers(pair: Pair) -> list[AccountWithFinance]:
     """Every account with its whole ledger, from the simulator's own tables."""
-    dataset = pair.dataset
+    return ledgers_of(pair.dataset)
+
+
+def ledgers_of(dataset: Dataset) -> list[AccountWithFinance]:
+    """Every account of ``dataset`` with its whole ledger."""
     owned: dict[str, dict[int, list[dict[str, Any]]]] = {q: defaultdict(list) for q in _MONEY}
     for query in _MONEY:
         for record in dataset.records(query):

@@ -67,11 +67,23 @@ def ledgers() -> dict[int, Ledger]:
 
 
 def generator_owed_cents(ledger: Ledger) -> int:
-    """Sonar's balance as the generator keeps its books (see sim/sonar/generate/billing.py)."""
+    """Sonar's balance as the generator keeps its books (see sim/sonar/generate/billing.py
+    and billing_mess.py): what is due on invoices that stand, plus charges on no invoice,
+    less what was overpaid and not refunded (a refund is a negative payment) and what was
+    credited beyond an invoice's total (its ``remaining_due`` stops at 0)."""
     due = sum(i.remaining_due for i in ledger.invoices if not i.void)
     pending = sum(d.amount for d in ledger.debits if d.invoice_id is None and not d.reversed)
     overpaid = sum(p.amount_remaining for p in ledger.payments if p.successful)
-    return due + pending - overpaid
+    refunded = -sum(p.amount for p in ledger.payments if p.successful and p.amount < 0)
+    applied: dict[int, int] = defaultdict(int)
+    for credit in ledger.credits:
+        applied[credit.invoice_id] += 0 if credit.void else credit.amount
+    beyond = sum(
+        max(0, applied[i.id] - i.total_debits - i.total_taxes)
+        for i in ledger.invoices
+        if not i.void
+    )
+    return due + pending - (overpaid - refunded) - beyond
 
 
 def history(ledger: Ledger, customer: Resolved) -> list[Any]:
@@ -117,6 +129,7 @@ def test_the_generated_ledger_holds_every_kind_of_money_record(ledgers: dict[int
     assert any(c.creditable_type == CreditableType.Discount for c in everything.credits)
     assert any(not p.successful for p in everything.payments)
     assert any(p.successful and p.amount_remaining > 0 for p in everything.payments)
+    assert any(p.successful and p.amount < 0 for p in everything.payments)  # a refund
 
 
 def test_sonar_owed_agrees_with_the_generators_books(ledgers: dict[int, Ledger]) -> None:

@@ -6,17 +6,19 @@ installation fee now and then on the first, a late fee after an unpaid
 one. Then about 62% are paid in full, some in two parts, some after a failed
 autopay, some late, the rest stay open; ~21% get a discount credit; 0.4%
 are voided (their debits reversed). Ad-hoc debits not on any invoice appear
-in ~20% of account-months. Money is integer cents throughout; an invoice's
-``total_debits`` is the sum of its debits and ``remaining_due`` is that less
-its credits.
+in ~20% of account-months. The rarer mess (a waived fee's invoice of 0, a
+refund, a returned check, a credit on top of a paid invoice) is
+``billing_mess``'s, at the hooks below. Money is integer cents throughout; an
+invoice's ``total_debits`` is the sum of its debits and ``remaining_due`` is
+that less its credits, never below 0.
 """
 
 from __future__ import annotations
 
-from enum import IntEnum
-
 from migrator.sim.sonar.generate.accounts import Status, plan_for
+from migrator.sim.sonar.generate.billing_mess import BillingMess
 from migrator.sim.sonar.generate.common import World
+from migrator.sim.sonar.generate.ledger_codes import DebitKind, PaymentFlag
 from migrator.sim.sonar.generate.service_catalog import CatalogService, ServiceCatalog
 from migrator.sim.sonar.generate.timeline import History, Month, Sequences
 from migrator.sim.sonar.instance_time import DAY, NOW, SECOND
@@ -29,21 +31,6 @@ LATE_FEE = 1000
 DUE_AFTER = 14 * DAY
 
 
-class DebitKind(IntEnum):
-    PLAN = 0
-    PRORATED = 1
-    EXTRA = 2
-    INSTALL = 3
-    LATE_FEE = 4
-    AD_HOC = 5
-    REVERSED = 8  # a bit added to the kind
-
-
-class PaymentFlag(IntEnum):
-    SUCCESSFUL = 1
-    AUTOPAY = 2
-
-
 class BillingRun:
     """Appends to the ledger columns of ``history``; one call per account-month."""
 
@@ -53,6 +40,7 @@ class BillingRun:
         self.unpaid: set[int] = set()
         self._charges: dict[int, list[CatalogService]] = {}
         self.batch = 0
+        self.mess = BillingMess(world, history, sequences)
         for name in ("account_id", "total_debits", "remaining_due", "flags"):
             history.invoices.column(name, "b" if name == "flags" else "q")
         for name in ("account_id", "invoice_id", "service_id", "amount", "kind"):
@@ -91,6 +79,8 @@ class BillingRun:
             self._reverse_debits_of(invoice_id)
         else:
             remaining, touched = self._settle(account_id, invoice_id, issued, total)
+            if remaining == 0 and total > 0:
+                touched = self.mess.goodwill(account_id, invoice_id, touched)
         (self.unpaid.add if remaining > 0 else self.unpaid.discard)(account_id)
         inv = self.history.invoices
         inv.ids.append(invoice_id)
@@ -100,6 +90,8 @@ class BillingRun:
         inv.extra["total_debits"].append(total)
         inv.extra["remaining_due"].append(remaining)
         inv.extra["flags"].append(int(void) | (2 if late else 0))
+        if not void:
+            self.mess.after_invoice(account_id, invoice_id, issued, first=prorated is not None)
         if self.rng.random() < 0.2:
             self._ad_hoc(account_id, month.at(self.rng.random(), issued))
 
@@ -193,7 +185,10 @@ class BillingRun:
             when = when // SECOND * SECOND
             if when > NOW:
                 break
-            paid = self._payment(account_id, amount, when, successful, autopay)
+            returned = not successful and self.mess.returned_check()
+            paid = self._payment(account_id, amount, when, successful, autopay and not returned)
+            if returned:
+                self.history.payments.extra["flags"][-1] |= PaymentFlag.RETURNED_CHECK
             if successful:
                 left -= self._credit(account_id, invoice_id, paid, 0, amount, when)
             touched = when
@@ -216,6 +211,8 @@ class BillingRun:
             PaymentFlag.AUTOPAY if autopay else 0
         )
         payments.extra["flags"].append(flags)
+        if extra:
+            self.mess.refund(account_id, extra, at)
         return payment_id
 
     def _credit(

@@ -10,9 +10,11 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+from migrator.sim.sonar.draw import Draw
 from migrator.sim.sonar.generate.accounts import AccountFacts
-from migrator.sim.sonar.generate.billing import DUE_AFTER, DebitKind, PaymentFlag
+from migrator.sim.sonar.generate.billing import DUE_AFTER
 from migrator.sim.sonar.generate.common import Columns, Salt, World, common_fields
+from migrator.sim.sonar.generate.ledger_codes import DebitKind, PaymentFlag
 from migrator.sim.sonar.generate.service_catalog import ServiceCatalog
 from migrator.sim.sonar.instance_time import DAY, NOW, instant_to_iso, local_date
 from migrator.sim.sonar.table import NULL, CodeColumn, Table
@@ -72,19 +74,23 @@ def _debit(world: World, accounts: AccountFacts, cols: Columns, row: int) -> dic
     service = catalog.by_id[cols.extra["service_id"][row]]
     kind, account_id = cols.extra["kind"][row], cols.extra["account_id"][row]
     reversed_ = bool(kind & DebitKind.REVERSED)
-    prorated = kind & 7 == DebitKind.PRORATED
+    prorated = kind & DebitKind.KIND == DebitKind.PRORATED
     if prorated:
         account_row = accounts.table.row_of(account_id)
         assert account_row is not None
         since = local_date(accounts.created[account_row]).isoformat()
     invoice_id = cols.extra["invoice_id"][row]
-    manual = kind & 7 == DebitKind.AD_HOC
+    manual = kind & DebitKind.KIND == DebitKind.AD_HOC
     record = common_fields(draw, debit_id, at, cols.updated[row])
     record.update(
         account_id=str(account_id),
         amount=cols.extra["amount"][row],
         company_id="1",
-        description=f"Prorated {service.name}" if prorated else service.name,
+        description=f"Prorated {service.name}"
+        if prorated
+        else f"{service.name} (waived)"
+        if kind & DebitKind.WAIVED
+        else service.name,
         general_ledger_code="4000" if service.type == "DATA" else "4100",
         general_ledger_code_description="Internet revenue"
         if service.type == "DATA"
@@ -132,8 +138,13 @@ def _payment(world: World, cols: Columns, row: int) -> dict[str, Any]:
     payment_id, at, flags = cols.ids[row], cols.created[row], cols.extra["flags"][row]
     draw = world.draw(Salt.PAYMENT, payment_id)
     ok, autopay = bool(flags & PaymentFlag.SUCCESSFUL), bool(flags & PaymentFlag.AUTOPAY)
+    returned, refund = bool(flags & PaymentFlag.RETURNED_CHECK), bool(flags & PaymentFlag.REFUND)
     kind = (
-        draw.pick(("CREDITCARD", "BANKACCOUNT")) if autopay or not ok else draw.pick(_PAYMENT_TYPES)
+        "CHECK"
+        if returned or refund
+        else draw.pick(("CREDITCARD", "BANKACCOUNT"))
+        if autopay or not ok
+        else draw.pick(_PAYMENT_TYPES)
     )
     card, bank, paper = kind == "CREDITCARD", kind == "BANKACCOUNT", kind in ("CHECK", "CASH")
     record = common_fields(draw, payment_id, at, cols.updated[row])
@@ -146,7 +157,7 @@ def _payment(world: World, cols: Columns, row: int) -> dict[str, Any]:
         creation_token=None,
         credit_card_id=str(draw.between(1, 15000)) if card else None,
         deposit_slip_id=str(draw.between(1, 400)) if paper else None,
-        description=f"Check #{draw.between(1000, 9999)}" if kind == "CHECK" else None,
+        description=_payment_description(draw, kind, returned, refund),
         fee=draw.between(30, 300) if card else None,
         fractional_fee=None,
         full_processor_response='{"response":"1","responsetext":"SUCCESS"}'
@@ -168,6 +179,15 @@ def _payment(world: World, cols: Columns, row: int) -> dict[str, Any]:
         user_id=str(draw.pick(world.facts["staff"])) if paper else None,
     )
     return record
+
+
+def _payment_description(draw: Draw, kind: str, returned: bool, refund: bool) -> str | None:
+    if refund:
+        return f"Refund of overpayment, check #{draw.between(1000, 9999)}"
+    if kind != "CHECK":
+        return None
+    number = draw.between(1000, 9999)
+    return f"Check #{number} returned: insufficient funds" if returned else f"Check #{number}"
 
 
 def ledger_tables(world: World, accounts: AccountFacts, history: Any) -> dict[str, Table]:
