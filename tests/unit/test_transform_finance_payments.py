@@ -71,7 +71,8 @@ def test_the_invoices_a_payment_paid_come_from_its_credits(
     record = PaymentRecord(payment(900), credits)
     assert paid_invoices(record) == invoices
     expected = [ParentRef("customers", 42, "account_id")]
-    expected += [ParentRef("invoices", invoices[0], "invoice_id")] if invoices else []
+    # the invoice is waited for by its account: it is read, and checkpointed, with it
+    expected += [ParentRef("invoices", invoices[0], "invoice_id", cursor=42)] if invoices else []
     assert payment_parents(record) == expected
 
 
