@@ -3,10 +3,11 @@
 Every money entity reads accounts with their whole ledger (``NestedFinance``:
 a page of accounts with their invoices, debits, credits and payments in one
 request, follow-ups only for an account that overflowed), and takes its own
-records out of each account (``transform.finance_records``). The documents are
-kept to ``ACCOUNTS_PER_DOCUMENT`` accounts: a page of 100 accounts' ledgers
-costs more memory than the run may spend (measured in
-``tests/bench/bench_sonar_finance.py``), and the saving in requests is small.
+records out of each account (``transform.finance_records``). Memory, not
+Sonar's budget, sizes these reads: a page of 50 accounts' ledgers decodes to
+about 26 MB (8,500 records of 3 KB each), so the documents are kept to
+``ACCOUNTS_PER_DOCUMENT`` accounts and read ``MONEY_PARTITIONS`` ranges at a
+time (at 10,000 accounts that is still only a few hundred requests).
 
 The entities share each page's request (``SharedLedger``): one read of the
 ledger for all of them, each decoding only the relations it needs.
@@ -62,7 +63,8 @@ SinkFactory = Callable[..., Sink[Any]]
 LedgerSink = Callable[[int, int], None]  # (account id, what it owes in cents)
 Maker = Callable[[MappedEntity], EntitySpec[Any, Any]]
 
-ACCOUNTS_PER_DOCUMENT = 50
+ACCOUNTS_PER_DOCUMENT = 25
+MONEY_PARTITIONS = 2
 # The parts of an account's ledger each entity's records are made of.
 # Those reading all four also tell ``ledger`` each account's balance (it needs them all).
 RELATIONS: dict[str, tuple[str, ...]] = {
@@ -144,7 +146,7 @@ def finance_makers(
     """The makers of the money entities' specs (see ``wiring.build_specs``); ``consumers``
     is how many of them this run makes, the readers of each shared page."""
     sizer = DocumentSizer(accounts=ACCOUNTS_PER_DOCUMENT, nested=nested_page_size)
-    shared = SharedLedger(NestedFinance(nested_page_size, sizer=sizer), consumers)
+    shared = SharedLedger(NestedFinance(nested_page_size, sizer=sizer), consumers, keep=4)
     cutover = dt.datetime.now(zone).date()
 
     def spec(
@@ -159,7 +161,9 @@ def finance_makers(
         explode = _recording(share, ledger if whole else None)
         return EntitySpec(
             row.name,
-            SonarSource(extractor, "accounts", reader, explode=explode),
+            SonarSource(
+                extractor, "accounts", reader, explode=explode, max_partitions=MONEY_PARTITIONS
+            ),
             sink(row.endpoint),
             transform,
             parents=parents,

@@ -6,7 +6,9 @@ become items, and an entity Sonar sent but we could not read becomes an item
 carrying its rejection, so it is kept rather than dropped. ``explode`` turns
 one Sonar record into the entity's records (an account into its services,
 say), all at the account's cursor; ``keep`` filters records that belong to
-another entity (a note on a contact is not a customer comment).
+another entity (a note on a contact is not a customer comment);
+``max_partitions`` caps how many ranges are read at once (pages that weigh a
+lot in memory, such as accounts with their whole ledger).
 
 ``StaticSource`` serves records the profile defines (the default location).
 """
@@ -56,15 +58,19 @@ class SonarSource(Generic[T, R]):
         *,
         explode: Callable[[T], Iterable[tuple[int, R]]] = one_each,
         keep: Callable[[T], bool] = lambda record: True,
+        max_partitions: int | None = None,
     ) -> None:
         self._extractor = extractor
         self._query = query
         self._reader = reader
         self._explode = explode
         self._keep = keep
+        self._max_partitions = max_partitions
         self._total: int | None = None
 
     async def partition_bounds(self, partitions: int) -> list[tuple[int, int]]:
+        if self._max_partitions is not None:
+            partitions = min(partitions, self._max_partitions)
         plan = await self._extractor.plan(self._query, partitions=partitions)
         self._total = plan.total_count
         return [(p.after + 1, MAX_CURSOR if p.upto is None else p.upto) for p in plan.partitions]
