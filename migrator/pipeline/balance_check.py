@@ -15,7 +15,7 @@ limiter keeps them inside its budget) and reported as the stream
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -27,7 +27,7 @@ from migrator.splynx.client import SplynxClient
 from migrator.splynx.records import CustomerBalance
 from migrator.transform.finance_ledger import splynx_balance
 
-__all__ = ["BALANCES", "BalanceMismatch", "BalanceReport", "check_balances"]
+__all__ = ["BALANCES", "BalanceMismatch", "BalanceReport", "BalanceWatch", "check_balances"]
 
 BALANCES = "balances"
 _Work = tuple[int, int, int]  # account id, Splynx customer id, cents owed in Sonar
@@ -99,6 +99,55 @@ async def check_balances(
     emit(StreamFinished(BALANCES))
     mismatches.sort(key=lambda m: m.account_id)
     return BalanceReport(len(work), tuple(mismatches))
+
+
+class BalanceWatch:
+    """The balance check of a run, started as soon as its customers and money are written.
+
+    It waits for those entities to finish, not for the whole run: the rest (services,
+    comments...) goes on meanwhile, so the check's reads share Splynx's capacity with
+    them instead of coming after them. ``report`` is None until it has run.
+    """
+
+    def __init__(
+        self,
+        client: SplynxClient,
+        balances: Callable[[], Iterable[_Work]],
+        emit: Emit,
+        *,
+        waits_for: Iterable[str],
+        concurrency: int = 8,
+    ) -> None:
+        self._client = client
+        self._balances = balances
+        self._emit = emit
+        self._waits_for = tuple(waits_for)
+        self._concurrency = concurrency
+        self.report: BalanceReport | None = None
+
+    async def run(self, finished: Callable[[Iterable[str]], Awaitable[None]]) -> None:
+        """Wait with ``finished`` (the engine's) for the entities, then check."""
+        await finished(self._waits_for)
+        self.report = await check_balances(
+            self._client, self._balances(), self._emit, concurrency=self._concurrency
+        )
+
+    def verdict(self) -> list[str]:
+        """What the run must say: nothing when every balance is equal, else the list."""
+        report = self.report
+        if report is None or not report.mismatches:
+            return []
+        shown = [m.describe() for m in report.mismatches[:_SHOWN]]
+        more = len(report.mismatches) - len(shown)
+        return [
+            f"{len(report.mismatches):,} of {report.checked:,} customers' balances differ "
+            "between Splynx and Sonar:",
+            *(f"  {line}" for line in shown),
+            *([f"  ... and {more:,} more in the summary file"] if more > 0 else []),
+        ]
+
+
+_SHOWN = 20
 
 
 async def _deposit(client: SplynxClient, customer_id: int) -> Decimal | None:

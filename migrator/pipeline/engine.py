@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import itertools
 import logging
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from operator import attrgetter
 from typing import Any
@@ -100,6 +100,7 @@ class Engine:
         self._producer_scopes: list[anyio.CancelScope] = []
         self._dispatched: dict[str, int] = {}  # per entity, for --limit
         self._everything = anyio.CancelScope()
+        self._finished = {name: anyio.Event() for name in self.specs}
         self.draining = False
 
     async def run(self) -> None:
@@ -176,7 +177,14 @@ class Engine:
                     tg.start_soon(self._write, writer, partitions, receive.clone())
         if not self.draining:
             self._parents.close(spec.name)
+            self._finished[spec.name].set()
         self._emit(StreamFinished(spec.name, "stopped" if self.draining else None))
+
+    async def finished(self, names: Iterable[str]) -> None:
+        """Return once every entity of ``names`` in this run has finished (not drained)."""
+        for name in names:
+            if name in self._finished:
+                await self._finished[name].wait()
 
     def _start_producers(
         self,

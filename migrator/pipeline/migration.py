@@ -29,7 +29,7 @@ from migrator.errors import MarkersMissing, MigratorError, most_telling
 from migrator.events import BudgetKnown, Emit
 from migrator.exitcodes import ExitCode
 from migrator.first_contact import reach
-from migrator.pipeline.balance_check import BalanceReport, check_balances
+from migrator.pipeline.balance_check import BalanceReport, BalanceWatch
 from migrator.pipeline.budget import ErrorBudget, ErrorBudgetExceeded
 from migrator.pipeline.engine import Engine, EngineOptions
 from migrator.pipeline.entities import EntitySpec
@@ -99,10 +99,15 @@ async def _watch_signals(engine: Engine, drain_seconds: float, scope: anyio.Canc
             scope.deadline = anyio.current_time() + drain_seconds
 
 
-async def _run_engine(engine: Engine, drain_seconds: float) -> None:
+async def _run_engine(engine: Engine, drain_seconds: float, watch: BalanceWatch | None) -> None:
     async with anyio.create_task_group() as tg:
         tg.start_soon(_watch_signals, engine, drain_seconds, tg.cancel_scope)
-        await engine.run()
+        async with anyio.create_task_group() as work:
+            if watch is not None:
+                work.start_soon(watch.run, engine.finished)
+            await engine.run()
+            if engine.draining:  # the money may not be all there: no check this time
+                work.cancel_scope.cancel()
         tg.cancel_scope.cancel()
 
 
@@ -188,15 +193,20 @@ async def _migrate(
             engine = Engine(
                 specs, store=store, options=options, budget=budget, run_id=run_id, emit=skips
             )
-            await _run_engine(engine, request.drain_seconds)
+            watch = _balance_watch(request, splynx, store, emit)
+            await _run_engine(engine, request.drain_seconds, watch)
             if engine.draining:
                 result = MigrationResult(ExitCode.INTERRUPTED, "interrupted", "stopped on a signal")
             elif request.dry_run and estimate is not None:
                 result.message = await estimate(sonar.stats.requests, sinks.dry_writes)
             else:
                 await link_deferred(specs, store)
-                if splynx is not None and request.limit is None:
-                    await _check_balances(request, splynx, store, emit, result)
+                if watch is not None:
+                    result.balances = watch.report
+                    differ = watch.verdict()
+                    if differ:
+                        result.exit_code, result.status = ExitCode.BLOCKED, "balances"
+                        result.message = "\n".join(filter(None, (result.message, *differ)))
             skipped = skips.summary(sample=request.limit is not None)
             result.message = "\n".join(line for line in (result.message, skipped) if line)
     except BaseExceptionGroup as group:
@@ -234,34 +244,17 @@ async def _money_tables(stack: AsyncExitStack, settings: Settings) -> dict[str, 
 _DB_CONNECTIONS = 8
 
 
-async def _check_balances(
-    request: MigrationRequest,
-    splynx: SplynxClient,
-    store: StateStore,
-    emit: Emit,
-    result: MigrationResult,
-) -> None:
-    """After a complete run that moved money: every customer's balance, or exit 5."""
-    if not FINANCE_ENTITIES.keys() & set(request.entities):
-        return
-    report = result.balances = await check_balances(
-        splynx, store.customer_balances(), emit, concurrency=request.settings.writers
-    )
-    if not report.mismatches:
-        return
-    shown = [m.describe() for m in report.mismatches[:_SHOWN_MISMATCHES]]
-    more = len(report.mismatches) - len(shown)
-    lines = [
-        f"{len(report.mismatches):,} of {report.checked:,} customers' balances differ "
-        "between Splynx and Sonar:",
-        *(f"  {line}" for line in shown),
-        *([f"  ... and {more:,} more in the summary file"] if more > 0 else []),
-    ]
-    result.exit_code, result.status = ExitCode.BLOCKED, "balances"
-    result.message = "\n".join(line for line in (result.message, *lines) if line)
-
-
-_SHOWN_MISMATCHES = 20
+def _balance_watch(
+    request: MigrationRequest, splynx: SplynxClient | None, store: StateStore, emit: Emit
+) -> BalanceWatch | None:
+    """The balance check, when this run moves money into Splynx (not a sample, not a dry run)."""
+    money = FINANCE_ENTITIES.keys() & set(request.entities)
+    if splynx is None or request.limit is not None or not money:
+        return None
+    return BalanceWatch(
+        splynx, store.customer_balances, emit,
+        waits_for=("customers", *sorted(money)), concurrency=request.settings.writers,
+    )  # fmt: skip
 
 
 def _failed(exc: BaseException) -> MigrationResult:
