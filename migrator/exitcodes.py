@@ -27,5 +27,7 @@ exit codes:
   3    completed, but some records were rejected (see `migrator rejects`)
   4    stopped by the error budget (--max-errors / --max-error-rate)
   5    a check found blockers, or verify found differences, or `run` found
-       Splynx lacking a marker field and wrote nothing (`migrator check --fix`)
+       Splynx lacking a marker field and wrote nothing (`migrator check --fix`),
+       or a run that moved money found customers' balances in Splynx that
+       differ from Sonar's (each account listed, with both figures)
   130  interrupted (Ctrl-C / SIGTERM); re-run the same command to resume"""

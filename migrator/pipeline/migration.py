@@ -8,6 +8,11 @@ SIGTERM drains (in-flight writes finish, state is flushed) and gives up
 waiting after ``drain_seconds``; a second aborts at once. Either way the
 state is flushed, shielded, and the next run resumes.
 
+Money goes through the API, or, with ``SPLYNX_DB_DSN``, straight into
+Splynx's tables (``FinanceTables`` behind a ``TableSink``). A run that moves
+it checks every customer's balance against Sonar's once the customers and
+the money are written (``BalanceWatch``); a difference is exit 5.
+
 ``--dry-run`` runs the same pipeline against a throwaway in-memory state and
 sinks that only validate: everything is read and transformed, nothing is
 written, and the rejects it would produce are reported.
