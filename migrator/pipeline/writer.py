@@ -25,6 +25,7 @@ from migrator.pipeline.budget import ErrorBudget
 from migrator.pipeline.entities import BatchSink, Delivered, EntitySpec, Item
 from migrator.pipeline.parents import NotInSample, ParentIndex, Stopped
 from migrator.pipeline.state import StateStore
+from migrator.policy.time_slice import TimeSlice
 from migrator.records import Cleaned, ParentRef, Resolved
 
 __all__ = ["OUTSIDE_SAMPLE", "EntityWriter", "WorkItem"]
@@ -127,7 +128,9 @@ class EntityWriter(Generic[R, P]):
         and it sets no late links (its entities name none that may wait).
         """
         ready: list[tuple[Item[R], Cleaned[P]]] = []
+        turns = TimeSlice()  # hundreds of transforms: let the API writers run meanwhile
         for work in works:
+            await turns.share()
             item = work.item
             if self._known(item):
                 continue

@@ -32,6 +32,7 @@ import anyio
 from anyio.streams.memory import MemoryObjectReceiveStream, MemoryObjectSendStream
 
 from migrator.errors import ConfigError, ProtocolError, Rejected
+from migrator.policy.time_slice import TimeSlice
 from migrator.sonar.client import SonarClient
 from migrator.sonar.queries import probe_document
 from migrator.sonar.readers import FlatRecords, Reader
@@ -171,7 +172,7 @@ class Extractor:
             last_id = batch.last_id if batch.entities else after
             if batch.entities and last_id <= after:
                 raise ProtocolError(f"{operation}: Sonar ignored the id filter (last id {last_id})")
-            records, rejects = _decode(reader, batch.entities)
+            records, rejects = await _decode(reader, batch.entities)
             sent = len(batch.entities)
             remaining = batch.total_count - sent
             del batch  # the raw page is decoded: not held while the consumer works on it
@@ -245,15 +246,23 @@ class Extractor:
         return sorted(found, key=lambda record: record.id)
 
 
-def _decode(
+async def _decode(
     reader: Reader[T], entities: Sequence[dict[str, Any]]
 ) -> tuple[list[T], list[Rejected]]:
+    """Decode a page, letting the event loop run now and then (``TimeSlice``).
+
+    An account with its whole ledger is a few hundred models: a page of them
+    decoded in one go would hold the loop for a tenth of a second, and every
+    writer waiting on Splynx with it (the API idles while we decode).
+    """
     records: list[T] = []
     rejects: list[Rejected] = []
+    turns = TimeSlice()
     for raw in entities:
         decoded = reader.decode(raw)
         if isinstance(decoded, Rejected):
             rejects.append(decoded)
         else:
             records.append(decoded)
+        await turns.share()
     return records, rejects

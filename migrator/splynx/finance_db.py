@@ -66,6 +66,7 @@ from typing import Generic, Literal, Protocol, TypeVar
 
 from migrator.errors import OutcomeUnknown, Rejected
 from migrator.policy.retry import RetryPolicy, is_retriable
+from migrator.policy.time_slice import TimeSlice
 from migrator.splynx.db import SplynxDatabase
 from migrator.splynx.db_transaction import SqlTransaction
 from migrator.splynx.finance_rows import (
@@ -178,11 +179,13 @@ class FinanceTables:
         shapes = Shapes(Stamp(self._clock(), self._added_by_id))
         results: dict[int, Outcome] = {}
         todo: list[tuple[int, R]] = []
+        turns = TimeSlice()  # a batch's rows take a while to build: the API writers go on
         for index, payload in enumerate(payloads):
             try:
                 todo.append((index, kind.rows(payload, shapes)))
             except Rejected as refused:
                 results[index] = refused
+            await turns.share()
         while todo:
             try:
                 results.update(await self._retried(kind, todo, shapes))
