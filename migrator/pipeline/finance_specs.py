@@ -146,7 +146,10 @@ def finance_makers(
     """The makers of the money entities' specs (see ``wiring.build_specs``); ``consumers``
     is how many of them this run makes, the readers of each shared page."""
     sizer = DocumentSizer(accounts=ACCOUNTS_PER_DOCUMENT, nested=nested_page_size)
-    shared = SharedLedger(NestedFinance(nested_page_size, sizer=sizer), consumers, keep=4)
+    # a page each entity is on in each range, and as many again while one catches up
+    shared = SharedLedger(
+        NestedFinance(nested_page_size, sizer=sizer), consumers, keep=4 * MONEY_PARTITIONS
+    )
     cutover = dt.datetime.now(zone).date()
 
     def spec(
