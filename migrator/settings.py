@@ -96,6 +96,12 @@ class Settings(BaseSettings):
             raise ValueError("has no host (expected https://host or http://host)")
         return url.strip()
 
+    @property
+    def database_path(self) -> bool:
+        """Whether ``SPLYNX_DB_DSN`` is given (not blank): money then goes into the tables."""
+        dsn = self.splynx_db_dsn
+        return dsn is not None and bool(dsn.get_secret_value().strip())
+
     def secrets(self) -> list[str]:
         """The secret values that are set, for the log redactor."""
         values = (getattr(self, name) for name in sorted(SECRET_FIELDS))

@@ -176,7 +176,7 @@ async def _migrate(
             extractor = Extractor(sonar, page_size=settings.page_size, producers=settings.producers)
             lookups = result.lookups = await load_lookups(extractor)
             tables = None
-            if splynx is not None and _database_path(settings):
+            if splynx is not None and settings.database_path:
                 tables = await _money_tables(stack, settings)
             sinks = SinkFactory(splynx, store, tables)
             specs = build_specs(
@@ -223,11 +223,6 @@ async def _migrate(
         result.run_id = run_id
         _finish(store, result, budget, request.dry_run)
     return result
-
-
-def _database_path(settings: Settings) -> bool:
-    dsn = settings.splynx_db_dsn
-    return dsn is not None and bool(dsn.get_secret_value().strip())
 
 
 async def _money_tables(stack: AsyncExitStack, settings: Settings) -> dict[str, WriteRows]:

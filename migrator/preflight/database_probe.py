@@ -25,7 +25,7 @@ CHECK = "database.reach"
 
 async def probe_database(settings: Settings, *, connect_timeout: float = 10.0) -> list[Finding]:
     """One finding: the database answers as a Splynx database, or what to fix."""
-    if settings.splynx_db_dsn is None or not settings.splynx_db_dsn.get_secret_value():
+    if not settings.database_path or settings.splynx_db_dsn is None:
         return [Finding.ok(CHECK, "SPLYNX_DB_DSN not set: the run writes through the API only")]
     dsn = Dsn.parse(settings.splynx_db_dsn)
     try:
