@@ -286,10 +286,7 @@ class Engine:
                     return
                 if not await writer.settle(work):
                     return  # stopped while waiting for a parent: left for the next run
-                partition = by_part[work.part]
-                if partition.progress.finished(work.item.cursor):
-                    self._advance(writer.spec.name, partition)
-                partition.room.set()
+                self._settled(writer.spec.name, by_part[work.part], work)
 
     async def _write_batches(
         self,
@@ -307,10 +304,13 @@ class Engine:
                 if not await writer.settle_batch(works, sink):
                     return
                 for work in works:
-                    partition = by_part[work.part]
-                    if partition.progress.finished(work.item.cursor):
-                        self._advance(writer.spec.name, partition)
-                    partition.room.set()
+                    self._settled(writer.spec.name, by_part[work.part], work)
+
+    def _settled(self, entity: str, partition: _Partition, work: WorkItem[Any]) -> None:
+        """A writer is done with ``work``: move the checkpoint, make room for the producer."""
+        if partition.progress.finished(work.item.cursor):
+            self._advance(entity, partition)
+        partition.room.set()
 
     def _advance(self, entity: str, partition: _Partition) -> None:
         """Persist the partition's checkpoint (closing it once the producer is through)."""

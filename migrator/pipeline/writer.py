@@ -104,8 +104,7 @@ class EntityWriter(Generic[R, P]):
         except Stopped:
             return False
         except NotInSample:
-            self._parents.skipped(self.spec.name, item.sonar_id)
-            self._emit(RecordsSettled(self.spec.name, "skipped", reason=OUTSIDE_SAMPLE))
+            self._outside_sample(item)
             return True
         except Rejected as rejected:
             self._reject(item, rejected)
@@ -142,8 +141,7 @@ class EntityWriter(Generic[R, P]):
             except Stopped:
                 return False
             except NotInSample:
-                self._parents.skipped(self.spec.name, item.sonar_id)
-                self._emit(RecordsSettled(self.spec.name, "skipped", reason=OUTSIDE_SAMPLE))
+                self._outside_sample(item)
                 continue
             except Rejected as rejected:
                 self._reject(item, rejected)
@@ -193,6 +191,11 @@ class EntityWriter(Generic[R, P]):
         except Exception as exc:  # a transform bug must cost one record, not the run
             log.debug("transform of a %s record failed", self.spec.name, exc_info=True)
             raise Rejected(f"could not transform: {type(exc).__name__}: {exc}") from exc
+
+    def _outside_sample(self, item: Item[R]) -> None:
+        """Its parent is not in this ``--limit`` sample: skipped (so are its children)."""
+        self._parents.skipped(self.spec.name, item.sonar_id)
+        self._emit(RecordsSettled(self.spec.name, "skipped", reason=OUTSIDE_SAMPLE))
 
     def _mapped(self, item: Item[R], delivered: Delivered) -> None:
         name = self.spec.name
