@@ -5,7 +5,8 @@ customer owes (``sonar_owed_cents``) is what was charged less what was paid
 and discounted:
 
 - debits, but a reversed one (ASSUMPTION, as the generator does: voiding an
-  invoice reverses its debits, so a void invoice owes nothing);
+  invoice reverses its debits, so a void invoice owes nothing), and the taxes
+  of every invoice that stands;
 - less payments that succeeded, in full (an overpayment's ``amount_remaining``
   is the customer's credit);
 - less discounts, through their credits on invoices (not voided ones);
@@ -23,6 +24,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from migrator.sonar.entities import Credit, CreditableType, Debit, Payment
+from migrator.sonar.entities import Invoice as SonarInvoice
 from migrator.splynx.payloads import Invoice, Transaction
 from migrator.splynx.payloads import Payment as SplynxPayment
 
@@ -32,10 +34,18 @@ _HUNDRED = Decimal(100)
 
 
 def sonar_owed_cents(
-    debits: Iterable[Debit], credits: Iterable[Credit], payments: Iterable[Payment]
+    debits: Iterable[Debit],
+    credits: Iterable[Credit],
+    payments: Iterable[Payment],
+    invoices: Iterable[SonarInvoice] = (),
 ) -> int:
-    """What one account owes in Sonar, in cents (negative: it is in credit)."""
-    charged = sum(d.amount for d in debits if not d.reversed)
+    """What one account owes in Sonar, in cents (negative: it is in credit).
+
+    Sonar keeps taxes per invoice (``total_taxes``), not as debits: an invoice that
+    stands charges them too, as its Splynx copy does with its tax item.
+    """
+    taxed = sum(i.total_taxes for i in invoices if not i.void)
+    charged = sum(d.amount for d in debits if not d.reversed) + taxed
     paid = sum(p.amount for p in payments if p.successful)
     discounted = sum(
         c.amount for c in credits if c.creditable_type == CreditableType.Discount and not c.void

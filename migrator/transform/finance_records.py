@@ -70,7 +70,7 @@ def credit_key(credit_id: int) -> int:
 
 def account_owed_cents(account: AccountWithFinance) -> int:
     """What the account owes in Sonar, in cents (negative: it is in credit)."""
-    return sonar_owed_cents(account.debits, account.credits, account.payments)
+    return sonar_owed_cents(account.debits, account.credits, account.payments, account.invoices)
 
 
 def invoice_records(account: AccountWithFinance, mode: Mode) -> list[tuple[int, InvoiceRecord]]:

@@ -80,6 +80,9 @@ def sonar_owed(pair: Pair) -> dict[int, int]:
     for payment in dataset.records("payments"):
         if payment["successful"]:
             owed[int(payment["account_id"])] -= int(payment["amount"])
+    for invoice in dataset.records("invoices"):
+        if not invoice["void"]:
+            owed[int(invoice["account_id"])] += int(invoice["total_taxes"])
     for credit in dataset.records("credits"):
         if credit["creditable_type"] == "Discount" and not credit["void"]:
             owed[int(credit["account_id"])] -= int(credit["amount"])

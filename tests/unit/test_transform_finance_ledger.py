@@ -168,3 +168,20 @@ def test_balance_mode_ends_with_the_same_balances(ledgers: dict[int, Ledger]) ->
         made += [] if opening is None else [opening.payload]
         total = sum((splynx_effect(p) for p in made), Decimal(0))
         assert total == splynx_balance(generator_owed_cents(ledger)), account_id
+
+
+def test_an_invoice_s_taxes_are_owed_unless_it_is_void() -> None:
+    """Sonar keeps taxes on the invoice, not as debits; the Splynx copy charges them as an
+    item, so what the account owes must count them (the generator never taxes an invoice)."""
+    stamp = {"sonar_unique_id": "u", "created_at": "2024-03-01T00:00:00-06:00",
+             "updated_at": "2024-03-01T00:00:00-06:00", "_version": "1"}  # fmt: skip
+    base = {**stamp, "account_id": "42", "auto_pay_attempts": 0, "child_invoice_remaining_due": 0,
+            "company_id": "1", "date": "2024-03-01", "delinquent": False,
+            "due_date": "2024-03-15", "end_date": "2024-03-31", "frozen": False,
+            "late_fee_applied": False, "late_fee_only": False, "number_of_months": 1,
+            "pending_email": False, "remaining_due": 0, "status": "COMPLETE",
+            "tax_committed": True, "total_debits": 0}  # fmt: skip
+    standing = Invoice.model_validate({**base, "id": "1", "total_taxes": 412, "void": False})
+    voided = Invoice.model_validate({**base, "id": "2", "total_taxes": 99, "void": True})
+    assert sonar_owed_cents([], [], [], [standing, voided]) == 412
+    assert sonar_owed_cents([], [], []) == 0
