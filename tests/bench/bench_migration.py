@@ -111,7 +111,6 @@ def simulator(kind: str, *flags: str) -> Iterator[str]:
         process.wait(timeout=60)
 
 
-
 @contextmanager
 def pair(scale: int, *, limited: bool, database: str | None = None) -> Iterator[tuple[str, str]]:
     sonar = ["--token", TOKEN, "--scale", str(scale), "--seed", "1"]

@@ -101,11 +101,9 @@ async def test_a_re_run_skips_what_is_mapped_and_the_sink_adopts_what_was_writte
     # the database kept a batch whose mapping the state file lost (a crash after COMMIT)
     for row in rows[:5]:
         await sink.inner.deliver(Payload(row.id), verify=False)
-    created_before = list(rig.splynx.created("invoices"))
     await rig.run()
     assert sorted(rig.splynx.created("invoices")) == [r.id for r in rows]  # none twice
     assert {how for _, how in rig.mapped("invoices").values()} == {"created", "adopted"}
-    assert len(created_before) == 5
     sink.batches.clear()
     await rig.run()
     assert sink.batches == []  # all skipped from the state file
