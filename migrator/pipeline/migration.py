@@ -10,8 +10,8 @@ state is flushed, shielded, and the next run resumes.
 
 Money goes through the API, or, with ``SPLYNX_DB_DSN``, straight into
 Splynx's tables (``FinanceTables`` behind a ``TableSink``). A run that moves
-it checks every customer's balance against Sonar's once the customers and
-the money are written (``BalanceWatch``); a difference is exit 5.
+it checks every customer's balance against Sonar's account by account as
+its money is written (``BalanceWatch``); a difference is exit 5.
 
 ``--dry-run`` runs the same pipeline against a throwaway in-memory state and
 sinks that only validate: everything is read and transformed, nothing is
@@ -34,7 +34,12 @@ from migrator.errors import MarkersMissing, MigratorError, most_telling
 from migrator.events import BudgetKnown, Emit
 from migrator.exitcodes import ExitCode
 from migrator.first_contact import reach
-from migrator.pipeline.balance_check import BalanceReport, BalanceWatch
+from migrator.pipeline.balance_check import (
+    BalanceReport,
+    BalanceWatch,
+    settled_ranges,
+    splynx_deposits,
+)
 from migrator.pipeline.budget import ErrorBudget, ErrorBudgetExceeded
 from migrator.pipeline.engine import Engine, EngineOptions
 from migrator.pipeline.entities import EntitySpec
@@ -252,8 +257,10 @@ def _balance_watch(
     if splynx is None or request.limit is not None or not money:
         return None
     return BalanceWatch(
-        splynx, store.customer_balances, emit,
-        waits_for=("customers", *sorted(money)), concurrency=request.settings.writers,
+        splynx_deposits(splynx), store.customer_balances, emit,
+        waits_for=("customers", *sorted(money)),
+        settled=lambda: settled_ranges(store.partitions(entity) for entity in sorted(money)),
+        concurrency=request.settings.writers,
     )  # fmt: skip
 
 
