@@ -32,9 +32,9 @@ from migrator.pipeline.entities import EntitySpec, Sink
 from migrator.pipeline.sources import SonarSource
 from migrator.profile_rules import FinanceRules
 from migrator.records import Cleaned, ParentRef, Resolved
-from migrator.sonar.entities import Credit, Debit
 from migrator.sonar.extract import Extractor
 from migrator.sonar.finance import NestedFinance
+from migrator.sonar.ledger_models import LedgerCredit, LedgerDebit
 from migrator.sonar.models import AccountWithFinance
 from migrator.sonar.relations import FINANCE_FIELDS
 from migrator.sonar.shared_ledger import SharedLedger
@@ -111,9 +111,9 @@ def _recording(
 
 
 def _transaction(
-    record: Debit | Credit, resolved: Resolved, *, rules: FinanceRules, zone: ZoneInfo
+    record: LedgerDebit | LedgerCredit, resolved: Resolved, *, rules: FinanceRules, zone: ZoneInfo
 ) -> Cleaned[Transaction]:
-    if isinstance(record, Debit):
+    if isinstance(record, LedgerDebit):
         return debit_transaction(record, resolved, rules=rules, zone=zone)
     return discount_transaction(record, resolved, rules=rules, zone=zone)
 

@@ -30,18 +30,15 @@ from migrator.sonar.entities import (
     AccountService,
     Address,
     Contact,
-    Credit,
     CustomFieldData,
-    Debit,
-    Invoice,
     IpAssignment,
     Note,
-    Payment,
     PhoneNumber,
     RadiusAccount,
     UninventoriedMacAddress,
 )
 from migrator.sonar.fixture import dump_record
+from migrator.sonar.ledger_models import LedgerCredit, LedgerDebit, LedgerInvoice, LedgerPayment
 from migrator.sonar.scalars import SonarEntity, without_secrets
 
 __all__ = [
@@ -113,10 +110,10 @@ class AccountWithFinance(Account):
     page of accounts with all four, instead of a flat page of one kind each.
     """
 
-    invoices: tuple[Invoice, ...] = ()
-    debits: tuple[Debit, ...] = ()
-    credits: tuple[Credit, ...] = ()
-    payments: tuple[Payment, ...] = ()
+    invoices: tuple[LedgerInvoice, ...] = ()
+    debits: tuple[LedgerDebit, ...] = ()
+    credits: tuple[LedgerCredit, ...] = ()
+    payments: tuple[LedgerPayment, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -111,9 +111,11 @@ def _dsl() -> DSLSchema:
     return DSLSchema(pruned_schema())
 
 
-def _entity_selection(ds: DSLSchema, query: str) -> list[DSLField]:
+def _entity_selection(
+    ds: DSLSchema, query: str, fields: tuple[str, ...] | None = None
+) -> list[DSLField]:
     entity = getattr(ds, entity_type(query).name)
-    return [getattr(entity, name) for name in entity_fields(query)]
+    return [getattr(entity, name) for name in fields or entity_fields(query)]
 
 
 def _page_info_selection(ds: DSLSchema) -> list[DSLField]:
@@ -130,14 +132,18 @@ def _connection(ds: DSLSchema, field: DSLField, query: str, entities: list[DSLFi
 
 
 def _nested_selection(
-    ds: DSLSchema, var: DSLVariableDefinitions, query: str, relations: tuple[Relation, ...]
+    ds: DSLSchema,
+    var: DSLVariableDefinitions,
+    query: str,
+    relations: tuple[Relation, ...],
+    fields: tuple[str, ...] | None = None,
 ) -> list[DSLField]:
     """An entity's fields plus its relations, each paged by ``$nested`` and sorted by id."""
-    selection = _entity_selection(ds, query)
+    selection = _entity_selection(ds, query, fields)
     parent = getattr(ds, entity_type(query).name)
     for relation in relations:
         field = getattr(parent, relation.field)(paginator=var.nested, sorter=var.nested_sorter)
-        children = _nested_selection(ds, var, relation.query, relation.children)
+        children = _nested_selection(ds, var, relation.query, relation.children, relation.fields)
         selection.append(_connection(ds, field, relation.query, children))
     return selection
 
@@ -218,7 +224,7 @@ def relation_page_document(parent_query: str, field: str) -> GraphQLRequest:
     ds, var = _dsl(), DSLVariableDefinitions()
     parent = getattr(ds, entity_type(parent_query).name)
     parent_connection = getattr(ds, f"{entity_type(parent_query).name}Connection")
-    children = _nested_selection(ds, var, relation.query, relation.children)
+    children = _nested_selection(ds, var, relation.query, relation.children, relation.fields)
     child = getattr(parent, field)(paginator=var.paginator, sorter=var.sorter)
     root = _root(ds, var, parent_query, paginator=var.one, search=var.search).select(
         parent_connection.entities.select(

@@ -29,7 +29,8 @@ from zoneinfo import ZoneInfo
 from migrator.errors import FieldError, Rejected
 from migrator.profile_rules import FinanceRules
 from migrator.records import Cleaned, ParentRef, Resolved
-from migrator.sonar.entities import Credit, Debit, Invoice, ServiceType
+from migrator.sonar.entities import ServiceType
+from migrator.sonar.ledger_models import LedgerCredit, LedgerDebit, LedgerInvoice
 from migrator.splynx.payloads import Invoice as SplynxInvoice
 from migrator.splynx.payloads import InvoiceItem
 from migrator.transform.cleaning import Notes, cents, long_text, name_text
@@ -52,9 +53,9 @@ _Status = Literal["paid", "not_paid", "deleted"]
 class InvoiceRecord:
     """One Sonar invoice with the debits on it and the credits applied to it."""
 
-    invoice: Invoice
-    debits: Sequence[Debit] = ()
-    credits: Sequence[Credit] = ()
+    invoice: LedgerInvoice
+    debits: Sequence[LedgerDebit] = ()
+    credits: Sequence[LedgerCredit] = ()
 
     @property
     def id(self) -> int:
@@ -65,12 +66,12 @@ def invoice_parents(record: InvoiceRecord) -> list[ParentRef]:
     return [ParentRef("customers", record.invoice.account_id, "account_id")]
 
 
-def is_open(invoice: Invoice) -> bool:
+def is_open(invoice: LedgerInvoice) -> bool:
     """What "balance" mode moves: an invoice that stands and still has something to pay."""
     return not invoice.void and invoice.remaining_due > 0
 
 
-def debit_category(debit: Debit, rules: FinanceRules) -> int:
+def debit_category(debit: LedgerDebit, rules: FinanceRules) -> int:
     """The transaction category a debit's charge goes to in Splynx."""
     categories = rules.transaction_categories
     return categories.adjustments if debit.type == ServiceType.ADJUSTMENT else categories.debits
@@ -147,7 +148,7 @@ def _items(
     return items
 
 
-def _item(debit: Debit, rules: FinanceRules, notes: Notes) -> InvoiceItem:
+def _item(debit: LedgerDebit, rules: FinanceRules, notes: Notes) -> InvoiceItem:
     field = f"debit {debit.id}"
     text = name_text(debit.description or debit.service_name, field, _DESCRIPTION, True, notes)
     quantity, price = _quantity_price(debit, field, notes)
@@ -173,7 +174,7 @@ def _money(amount: int, field: str) -> Decimal:
     return money
 
 
-def _quantity_price(debit: Debit, field: str, notes: Notes) -> tuple[int, Decimal]:
+def _quantity_price(debit: LedgerDebit, field: str, notes: Notes) -> tuple[int, Decimal]:
     """Quantity and unit price whose product is the debit's amount to the cent."""
     amount = cents(debit.amount, field, allow_negative=True)
     assert amount is not None

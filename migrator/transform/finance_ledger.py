@@ -23,8 +23,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from decimal import Decimal
 
-from migrator.sonar.entities import Credit, CreditableType, Debit, Payment
-from migrator.sonar.entities import Invoice as SonarInvoice
+from migrator.sonar.entities import CreditableType
+from migrator.sonar.ledger_models import LedgerCredit, LedgerDebit, LedgerInvoice, LedgerPayment
 from migrator.splynx.payloads import Invoice, Transaction
 from migrator.splynx.payloads import Payment as SplynxPayment
 
@@ -34,10 +34,10 @@ _HUNDRED = Decimal(100)
 
 
 def sonar_owed_cents(
-    debits: Iterable[Debit],
-    credits: Iterable[Credit],
-    payments: Iterable[Payment],
-    invoices: Iterable[SonarInvoice] = (),
+    debits: Iterable[LedgerDebit],
+    credits: Iterable[LedgerCredit],
+    payments: Iterable[LedgerPayment],
+    invoices: Iterable[LedgerInvoice] = (),
 ) -> int:
     """What one account owes in Sonar, in cents (negative: it is in credit).
 

@@ -25,7 +25,8 @@ from zoneinfo import ZoneInfo
 from migrator.errors import FieldError, Rejected
 from migrator.profile_rules import FinanceRules
 from migrator.records import Cleaned, ParentRef, Resolved
-from migrator.sonar.entities import Credit, CreditableType, Payment
+from migrator.sonar.entities import CreditableType
+from migrator.sonar.ledger_models import LedgerCredit, LedgerPayment
 from migrator.splynx.payloads import Payment as SplynxPayment
 from migrator.transform.cleaning import Notes, cents, name_text
 from migrator.transform.dates import ledger_date
@@ -47,15 +48,15 @@ _COMMENT = 256  # payments.comment varchar(256)
 class PaymentRecord:
     """One Sonar payment with the credits that applied it to invoices."""
 
-    payment: Payment
-    credits: Sequence[Credit] = ()
+    payment: LedgerPayment
+    credits: Sequence[LedgerCredit] = ()
 
     @property
     def id(self) -> int:
         return self.payment.id
 
 
-def payment_left_out(payment: Payment) -> str | None:
+def payment_left_out(payment: LedgerPayment) -> str | None:
     """Why a payment is not migrated at all, or None when it is."""
     if not payment.successful:
         return "the payment failed in Sonar: it moved no money"
@@ -84,7 +85,7 @@ def payment_parents(record: PaymentRecord) -> list[ParentRef]:
     return refs
 
 
-def payment_method(payment: Payment, rules: FinanceRules, notes: Notes) -> int:
+def payment_method(payment: LedgerPayment, rules: FinanceRules, notes: Notes) -> int:
     """The Splynx payment method id of a Sonar payment type."""
     method = rules.payment_methods.get(payment.payment_type)
     if method is not None:
@@ -122,7 +123,7 @@ def splynx_payment(
     return Cleaned(payload, tuple(notes.lines))
 
 
-def _amount(payment: Payment, rules: FinanceRules, notes: Notes) -> Decimal:
+def _amount(payment: LedgerPayment, rules: FinanceRules, notes: Notes) -> Decimal:
     if payment.amount == 0:
         message = "0 cents: Splynx refuses a payment of nothing"
         raise Rejected("a zero payment", [FieldError("amount", message)])
@@ -137,7 +138,7 @@ def _amount(payment: Payment, rules: FinanceRules, notes: Notes) -> Decimal:
     return amount
 
 
-def _comment(payment: Payment) -> str | None:
+def _comment(payment: LedgerPayment) -> str | None:
     parts = [
         payment.description,
         f"reference {payment.reference}" if payment.reference else None,

@@ -26,7 +26,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Literal
 
-from migrator.sonar.entities import Credit, CreditableType, Debit, Invoice
+from migrator.sonar.entities import CreditableType
+from migrator.sonar.ledger_models import LedgerCredit, LedgerDebit, LedgerInvoice
 from migrator.sonar.models import AccountWithFinance
 from migrator.transform.finance_invoices import InvoiceRecord, is_open
 from migrator.transform.finance_ledger import sonar_owed_cents
@@ -56,7 +57,7 @@ class OpeningRecord:
 
     account_id: int
     owed_cents: int
-    open_invoices: tuple[Invoice, ...]
+    open_invoices: tuple[LedgerInvoice, ...]
 
     @property
     def id(self) -> int:
@@ -74,11 +75,11 @@ def account_owed_cents(account: AccountWithFinance) -> int:
 
 
 def invoice_records(account: AccountWithFinance, mode: Mode) -> list[tuple[int, InvoiceRecord]]:
-    debits: dict[int, list[Debit]] = defaultdict(list)
+    debits: dict[int, list[LedgerDebit]] = defaultdict(list)
     for debit in account.debits:
         if debit.invoice_id is not None:
             debits[debit.invoice_id].append(debit)
-    credits: dict[int, list[Credit]] = defaultdict(list)
+    credits: dict[int, list[LedgerCredit]] = defaultdict(list)
     for credit in account.credits:
         credits[credit.invoice_id].append(credit)
     return [
@@ -89,7 +90,7 @@ def invoice_records(account: AccountWithFinance, mode: Mode) -> list[tuple[int, 
 
 
 def payment_records(account: AccountWithFinance) -> list[tuple[int, PaymentRecord]]:
-    applying: dict[int, list[Credit]] = defaultdict(list)
+    applying: dict[int, list[LedgerCredit]] = defaultdict(list)
     for credit in account.credits:
         if credit.creditable_type == CreditableType.Payment:
             applying[credit.creditable_id].append(credit)
@@ -100,8 +101,10 @@ def payment_records(account: AccountWithFinance) -> list[tuple[int, PaymentRecor
     ]
 
 
-def transaction_records(account: AccountWithFinance) -> list[tuple[int, Debit | Credit]]:
-    records: list[tuple[int, Debit | Credit]] = [
+def transaction_records(
+    account: AccountWithFinance,
+) -> list[tuple[int, LedgerDebit | LedgerCredit]]:
+    records: list[tuple[int, LedgerDebit | LedgerCredit]] = [
         (debit.id, debit) for debit in account.debits if debit_left_out(debit) is None
     ]
     records.extend(

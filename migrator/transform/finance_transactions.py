@@ -31,7 +31,8 @@ from zoneinfo import ZoneInfo
 from migrator.errors import FieldError, Rejected
 from migrator.profile_rules import FinanceRules
 from migrator.records import Cleaned, ParentRef, Resolved
-from migrator.sonar.entities import Credit, CreditableType, Debit, Invoice
+from migrator.sonar.entities import CreditableType
+from migrator.sonar.ledger_models import LedgerCredit, LedgerDebit, LedgerInvoice
 from migrator.splynx.payloads import Transaction
 from migrator.transform.cleaning import Notes, cents, name_text
 from migrator.transform.dates import ledger_date, splynx_date
@@ -55,7 +56,7 @@ __all__ = [
 _DESCRIPTION = 255  # billing_transactions.description varchar(255)
 
 
-def debit_left_out(debit: Debit) -> str | None:
+def debit_left_out(debit: LedgerDebit) -> str | None:
     """Why a debit is not a transaction of its own, or None when it is one."""
     if debit.invoice_id is not None:
         return f"on invoice {debit.invoice_id}: migrated as one of its items"
@@ -64,7 +65,7 @@ def debit_left_out(debit: Debit) -> str | None:
     return None
 
 
-def credit_left_out(credit: Credit) -> str | None:
+def credit_left_out(credit: LedgerCredit) -> str | None:
     """Why a credit is not a transaction of its own, or None when it is one."""
     if credit.creditable_type == CreditableType.Payment:
         return f"applies payment {credit.creditable_id}: the payment carries it"
@@ -73,7 +74,7 @@ def credit_left_out(credit: Credit) -> str | None:
     return None
 
 
-def transaction_parents(record: Debit | Credit) -> list[ParentRef]:
+def transaction_parents(record: LedgerDebit | LedgerCredit) -> list[ParentRef]:
     return [ParentRef("customers", record.account_id, "account_id")]
 
 
@@ -83,7 +84,7 @@ def _refuse_left_out(why: str | None, field: str) -> None:
 
 
 def debit_transaction(
-    debit: Debit, resolved: Resolved, *, rules: FinanceRules, zone: ZoneInfo
+    debit: LedgerDebit, resolved: Resolved, *, rules: FinanceRules, zone: ZoneInfo
 ) -> Cleaned[Transaction]:
     notes = Notes()
     _refuse_left_out(debit_left_out(debit), "invoice_id" if debit.invoice_id else "reversed")
@@ -111,7 +112,7 @@ def debit_transaction(
 
 
 def discount_transaction(
-    credit: Credit, resolved: Resolved, *, rules: FinanceRules, zone: ZoneInfo
+    credit: LedgerCredit, resolved: Resolved, *, rules: FinanceRules, zone: ZoneInfo
 ) -> Cleaned[Transaction]:
     field = "void" if credit.creditable_type == CreditableType.Discount else "creditable_type"
     _refuse_left_out(credit_left_out(credit), field)
@@ -130,7 +131,7 @@ def discount_transaction(
     return Cleaned(payload)
 
 
-def opening_amount(owed_cents: int, open_invoices: Sequence[Invoice]) -> int:
+def opening_amount(owed_cents: int, open_invoices: Sequence[LedgerInvoice]) -> int:
     """Cents the opening transaction credits (negative: debits) so that the open invoices,
     migrated whole, and it leave the customer owing ``owed_cents``, as in Sonar."""
     charged = sum(i.total_debits + i.total_taxes for i in open_invoices if is_open(i))
@@ -140,7 +141,7 @@ def opening_amount(owed_cents: int, open_invoices: Sequence[Invoice]) -> int:
 def opening_balance(
     account_id: int,
     owed_cents: int,
-    open_invoices: Sequence[Invoice],
+    open_invoices: Sequence[LedgerInvoice],
     resolved: Resolved,
     *,
     rules: FinanceRules,

@@ -24,7 +24,7 @@ from migrator.profile import Profile
 from migrator.profile_rules import FinanceRules
 from migrator.records import Resolved
 from migrator.sim.sonar.table import Dataset
-from migrator.sonar.entities import Debit
+from migrator.sonar.ledger_models import LedgerDebit
 from migrator.sonar.models import AccountWithFinance
 from migrator.splynx.client import SplynxClient
 from migrator.splynx.records import CustomerBalance, SplynxRecord
@@ -207,7 +207,7 @@ def _check_transactions(
     count = 0
     resolved = Resolved({"account_id": customer or 0})
     for key, record in shares.transaction_records(account):
-        if isinstance(record, Debit):
+        if isinstance(record, LedgerDebit):
             marker = debit_marker(key)
             payload = debit_transaction(record, resolved, rules=rules, zone=zone).payload
         else:

@@ -1,10 +1,15 @@
-"""Sonar money records for the finance transform tests, written field by field."""
+"""Sonar money records for the finance transform tests, written field by field.
+
+Every field of the full Sonar type is written, and each record is the ledger
+model the migration reads (``ledger_models``): a transform that reads a field
+the ledger read does not ask Sonar for fails here.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from migrator.sonar.entities import Credit, Debit, Invoice, Payment
+from migrator.sonar.ledger_models import LedgerCredit, LedgerDebit, LedgerInvoice, LedgerPayment
 
 __all__ = ["STAMP", "credit", "debit", "invoice", "payment"]
 
@@ -12,7 +17,7 @@ STAMP = "2024-03-01T23:30:00-06:00"  # 2024-03-02 05:30 UTC
 _COMMON = {"sonar_unique_id": "u", "created_at": STAMP, "updated_at": STAMP, "_version": "1"}
 
 
-def invoice(iid: int = 7, **fields: Any) -> Invoice:
+def invoice(iid: int = 7, **fields: Any) -> LedgerInvoice:
     record = {
         **_COMMON,
         "id": str(iid),
@@ -36,10 +41,10 @@ def invoice(iid: int = 7, **fields: Any) -> Invoice:
         "total_taxes": 0,
         "void": False,
     }
-    return Invoice.model_validate({**record, **fields})
+    return LedgerInvoice.model_validate({**record, **fields})
 
 
-def debit(did: int, amount: int, **fields: Any) -> Debit:
+def debit(did: int, amount: int, **fields: Any) -> LedgerDebit:
     record = {
         **_COMMON,
         "id": str(did),
@@ -55,12 +60,12 @@ def debit(did: int, amount: int, **fields: Any) -> Debit:
         "service_name": "Fiber 50",
         "type": "DATA",
     }
-    return Debit.model_validate({**record, **fields})
+    return LedgerDebit.model_validate({**record, **fields})
 
 
 def credit(
     cid: int, amount: int, kind: str = "Payment", source: int = 900, **fields: Any
-) -> Credit:
+) -> LedgerCredit:
     record = {
         **_COMMON,
         "id": str(cid),
@@ -71,10 +76,10 @@ def credit(
         "invoice_id": "7",
         "void": False,
     }
-    return Credit.model_validate({**record, **fields})
+    return LedgerCredit.model_validate({**record, **fields})
 
 
-def payment(pid: int = 900, amount: int = 5999, **fields: Any) -> Payment:
+def payment(pid: int = 900, amount: int = 5999, **fields: Any) -> LedgerPayment:
     record = {
         **_COMMON,
         "id": str(pid),
@@ -86,4 +91,4 @@ def payment(pid: int = 900, amount: int = 5999, **fields: Any) -> Payment:
         "payment_type": "CREDITCARD",
         "successful": True,
     }
-    return Payment.model_validate({**record, **fields})
+    return LedgerPayment.model_validate({**record, **fields})

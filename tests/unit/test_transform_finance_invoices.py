@@ -12,7 +12,7 @@ from migrator.errors import ConfigError, Rejected
 from migrator.profile import load_profile
 from migrator.profile_rules import DEFAULT_PAYMENT_METHODS, FinanceRules
 from migrator.records import ParentRef, Resolved
-from migrator.sonar.entities import Credit, Debit, Invoice
+from migrator.sonar.ledger_models import LedgerCredit, LedgerDebit, LedgerInvoice
 from migrator.transform.finance_invoices import (
     InvoiceRecord,
     invoice_parents,
@@ -29,9 +29,9 @@ RULES = FinanceRules()
 
 
 def migrate(
-    inv: Invoice,
-    debits: tuple[Debit, ...] = (),
-    credits: tuple[Credit, ...] = (),
+    inv: LedgerInvoice,
+    debits: tuple[LedgerDebit, ...] = (),
+    credits: tuple[LedgerCredit, ...] = (),
     rules: FinanceRules = RULES,
     zone: ZoneInfo = UTC,
 ) -> tuple[dict[str, Any], tuple[str, ...]]:
@@ -71,7 +71,7 @@ def test_an_open_invoice_carries_its_debits_as_items() -> None:
     ],
 )
 def test_status_follows_what_is_left_to_pay(
-    remaining: int, credits: tuple[Credit, ...], status: str, paid_on: str | None
+    remaining: int, credits: tuple[LedgerCredit, ...], status: str, paid_on: str | None
 ) -> None:
     body, _ = migrate(invoice(remaining_due=remaining), (debit(1, 5999),), credits)
     assert body["status"] == status

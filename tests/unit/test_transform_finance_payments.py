@@ -11,7 +11,8 @@ import pytest
 from migrator.errors import Rejected
 from migrator.profile_rules import FinanceRules
 from migrator.records import ParentRef, Resolved
-from migrator.sonar.entities import Credit, Payment, PaymentType
+from migrator.sonar.entities import PaymentType
+from migrator.sonar.ledger_models import LedgerCredit, LedgerPayment
 from migrator.transform.finance_ledger import splynx_effect
 from migrator.transform.finance_payments import (
     PaymentRecord,
@@ -28,8 +29,8 @@ BOTH = Resolved({"account_id": 501, "invoice_id": 3001})
 
 
 def migrate(
-    pay: Payment,
-    credits: tuple[Credit, ...] = (),
+    pay: LedgerPayment,
+    credits: tuple[LedgerCredit, ...] = (),
     rules: FinanceRules = RULES,
     resolved: Resolved = BOTH,
 ) -> tuple[dict[str, Any], tuple[str, ...]]:
@@ -66,7 +67,7 @@ def test_a_payment_on_no_invoice_names_none() -> None:
     ],
 )
 def test_the_invoices_a_payment_paid_come_from_its_credits(
-    credits: tuple[Credit, ...], invoices: list[int]
+    credits: tuple[LedgerCredit, ...], invoices: list[int]
 ) -> None:
     record = PaymentRecord(payment(900), credits)
     assert paid_invoices(record) == invoices

@@ -11,7 +11,7 @@ import pytest
 from migrator.errors import Rejected
 from migrator.profile_rules import FinanceRules, TransactionCategories
 from migrator.records import ParentRef, Resolved
-from migrator.sonar.entities import Credit, Debit, Invoice
+from migrator.sonar.ledger_models import LedgerCredit, LedgerDebit, LedgerInvoice
 from migrator.transform.finance_ledger import sonar_owed_cents, splynx_balance, splynx_effect
 from migrator.transform.finance_transactions import (
     credit_left_out,
@@ -91,7 +91,7 @@ def test_a_discount_credit_is_a_credit_transaction_naming_its_invoice() -> None:
         (debit(1, 100, invoice_id=None), None),
     ],
 )
-def test_which_debits_are_transactions(record: Debit, why: str | None) -> None:
+def test_which_debits_are_transactions(record: LedgerDebit, why: str | None) -> None:
     assert debit_left_out(record) == why
 
 
@@ -103,7 +103,7 @@ def test_which_debits_are_transactions(record: Debit, why: str | None) -> None:
         (credit(1, 100, kind="Discount"), None),
     ],
 )
-def test_which_credits_are_transactions(record: Credit, why: str | None) -> None:
+def test_which_credits_are_transactions(record: LedgerCredit, why: str | None) -> None:
     assert credit_left_out(record) == why
 
 
@@ -142,7 +142,7 @@ def test_an_impossible_transaction_date_is_refused() -> None:
     ],
 )
 def test_the_opening_balance_makes_up_what_the_open_invoices_do_not_say(
-    owed: int, invoices: list[Invoice], kind: str | None, price: float | None
+    owed: int, invoices: list[LedgerInvoice], kind: str | None, price: float | None
 ) -> None:
     cleaned = opening_balance(42, owed, invoices, CUSTOMER, rules=RULES, cutover=CUTOVER)
     if kind is None:
