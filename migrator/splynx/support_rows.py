@@ -34,6 +34,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from pymysql.converters import escape_string
@@ -121,24 +122,38 @@ def _fits_packet(text: str, packet: int) -> bool:
     return len(escape_string(text).encode("utf-8")) + _PACKET_SLACK <= packet
 
 
+@cache
+def _sizes(name: str) -> dict[str, tuple[int | None, int | None]]:
+    """Per text column of a table: its length in characters (varchar) or bytes (text)."""
+    sizes = {}
+    for column in table(name).columns:
+        limit, capacity = column.max_length, _TEXT_BYTES.get(column.type)
+        if limit is not None or capacity is not None:
+            sizes[column.name] = (limit, capacity)
+    return sizes
+
+
 def size_errors(
     layout: Table, row: Mapping[str, Any], packet: int, prefix: str = ""
 ) -> list[FieldError]:
     """Values their column cannot hold whole (the field named, nothing cut)."""
     errors = []
+    sizes = _sizes(layout.name)
     for name, value in row.items():
-        if not isinstance(value, str) or name not in layout.names:
+        if not isinstance(value, str) or name not in sizes:
             continue
-        column, label = layout.column(name), prefix + _label(name)
-        limit = column.max_length
+        limit, capacity = sizes[name]
         if limit is not None and len(value) > limit:
+            label = prefix + _label(name)
             errors.append(FieldError(name, f"{label} should contain at most {limit} characters."))
-        capacity = _TEXT_BYTES.get(column.type)
-        if capacity is not None and len(value.encode("utf-8")) > capacity:
-            why = f"{label} is larger than its column holds ({column.type}, {capacity:,} bytes)."
+        if capacity is None or len(value) <= capacity // 8:  # short enough to fit either way
+            continue
+        if len(value.encode("utf-8")) > capacity:
+            label, kind = prefix + _label(name), layout.column(name).type
+            why = f"{label} is larger than its column holds ({kind}, {capacity:,} bytes)."
             errors.append(FieldError(name, why))
-        elif capacity is not None and not _fits_packet(value, packet):
-            why = f"{label} is larger than the database accepts in one statement."
+        elif not _fits_packet(value, packet):
+            why = f"{prefix + _label(name)} is larger than the database accepts in one statement."
             errors.append(FieldError(name, f"{why} (max_allowed_packet {packet:,} bytes)"))
     return errors
 
