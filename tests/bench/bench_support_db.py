@@ -37,9 +37,9 @@ from migrator.sim.splynx.store_mysql import MySQLStore  # noqa: E402
 from migrator.sim.splynx.tables import catalog  # noqa: E402
 from migrator.splynx.db import SplynxDatabase  # noqa: E402
 from migrator.splynx.support_db import SupportTables, Written  # noqa: E402
-from tests.bench.bench_finance_db import in_batches  # noqa: E402
 from tests.conftest import MARIADB  # noqa: E402
 from tests.support import support_payloads as make  # noqa: E402
+from tests.support.batches import in_batches  # noqa: E402
 from tests.support.splynx_db import named_database  # noqa: E402
 
 TARGET = 20_000.0
