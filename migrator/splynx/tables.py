@@ -176,11 +176,13 @@ def _col(name: str, type_: str, nullable: bool = False, default: str | None = No
 # proforma items (requests_items) keyed by invoice_id. ticket_messages: the blueprint's
 # message fields (those the reference's import script writes among them).
 # <module>_values: additional-field values, one row per record and field (the
-# reference names customers_values).
+# reference names customers_values). ticket_statuses, ticket_groups: the blueprint's
+# fields (reference §9.3), only as far as the database path for tickets checks them.
 ADDITIONAL_VALUES = {
     "customers": ("customers_values", "customer_id"),
     "services_internet": ("services_internet_values", "service_id"),
     "services_custom": ("services_custom_values", "service_id"),
+    "ticket": ("ticket_values", "ticket_id"),
 }
 _INFERRED = (
     Table(
@@ -232,6 +234,18 @@ _INFERRED = (
         ),
         ("id",),
         "inferred: blueprint Ticket Message fields and the reference's import script",
+    ),
+    Table(
+        "ticket_statuses",
+        (_col("id", "int unsigned"), _col("title_for_agent", "varchar(64)")),
+        ("id",),
+        "inferred: blueprint Ticket Status fields",
+    ),
+    Table(
+        "ticket_groups",
+        (_col("id", "int unsigned"), _col("title", "varchar(64)")),
+        ("id",),
+        "inferred: blueprint Ticket Group fields",
     ),
     *(
         Table(

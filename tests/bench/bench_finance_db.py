@@ -24,10 +24,8 @@ import asyncio
 import statistics
 import sys
 import time
-from collections.abc import Awaitable, Callable, Sequence
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, TypeVar
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
@@ -41,11 +39,11 @@ from migrator.splynx.finance_db import FinanceTables, Written  # noqa: E402
 from migrator.splynx.finance_rules import line_total  # noqa: E402
 from tests.conftest import MARIADB  # noqa: E402
 from tests.support import finance_payloads as make  # noqa: E402
+from tests.support.batches import in_batches  # noqa: E402
 from tests.support.finance_tables import table_counts  # noqa: E402
 from tests.support.splynx_db import named_database  # noqa: E402
 
 TARGET = 20_000.0
-P = TypeVar("P")
 COUNTED = ("invoices", "invoices_items", "billing_transactions", "payments", "invoice_payers")
 
 
@@ -62,25 +60,6 @@ async def prepare(dsn: str, customers: int) -> list[int]:
         ids = list(range(1, customers + 1))
         await db.bulk_insert("customer_billing", [{"customer_id": c} for c in ids])
     return ids
-
-
-async def in_batches(
-    write: Callable[[Sequence[P]], Awaitable[list[Any]]],
-    payloads: Sequence[P],
-    size: int,
-    connections: int,
-) -> list[Any]:
-    """Every batch written, ``connections`` at a time; the results in order."""
-    batches = [payloads[i : i + size] for i in range(0, len(payloads), size)]
-    results: list[list[Any]] = [[] for _ in batches]
-    queue = iter(range(len(batches)))
-
-    async def worker() -> None:
-        for number in queue:
-            results[number] = await write(batches[number])
-
-    await asyncio.gather(*(worker() for _ in range(connections)))
-    return [r for batch in results for r in batch]
 
 
 async def one_run(dsn: str, customers: list[int], run: int, args: argparse.Namespace) -> float:

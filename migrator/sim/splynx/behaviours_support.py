@@ -4,9 +4,11 @@
   (blueprint ``Ticket Base Create``); ``watchers`` must name administrators;
   ``moduleLabels`` and ``lead_id`` must be empty (a fresh Splynx has no labels
   or leads). These create-only keys are ignored on update.
-- A ticket message takes its customer from its ticket when not given, and
-  touches the ticket's ``updated_at``. File uploads are not simulated: a
-  message with ``files`` is refused with a 422 that says so.
+- A ticket message takes its customer from its ticket when not given, is a
+  note when hidden from the customer, and touches the ticket's ``updated_at``
+  (rules shared with the database path: ``migrator/splynx/support_rules``).
+  File uploads are not simulated: a message with ``files`` is refused with a
+  422 that says so.
 - An administrator's password is stored hashed (``passwords.py``), never answered.
 """
 
@@ -14,7 +16,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from migrator.sim.splynx.clock import sql_date, sql_datetime
+from migrator.sim.splynx.clock import sql_datetime
 from migrator.sim.splynx.columns import Invalid
 from migrator.sim.splynx.errors import FieldProblem, ValidationFailed
 from migrator.sim.splynx.passwords import hashed
@@ -22,13 +24,14 @@ from migrator.sim.splynx.query import Condition, Query, php_list
 from migrator.sim.splynx.resources import Behaviour, Context, Payload, humanize
 from migrator.sim.splynx.store import Row
 from migrator.sim.splynx.tables import catalog
+from migrator.splynx.support_rules import (
+    NESTED_MESSAGE_KEYS,
+    first_message,
+    message_customer,
+    message_type,
+)
 
 __all__ = ["AdminBehaviour", "TicketBehaviour", "TicketMessageBehaviour"]
-
-_MESSAGE_KEYS = frozenset(
-    {"message", "admin_id", "customer_id", "incoming_customer_id", "source", "date", "time",
-     "hide_for_customer", "author_type", "mail_to", "mail_cc", "mail_bcc", "message_type"}
-)  # fmt: skip
 
 
 class TicketBehaviour(Behaviour):
@@ -68,15 +71,8 @@ class TicketBehaviour(Behaviour):
         message = payload.extra.get("message")
         if not message:
             return
-        row = {
-            "ticket_id": key,
-            "customer_id": payload.values.get("customer_id") or 0,
-            "api_id": ctx.api_key_id,
-            "date": sql_date(ctx.now),
-            "time": ctx.now.strftime("%H:%M:%S"),
-            "updated_at": sql_datetime(ctx.now),
-            **message,
-        }
+        customer = payload.values.get("customer_id")
+        row = first_message(key, customer, ctx.api_key_id, sql_datetime(ctx.now), message)
         await ctx.session.insert("ticket_messages", row)
 
     async def decorate(self, ctx: Context, rows: list[Row], records: list[dict[str, Any]]) -> None:
@@ -92,7 +88,7 @@ def _check_message(raw: Any, problems: list[FieldProblem]) -> dict[str, Any]:
     columns = catalog()["ticket_messages"].by_name
     checked: dict[str, Any] = {}
     for key, value in raw.items():
-        if key not in _MESSAGE_KEYS:
+        if key not in NESTED_MESSAGE_KEYS:
             problems.append(FieldProblem("message", f'Message: unknown attribute "{key}".'))
             continue
         try:
@@ -115,11 +111,15 @@ class TicketMessageBehaviour(Behaviour):
             message = "File uploads are not supported by the simulator."
             raise ValidationFailed([FieldProblem("files", message)])
         payload.values["updated_at"] = sql_datetime(ctx.now)
+        if current is not None:
+            return
+        payload.values["message_type"] = message_type(payload.values)
         ticket_id = payload.values.get("ticket_id")
-        if current is None and not payload.values.get("customer_id") and ticket_id:
+        if not payload.values.get("customer_id") and ticket_id:
             ticket = await ctx.session.fetch("ticket", ticket_id)
             if ticket is not None:
-                payload.values["customer_id"] = ticket["customer_id"]
+                customer = message_customer(None, ticket["customer_id"])
+                payload.values["customer_id"] = customer
 
     async def created(self, ctx: Context, key: int, payload: Payload) -> None:
         ticket_id = payload.values["ticket_id"]

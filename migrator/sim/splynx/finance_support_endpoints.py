@@ -9,6 +9,7 @@ from migrator.sim.splynx.clock import sql_datetime
 from migrator.sim.splynx.columns import Column
 from migrator.sim.splynx.context_defaults import added_by, key_id, now, today
 from migrator.sim.splynx.resources import ArrayField, Context, Reference, Resource
+from migrator.splynx.support_rules import TICKET_DEFAULTS
 
 __all__ = ["finance_resources", "support_resources"]
 
@@ -132,13 +133,10 @@ def support_resources() -> list[Resource]:
                 "assign_to": admin,
             },
             defaults={
-                "status_id": 1,
-                "source": "api",
+                **TICKET_DEFAULTS,
                 "reporter_type": added_by,
                 "reporter_id": key_id,
                 "created_at": now,
-                "unread_by_customer": "0",
-                "unread_by_admin": "1",
             },
             behaviour=TicketBehaviour(),
         ),
