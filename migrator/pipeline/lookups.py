@@ -1,17 +1,20 @@
-"""Sonar's small reference tables, read once before the entities run.
+"""Sonar's reference tables, read once: the small ones before the entities run.
 
 Account statuses, account types, custom fields, the service catalog with its
 data and recurring details, taxes and the services they apply to, and the
 accounts' tax exemptions are a few pages in all; the transforms look them up by
-id, so they are loaded up front rather than joined record by record.
+id, so they are loaded up front rather than joined record by record
+(``load_lookups``). The network lookups (subnets, supernets, pools, each
+account's addresses, RADIUS usernames several accounts share) are ~120 pages at
+10,000 accounts and only the networks and services need them: they are read
+while the other entities run (``load_network_lookups``, ``late_lookups``).
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
 
 from anyio.streams.memory import MemoryObjectReceiveStream
 
@@ -37,7 +40,10 @@ from migrator.sonar.entities import (
 from migrator.sonar.extract import Extractor, Page
 from migrator.transform.networks import NetworkLookups
 
-__all__ = ["Lookups", "load_lookups"]
+__all__ = ["NETWORK_LOOKUPS", "Lookups", "load_lookups", "load_network_lookups"]
+
+# The lookups ``load_network_lookups`` reads (the account IPs come from their own query).
+NETWORK_LOOKUPS = frozenset({"subnets", "supernets", "ip_pools", "radius_accounts"})
 
 
 @dataclass(frozen=True)
@@ -54,7 +60,6 @@ class Lookups:
     taxes: dict[int, Tax]
     service_taxes: dict[int, tuple[int, ...]]  # tax ids by service id
     exemptions: dict[int, int]  # tax_exemptions rows by account id
-    networks: NetworkLookups = field(default_factory=NetworkLookups)
 
     @property
     def default_company(self) -> int:
@@ -65,8 +70,10 @@ class Lookups:
 
 
 async def load_lookups(extractor: Extractor) -> Lookups:
-    """Read the entity map's ``LOOKUPS``, one after the other, in its order."""
-    tables = {query: await extractor.read_all(query) for query in LOOKUPS if query not in _REDUCED}
+    """Read the entity map's ``LOOKUPS`` but the network ones, one after the other."""
+    tables = {
+        query: await extractor.read_all(query) for query in LOOKUPS if query not in NETWORK_LOOKUPS
+    }
     companies: list[Company] = tables["companies"]
     statuses: list[AccountStatus] = tables["account_statuses"]
     types: list[AccountType] = tables["account_types"]
@@ -94,13 +101,7 @@ async def load_lookups(extractor: Extractor) -> Lookups:
         taxes={t.id: t for t in taxes},
         service_taxes=by_service,
         exemptions=dict(Counter(e.account_id for e in exemptions)),
-        networks=await _network_lookups(extractor, tables),
     )
-
-
-# Read page by page and kept only in part: every RADIUS account is read, the usernames
-# held by more than one account are kept.
-_REDUCED = frozenset({"radius_accounts"})
 
 
 async def shared_usernames(extractor: Extractor) -> dict[str, tuple[int, ...]]:
@@ -118,11 +119,14 @@ async def shared_usernames(extractor: Extractor) -> dict[str, tuple[int, ...]]:
     return {name: tuple(sorted(ids)) for name, ids in holders.items() if len(ids) > 1}
 
 
-async def _network_lookups(extractor: Extractor, tables: dict[str, list[Any]]) -> NetworkLookups:
-    """Subnets, supernets and pools; each account's addresses; logins several accounts hold."""
-    subnets: list[Subnet] = tables["subnets"]
-    supernets: list[Supernet] = tables["supernets"]
-    pools: list[IpPool] = tables["ip_pools"]
+async def load_network_lookups(extractor: Extractor) -> NetworkLookups:
+    """Subnets, supernets and pools; each account's addresses; logins several accounts hold.
+
+    RADIUS accounts are read page by page and kept only in part (``shared_usernames``).
+    """
+    subnets: list[Subnet] = await extractor.read_all("subnets")
+    supernets: list[Supernet] = await extractor.read_all("supernets")
+    pools: list[IpPool] = await extractor.read_all("ip_pools")
     account_ips: dict[int, tuple[str, ...]] = {}
     for held in await read_account_ip_assignments(extractor):
         account_ips[held.account_id] = (*account_ips.get(held.account_id, ()), held.subnet)

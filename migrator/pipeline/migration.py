@@ -22,9 +22,10 @@ from __future__ import annotations
 
 import logging
 import signal
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from contextlib import AsyncExitStack
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -44,13 +45,14 @@ from migrator.pipeline.budget import ErrorBudget, ErrorBudgetExceeded
 from migrator.pipeline.engine import Engine, EngineOptions
 from migrator.pipeline.entities import EntitySpec
 from migrator.pipeline.finance_specs import FINANCE_ENTITIES, finance_entities
-from migrator.pipeline.lookups import Lookups, load_lookups
+from migrator.pipeline.late_lookups import LateNetworks
+from migrator.pipeline.lookups import Lookups, load_lookups, load_network_lookups
 from migrator.pipeline.markers import require_markers
 from migrator.pipeline.sinks import SinkFactory
 from migrator.pipeline.skips import SkipTally
 from migrator.pipeline.state import StateStore
 from migrator.pipeline.table_sinks import WriteRows
-from migrator.pipeline.wiring import build_specs
+from migrator.pipeline.wiring import NETWORK_ENTITIES, build_specs
 from migrator.profile import Profile
 from migrator.settings import Settings
 from migrator.sonar.client import SonarClient
@@ -109,16 +111,28 @@ async def _watch_signals(engine: Engine, drain_seconds: float, scope: anyio.Canc
             scope.deadline = anyio.current_time() + drain_seconds
 
 
-async def _run_engine(engine: Engine, drain_seconds: float, watch: BalanceWatch | None) -> None:
+async def _run_engine(
+    engine: Engine,
+    drain_seconds: float,
+    watch: BalanceWatch | None,
+    beside: Sequence[Callable[[], Coroutine[Any, Any, None]]] = (),
+) -> None:
+    """Run the engine with the balance check and ``beside`` (reads the entities wait for)."""
     async with anyio.create_task_group() as tg:
         tg.start_soon(_watch_signals, engine, drain_seconds, tg.cancel_scope)
         async with anyio.create_task_group() as work:
+            for task in beside:
+                work.start_soon(task)
             if watch is not None:
                 work.start_soon(watch.run, engine.finished)
             await engine.run()
             if engine.draining:  # the money may not be all there: no check this time
                 work.cancel_scope.cancel()
         tg.cancel_scope.cancel()
+
+
+async def _read_networks(extractor: Extractor, networks: LateNetworks) -> None:
+    networks.set(await load_network_lookups(extractor))
 
 
 async def link_deferred(specs: Sequence[EntitySpec[Any, Any]], store: StateStore) -> None:
@@ -180,6 +194,7 @@ async def _migrate(
                     await require_markers(splynx, request.entities)
             extractor = Extractor(sonar, page_size=settings.page_size, producers=settings.producers)
             lookups = result.lookups = await load_lookups(extractor)
+            networks = LateNetworks()
             tables = None
             if splynx is not None and settings.database_path:
                 tables = await _money_tables(stack, settings)
@@ -188,6 +203,7 @@ async def _migrate(
                 request.entities,
                 profile=request.profile,
                 lookups=lookups,
+                networks=networks,
                 extractor=extractor,
                 sink=sinks,
                 nested_page_size=settings.nested_page_size,
@@ -204,7 +220,10 @@ async def _migrate(
                 specs, store=store, options=options, budget=budget, run_id=run_id, emit=skips
             )
             watch = _balance_watch(request, splynx, store, emit)
-            await _run_engine(engine, request.drain_seconds, watch)
+            beside: list[Callable[[], Coroutine[Any, Any, None]]] = []
+            if NETWORK_ENTITIES & set(request.entities):
+                beside.append(partial(_read_networks, extractor, networks))
+            await _run_engine(engine, request.drain_seconds, watch, beside)
             if engine.draining:
                 result = MigrationResult(ExitCode.INTERRUPTED, "interrupted", "stopped on a signal")
             elif request.dry_run and estimate is not None:

@@ -6,14 +6,16 @@ which reader reads a row's query, which pure transform makes its payload,
 which parents a record names, and what follows a write (a customer's info
 and billing rows, ``customer_rows``). ``build_specs`` makes the ``EntitySpec`` of each
 selected entity from the profile's rules, the small Sonar reference tables
-(loaded once by ``load_lookups``) and a sink factory (the API, or a dry run).
+(loaded once by ``load_lookups``), the network lookups (read while the first
+entities run: ``late_lookups``) and a sink factory (the API, or a dry run).
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from functools import partial
+from dataclasses import replace
+from functools import cache, partial
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -28,6 +30,7 @@ from migrator.pipeline.finance_specs import (
     finance_makers,
 )
 from migrator.pipeline.ip_marks import static_ip_marks
+from migrator.pipeline.late_lookups import AfterNetworks, LateNetworks, WaitingSource
 from migrator.pipeline.lookups import Lookups
 from migrator.pipeline.sources import SonarSource, StaticSource
 from migrator.profile import Profile
@@ -68,7 +71,12 @@ from migrator.transform.services import (
 )
 from migrator.transform.taxes import TaxLookups
 
-__all__ = ["build_specs", "select"]
+__all__ = ["NETWORK_ENTITIES", "build_specs", "select"]
+
+# The entities made with the network lookups: they wait for them (``late_lookups``).
+NETWORK_ENTITIES = frozenset(
+    {"ipv4_networks", "ipv6_networks", "internet_services", "recurring_services"}
+)
 
 SinkFactory = Callable[..., Sink[Any]]
 
@@ -114,6 +122,7 @@ def build_specs(
     *,
     profile: Profile,
     lookups: Lookups,
+    networks: LateNetworks,
     extractor: Extractor,
     sink: SinkFactory,
     nested_page_size: int = 100,
@@ -125,7 +134,7 @@ def build_specs(
     holds; ``ledger`` is told each account's Sonar balance as the money is read.
     """
     zone = ZoneInfo(profile.defaults.timezone)
-    makers = _makers(profile, lookups, extractor, sink, zone)
+    makers = _makers(profile, lookups, networks, extractor, sink, zone)
     makers.update(
         finance_makers(
             profile.finance, extractor, sink, zone,
@@ -137,7 +146,12 @@ def build_specs(
 
 
 def _makers(
-    profile: Profile, lookups: Lookups, extractor: Extractor, sink: SinkFactory, zone: ZoneInfo
+    profile: Profile,
+    lookups: Lookups,
+    networks: LateNetworks,
+    extractor: Extractor,
+    sink: SinkFactory,
+    zone: ZoneInfo,
 ) -> dict[str, Callable[[MappedEntity], EntitySpec[Any, Any]]]:
     counts = Counter(tariffs.title_key(s.name) for s in lookups.services.values())
     frequencies = Frequencies(lookups.frequencies)
@@ -148,8 +162,13 @@ def _makers(
     customers = CustomerLookups(lookups.statuses, lookups.types, lookups.custom_fields)
     service_lookups = ServiceLookups(
         lookups.services, customers, profile.customers, profile.services, profile.cleanup, zone,
-        frequencies, taxes, lookups.exemptions, lookups.networks,
+        frequencies, taxes, lookups.exemptions,
     )  # fmt: skip
+
+    @cache
+    def with_networks() -> ServiceLookups:  # once the network lookups are read
+        return replace(service_lookups, networks=networks.value)
+
     # Each entity reads only the relations it is made of.
     customer_accounts = NestedAccounts(relations=CUSTOMER_RELATIONS)
     services_only = NestedAccounts(relations=SERVICE_RELATIONS)
@@ -212,13 +231,19 @@ def _makers(
             describe=_describe,
         )
 
-    def networks(row: MappedEntity, version: int, make: Callable[..., Any]) -> EntitySpec[Any, Any]:
-        keep = CustomerSubnets(lookups.networks, version)
+    def network_spec(
+        row: MappedEntity, version: int, make: Callable[..., Any]
+    ) -> EntitySpec[Any, Any]:
+        keep = AfterNetworks(networks, lambda held: CustomerSubnets(held, version))
+        source: SonarSource[Any, Any]
+        source = SonarSource(extractor, _query(row), FlatRecords(_query(row)), keep=keep)
         return EntitySpec(
             row.name,
-            SonarSource(extractor, _query(row), FlatRecords(_query(row)), keep=keep),
+            WaitingSource(source, networks.wait),
             sink(row.endpoint, natural_key=True),
-            partial(make, lookups=lookups.networks, rules=profile.networks),
+            AfterNetworks(
+                networks, lambda held: partial(make, lookups=held, rules=profile.networks)
+            ),
             parents=network_parents,
             depends_on=row.depends_on,
             describe=_describe,
@@ -235,10 +260,14 @@ def _makers(
         )
         return EntitySpec(
             row.name,
-            SonarSource(extractor, _query(row), services_only, explode=explode),
+            WaitingSource(
+                SonarSource(extractor, _query(row), services_only, explode=explode), networks.wait
+            ),
             written,
-            partial(make, lookups=service_lookups),
-            parents=partial(service_parents, lookups=service_lookups),
+            AfterNetworks(networks, lambda _: partial(make, lookups=with_networks())),
+            parents=AfterNetworks(
+                networks, lambda _: partial(service_parents, lookups=with_networks())
+            ),
             depends_on=row.depends_on,
             describe=_describe,
         )
@@ -268,8 +297,8 @@ def _makers(
         "recurring_tariffs": lambda row: tariff(
             row, tariffs.RECURRING_SERVICE_TYPES, tariffs.recurring_tariff
         ),
-        "ipv4_networks": lambda row: networks(row, 4, ipv4_network),
-        "ipv6_networks": lambda row: networks(row, 6, ipv6_network),
+        "ipv4_networks": lambda row: network_spec(row, 4, ipv4_network),
+        "ipv6_networks": lambda row: network_spec(row, 6, ipv6_network),
         "customers": customers_spec,
         "internet_services": lambda row: services(
             row, tariffs.INTERNET_SERVICE_TYPES, internet_service
