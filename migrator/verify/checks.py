@@ -39,6 +39,13 @@ def _prefixed(prefix: str) -> Ours:
     return ours
 
 
+def _prefixed_any(*prefixes: str) -> Ours:
+    def ours(marker: str, splynx_id: int, state_ids: frozenset[int]) -> bool:
+        return marker.startswith(prefixes) or splynx_id in state_ids
+
+    return ours
+
+
 _ANY = Search(main={"id": where(">", 0)})  # services: listed across customers this way
 
 
@@ -70,4 +77,12 @@ CHECKS: Mapping[str, EntityCheck] = {
     "internet_services": EntityCheck("internet_services", _marked, search=_ANY),
     "recurring_services": EntityCheck("recurring_services", _marked, search=_ANY),
     "customer_notes": EntityCheck("customer_notes", _prefixed("sonar:note:")),
+    # Money. An invoice's number is Sonar's id (or the profile's prefix and it): only
+    # our state tells ours from the ISP's. Payments and transactions carry a tag.
+    # an item's categoryIdForTransaction picks the category of the transaction Splynx
+    # books for it; it is not a column of the item and is never given back
+    "invoices": EntityCheck("invoices", skip=frozenset({"items.categoryIdForTransaction"})),
+    "payments": EntityCheck("payments", _prefixed("sonar:pay:")),
+    "transactions": EntityCheck("transactions", _prefixed_any("sonar:debit:", "sonar:credit:")),
+    "opening_balances": EntityCheck("transactions", _prefixed("sonar:opening:")),
 }

@@ -6,9 +6,10 @@ verify expects is exactly what a run would write. Both clients are the run's,
 with their rate limiters: verify spends the same budgets and never exceeds
 them, and it sends Splynx only reads (GET and the listing searches).
 
-Balances: Splynx's ``deposit`` of each migrated customer against what Sonar's
-ledger gave when the run read it (the state's ``sonar_balances``), as the run's
-own check does (``check_balances``); checked when the state holds money.
+Balances: when money entities are verified, their ledger read (the run's
+``ledger`` hook) gives each account's balance in Sonar now; each migrated
+customer's ``deposit`` in Splynx is compared with it to the cent, as the run's
+own check does (``check_balances``).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from migrator.errors import ConfigError
 from migrator.events import BudgetKnown, Emit
 from migrator.first_contact import reach
 from migrator.pipeline.balance_check import check_balances
+from migrator.pipeline.finance_specs import LedgerSink, finance_entities
 from migrator.pipeline.late_lookups import LateNetworks
 from migrator.pipeline.lookups import load_lookups, load_network_lookups
 from migrator.pipeline.state import StateStore
@@ -59,6 +61,16 @@ def verifiable(entities: Sequence[str]) -> list[str]:
     return [name for name in entities if name in CHECKS]
 
 
+def _balances(store: StateStore, owed: dict[int, int]) -> list[tuple[int, int, int]]:
+    """(account, Splynx customer, cents owed in Sonar now) of each migrated customer."""
+    found = []
+    for account_id, cents in sorted(owed.items()):
+        customer_id = store.splynx_id("customers", account_id)
+        if customer_id is not None:
+            found.append((account_id, customer_id, cents))
+    return found
+
+
 def _open_state(path: Path) -> StateStore:
     if not path.exists():
         raise ConfigError(
@@ -80,9 +92,10 @@ async def verify(request: VerifyRequest, emit: Emit) -> VerifyReport:
             emit(BudgetKnown("sonar", settings.sonar_rate))
             splynx = await stack.enter_async_context(SplynxClient.open(settings, emit=emit))
             emit(BudgetKnown("splynx", settings.splynx_rate * 60.0))
-            report.entities = await _entities(request, store, sonar, splynx, emit)
-            balances = list(store.customer_balances())
-            if balances:
+            owed: dict[int, int] = {}
+            report.entities = await _entities(request, store, sonar, splynx, emit, owed.__setitem__)
+            if owed:
+                balances = _balances(store, owed)
                 found = await check_balances(splynx, balances, emit, concurrency=settings.writers)
                 report.balances = found.as_dict()
     finally:
@@ -96,15 +109,17 @@ async def _entities(
     sonar: SonarClient,
     splynx: SplynxClient,
     emit: Emit,
+    ledger: LedgerSink,
 ) -> list[EntityReport]:
     settings = request.settings
     extractor = Extractor(sonar, page_size=settings.page_size, producers=settings.producers)
     lookups = await load_lookups(extractor)
     networks = LateNetworks()
-    names = verifiable(request.entities)
+    names = verifiable(finance_entities(request.entities, request.profile.finance))
     specs = build_specs(
         names, profile=request.profile, lookups=lookups, networks=networks,
         extractor=extractor, sink=Targets(), nested_page_size=settings.nested_page_size,
+        ledger=ledger,
     )  # fmt: skip
     verifiers = [
         EntityVerifier(

@@ -84,3 +84,14 @@ def test_the_verdict(entity: EntityReport, balances: dict[str, Any] | None, equa
     assert report.equal is equal
     assert report.as_dict()["equal"] is equal
     assert report.as_dict()["entities"][0]["equal"] is entity.equal
+
+
+def test_rows_are_held_in_order_less_their_skipped_fields() -> None:
+    expected = {"items": [{"price": 9.99, "categoryIdForTransaction": 1}, {"price": 1}]}
+    kept = {"items": [{"id": 1, "price": "9.9900"}, {"id": 2, "price": "1.0000"}]}
+    skip = {"items.categoryIdForTransaction"}
+    assert field_differences(expected, kept, skip=skip) == []
+    swapped = {"items": list(reversed(kept["items"]))}
+    [diff] = field_differences(expected, swapped, skip=skip)
+    assert diff.field == "items"
+    assert field_differences(expected, {"items": kept["items"][:1]}, skip=skip) != []
