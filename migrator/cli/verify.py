@@ -52,6 +52,7 @@ EXAMPLES = """\
   migrator verify                          # counts, and a sample of 300 per entity
   migrator verify --all --json > v.json    # every record; the full report as JSON
   migrator verify --only customers,internet_services --sample 1000
+  migrator verify --skip invoices,payments,transactions  # a run that moved no money
   migrator verify --state rehearsal.sqlite3  # the state file of the run to verify
 
   exit 0: equal everywhere; exit 5: something differs (each record named)"""
@@ -72,6 +73,7 @@ def register(commands: object) -> None:
         help="the profile the run used (its mapping is what is expected)",
     )
     parser.add_argument("--only", metavar="E1,E2", help="verify only these entities")
+    parser.add_argument("--skip", metavar="E1,E2", help="verify all but these entities")
     amount = parser.add_mutually_exclusive_group()
     amount.add_argument(
         "--sample",
@@ -97,18 +99,18 @@ def _names(text: str | None) -> list[str] | None:
     return [n.strip() for n in text.split(",") if n.strip()] if text else None
 
 
-def _entities(only: list[str] | None, profile: Profile) -> list[str]:
+def _entities(only: list[str] | None, skip: list[str] | None, profile: Profile) -> list[str]:
     """The entities to verify; one named in --only that verify does not know is an error."""
     unknown = [name for name in only or () if name in ENTITY_ORDER and name not in CHECKS]
     if unknown:
         known = ", ".join(CHECKS)
         raise ConfigError(f"verify does not check {', '.join(unknown)} yet; it checks: {known}")
-    return verifiable(select(only, None, profile))
+    return verifiable(select(only, skip, profile))
 
 
 def handle(args: argparse.Namespace) -> int:
     profile, settings = migration_settings(args)
-    entities = _entities(_names(args.only), profile)
+    entities = _entities(_names(args.only), _names(args.skip), profile)
     request = VerifyRequest(settings, profile, entities, sample=None if args.all else args.sample)
     console = Console(stderr=True) if args.json else None
     display = MigrationDisplay("verify", console=console)

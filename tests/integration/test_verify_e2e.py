@@ -3,7 +3,9 @@
 A clean run verifies equal (exit 0, equal counts per entity) and verify sends
 nothing but reads, to either system; a customer altered and a service deleted
 in Splynx through its API are both named (exit 5): the entity, the Sonar id,
-the field with both values, and the missing record as missing.
+the field with both values, and the missing record as missing. With money,
+every balance is equal to the cent until a charge booked by hand in Splynx
+moves one, which is named with both figures.
 """
 
 from __future__ import annotations
@@ -16,12 +18,13 @@ from typing import Any
 import anyio
 import pytest
 
+from migrator.entity_map import ENTITY_ORDER
 from migrator.exitcodes import ExitCode
 from migrator.splynx.client import SplynxClient
 from migrator.splynx.query import Search, where
 from migrator.splynx.records import SplynxRecord
 from tests.support.migration_checks import run
-from tests.support.migration_processes import environment
+from tests.support.migration_processes import WITHOUT_MONEY, environment
 from tests.support.pair import Pair, running_pair, settings_for
 from tests.support.request_log import RequestLog
 
@@ -63,7 +66,7 @@ async def test_a_clean_run_verifies_equal_and_verify_only_reads(tmp_path: Path) 
         before = state.read_bytes()
         sonar_mark, splynx_mark = sonar_log.mark(), splynx_log.mark()
 
-        code, report, err = await verify_cli(pair, state, "--all")
+        code, report, err = await verify_cli(pair, state, "--all", *WITHOUT_MONEY)
 
         assert code == ExitCode.OK, err
         assert report["equal"] is True and report["sample"] is None
@@ -97,7 +100,7 @@ async def test_an_altered_and_a_deleted_record_are_named(tmp_path: Path) -> None
             customer_id = int(service["customer_id"])
             assert await splynx.delete("internet_services", service.id, customer_id=customer_id)
 
-        code, report, err = await verify_cli(pair, state, "--all")
+        code, report, err = await verify_cli(pair, state, "--all", *WITHOUT_MONEY)
 
         assert code == ExitCode.BLOCKED, err
         assert report["equal"] is False
@@ -116,3 +119,33 @@ async def test_an_altered_and_a_deleted_record_are_named(tmp_path: Path) -> None
             "customers",
             "internet_services",
         ]
+
+
+async def test_money_verifies_to_the_cent_and_a_moved_balance_is_named(tmp_path: Path) -> None:
+    money = "customers,invoices,payments,transactions"
+    async with running_pair({"scale": 12}) as pair:
+        state = tmp_path / "state.sqlite3"
+        result, settings, _ = await run(pair, state, entities=ENTITY_ORDER)
+        assert result.status in {"completed", "rejects"}, result.message
+
+        code, report, err = await verify_cli(pair, state, "--all", "--only", money)
+
+        assert code == ExitCode.OK, err
+        assert [e["entity"] for e in report["entities"]] == money.split(",")
+        assert all(e["sonar"] == e["splynx"] + e["rejected"] > 0 for e in report["entities"])
+        assert report["balances"]["checked"] == report["balances"]["equal"] > 0
+
+        async with SplynxClient.open(settings) as splynx:
+            customer = await first(splynx, "customers")
+            charge = {"type": "debit", "customer_id": customer.id, "date": "2026-12-01",
+                      "category": 1, "description": "by hand", "price": "12.34"}  # fmt: skip
+            await splynx.create("transactions", charge)
+
+        code, report, err = await verify_cli(pair, state, "--all", "--only", money)
+
+        assert code == ExitCode.BLOCKED, err
+        assert all(e["equal"] for e in report["entities"]), "the charge carries no marker of ours"
+        [moved] = report["balances"]["different"]
+        assert moved["account_id"] == int(customer.additional_attributes["sonar_id"])
+        assert moved["customer_id"] == customer.id
+        assert moved["sonar"] != moved["splynx"]
