@@ -19,16 +19,19 @@ __all__ = ["render", "verdict"]
 
 
 def _counts(report: VerifyReport) -> Table:
-    table = Table(title="verify: Sonar / Splynx / state", title_justify="left")
-    for column in ("entity", "sonar", "splynx", "created", "adopted", "existing", "rejected"):
-        table.add_column(column, justify="left" if column == "entity" else "right")
-    for column in ("compared", "missing", "extra", "fields"):
+    table = Table(
+        title="verify: Sonar / Splynx / state (created+adopted+existing, rejected)",
+        title_justify="left",
+    )
+    table.add_column("entity", no_wrap=True)
+    for column in ("sonar", "splynx", "state", "rejected", "compared", "missing", "extra"):
         table.add_column(column, justify="right")
+    table.add_column("fields", justify="right")
     table.add_column("")
     for e in report.entities:
+        mapped = e.state.created + e.state.adopted + e.state.existing
         table.add_row(
-            e.entity, f"{e.sonar:,}", f"{e.splynx:,}", f"{e.state.created:,}",
-            f"{e.state.adopted:,}", f"{e.state.existing:,}", f"{e.state.rejected:,}",
+            e.entity, f"{e.sonar:,}", f"{e.splynx:,}", f"{mapped:,}", f"{e.state.rejected:,}",
             f"{e.compared:,}", f"{len(e.missing):,}", f"{len(e.extra) + len(e.duplicates):,}",
             f"{len(e.differences):,}", "[green]equal[/]" if e.equal else "[red]differs[/]",
         )  # fmt: skip
