@@ -31,6 +31,7 @@ COMMANDS: dict[str, str] = {
     "run": "migrator.cli.run",
     "status": "migrator.cli.state_views",
     "rejects": "migrator.cli.state_views",
+    "verify": "migrator.cli.verify",
     "export": "migrator.cli.export",
     "sim": "migrator.cli.sim",
 }

@@ -39,12 +39,16 @@ class Pair:
 
 @contextlib.asynccontextmanager
 async def running_pair(
-    sonar: dict[str, Any] | None = None, splynx: dict[str, Any] | None = None
+    sonar: dict[str, Any] | None = None,
+    splynx: dict[str, Any] | None = None,
+    *,
+    middlewares: tuple[Any, Any] | None = None,
 ) -> AsyncIterator[Pair]:
     """Start a Sonar and a Splynx simulator; ``sonar`` / ``splynx`` override their configs.
 
     Splynx starts with the marker fields, as after ``migrator check --fix``
-    (``splynx={"additional_fields": ()}`` for a fresh one).
+    (``splynx={"additional_fields": ()}`` for a fresh one). ``middlewares``: one
+    aiohttp middleware each for Sonar and Splynx (a request log, say).
     """
     sonar_config = SonarSimConfig(**{"token": TOKEN, "scale": 30, "rate_limit": 0, **(sonar or {})})
     splynx_config = SplynxSimConfig(
@@ -58,6 +62,9 @@ async def running_pair(
     )
     sonar_app = build_sonar(sonar_config)
     splynx_app = build_splynx(splynx_config)
+    if middlewares is not None:
+        sonar_app.middlewares.insert(0, middlewares[0])
+        splynx_app.middlewares.insert(0, middlewares[1])
     async with serve(sonar_app) as sonar_url, serve(splynx_app) as splynx_url:
         yield Pair(sonar_url, splynx_url, sonar_app, splynx_app)
 

@@ -1,0 +1,151 @@
+"""``migrator verify`` as a user runs it, after a real run through both simulators over HTTP.
+
+A clean run verifies equal (exit 0, equal counts per entity) and verify sends
+nothing but reads, to either system; a customer altered and a service deleted
+in Splynx through its API are both named (exit 5): the entity, the Sonar id,
+the field with both values, and the missing record as missing. With money,
+every balance is equal to the cent until a charge booked by hand in Splynx
+moves one, which is named with both figures.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import anyio
+import pytest
+
+from migrator.entity_map import ENTITY_ORDER
+from migrator.exitcodes import ExitCode
+from migrator.splynx.client import SplynxClient
+from migrator.splynx.query import Search, where
+from migrator.splynx.records import SplynxRecord
+from tests.support.migration_checks import run
+from tests.support.migration_processes import WITHOUT_MONEY, environment
+from tests.support.pair import Pair, running_pair, settings_for
+from tests.support.request_log import RequestLog
+
+pytestmark = pytest.mark.slow
+
+ROOT = Path(__file__).resolve().parents[2]
+SCALE = 40
+READS = {"GET", "HEAD", "OPTIONS"}
+
+
+async def verify_cli(pair: Pair, state: Path, *args: str) -> tuple[int, dict[str, Any], str]:
+    """``migrator verify --json ARGS`` in its own process; (exit code, report, stderr)."""
+    command = [sys.executable, "-m", "migrator", "verify", "--json", *args,
+               "--env-file", str(state.parent / "none")]  # fmt: skip
+    env = environment(pair.sonar_url, pair.splynx_url, state)
+    done = await anyio.run_process(command, env=env, cwd=state.parent, check=False)
+    stdout, stderr = done.stdout.decode(), done.stderr.decode()
+    return done.returncode, json.loads(stdout) if stdout.strip() else {}, stderr
+
+
+async def first(splynx: SplynxClient, endpoint: str) -> SplynxRecord:
+    """The oldest record of ``endpoint`` (services: across customers)."""
+    [record] = await splynx.list(endpoint, Search(main={"id": where(">", 0)}).page(1, 0))
+    return record
+
+
+async def migrated(pair: Pair, tmp_path: Path) -> Path:
+    state = tmp_path / "state.sqlite3"
+    result, _, _ = await run(pair, state)
+    assert result.status in {"completed", "rejects"}, result.message
+    return state
+
+
+async def test_a_clean_run_verifies_equal_and_verify_only_reads(tmp_path: Path) -> None:
+    sonar_log, splynx_log = RequestLog(), RequestLog()
+    logs = (sonar_log.middleware, splynx_log.middleware)
+    async with running_pair({"scale": SCALE}, middlewares=logs) as pair:
+        state = await migrated(pair, tmp_path)
+        before = state.read_bytes()
+        sonar_mark, splynx_mark = sonar_log.mark(), splynx_log.mark()
+
+        code, report, err = await verify_cli(pair, state, "--all", *WITHOUT_MONEY)
+
+        assert code == ExitCode.OK, err
+        assert report["equal"] is True and report["sample"] is None
+        entities = {e["entity"]: e for e in report["entities"]}
+        assert entities["customers"]["sonar"] == SCALE
+        for name, entity in entities.items():
+            state_side = entity["state"]["created"] + entity["state"]["adopted"]
+            state_side += entity["state"]["existing"]
+            assert entity["sonar"] == entity["splynx"] + entity["rejected"], name
+            assert entity["splynx"] == state_side, name
+            assert entity["rejected"] == entity["state"]["rejected"], name
+            assert entity["compared"] == entity["splynx"] > 0, name
+            assert entity["missing"] == entity["extra"] == entity["differences"] == [], name
+
+        writes = [r for r in splynx_log.since(splynx_mark) if r.method not in READS]
+        # the token login is the one POST a read-only session sends
+        assert [(r.method, r.path) for r in writes] == [("POST", "/api/2.0/admin/auth/tokens")]
+        sonar_sent = sonar_log.since(sonar_mark)
+        assert sonar_sent and not [r for r in sonar_sent if "mutation" in r.body.lower()]
+        assert state.read_bytes() == before, "verify changed the state file"
+
+
+async def test_an_altered_and_a_deleted_record_are_named(tmp_path: Path) -> None:
+    async with running_pair({"scale": SCALE}) as pair:
+        state = await migrated(pair, tmp_path)
+        settings = settings_for(pair, state)
+        async with SplynxClient.open(settings) as splynx:
+            customer = await first(splynx, "customers")
+            await splynx.update("customers", customer.id, {"name": "Altered By Hand"})
+            service = await first(splynx, "internet_services")
+            customer_id = int(service["customer_id"])
+            assert await splynx.delete("internet_services", service.id, customer_id=customer_id)
+
+        code, report, err = await verify_cli(pair, state, "--all", *WITHOUT_MONEY)
+
+        assert code == ExitCode.BLOCKED, err
+        assert report["equal"] is False
+        entities = {e["entity"]: e for e in report["entities"]}
+        [difference] = entities["customers"]["differences"]
+        assert difference["sonar_id"] == int(customer.additional_attributes["sonar_id"])
+        assert difference["splynx_id"] == customer.id
+        assert difference["field"] == "name"
+        assert difference["sonar"] == customer["name"]
+        assert difference["splynx"] == "Altered By Hand"
+        [missing] = entities["internet_services"]["missing"]
+        assert missing["sonar_id"] == int(service.additional_attributes["sonar_id"])
+        services = entities["internet_services"]
+        assert services["splynx"] == services["sonar"] - services["rejected"] - 1
+        assert [e["entity"] for e in report["entities"] if not e["equal"]] == [
+            "customers",
+            "internet_services",
+        ]
+
+
+async def test_money_verifies_to_the_cent_and_a_moved_balance_is_named(tmp_path: Path) -> None:
+    money = "customers,invoices,payments,transactions"
+    async with running_pair({"scale": 12}) as pair:
+        state = tmp_path / "state.sqlite3"
+        result, settings, _ = await run(pair, state, entities=ENTITY_ORDER)
+        assert result.status in {"completed", "rejects"}, result.message
+
+        code, report, err = await verify_cli(pair, state, "--all", "--only", money)
+
+        assert code == ExitCode.OK, err
+        assert [e["entity"] for e in report["entities"]] == money.split(",")
+        assert all(e["sonar"] == e["splynx"] + e["rejected"] > 0 for e in report["entities"])
+        assert report["balances"]["checked"] == report["balances"]["equal"] > 0
+
+        async with SplynxClient.open(settings) as splynx:
+            customer = await first(splynx, "customers")
+            charge = {"type": "debit", "customer_id": customer.id, "date": "2026-12-01",
+                      "category": 1, "description": "by hand", "price": "12.34"}  # fmt: skip
+            await splynx.create("transactions", charge)
+
+        code, report, err = await verify_cli(pair, state, "--all", "--only", money)
+
+        assert code == ExitCode.BLOCKED, err
+        assert all(e["equal"] for e in report["entities"]), "the charge carries no marker of ours"
+        [moved] = report["balances"]["different"]
+        assert moved["account_id"] == int(customer.additional_attributes["sonar_id"])
+        assert moved["customer_id"] == customer.id
+        assert moved["sonar"] != moved["splynx"]
