@@ -33,6 +33,7 @@ from migrator.sonar.entities import (
     Supernet,
     Tax,
     TaxExemption,
+    TicketGroup,
 )
 from migrator.sonar.extract import Extractor, Page
 from migrator.transform.networks import NetworkLookups
@@ -55,6 +56,7 @@ class Lookups:
     service_taxes: dict[int, tuple[int, ...]]  # tax ids by service id
     exemptions: dict[int, int]  # tax_exemptions rows by account id
     networks: NetworkLookups = field(default_factory=NetworkLookups)
+    ticket_groups: dict[int, str] = field(default_factory=dict)  # Sonar group names by id
 
     @property
     def default_company(self) -> int:
@@ -95,7 +97,12 @@ async def load_lookups(extractor: Extractor) -> Lookups:
         service_taxes=by_service,
         exemptions=dict(Counter(e.account_id for e in exemptions)),
         networks=await _network_lookups(extractor, tables),
+        ticket_groups={g.id: g.name for g in _groups(tables)},
     )
+
+
+def _groups(tables: dict[str, Any]) -> list[TicketGroup]:
+    return list(tables.get("ticket_groups", []))
 
 
 # Read page by page and kept only in part: every RADIUS account is read, the usernames

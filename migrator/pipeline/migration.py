@@ -49,6 +49,7 @@ from migrator.pipeline.markers import require_markers
 from migrator.pipeline.sinks import SinkFactory
 from migrator.pipeline.skips import SkipTally
 from migrator.pipeline.state import StateStore
+from migrator.pipeline.support_specs import SUPPORT_ENTITIES, load_support_targets
 from migrator.pipeline.table_sinks import WriteRows
 from migrator.pipeline.wiring import build_specs
 from migrator.profile import Profile
@@ -184,6 +185,11 @@ async def _migrate(
             if splynx is not None and settings.database_path:
                 tables = await _money_tables(stack, settings)
             sinks = SinkFactory(splynx, store, tables)
+            support = None
+            if splynx is not None and SUPPORT_ENTITIES & {"tickets"} & set(request.entities):
+                support = await load_support_targets(
+                    splynx, request.profile.support, lookups.ticket_groups
+                )
             specs = build_specs(
                 request.entities,
                 profile=request.profile,
@@ -192,6 +198,7 @@ async def _migrate(
                 sink=sinks,
                 nested_page_size=settings.nested_page_size,
                 ledger=store.sonar_balance,
+                support=support,
             )
             options = EngineOptions(
                 producers=settings.producers,

@@ -1,0 +1,174 @@
+"""How the support entities are wired: administrators, tickets and their messages.
+
+- ``administrators``: Sonar users, matched to Splynx administrators by login,
+  then e-mail (``also_by``), created otherwise (``transform.staff``).
+- ``tickets`` and ``ticket_messages`` both read tickets with their replies and
+  comments nested (``NestedTickets``: one request per page of tickets); the
+  first takes each ticket, the second its conversation, message by message in
+  Sonar's order (``transform.tickets``).
+
+Splynx's ticket statuses, groups and type cannot be created through the API:
+``load_support_targets`` finds the ones the profile names by title before the
+first ticket, and a name Splynx lacks stops the run at once, named (``migrator
+check`` lists them too). A dry run has no Splynx to ask: it uses stand-in ids.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from functools import partial
+from typing import Any, cast
+from zoneinfo import ZoneInfo
+
+from migrator.entity_map import MappedEntity
+from migrator.errors import ConfigError
+from migrator.pipeline.entities import EntitySpec, Sink
+from migrator.pipeline.sources import SonarSource
+from migrator.profile_rules import SupportRules
+from migrator.sonar.entities import TicketStatus
+from migrator.sonar.extract import Extractor
+from migrator.sonar.readers import FlatRecords, Reader
+from migrator.sonar.tickets import NestedTickets, TicketWithConversation
+from migrator.splynx.client import SplynxClient
+from migrator.splynx.endpoints import Marker
+from migrator.transform.staff import administrator
+from migrator.transform.support_targets import SupportTargets, group_title
+from migrator.transform.tickets import (
+    message_parents,
+    message_records,
+    splynx_message,
+    splynx_ticket,
+    ticket_parents,
+)
+
+__all__ = [
+    "SUPPORT_ENTITIES",
+    "load_support_targets",
+    "missing_targets",
+    "stand_in_targets",
+    "support_makers",
+]
+
+SUPPORT_ENTITIES = frozenset({"administrators", "tickets", "ticket_messages"})
+SinkFactory = Callable[..., Sink[Any]]
+Maker = Callable[[MappedEntity], EntitySpec[Any, Any]]
+
+
+def _describe(record: Any) -> dict[str, Any]:
+    entry = getattr(record, "entry", None)
+    if entry is not None:  # a message: the reply or comment itself
+        return {"kind": record.kind, **entry.model_dump(mode="json", by_alias=True)}
+    dumped: dict[str, Any] = record.model_dump(
+        mode="json", by_alias=True, exclude={"ticket_replies", "ticket_comments"}
+    )
+    return dumped
+
+
+def support_makers(
+    rules: SupportRules,
+    extractor: Extractor,
+    sink: SinkFactory,
+    zone: ZoneInfo,
+    targets: SupportTargets,
+    *,
+    nested_page_size: int,
+) -> dict[str, Maker]:
+    """The makers of the support entities' specs (see ``wiring.build_specs``)."""
+    # NestedTickets reuses NestedAccounts' completion; it decodes tickets, not accounts
+    conversations = cast(Reader[TicketWithConversation], NestedTickets(nested_page_size))
+
+    def administrators(row: MappedEntity) -> EntitySpec[Any, Any]:
+        return EntitySpec(
+            row.name,
+            SonarSource(extractor, "users", FlatRecords("users")),
+            sink(row.endpoint, natural_key=True, also_by=(Marker("email"),)),
+            partial(administrator, rules=rules),
+            depends_on=row.depends_on,
+            describe=_describe,
+        )
+
+    def tickets(row: MappedEntity) -> EntitySpec[Any, Any]:
+        return EntitySpec(
+            row.name,
+            SonarSource(extractor, "tickets", FlatRecords("tickets")),
+            sink(row.endpoint),
+            partial(splynx_ticket, targets=targets, zone=zone),
+            parents=ticket_parents,
+            depends_on=row.depends_on,
+            describe=_describe,
+        )
+
+    def messages(row: MappedEntity) -> EntitySpec[Any, Any]:
+        return EntitySpec(
+            row.name,
+            SonarSource(extractor, "tickets", conversations, explode=message_records),
+            sink(row.endpoint),
+            partial(splynx_message, zone=zone),
+            parents=message_parents,
+            depends_on=row.depends_on,
+            describe=_describe,
+        )
+
+    return {"administrators": administrators, "tickets": tickets, "ticket_messages": messages}
+
+
+def stand_in_targets(rules: SupportRules) -> SupportTargets:
+    """A dry run's: every status, the type and the default group at id 1."""
+    return SupportTargets(rules, dict.fromkeys(TicketStatus, 1), 1, default_group=1)
+
+
+def _titles(records: list[Any], field: str) -> dict[str, int]:
+    by_title: dict[str, int] = {}
+    for record in records:
+        by_title.setdefault(str(record.get(field) or "").strip().casefold(), record.id)
+    return by_title
+
+
+async def _read(client: SplynxClient, name: str, field: str) -> dict[str, int]:
+    return _titles([record async for record in client.iterate(name)], field)
+
+
+def missing_targets(
+    rules: SupportRules,
+    statuses: Mapping[str, int],
+    types: Mapping[str, int],
+    groups: Mapping[str, int],
+) -> list[str]:
+    """What the profile names and Splynx lacks (titles compared without case)."""
+    missing = [
+        f"ticket status {title!r} ([support.status] {status})"
+        for status, title in rules.status.items()
+        if title.casefold() not in statuses
+    ]
+    if rules.type.casefold() not in types:
+        missing.append(f"ticket type {rules.type!r} ([support] type)")
+    if rules.default_group is not None and rules.default_group.casefold() not in groups:
+        missing.append(f"ticket group {rules.default_group!r} ([support] default_group)")
+    return missing
+
+
+async def load_support_targets(
+    client: SplynxClient, rules: SupportRules, sonar_groups: Mapping[int, str]
+) -> SupportTargets:
+    """The ids of what the profile names, read by title from Splynx (a ``ConfigError``
+    naming each one Splynx lacks)."""
+    statuses = await _read(client, "ticket_statuses", "title_for_agent")
+    types = await _read(client, "ticket_types", "title")
+    groups = await _read(client, "ticket_groups", "title")
+    missing = missing_targets(rules, statuses, types, groups)
+    if missing:
+        raise ConfigError(
+            "Splynx lacks " + "; ".join(missing) + ": create them in Splynx (its API cannot) "
+            "or name existing ones in the profile's [support]"
+        )
+    return SupportTargets(
+        rules,
+        {status: statuses[title.casefold()] for status, title in rules.status.items()},
+        types[rules.type.casefold()],
+        {
+            sonar_id: groups[title]
+            for sonar_id, name in sonar_groups.items()
+            if (title := group_title(name, rules).strip().casefold()) in groups
+        },
+        groups[rules.default_group.casefold()] if rules.default_group is not None else None,
+    )
