@@ -49,7 +49,7 @@ from migrator.pipeline.markers import require_markers
 from migrator.pipeline.sinks import SinkFactory
 from migrator.pipeline.skips import SkipTally
 from migrator.pipeline.state import StateStore
-from migrator.pipeline.support_specs import SUPPORT_ENTITIES, load_support_targets
+from migrator.pipeline.support_specs import load_support_targets, password_resets
 from migrator.pipeline.table_sinks import WriteRows
 from migrator.pipeline.wiring import build_specs
 from migrator.profile import Profile
@@ -185,8 +185,8 @@ async def _migrate(
             if splynx is not None and settings.database_path:
                 tables = await _money_tables(stack, settings)
             sinks = SinkFactory(splynx, store, tables)
-            support = None
-            if splynx is not None and SUPPORT_ENTITIES & {"tickets"} & set(request.entities):
+            support = None  # the Splynx ticket settings the profile names (tickets need them)
+            if splynx is not None and "tickets" in request.entities:
                 support = await load_support_targets(
                     splynx, request.profile.support, lookups.ticket_groups
                 )
@@ -218,6 +218,7 @@ async def _migrate(
                 result.message = await estimate(sonar.stats.requests, sinks.dry_writes)
             else:
                 await link_deferred(specs, store)
+                result.message = password_resets(store)
                 if watch is not None:
                     result.balances = watch.report
                     differ = watch.verdict()

@@ -24,6 +24,7 @@ from migrator.entity_map import MappedEntity
 from migrator.errors import ConfigError
 from migrator.pipeline.entities import EntitySpec, Sink
 from migrator.pipeline.sources import SonarSource
+from migrator.pipeline.state import StateStore
 from migrator.profile_rules import SupportRules
 from migrator.sonar.entities import TicketStatus
 from migrator.sonar.extract import Extractor
@@ -45,6 +46,7 @@ __all__ = [
     "SUPPORT_ENTITIES",
     "load_support_targets",
     "missing_targets",
+    "password_resets",
     "stand_in_targets",
     "support_makers",
 ]
@@ -171,4 +173,16 @@ async def load_support_targets(
             if (title := group_title(name, rules).strip().casefold()) in groups
         },
         groups[rules.default_group.casefold()] if rules.default_group is not None else None,
+    )
+
+
+def password_resets(store: StateStore) -> str:
+    """The summary's line on administrators created with a password nobody knows."""
+    created = sum(c.created for c in store.counts() if c.entity == "administrators")
+    if not created:
+        return ""
+    return (
+        f"{created:,} administrators were created with a random password never shown: "
+        "each must reset their password (Splynx's forgotten-password link, or a super "
+        "administrator)"
     )

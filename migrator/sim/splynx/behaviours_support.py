@@ -5,8 +5,9 @@
   ``moduleLabels`` and ``lead_id`` must be empty (a fresh Splynx has no labels
   or leads). These create-only keys are ignored on update.
 - A ticket message takes its customer from its ticket when not given, and
-  touches the ticket's ``updated_at``. File uploads are not simulated: a
-  message with ``files`` is refused with a 422 that says so.
+  touches the ticket's ``updated_at``; one hidden from the customer is a note.
+  File uploads are not simulated: a message with ``files`` is refused with a
+  422 that says so.
 - An administrator's password is stored hashed (``passwords.py``), never answered.
 """
 
@@ -77,12 +78,20 @@ class TicketBehaviour(Behaviour):
             "updated_at": sql_datetime(ctx.now),
             **message,
         }
+        row.setdefault("message_type", _message_type(row))
         await ctx.session.insert("ticket_messages", row)
 
     async def decorate(self, ctx: Context, rows: list[Row], records: list[dict[str, Any]]) -> None:
         for record in records:
             record["reporter"] = ""
             record["watching"] = "0"
+
+
+def _message_type(values: dict[str, Any]) -> str:
+    """ASSUMPTION: a message hidden from the customer is an agents' note (``message_type``
+    ``note``, which the reference describes as admin-only); any other is a ``message``."""
+    hidden = str(values.get("hide_for_customer", "0")) in ("1", "True", "true")
+    return "note" if hidden else "message"
 
 
 def _check_message(raw: Any, problems: list[FieldProblem]) -> dict[str, Any]:
@@ -115,6 +124,8 @@ class TicketMessageBehaviour(Behaviour):
             message = "File uploads are not supported by the simulator."
             raise ValidationFailed([FieldProblem("files", message)])
         payload.values["updated_at"] = sql_datetime(ctx.now)
+        if current is None:
+            payload.values.setdefault("message_type", _message_type(payload.values))
         ticket_id = payload.values.get("ticket_id")
         if current is None and not payload.values.get("customer_id") and ticket_id:
             ticket = await ctx.session.fetch("ticket", ticket_id)

@@ -1,0 +1,52 @@
+"""Issue 15, the API path, end to end: administrators, tickets and their conversations.
+
+Both simulators over real HTTP, the Splynx one in memory and on MariaDB. Every
+Sonar user is an administrator once, every ticket a Splynx ticket once with
+its messages in Sonar's order, authors and visibility right, read back through
+Splynx's API and held against the Sonar simulator's own records
+(``tests/support/support_checks``). A second run creates nothing more.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from migrator.exitcodes import ExitCode
+from migrator.profile import load_profile
+from migrator.splynx.client import SplynxClient
+from tests.support.migration_checks import rejects_of, run
+from tests.support.pair import running_pair
+from tests.support.splynx_db import splynx_storage
+from tests.support.support_checks import check_support
+
+pytestmark = pytest.mark.slow
+
+SCALE, SEED = 30, 5
+SUPPORT = ("partners", "locations", "customers", "administrators", "tickets", "ticket_messages")
+
+
+@pytest.mark.parametrize("storage", ["memory", "mariadb"])
+async def test_every_ticket_arrives_once_with_its_conversation_in_order(
+    tmp_path: Path, storage: str, request: pytest.FixtureRequest
+) -> None:
+    profile = load_profile("full")
+    with splynx_storage(storage, request, prefix="migrator_support") as splynx:
+        async with running_pair({"scale": SCALE, "seed": SEED}, splynx) as pair:
+            state = tmp_path / "state.sqlite3"
+            result, settings, _ = await run(pair, state, entities=SUPPORT, profile=profile)
+            assert result.exit_code in (ExitCode.OK, ExitCode.REJECTS), result.message
+            assert "must reset their password" in result.message
+            rejects = rejects_of(state)
+            # only the user whose login differs from another's in case alone
+            assert rejects.get("administrators") == {2}, rejects
+            assert "tickets" not in rejects and "ticket_messages" not in rejects, rejects
+            async with SplynxClient.open(settings) as client:
+                found = await check_support(client, pair, rejects, profile)
+            assert found["tickets"] > 50 and found["messages"] > 100, found
+
+            again, _, _ = await run(pair, state, entities=SUPPORT, profile=profile)
+            assert again.exit_code == result.exit_code, again.message
+            async with SplynxClient.open(settings) as client:
+                assert await check_support(client, pair, rejects_of(state), profile) == found
