@@ -32,8 +32,9 @@ from migrator.sonar.readers import FlatRecords, Reader
 from migrator.sonar.tickets import NestedTickets, TicketWithConversation
 from migrator.splynx.client import SplynxClient
 from migrator.splynx.endpoints import Marker
+from migrator.splynx.ticket_settings import read_ticket_settings
 from migrator.transform.staff import administrator
-from migrator.transform.support_targets import SupportTargets, group_title
+from migrator.transform.support_targets import SupportTargets, missing_targets, support_targets
 from migrator.transform.tickets import (
     message_parents,
     message_records,
@@ -45,7 +46,6 @@ from migrator.transform.tickets import (
 __all__ = [
     "SUPPORT_ENTITIES",
     "load_support_targets",
-    "missing_targets",
     "password_resets",
     "stand_in_targets",
     "support_makers",
@@ -119,61 +119,19 @@ def stand_in_targets(rules: SupportRules) -> SupportTargets:
     return SupportTargets(rules, dict.fromkeys(TicketStatus, 1), 1, default_group=1)
 
 
-def _titles(records: list[Any], field: str) -> dict[str, int]:
-    by_title: dict[str, int] = {}
-    for record in records:
-        by_title.setdefault(str(record.get(field) or "").strip().casefold(), record.id)
-    return by_title
-
-
-async def _read(client: SplynxClient, name: str, field: str) -> dict[str, int]:
-    return _titles([record async for record in client.iterate(name)], field)
-
-
-def missing_targets(
-    rules: SupportRules,
-    statuses: Mapping[str, int],
-    types: Mapping[str, int],
-    groups: Mapping[str, int],
-) -> list[str]:
-    """What the profile names and Splynx lacks (titles compared without case)."""
-    missing = [
-        f"ticket status {title!r} ([support.status] {status})"
-        for status, title in rules.status.items()
-        if title.casefold() not in statuses
-    ]
-    if rules.type.casefold() not in types:
-        missing.append(f"ticket type {rules.type!r} ([support] type)")
-    if rules.default_group is not None and rules.default_group.casefold() not in groups:
-        missing.append(f"ticket group {rules.default_group!r} ([support] default_group)")
-    return missing
-
-
 async def load_support_targets(
     client: SplynxClient, rules: SupportRules, sonar_groups: Mapping[int, str]
 ) -> SupportTargets:
     """The ids of what the profile names, read by title from Splynx (a ``ConfigError``
     naming each one Splynx lacks)."""
-    statuses = await _read(client, "ticket_statuses", "title_for_agent")
-    types = await _read(client, "ticket_types", "title")
-    groups = await _read(client, "ticket_groups", "title")
-    missing = missing_targets(rules, statuses, types, groups)
+    found = await read_ticket_settings(client)
+    missing = missing_targets(rules, found)
     if missing:
         raise ConfigError(
             "Splynx lacks " + "; ".join(missing) + ": create them in Splynx (its API cannot) "
             "or name existing ones in the profile's [support]"
         )
-    return SupportTargets(
-        rules,
-        {status: statuses[title.casefold()] for status, title in rules.status.items()},
-        types[rules.type.casefold()],
-        {
-            sonar_id: groups[title]
-            for sonar_id, name in sonar_groups.items()
-            if (title := group_title(name, rules).strip().casefold()) in groups
-        },
-        groups[rules.default_group.casefold()] if rules.default_group is not None else None,
-    )
+    return support_targets(rules, found, sonar_groups)
 
 
 def password_resets(store: StateStore) -> str:

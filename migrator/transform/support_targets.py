@@ -12,8 +12,9 @@ from dataclasses import dataclass, field
 
 from migrator.profile_rules import SupportRules
 from migrator.sonar.entities import TicketStatus
+from migrator.splynx.ticket_settings import TicketSettings, title_key
 
-__all__ = ["SupportTargets", "group_title"]
+__all__ = ["SupportTargets", "group_title", "missing_targets", "support_targets"]
 
 
 def group_title(sonar_name: str, rules: SupportRules) -> str:
@@ -35,3 +36,34 @@ class SupportTargets:
         if sonar_group is None:
             return None
         return self.groups.get(sonar_group, self.default_group)
+
+
+def missing_targets(rules: SupportRules, found: TicketSettings) -> list[str]:
+    """What the profile names and Splynx lacks (titles compared without case)."""
+    missing = [
+        f"ticket status {title!r} ([support.status] {status})"
+        for status, title in rules.status.items()
+        if title_key(title) not in found.statuses
+    ]
+    if title_key(rules.type) not in found.types:
+        missing.append(f"ticket type {rules.type!r} ([support] type)")
+    if rules.default_group is not None and title_key(rules.default_group) not in found.groups:
+        missing.append(f"ticket group {rules.default_group!r} ([support] default_group)")
+    return missing
+
+
+def support_targets(
+    rules: SupportRules, found: TicketSettings, sonar_groups: Mapping[int, str]
+) -> SupportTargets:
+    """The ids of what the profile names (``missing_targets`` must be empty)."""
+    titles = {
+        sonar_id: title_key(group_title(name, rules)) for sonar_id, name in sonar_groups.items()
+    }
+    default = rules.default_group
+    return SupportTargets(
+        rules,
+        {status: found.statuses[title_key(title)] for status, title in rules.status.items()},
+        found.types[title_key(rules.type)],
+        {sonar_id: found.groups[t] for sonar_id, t in titles.items() if t in found.groups},
+        None if default is None else found.groups[title_key(default)],
+    )
