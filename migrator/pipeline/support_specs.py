@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo
 
 from migrator.entity_map import MappedEntity
 from migrator.errors import ConfigError
-from migrator.pipeline.entities import EntitySpec, Sink
+from migrator.pipeline.entities import BatchSink, EntitySpec, Sink
 from migrator.pipeline.sources import SonarSource
 from migrator.pipeline.state import StateStore
 from migrator.profile_rules import SupportRules
@@ -101,12 +101,16 @@ def support_makers(
         )
 
     def messages(row: MappedEntity) -> EntitySpec[Any, Any]:
+        written = sink(row.endpoint)
+        # one by one, a message waits for the one before it; a batch of rows keeps their
+        # order itself (and waiting for a row of the same batch would never end)
+        chained = not isinstance(written, BatchSink)
         return EntitySpec(
             row.name,
             SonarSource(extractor, "tickets", conversations, explode=message_records),
-            sink(row.endpoint),
+            written,
             partial(splynx_message, zone=zone),
-            parents=message_parents,
+            parents=partial(message_parents, chained=chained),
             depends_on=row.depends_on,
             describe=_describe,
         )

@@ -183,10 +183,13 @@ def _writer(record: MessageRecord) -> int | None:
     return entry.user_id
 
 
-def message_parents(record: MessageRecord) -> list[ParentRef]:
+def message_parents(record: MessageRecord, *, chained: bool = True) -> list[ParentRef]:
+    """Its ticket, the message before it (``chained``: written one by one; a batch keeps
+    its rows' order itself, and a record must not wait for another of its own batch),
+    and who wrote it."""
     ticket = record.ticket
     refs = [ParentRef("tickets", ticket.id, "ticket_id")]
-    if record.previous is not None:
+    if chained and record.previous is not None:
         refs.append(
             ParentRef("ticket_messages", record.previous, "previous", required=False,
                       cursor=ticket.id)

@@ -223,3 +223,10 @@ def test_an_empty_body_is_rejected_with_its_reason() -> None:
     with pytest.raises(Rejected) as caught:
         splynx_message(record, Resolved({"ticket_id": 70}), zone=UTC)
     assert caught.value.field == "body"
+
+
+def test_a_batch_of_rows_keeps_order_itself_so_no_message_waits_for_another() -> None:
+    ticket = _ticket(ticket_replies=[_reply(1, 5, True), _reply(2, 6, False)])
+    [_, (_, second)] = message_records(ticket)
+    entities = [p.entity for p in message_parents(second, chained=False)]
+    assert "ticket_messages" not in entities and "tickets" in entities
