@@ -103,7 +103,11 @@ def _first_message(
     ticket: TicketWithConversation, customer: int | None, admin: int | None,
     zone: ZoneInfo, notes: Notes,
 ) -> TicketMessage | None:  # fmt: skip
-    """The description, as the ticket's first message: the customer's on an account."""
+    """The description, as the ticket's first message: the customer's on an account.
+
+    Sonar does not say who wrote a description; on no account there is no customer,
+    so it is filed as the ticket's user's (Sonar's ``user_id``), or no administrator's.
+    """
     if not ticket.description.strip():
         return None
     day, time = _when(ticket.created_at, zone)

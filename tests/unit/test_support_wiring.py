@@ -23,7 +23,7 @@ from migrator.profile_rules import SupportRules
 from migrator.sonar.extract import Extractor
 from migrator.splynx.client import SplynxClient
 from migrator.transform.tickets import message_records
-from tests.unit.test_transform_support import _reply, _ticket
+from tests.support.sonar_tickets import reply, ticket
 
 
 async def _rows(payloads: Sequence[Any]) -> list[Any]:
@@ -52,7 +52,7 @@ def test_the_api_path_and_the_rows_path_are_chosen_by_name() -> None:
     assert isinstance(rows["ticket_messages"].sink, TableSink)
 
     [_, (_, second)] = message_records(
-        _ticket(ticket_replies=[_reply(1, 5, True), _reply(2, 6, False)])
+        ticket(ticket_replies=[reply(1, 5, True), reply(2, 6, False)])
     )
     chained = [p.entity for p in api["ticket_messages"].parents(second)]
     batched = [p.entity for p in rows["ticket_messages"].parents(second)]

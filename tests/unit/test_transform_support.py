@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -12,7 +11,6 @@ from migrator.errors import Rejected
 from migrator.profile_rules import SupportRules
 from migrator.records import Resolved
 from migrator.sonar.entities import TicketPriority, TicketStatus, User
-from migrator.sonar.tickets import TicketWithConversation
 from migrator.transform.staff import administrator, role_of
 from migrator.transform.support_targets import SupportTargets
 from migrator.transform.tickets import (
@@ -22,53 +20,23 @@ from migrator.transform.tickets import (
     splynx_message,
     splynx_ticket,
 )
+from tests.support.sonar_tickets import BASE, at, comment, reply, ticket
 
 UTC = ZoneInfo("UTC")
 RULES = SupportRules(roles={"3": "engineer"})
 TARGETS = SupportTargets(
     RULES, {s: n for n, s in enumerate(TicketStatus, 1)}, type_id=7, groups={4: 2}, default_group=1
 )
-BASE = {"sonar_unique_id": "u", "_version": "1"}
 STAFF = "administration"  # the source of a message staff wrote
-
-
-def _at(minute: int) -> str:
-    return (
-        dt.datetime(2024, 5, 1, 12, 0, tzinfo=dt.UTC) + dt.timedelta(minutes=minute)
-    ).isoformat()
 
 
 def _user(**fields: Any) -> User:
     values = {
-        **BASE, "id": 5, "created_at": _at(0), "updated_at": _at(0), "completed_setup": True,
+        **BASE, "id": 5, "created_at": at(0), "updated_at": at(0), "completed_setup": True,
         "email_address": "ann@example.net", "enabled": True, "name": "Ann Lee",
         "public_name": "Ann", "role_id": 3, "super_admin": False, "username": "alee",
     }  # fmt: skip
     return User.model_validate({**values, **fields})
-
-
-def _ticket(**fields: Any) -> TicketWithConversation:
-    values = {
-        **BASE, "id": 40, "created_at": _at(0), "updated_at": _at(90), "description": "Help",
-        "priority": "MEDIUM", "status": "OPEN", "subject": "Slow", "ticket_group_id": 4,
-        "ticketable_id": 9, "ticketable_type": "Account", "user_id": 5,
-    }  # fmt: skip
-    return TicketWithConversation.model_validate({**values, **fields})
-
-
-def _reply(reply_id: int, minute: int, incoming: bool, user: int | None = 5) -> dict[str, Any]:
-    return {
-        **BASE, "id": reply_id, "created_at": _at(minute), "updated_at": _at(minute),
-        "body": f"reply {reply_id}", "incoming": incoming, "ticket_id": 40,
-        "user_id": None if incoming else user,
-    }  # fmt: skip
-
-
-def _comment(comment_id: int, minute: int, user: int = 5) -> dict[str, Any]:
-    return {
-        **BASE, "id": comment_id, "created_at": _at(minute), "updated_at": _at(minute),
-        "body": f"comment {comment_id}", "ticket_id": 40, "user_id": user,
-    }  # fmt: skip
 
 
 @pytest.mark.parametrize(
@@ -120,7 +88,7 @@ def test_status_and_priority_mapping(
     ]
     resolved = Resolved({"ticketable_id": 100, "user_id": 11})
     body = splynx_ticket(
-        _ticket(status=status, priority=priority), resolved, targets=TARGETS, zone=UTC
+        ticket(status=status, priority=priority), resolved, targets=TARGETS, zone=UTC
     ).payload.body()
     assert (body["status_id"], body["priority"], bool(body["closed"])) == (
         status_id, splynx_priority, closed,
@@ -147,7 +115,7 @@ def test_a_ticket_belongs_to_its_account_or_keeps_its_origin(
     fields: dict[str, Any], resolved: dict[str, int], customer: int | None, group: int,
     note: str | None, first_author: str,
 ) -> None:  # fmt: skip
-    cleaned = splynx_ticket(_ticket(**fields), Resolved(resolved), targets=TARGETS, zone=UTC)
+    cleaned = splynx_ticket(ticket(**fields), Resolved(resolved), targets=TARGETS, zone=UTC)
     body = cleaned.payload.body()
     assert body.get("customer_id") == customer and body["group_id"] == group
     assert body.get("note") == note
@@ -157,11 +125,11 @@ def test_a_ticket_belongs_to_its_account_or_keeps_its_origin(
 
 
 def test_messages_follow_sonar_order_each_waiting_for_the_one_before() -> None:
-    ticket = _ticket(
-        ticket_replies=[_reply(7, 30, True), _reply(3, 10, False), _reply(9, 30, False)],
-        ticket_comments=[_comment(7, 20), _comment(2, 30)],
+    thread = ticket(
+        ticket_replies=[reply(7, 30, True), reply(3, 10, False), reply(9, 30, False)],
+        ticket_comments=[comment(7, 20), comment(2, 30)],
     )
-    records = message_records(ticket)
+    records = message_records(thread)
     order = [(r.kind, r.entry.id) for _, r in records]
     # created_at, then id (a reply and a comment at the same minute: the lower id first)
     assert order == [("reply", 3), ("comment", 7), ("comment", 2), ("reply", 7), ("reply", 9)]
@@ -180,11 +148,11 @@ def test_messages_follow_sonar_order_each_waiting_for_the_one_before() -> None:
 @pytest.mark.parametrize(
     ("kind", "entry", "resolved", "author", "admin", "hidden", "source", "noted"),
     [
-        ("reply", _reply(1, 5, True), {"user_id": 11}, "customer", None, False, "incoming", False),
-        ("reply", _reply(1, 5, False), {"user_id": 11}, "admin", 11, False, STAFF, False),
-        ("comment", _comment(1, 5), {"user_id": 11}, "admin", 11, True, STAFF, False),
+        ("reply", reply(1, 5, True), {"user_id": 11}, "customer", None, False, "incoming", False),
+        ("reply", reply(1, 5, False), {"user_id": 11}, "admin", 11, False, STAFF, False),
+        ("comment", comment(1, 5), {"user_id": 11}, "admin", 11, True, STAFF, False),
         # written by a Sonar user who left and is not in Splynx: kept, noted, no administrator
-        ("reply", _reply(1, 5, False, user=13), {}, "admin", None, False, STAFF, True),
+        ("reply", reply(1, 5, False, user=13), {}, "admin", None, False, STAFF, True),
     ],
 )  # fmt: skip
 def test_authors_and_visibility(
@@ -192,7 +160,7 @@ def test_authors_and_visibility(
     admin: int | None, hidden: bool, source: str, noted: bool,
 ) -> None:  # fmt: skip
     replies, comments = ([entry], []) if kind == "reply" else ([], [entry])
-    [(_, record)] = message_records(_ticket(ticket_replies=replies, ticket_comments=comments))
+    [(_, record)] = message_records(ticket(ticket_replies=replies, ticket_comments=comments))
     cleaned = splynx_message(
         record, Resolved({"ticket_id": 70, "customer_id": 100, **resolved}), zone=UTC
     )
@@ -211,22 +179,22 @@ def test_authors_and_visibility(
     ["<p>Hello <b>there</b></p>\n", "🚀 ok 👍🏽", "مرحبا بالعالم", "  padded  \n\n", "x" * 65_536],
 )
 def test_bodies_are_kept_exactly(text: str) -> None:
-    entry = {**_comment(1, 5), "body": text}
-    [(_, record)] = message_records(_ticket(ticket_comments=[entry]))
+    entry = {**comment(1, 5), "body": text}
+    [(_, record)] = message_records(ticket(ticket_comments=[entry]))
     body = splynx_message(record, Resolved({"ticket_id": 70}), zone=UTC).payload.body()
     assert body["message"] == text
 
 
 def test_an_empty_body_is_rejected_with_its_reason() -> None:
-    entry = {**_comment(1, 5), "body": " \n"}
-    [(_, record)] = message_records(_ticket(ticket_comments=[entry]))
+    entry = {**comment(1, 5), "body": " \n"}
+    [(_, record)] = message_records(ticket(ticket_comments=[entry]))
     with pytest.raises(Rejected) as caught:
         splynx_message(record, Resolved({"ticket_id": 70}), zone=UTC)
     assert caught.value.field == "body"
 
 
 def test_a_batch_of_rows_keeps_order_itself_so_no_message_waits_for_another() -> None:
-    ticket = _ticket(ticket_replies=[_reply(1, 5, True), _reply(2, 6, False)])
-    [_, (_, second)] = message_records(ticket)
+    thread = ticket(ticket_replies=[reply(1, 5, True), reply(2, 6, False)])
+    [_, (_, second)] = message_records(thread)
     entities = [p.entity for p in message_parents(second, chained=False)]
     assert "ticket_messages" not in entities and "tickets" in entities
