@@ -32,6 +32,7 @@ LOOKUPS: tuple[str, ...] = (
     "subnets",
     "supernets",
     "ip_pools",
+    "ticket_groups",  # their names, matched to Splynx's ticket groups
     # every RADIUS account, kept only as the usernames several accounts share (a clash)
     "radius_accounts",
 )
@@ -135,6 +136,29 @@ ENTITIES: tuple[MappedEntity, ...] = (
         "customer_notes",
         Writes("comments", "notes"),
         depends_on=("customers",),
+    ),
+    # Sonar users, matched to existing administrators by login, then e-mail
+    MappedEntity(
+        "administrators",
+        "users",
+        "administrators",
+        Writes("administrators", "users"),
+    ),
+    # each with its first message (the Sonar description) nested in the create
+    MappedEntity(
+        "tickets",
+        "tickets",
+        "tickets",
+        Writes("tickets", "tickets"),
+        depends_on=("customers", "administrators"),
+    ),
+    # replies and internal comments, read nested under their tickets
+    MappedEntity(
+        "ticket_messages",
+        "tickets",
+        "ticket_messages",
+        Writes("ticket messages", "ticket_replies"),
+        depends_on=("tickets", "administrators", "customers"),
     ),
     # Money: each reads accounts with their whole ledger and takes its share
     # (migrator.transform.finance_records); the profile's [finance] mode picks which run.

@@ -24,6 +24,7 @@ from migrator.profile_rules import (
     NetworkRules,
     NoteRules,
     ServiceRules,
+    SupportRules,
 )
 
 __all__ = ["DEFAULT_PROFILE", "Profile", "bundled_profiles", "load_profile"]
@@ -79,6 +80,7 @@ class Profile(_Section):
     services: ServiceRules = ServiceRules()
     networks: NetworkRules = NetworkRules()
     notes: NoteRules = NoteRules()
+    support: SupportRules = SupportRules()
     cleanup: CleanupRules = CleanupRules()
     finance: FinanceRules = FinanceRules()
     # Sonar tax name (several on one service: their names sorted, joined by " + ")

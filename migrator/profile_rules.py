@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, PositiveInt, field_validator, model_validator
 
-from migrator.sonar.entities import AccountTypeEnum, PaymentType
+from migrator.sonar.entities import AccountTypeEnum, PaymentType, TicketPriority, TicketStatus
 
 __all__ = [
     "DEFAULT_CATEGORY_BY_TYPE",
@@ -30,6 +30,8 @@ __all__ = [
     "NoteRules",
     "ServiceRules",
     "ServiceStatus",
+    "SupportRules",
+    "TicketPriorityName",
     "TransactionCategories",
 ]
 
@@ -192,6 +194,51 @@ class NoteRules(_Rules):
     type: Literal["comment", "customer", "finance", "service", "message", "support", "call"] = (
         "comment"
     )
+
+
+TicketPriorityName = Literal["low", "medium", "high", "urgent"]
+
+
+class SupportRules(_Rules):
+    """How Sonar users and tickets meet what a Splynx instance already has.
+
+    Splynx's API cannot create ticket statuses, groups or types (the blueprint has no
+    POST for them), so they are named here and found by title in Splynx at the start
+    of a run; ``migrator check`` lists the names Splynx lacks.
+    """
+
+    # Sonar user role id -> Splynx role name; a super administrator in Sonar gets super_role
+    roles: dict[str, str] = Field(default_factory=dict)
+    default_role: str = Field(default="administrator", min_length=1, max_length=32)
+    super_role: str = Field(default="super-administrator", min_length=1, max_length=32)
+    # Sonar ticket group name -> Splynx ticket group title (default: the same title)
+    groups: dict[str, str] = Field(default_factory=dict)
+    default_group: str | None = "Support"  # a group with no namesake in Splynx; None: none
+    status: dict[TicketStatus, str] = Field(
+        default_factory=lambda: {
+            TicketStatus.OPEN: "New",
+            TicketStatus.PENDING_INTERNAL: "Work in progress",
+            TicketStatus.PENDING_EXTERNAL: "Waiting on customer",
+            TicketStatus.CLOSED: "Resolved",
+        }
+    )
+    priority: dict[TicketPriority, TicketPriorityName] = Field(
+        default_factory=lambda: {  # type: ignore[arg-type]
+            TicketPriority.LOW: "low",
+            TicketPriority.MEDIUM: "medium",
+            TicketPriority.HIGH: "high",
+            TicketPriority.CRITICAL: "urgent",
+        }
+    )
+    type: str = Field(default="Question", min_length=1)  # every ticket's Splynx type
+
+    @model_validator(mode="after")
+    def _complete(self) -> SupportRules:
+        missing = [s.value for s in TicketStatus if s not in self.status]
+        missing += [p.value for p in TicketPriority if p not in self.priority]
+        if missing:
+            raise ValueError(f"[support] status/priority must map every value; missing {missing}")
+        return self
 
 
 class CleanupRules(_Rules):

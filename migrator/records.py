@@ -32,6 +32,11 @@ class ParentRef:
     not its own id: an invoice is read with its account, so its entity's
     checkpoints count account ids, and only the account's id says whether it
     has been dealt with.
+
+    With ``required`` False the record waits for the parent to be settled but goes
+    ahead when it was not migrated (the transform sees no id and says so): an
+    order to keep (a ticket's previous message) or a reference that can be left
+    empty (the administrator who wrote a reply), not a parent it cannot live without.
     """
 
     entity: str
@@ -39,6 +44,7 @@ class ParentRef:
     field: str
     wait: bool = True
     cursor: int | None = None
+    required: bool = True
 
     @property
     def position(self) -> int:

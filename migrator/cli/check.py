@@ -155,6 +155,7 @@ def handle(args: argparse.Namespace) -> int:
             rules=profile.customers,
             services=profile.services,
             taxes=profile.taxes,
+            support=profile.support,
         )
     )
     if args.json:

@@ -135,6 +135,9 @@ async def _splynx_counts(settings: Settings) -> dict[str, int]:
                 "invoices",
                 "payments",
                 "transactions",
+                "administrators",
+                "tickets",
+                "ticket_messages",
             )
         }
 

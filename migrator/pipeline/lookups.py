@@ -14,7 +14,8 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from anyio.streams.memory import MemoryObjectReceiveStream
 
@@ -36,6 +37,7 @@ from migrator.sonar.entities import (
     Supernet,
     Tax,
     TaxExemption,
+    TicketGroup,
 )
 from migrator.sonar.extract import Extractor, Page
 from migrator.transform.networks import NetworkLookups
@@ -60,6 +62,7 @@ class Lookups:
     taxes: dict[int, Tax]
     service_taxes: dict[int, tuple[int, ...]]  # tax ids by service id
     exemptions: dict[int, int]  # tax_exemptions rows by account id
+    ticket_groups: dict[int, str] = field(default_factory=dict)  # Sonar group names by id
 
     @property
     def default_company(self) -> int:
@@ -101,7 +104,12 @@ async def load_lookups(extractor: Extractor) -> Lookups:
         taxes={t.id: t for t in taxes},
         service_taxes=by_service,
         exemptions=dict(Counter(e.account_id for e in exemptions)),
+        ticket_groups={g.id: g.name for g in _groups(tables)},
     )
+
+
+def _groups(tables: dict[str, Any]) -> list[TicketGroup]:
+    return list(tables.get("ticket_groups", []))
 
 
 async def shared_usernames(extractor: Extractor) -> dict[str, tuple[int, ...]]:

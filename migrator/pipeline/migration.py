@@ -8,9 +8,9 @@ SIGTERM drains (in-flight writes finish, state is flushed) and gives up
 waiting after ``drain_seconds``; a second aborts at once. Either way the
 state is flushed, shielded, and the next run resumes.
 
-Money goes through the API, or, with ``SPLYNX_DB_DSN``, straight into
-Splynx's tables (``FinanceTables`` behind a ``TableSink``). A run that moves
-it checks every customer's balance against Sonar's account by account as
+Money and tickets go through the API, or, with ``SPLYNX_DB_DSN``, straight
+into Splynx's tables (``FinanceTables``, ``SupportTables`` behind a ``TableSink``).
+A run that moves money checks every customer's balance against Sonar's account by account as
 its money is written (``BalanceWatch``); a difference is exit 5.
 
 ``--dry-run`` runs the same pipeline against a throwaway in-memory state and
@@ -51,6 +51,7 @@ from migrator.pipeline.markers import require_markers
 from migrator.pipeline.sinks import SinkFactory
 from migrator.pipeline.skips import SkipTally
 from migrator.pipeline.state import StateStore
+from migrator.pipeline.support_specs import load_support_targets, password_resets
 from migrator.pipeline.table_sinks import WriteRows
 from migrator.pipeline.wiring import NETWORK_ENTITIES, build_specs
 from migrator.profile import Profile
@@ -60,6 +61,7 @@ from migrator.sonar.extract import Extractor
 from migrator.splynx.client import SplynxClient
 from migrator.splynx.db import SplynxDatabase
 from migrator.splynx.finance_db import FinanceTables
+from migrator.splynx.support_db import SupportTables
 from migrator.state_lock import StateLock
 
 __all__ = ["DryRunEstimate", "MigrationRequest", "MigrationResult", "link_deferred", "migrate"]
@@ -197,8 +199,13 @@ async def _migrate(
             networks = LateNetworks()
             tables = None
             if splynx is not None and settings.database_path:
-                tables = await _money_tables(stack, settings)
+                tables = await _database_tables(stack, settings)
             sinks = SinkFactory(splynx, store, tables)
+            support = None  # the Splynx ticket settings the profile names (tickets need them)
+            if splynx is not None and "tickets" in request.entities:
+                support = await load_support_targets(
+                    splynx, request.profile.support, lookups.ticket_groups
+                )
             specs = build_specs(
                 request.entities,
                 profile=request.profile,
@@ -208,6 +215,7 @@ async def _migrate(
                 sink=sinks,
                 nested_page_size=settings.nested_page_size,
                 ledger=store.sonar_balance,
+                support=support,
             )
             options = EngineOptions(
                 producers=settings.producers,
@@ -230,6 +238,7 @@ async def _migrate(
                 result.message = await estimate(sonar.stats.requests, sinks.dry_writes)
             else:
                 await link_deferred(specs, store)
+                result.message = password_resets(store)
                 if watch is not None:
                     result.balances = watch.report
                     differ = watch.verdict()
@@ -249,23 +258,27 @@ async def _migrate(
     return result
 
 
-async def _money_tables(stack: AsyncExitStack, settings: Settings) -> dict[str, WriteRows]:
-    """With ``SPLYNX_DB_DSN``: money written straight into Splynx's tables, in batches."""
+async def _database_tables(stack: AsyncExitStack, settings: Settings) -> dict[str, WriteRows]:
+    """With ``SPLYNX_DB_DSN``: money, tickets and their messages written straight into
+    Splynx's tables, in batches (the rest goes through the API)."""
     assert settings.splynx_db_dsn is not None
     db = await stack.enter_async_context(
         SplynxDatabase.open(settings.splynx_db_dsn, pool_size=_DB_CONNECTIONS)
     )
-    log.info("money goes straight into the Splynx database %s", db.dsn)
-    tables = FinanceTables(db)
+    log.info("money and tickets go straight into the Splynx database %s", db.dsn)
+    money, support = FinanceTables(db), SupportTables(db)
     return {
-        "invoices": tables.invoices,
-        "payments": tables.payments,
-        "transactions": tables.transactions,
+        "invoices": money.invoices,
+        "payments": money.payments,
+        "transactions": money.transactions,
+        "tickets": support.tickets,
+        "ticket_messages": support.ticket_messages,
     }
 
 
-# a batch in flight per money entity writer (TableSink's concurrency), and one to spare
-_DB_CONNECTIONS = 8
+# the batches in flight (TableSink's concurrency: two for each money entity and tickets,
+# one for messages), and one to spare
+_DB_CONNECTIONS = 10
 
 
 def _balance_watch(

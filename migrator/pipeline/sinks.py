@@ -17,17 +17,18 @@ endpoints and payloads, never a particular entity. Money goes to a
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from functools import partial
 from typing import Any, Generic, Protocol, TypeVar
 
 from migrator.errors import ConfigError, Rejected
-from migrator.pipeline.entities import Delivered
+from migrator.pipeline.entities import Delivered, Sink
 from migrator.pipeline.markers import MarkerProof
 from migrator.pipeline.state import StateStore
-from migrator.pipeline.table_sinks import TableSink, WriteRows
+from migrator.pipeline.support_sinks import TicketMessageSink
+from migrator.pipeline.table_sinks import TABLE_CONCURRENCY, TableSink, WriteRows
 from migrator.splynx.client import SplynxClient
-from migrator.splynx.endpoints import build_payload, endpoint
+from migrator.splynx.endpoints import Marker, build_payload, endpoint
 from migrator.splynx.payloads import SplynxPayload
 from migrator.splynx.query import Search, where
 from migrator.splynx.records import Created
@@ -71,8 +72,10 @@ class ApiSink(Generic[P]):
         natural_key: bool = False,
         after: After | None = None,
         link_fields: Mapping[str, str] | None = None,
+        also_by: Sequence[Marker] = (),
     ) -> None:
         self._client = client
+        self._also_by = tuple(also_by)
         self._endpoint = endpoint(endpoint_name)
         if self._endpoint.marker is None:
             raise ConfigError(f"{endpoint_name} has no marker: it cannot be written once-only")
@@ -116,8 +119,13 @@ class ApiSink(Generic[P]):
         Found by a natural key it is the ISP's own ("existing"); by our marker, ours
         ("adopted").
         """
-        value = self._marker.value_of(model.body())
-        found = None if value is None else await self._client.find_by_marker(self._endpoint, value)
+        found = None
+        for marker in (self._marker, *self._also_by):
+            value = marker.value_of(model.body())
+            if value is not None:
+                found = await self._client.find_by_marker(self._endpoint, value, marker=marker)
+            if found is not None:
+                break
         if found is None:
             return None
         await self._finish(found, payload)
@@ -167,6 +175,11 @@ class DryRunSink(Generic[P]):
         return False
 
 
+# A ticket's conversation may be split over two batches: with both in flight the later
+# could commit first and Splynx would list its messages out of order. One at a time.
+_BATCHES_IN_FLIGHT = {"ticket_messages": 1}
+
+
 class SinkFactory:
     """Makes each entity's sink: the API (no client: a dry run's validation), or, for the
     endpoints ``tables`` writes (``SPLYNX_DB_DSN`` set), Splynx's tables."""
@@ -190,15 +203,25 @@ class SinkFactory:
         body: Callable[[Any], SplynxPayload] = _itself,
         after: FollowUp[Any] | None = None,
         link_fields: Mapping[str, str] | None = None,
-    ) -> ApiSink[Any] | DryRunSink[Any] | TableSink[Any]:
-        """The sink creating records at Splynx endpoint ``name``, then running ``after``."""
+        also_by: Sequence[Marker] = (),
+    ) -> Sink[Any]:
+        """The sink creating records at Splynx endpoint ``name``, then running ``after``.
+
+        The one place that picks a path: Splynx's tables for the endpoints ``tables``
+        writes, else a dry run's validation, else the API (a ticket message, which has
+        no marker field, through ``TicketMessageSink``).
+        """
         if self._client is not None and name in self._tables:
             if after is not None:
                 raise ConfigError(f"{name}: rows written to the database run no follow-up")
-            return TableSink(self._tables[name])
+            return TableSink(
+                self._tables[name], concurrency=_BATCHES_IN_FLIGHT.get(name, TABLE_CONCURRENCY)
+            )
         if self._client is None:
             self._dry.append(DryRunSink(name, body=body, after=after))
             return self._dry[-1]
+        if name == "ticket_messages":
+            return TicketMessageSink(self._client)
         follow = None if after is None else partial(after.run, self._client, self._store)
         return ApiSink(
             self._client,
@@ -207,6 +230,7 @@ class SinkFactory:
             natural_key=natural_key,
             after=follow,
             link_fields=link_fields,
+            also_by=also_by,
         )
 
     @property

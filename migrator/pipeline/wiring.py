@@ -33,6 +33,7 @@ from migrator.pipeline.ip_marks import static_ip_marks
 from migrator.pipeline.late_lookups import AfterNetworks, LateNetworks, WaitingSource
 from migrator.pipeline.lookups import Lookups
 from migrator.pipeline.sources import SonarSource, StaticSource
+from migrator.pipeline.support_specs import stand_in_targets, support_makers
 from migrator.profile import Profile
 from migrator.profile_rules import BillingRules
 from migrator.records import Cleaned
@@ -69,6 +70,7 @@ from migrator.transform.services import (
     recurring_service,
     service_parents,
 )
+from migrator.transform.support_targets import SupportTargets
 from migrator.transform.taxes import TaxLookups
 
 __all__ = ["NETWORK_ENTITIES", "build_specs", "select"]
@@ -127,11 +129,14 @@ def build_specs(
     sink: SinkFactory,
     nested_page_size: int = 100,
     ledger: LedgerSink | None = None,
+    support: SupportTargets | None = None,
 ) -> list[EntitySpec[Any, Any]]:
     """The specs of the selected entities (``sink(entity, **options)`` makes each sink).
 
-    ``nested_page_size`` is how many of an account's ledger records one nested page
-    holds; ``ledger`` is told each account's Sonar balance as the money is read.
+    ``nested_page_size`` is how many of an account's ledger records (or a ticket's
+    messages) one nested page holds; ``ledger`` is told each account's Sonar balance as
+    the money is read; ``support`` holds the Splynx ticket statuses, groups and type
+    found by title (None: a dry run's stand-ins).
     """
     zone = ZoneInfo(profile.defaults.timezone)
     makers = _makers(profile, lookups, networks, extractor, sink, zone)
@@ -140,6 +145,12 @@ def build_specs(
             profile.finance, extractor, sink, zone,
             nested_page_size=nested_page_size, ledger=ledger,
             consumers=len(FINANCE_ENTITIES.keys() & set(names)),
+        )
+    )  # fmt: skip
+    makers.update(
+        support_makers(
+            profile.support, extractor, sink, zone, support or stand_in_targets(profile.support),
+            nested_page_size=nested_page_size,
         )
     )  # fmt: skip
     return [makers[name](mapped(name)) for name in names]

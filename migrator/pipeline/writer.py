@@ -178,6 +178,8 @@ class EntityWriter(Generic[R, P]):
                     linked.append(ref)
                 continue
             found = await self._parents.resolve(ref)
+            if found is None and not ref.required:
+                continue
             if found is None:
                 raise Rejected(
                     f"{ref.entity} {ref.sonar_id} is not in Splynx (missing in Sonar, or rejected)",

@@ -38,9 +38,9 @@ def _endpoints_of(entities: Iterable[MappedEntity]) -> tuple[str, ...]:
 
 MIGRATION_ENDPOINTS: tuple[str, ...] = _endpoints_of(ENTITIES)
 
-# Records a freshly installed Splynx already holds (partner 1 and location 1
+# Records a freshly installed Splynx already holds (partner 1, location 1 and admin 1
 # "Main", reference §7-§9): more than this is data somebody put there.
-FRESH_INSTALL: dict[str, int] = {"partners": 1, "locations": 1}
+FRESH_INSTALL: dict[str, int] = {"partners": 1, "locations": 1, "administrators": 1}
 
 
 @dataclass(frozen=True)

@@ -34,7 +34,7 @@ from migrator.preflight.plan import DEFAULT_PLAN, MigrationPlan
 from migrator.preflight.sonar_probe import SonarResult, probe_sonar
 from migrator.preflight.splynx_probe import SplynxResult, probe_splynx
 from migrator.preflight.tax_mapping import links_by_service, tax_rows, unmapped_taxes
-from migrator.profile_rules import CustomerRules, ServiceRules
+from migrator.profile_rules import CustomerRules, ServiceRules, SupportRules
 from migrator.settings import Settings
 from migrator.sonar.client import graphql_endpoint
 from migrator.sonar.schema import LIST_QUERIES
@@ -98,7 +98,11 @@ class _Results:
 
 
 async def _probe_all(
-    settings: Settings, plan: MigrationPlan, queries: tuple[str, ...], clock: Clock
+    settings: Settings,
+    plan: MigrationPlan,
+    queries: tuple[str, ...],
+    clock: Clock,
+    support: SupportRules | None = None,
 ) -> _Results:
     """The three systems at once; each probe turns its own failures into findings."""
     results = _Results()
@@ -122,7 +126,7 @@ async def _probe_all(
             return
         except MigratorError:
             pass  # it answered: the probes say what is wrong, with their fix
-        results.splynx = await probe_splynx(settings, plan, clock=clock)
+        results.splynx = await probe_splynx(settings, plan, clock=clock, support=support)
 
     async def database() -> None:
         timeout = min(10.0, settings.timeout)
@@ -155,18 +159,20 @@ async def preflight(
     rules: CustomerRules | None = None,
     services: ServiceRules | None = None,
     taxes: Mapping[str, int] | None = None,
+    support: SupportRules | None = None,
 ) -> Report:
     """Check the configured Sonar, Splynx and database for what would block ``plan``.
 
     ``rules``, ``services`` and ``taxes`` (its ``[taxes]``): the profile's, for the
     mapping table (default: the built-in rules, no tax mapped). The unmapped-tax
-    finding is made only when ``taxes`` is given (``check`` gives the profile's).
+    finding is made only when ``taxes`` is given (``check`` gives the profile's), the
+    ticket settings' only when ``support`` is.
     """
     require(settings)
     plan.resolved()  # an unknown endpoint name is a ConfigError, before any request
     budget = min(settings.retry_budget, CHECK_RETRY_BUDGET)
     found = await _probe_all(
-        settings.model_copy(update={"retry_budget": budget}), plan, queries, clock
+        settings.model_copy(update={"retry_budget": budget}), plan, queries, clock, support
     )
     taxed = _tax_mapping(found.sonar, services or ServiceRules(), taxes or {})
     return Report(

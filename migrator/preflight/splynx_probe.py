@@ -26,6 +26,8 @@ from migrator.preflight.endpoint_probe import probe_endpoints
 from migrator.preflight.explain import explain, refused
 from migrator.preflight.findings import Finding
 from migrator.preflight.plan import MigrationPlan
+from migrator.preflight.support_probe import probe_support
+from migrator.profile_rules import SupportRules
 from migrator.settings import Settings
 from migrator.splynx.client import SplynxClient
 from migrator.splynx.records import ApiCheck
@@ -110,8 +112,10 @@ async def probe_splynx(
     plan: MigrationPlan,
     *,
     clock: Clock = SYSTEM_CLOCK,
+    support: SupportRules | None = None,
 ) -> SplynxResult:
-    """Reachability, credentials, and per endpoint permission, marker field and data."""
+    """Reachability, credentials, and per endpoint permission, marker field and data; with
+    ``support`` (the profile's) and tickets in the plan, the ticket settings it names."""
     result = SplynxResult()
     url = settings.splynx_url or "SPLYNX_URL"
     async with SplynxClient.open(settings, clock=clock) as client:
@@ -120,6 +124,8 @@ async def probe_splynx(
         if not await _auth(client, settings, result):
             return result
         found = await probe_endpoints(client, plan)
+        if support is not None and "tickets" in plan.endpoints:
+            found.findings.append(await probe_support(client, support))
     result.findings += found.findings
     result.counts = found.counts
     return result

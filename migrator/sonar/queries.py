@@ -52,6 +52,7 @@ from migrator.sonar.relations import (
     FINANCE_FIELDS,
     FINANCE_RELATIONS,
     SERVICE_RELATIONS,
+    TICKET_RELATIONS,
     Relation,
     account_objects,
     account_relations,
@@ -75,6 +76,7 @@ __all__ = [
     "check_documents",
     "includes_archived",
     "nested_accounts_document",
+    "nested_tickets_document",
     "page_document",
     "probe_document",
     "relation_page_document",
@@ -218,6 +220,15 @@ def nested_accounts_document(fields: tuple[str, ...] | None = None) -> GraphQLRe
 
 
 @cache
+def nested_tickets_document() -> GraphQLRequest:
+    """A page of tickets with their replies and comments nested (``TICKET_RELATIONS``)."""
+    ds, var = _dsl(), DSLVariableDefinitions()
+    field = _root(ds, var, "tickets", paginator=var.paginator, sorter=var.sorter, search=var.search)
+    selection = _nested_selection(ds, var, "tickets", TICKET_RELATIONS)
+    return _operation("TicketsNestedPage", var, _connection(ds, field, "tickets", selection))
+
+
+@cache
 def relation_page_document(parent_query: str, field: str) -> GraphQLRequest:
     """Page ``$paginator`` of one parent's ``field`` (the parent found by ``$search``)."""
     relation = find_relation(parent_query, field)
@@ -243,6 +254,7 @@ def all_documents() -> dict[str, GraphQLRequest]:
     documents.append(nested_accounts_document(SERVICE_RELATIONS))
     documents.append(nested_accounts_document(CUSTOMER_RELATIONS))
     documents.append(nested_accounts_document(FINANCE_FIELDS))
+    documents.append(nested_tickets_document())
     for parent_query, relation in relation_tree():
         documents.append(relation_page_document(parent_query, relation.field))
     documents.append(account_ip_assignments_document())

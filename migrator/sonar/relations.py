@@ -27,6 +27,7 @@ __all__ = [
     "FINANCE_FIELDS",
     "FINANCE_RELATIONS",
     "SERVICE_RELATIONS",
+    "TICKET_RELATIONS",
     "Relation",
     "account_objects",
     "account_relations",
@@ -69,6 +70,14 @@ FINANCE_RELATIONS: tuple[Relation, ...] = tuple(
     for name in ("invoices", "debits", "credits", "payments")
 )
 FINANCE_FIELDS: tuple[str, ...] = tuple(relation.field for relation in FINANCE_RELATIONS)
+
+
+# A ticket's conversation: its replies and internal comments, read nested under a page of
+# tickets (one request per page; only a ticket whose thread overflowed costs follow-ups).
+TICKET_RELATIONS: tuple[Relation, ...] = (
+    Relation("ticket_replies", "ticket_replies"),
+    Relation("ticket_comments", "ticket_comments"),
+)
 
 
 # One-to-one relations of an account: one object (or null) each, nothing to page. Read
@@ -120,6 +129,7 @@ def account_objects(fields: tuple[str, ...] | None = None) -> tuple[Relation, ..
 def relation_tree() -> Iterator[tuple[str, Relation]]:
     """Every nested relation migrator reads, with the list query of its parent, at any depth."""
     pending = [("accounts", relation) for relation in (*ACCOUNT_RELATIONS, *FINANCE_RELATIONS)]
+    pending += [("tickets", relation) for relation in TICKET_RELATIONS]
     while pending:
         parent_query, relation = pending.pop(0)
         yield parent_query, relation

@@ -25,7 +25,8 @@ from __future__ import annotations
 import contextlib
 import logging
 import time
-from collections.abc import AsyncIterator, Iterator, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
+from functools import partial
 from typing import Any, TypeVar
 
 import httpx
@@ -146,11 +147,31 @@ class SplynxClient:
         if marker is None or value is None:
             return Created(id=await self.create(target, body))
         request = Request("POST", target.collection_path(**body), target, create=True)
-        attempt = _LookFirst(self, request, body, marker, value)
+        attempt = _LookFirst(self, request, body, partial(self._lookup, target, marker, value))
         with _scrubbing(secrets_in(target, body)):
             created = await self.session.call(
                 f"create {target.name} {marker}={value}", attempt, retry_if=_looked_up_first
             )
+        if created.adopted:
+            self.stats.adopted += 1
+        else:
+            self.stats.created += 1
+        return created
+
+    async def create_found_by(
+        self,
+        ref: EndpointRef,
+        payload: SplynxPayload | Mapping[str, Any],
+        find: Callable[[], Awaitable[int | None]],
+    ) -> Created:
+        """``create_once`` for a record with no marker field: ``find`` looks it up by its
+        natural key (a ticket message's ticket, date, time, author and text)."""
+        target, body = self._prepared(ref, payload)
+        request = Request("POST", target.collection_path(**body), target, create=True)
+        attempt = _LookFirst(self, request, body, find)
+        created = await self.session.call(
+            f"create {target.name}", attempt, retry_if=_looked_up_first
+        )
         if created.adopted:
             self.stats.adopted += 1
         else:
@@ -347,16 +368,11 @@ class _LookFirst:
         client: SplynxClient,
         request: Request,
         body: dict[str, Any],
-        marker: Marker,
-        value: Scalar,
+        find: Callable[[], Awaitable[int | None]],
     ) -> None:
         self._client, self._request, self._body = client, request, body
-        self._marker, self._value = marker, value
+        self._found = find
         self._uncertain = False
-
-    async def _found(self) -> int | None:
-        assert self._request.endpoint is not None
-        return await self._client._lookup(self._request.endpoint, self._marker, self._value)
 
     async def __call__(self) -> Created:
         if self._uncertain and (found := await self._found()) is not None:

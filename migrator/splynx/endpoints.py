@@ -114,6 +114,7 @@ def _ids(endpoint: str, template: str, params: Mapping[str, object]) -> dict[str
 
 _ALL = frozenset({"GET", "POST", "PUT", "DELETE", "HEAD", "OPTIONS"})
 _CHILD_ITEM = "{path}--{id}"
+_READ = frozenset({"GET", "HEAD", "OPTIONS"})
 
 ENDPOINTS: Mapping[str, Endpoint] = {
     e.name: e
@@ -165,10 +166,17 @@ ENDPOINTS: Mapping[str, Endpoint] = {
                  p.Ipv4IpAssignment, None, "ipv4_networks_ip", item=_CHILD_ITEM,
                  search_path="admin/networking/ipv4-ip"),
         Endpoint("tickets", "admin/support/tickets", _ALL, "Support / Tickets", p.Ticket,
-                 Marker("note"), "ticket", multipart=True),
+                 Marker("sonar_id", additional=True), "ticket", multipart=True),
         Endpoint("ticket_messages", "admin/support/ticket-messages", _ALL,
                  "Support / Ticket messages", p.TicketMessage, None, "ticket_messages",
                  multipart=True),
+        # read-only: the blueprint has no POST for them (found by title, see [support])
+        Endpoint("ticket_statuses", "admin/support/tickets-statuses", _READ,
+                 "Support / Ticket statuses", table="ticket_statuses"),
+        Endpoint("ticket_groups", "admin/support/tickets-groups", _READ,
+                 "Support / Ticket groups", table="ticket_groups"),
+        Endpoint("ticket_types", "admin/support/tickets-types", _READ, "Support / Ticket types",
+                 table="ticket_types"),
     )
 }  # fmt: skip
 

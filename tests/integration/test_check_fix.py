@@ -31,7 +31,7 @@ async def test_on_a_terminal_no_creates_nothing_and_yes_creates_every_missing_fi
         outcome = await fix_markers(settings, screen, yes=False, ask=no, interactive=True)
         assert outcome is FixOutcome.DECLINED and asked == ["Create them now? [y/N] "]
         assert "--fix will create" in out.getvalue() and "Nothing created." in out.getvalue()
-        assert len(await missing_markers(settings)) == 3
+        assert len(await missing_markers(settings)) == 4  # customers, both services, tickets
 
         outcome = await fix_markers(
             settings, screen, yes=False, ask=lambda q: "y", interactive=True
@@ -39,7 +39,7 @@ async def test_on_a_terminal_no_creates_nothing_and_yes_creates_every_missing_fi
         assert outcome is FixOutcome.CREATED
         assert await missing_markers(settings) == []
         text = out.getvalue()
-        for module in ("customers", "services_internet", "services_custom"):
+        for module in ("customers", "services_internet", "services_custom", "ticket"):
             assert f"created {module}.sonar_id" in text
         again = await fix_markers(settings, screen, yes=False, ask=no, interactive=True)
         assert again is FixOutcome.NOTHING and len(asked) == 1
@@ -64,4 +64,4 @@ async def test_a_key_without_the_permission_is_reported_not_raised() -> None:
         outcome = await fix_markers(env.settings(), screen, yes=True)
         assert outcome is FixOutcome.FAILED
         assert "refused" in out.getvalue()
-        assert len(await missing_markers(env.settings(), DEFAULT_PLAN)) == 3
+        assert len(await missing_markers(env.settings(), DEFAULT_PLAN)) == 4

@@ -53,12 +53,14 @@ async def test_missing_marker_fields_block_and_say_how_to_create_them() -> None:
         "splynx.marker.customers",
         "splynx.marker.internet_services",
         "splynx.marker.recurring_services",
+        "splynx.marker.tickets",
     ]
     customers = by_check(report)["splynx.marker.customers"]
     assert "no additional field 'sonar_id' on customers" in customers.detail
     assert "Config > Additional fields > module 'customers'" in customers.fix
     assert "POST admin/config/additional-fields/customers" in customers.fix
     assert "module 'services_internet'" in by_check(report)["splynx.marker.internet_services"].fix
+    assert "module 'ticket'" in by_check(report)["splynx.marker.tickets"].fix
 
 
 async def test_a_withheld_permission_blocks_and_is_named() -> None:

@@ -180,9 +180,10 @@ async def test_services_notes_info_and_tickets() -> None:
         ticket = await client.create(
             "tickets",
             p.Ticket(subject="Down", priority="high", type_id=1, customer_id=owner,
-                     note="sonar-t-4", message=p.TicketMessage(message="No link since 9")),
+                     additional_attributes={"sonar_id": "4"},
+                     message=p.TicketMessage(message="No link since 9")),
         )  # fmt: skip
-        assert await client.find_by_marker("tickets", "sonar-t-4") == ticket
+        assert await client.find_by_marker("tickets", "4") == ticket
         await client.create("ticket_messages", p.TicketMessage(ticket_id=ticket, message="Fixed"))
 
 

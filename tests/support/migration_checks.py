@@ -22,6 +22,7 @@ from migrator.events import Event
 from migrator.pipeline.finance_specs import FINANCE_ENTITIES
 from migrator.pipeline.migration import MigrationRequest, migrate
 from migrator.pipeline.state import StateStore
+from migrator.pipeline.support_specs import SUPPORT_ENTITIES
 from migrator.profile import Profile, load_profile
 from migrator.records import Resolved
 from migrator.settings import Settings
@@ -47,9 +48,12 @@ __all__ = [
 ]
 
 
-# Every entity but the money ones: the migration tests that check customers, services and
-# comments run without the ledger (tests/integration/test_finance_e2e.py moves it).
-NO_MONEY: tuple[str, ...] = tuple(e for e in ENTITY_ORDER if e not in FINANCE_ENTITIES)
+# Every entity but the money and support ones: the migration tests that check customers,
+# services and comments run without the ledger (tests/integration/test_finance_e2e.py moves
+# it) and without tickets (tests/integration/test_support_e2e.py).
+NO_MONEY: tuple[str, ...] = tuple(
+    e for e in ENTITY_ORDER if e not in FINANCE_ENTITIES and e not in SUPPORT_ENTITIES
+)
 
 
 def same(expected: Any, actual: Any) -> bool:

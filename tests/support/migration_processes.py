@@ -13,13 +13,15 @@ from pathlib import Path
 
 from migrator.pipeline.finance_specs import FINANCE_ENTITIES
 from migrator.pipeline.state import StateStore
+from migrator.pipeline.support_specs import SUPPORT_ENTITIES
 from tests.support.pair import KEY, SECRET, TOKEN
 
 __all__ = ["WITHOUT_MONEY", "environment", "settled"]
 
-# `migrator run` flags for a test of customers, services and comments: the money is left
-# to the tests that check it (tests/integration/test_finance_*.py), which keeps these fast.
-WITHOUT_MONEY = ("--skip", ",".join(sorted(FINANCE_ENTITIES)))
+# `migrator run` flags for a test of customers, services and comments: the money and the
+# tickets are left to the tests that check them (tests/integration/test_finance_*.py,
+# test_support_*.py), which keeps these fast.
+WITHOUT_MONEY = ("--skip", ",".join(sorted({*FINANCE_ENTITIES, *SUPPORT_ENTITIES})))
 
 ROOT = Path(__file__).resolve().parents[2]
 

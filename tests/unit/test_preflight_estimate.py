@@ -114,7 +114,7 @@ def test_default_plan_reads_and_writes_are_sonar_queries() -> None:
     }
     assert queries <= set(LIST_QUERIES)
     marked = [e.name for e in DEFAULT_PLAN.marked()]
-    assert marked == ["customers", "internet_services", "recurring_services"]
+    assert marked == ["customers", "internet_services", "recurring_services", "tickets"]
 
 
 def test_the_plan_is_derived_from_the_entity_map() -> None:

@@ -235,3 +235,25 @@ def test_credits_long_plans_taxes_and_exemptions_are_generated(dataset: Dataset)
     flagged = {p["account_id"] for p in dataset.records("account_billing_parameters")
                if p["tax_exempt"]}  # fmt: skip
     assert exempt == flagged and 0.005 <= len(exempt) / SCALE <= 0.05
+
+
+def test_tickets_have_their_shapes(dataset: Dataset) -> None:
+    """Most on accounts, some on a network site or nothing; long threads; staff who left;
+    HTML, right-to-left and 64 KB bodies (issue 15)."""
+    tickets = list(dataset.records("tickets"))
+    kinds = Counter(t["ticketable_type"] for t in tickets)
+    assert kinds["Account"] / len(tickets) > 0.97 and kinds["NetworkSite"] and kinds[None]
+    assert {t["status"] for t in tickets} == {
+        "OPEN",
+        "CLOSED",
+        "PENDING_INTERNAL",
+        "PENDING_EXTERNAL",
+    }
+    entries = [*dataset.records("ticket_replies"), *dataset.records("ticket_comments")]
+    threads = Counter(int(e["ticket_id"]) for e in entries)
+    assert max(threads.values()) > 100, "no thread longer than a nested page"
+    departed = {int(u["id"]) for u in dataset.records("users") if not u["enabled"]}
+    assert sum(int(e["user_id"] or 0) in departed for e in entries) > 10
+    bodies = [e["body"] for e in entries]
+    assert any(len(b) == 65_536 for b in bodies) and any("<p>" in b for b in bodies)
+    assert any("\u0600" <= c <= "\u06ff" for b in bodies for c in b)

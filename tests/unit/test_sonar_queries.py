@@ -42,11 +42,12 @@ from migrator.sonar.variables import (
 def test_every_document_is_valid_against_the_bundled_schema() -> None:
     check_documents()
     documents = all_documents()
-    # a page and a probe per list query, the four nested reads (all relations; services,
-    # IPs and credentials; what a customer is made of; finance), one more-page per relation
-    # at each depth (8 + 4 finance of accounts; a contact's phones, a RADIUS account's and
-    # a MAC's IPs), and the account_ip_assignments page
-    assert len(documents) == 2 * len(LIST_QUERIES) + 4 + 12 + 3 + 1
+    # a page and a probe per list query, the four nested reads of accounts (all relations;
+    # services, IPs and credentials; what a customer is made of; finance) and the one of
+    # tickets, one more-page per relation at each depth (8 + 4 finance of accounts; a
+    # contact's phones, a RADIUS account's and a MAC's IPs; a ticket's replies and
+    # comments), and the account_ip_assignments page
+    assert len(documents) == 2 * len(LIST_QUERIES) + 5 + 12 + 3 + 2 + 1
     assert (
         "AccountsNestedPageWithAccountServicesIpAssignmentsRadiusAccounts"
         "UninventoriedMacAddressesAccountBillingParameter"

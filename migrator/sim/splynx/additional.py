@@ -135,7 +135,7 @@ class AdditionalField(BaseModel):
 
 MARKER_FIELDS: tuple[AdditionalField, ...] = tuple(
     AdditionalField(module=module, name="sonar_id", title="Sonar ID", is_unique=True)
-    for module in ("customers", "services_internet", "services_custom")
+    for module in ("customers", "services_internet", "services_custom", "ticket")
 )
 
 

@@ -197,6 +197,8 @@ def reference_tables(world: World) -> dict[str, Table]:
     world.facts["catalog"] = catalog
     users = [_user(world, i) for i in range(1, 31)]
     world.facts["staff"] = tuple(int(u["id"]) for u in users if u["enabled"] and u["id"] != "30")
+    # users who left (disabled): their old replies and comments stay theirs
+    world.facts["departed"] = tuple(int(u["id"]) for u in users if not u["enabled"])
     groups = [
         shaped("ticket_groups", world, Salt.GROUP, i, enabled=i != 10, name=name,
                 private=name in ("Abuse", "Collections"))

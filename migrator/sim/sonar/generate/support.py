@@ -2,11 +2,15 @@
 
 Text is where the mess lives: multi-line bodies, HTML, emoji, right-to-left
 script, a few very long notes (tens of kilobytes, still within ``Text``'s
-100,000 characters).
+100,000 characters) and replies (64 KB). Now and then a staff reply or comment
+is by a user who has left since (disabled in Sonar), and a ticket that is on
+no account is on a network site instead (the ticket id decides, so the shared
+random stream is untouched).
 """
 
 from __future__ import annotations
 
+from array import array
 from typing import Any
 
 from migrator.sim.sonar.draw import Draw
@@ -47,7 +51,34 @@ _ANSWERS = (
     "Thanks for reaching out! A technician is scheduled for tomorrow between 8 and 12.",
     "We have refreshed your connection; please reboot your router and let us know.",
     "The second charge is the prorated part of your first month; it is correct.",
+    '<p>Hi,</p>\n<p>Your <b>new router</b> ships today. Tracking: <a href="#">1Z999</a></p>',
+    "تم حل المشكلة، شكراً لصبركم 🙏",
+    "Résolu ✅ — merci ! 🛠️👩🏽‍🔧",
 )
+_COMMENTS = (
+    "Checked the radio, SNR is fine.",
+    "Waiting on the customer.",
+    "Escalating.",
+    "<ul><li>CPE rebooted</li><li>firmware 8.7.1</li></ul>",
+    "العميل غاضب، يرجى الاتصال به 📞",
+)
+# The share of staff replies and comments whose author has since left (a disabled user).
+DEPARTED_RATE = 0.05
+LONG_BODY_RATE = 0.002  # a pasted log or e-mail thread of exactly 64 KB
+
+
+def _big_body(draw: Draw) -> str:
+    """65,536 characters of a pasted modem log, emoji and right-to-left text in it."""
+    line = "2024-05-01 12:00:01 wan0: link up 1000Mb/s ✅ | خط الاتصال يعمل\n"
+    return (line * (65_536 // len(line) + 1))[:65_536]
+
+
+def _author(world: World, draw: Draw, user: int) -> int:
+    """The staff member who wrote it, or now and then one who has left since."""
+    departed: tuple[int, ...] = world.facts.get("departed", ())
+    if departed and draw.chance(DEPARTED_RATE):
+        return draw.pick(departed)
+    return user
 
 
 def _long_text(draw: Draw) -> str:
@@ -95,11 +126,25 @@ def _ticket(world: World, cols: Columns, row: int) -> dict[str, Any]:
         status=status.name,
         subject=draw.pick(_SUBJECTS),
         ticket_group_id=str(cols.extra["group"][row]),
-        ticketable_id=None if owner == NULL else str(owner),
-        ticketable_type=None if owner == NULL else "Account",
+        **_ticketable(ticket_id, owner),
         user_id=str(user) if user else None,
     )
     return record
+
+
+def _site(ticket_id: int, owner: int) -> int | None:
+    """A ticket on no account is, one time in two, about a network site (1-5) instead."""
+    return 1 + ticket_id % 5 if owner == NULL and ticket_id % 2 == 0 else None
+
+
+def _ticketable(ticket_id: int, owner: int) -> dict[str, Any]:
+    """What the ticket is about: an account, a network site, or nothing."""
+    site = _site(ticket_id, owner)
+    if site is not None:
+        return {"ticketable_id": str(site), "ticketable_type": "NetworkSite"}
+    if owner == NULL:
+        return {"ticketable_id": None, "ticketable_type": None}
+    return {"ticketable_id": str(owner), "ticketable_type": "Account"}
 
 
 def _reply(world: World, cols: Columns, row: int) -> dict[str, Any]:
@@ -108,6 +153,8 @@ def _reply(world: World, cols: Columns, row: int) -> dict[str, Any]:
     incoming = bool(cols.extra["incoming"][row])
     author = person_name(draw) if incoming else None
     body = draw.pick(_BODIES) if incoming else draw.pick(_ANSWERS)
+    if draw.chance(LONG_BODY_RATE):
+        body = _big_body(draw)
     record = common_fields(draw, reply_id, cols.created[row], cols.updated[row])
     record.update(
         author=author,
@@ -120,7 +167,7 @@ def _reply(world: World, cols: Columns, row: int) -> dict[str, Any]:
         raw_body=body if incoming else None,
         signature=None if incoming else "-- \n[PUBLIC_NAME]\nHill Country Broadband",
         ticket_id=str(cols.extra["ticket_id"][row]),
-        user_id=None if incoming else str(cols.extra["user"][row]),
+        user_id=None if incoming else str(_author(world, draw, cols.extra["user"][row])),
     )
     return record
 
@@ -130,11 +177,9 @@ def _comment(world: World, cols: Columns, row: int) -> dict[str, Any]:
     draw = world.draw(Salt.COMMENT, comment_id)
     record = common_fields(draw, comment_id, cols.created[row], cols.updated[row])
     record.update(
-        body=draw.pick(
-            ("Checked the radio, SNR is fine.", "Waiting on the customer.", "Escalating.")
-        ),
+        body=draw.pick(_COMMENTS),
         ticket_id=str(cols.extra["ticket_id"][row]),
-        user_id=str(cols.extra["user"][row]),
+        user_id=str(_author(world, draw, cols.extra["user"][row])),
     )
     return record
 
@@ -152,7 +197,11 @@ def support_tables(world: World, history: History) -> dict[str, Table]:
     ticket_table = tickets.table(
         "tickets", lambda row: _ticket(world, tickets, row), ("closed_at",)
     )
-    ticket_table.columns["ticketable_id"] = IntColumn(tickets.extra["owner"])
+    ticketable = array("q", tickets.extra["owner"])
+    for row, ticket_id in enumerate(tickets.ids):
+        site = _site(ticket_id, ticketable[row])
+        ticketable[row] = ticketable[row] if site is None else site
+    ticket_table.columns["ticketable_id"] = IntColumn(ticketable)
     return {
         "notes": note_table,
         "tickets": ticket_table,

@@ -4,7 +4,8 @@ Each account-month brings a note with probability ~8.5% (~2 per account over
 an average life) and a ticket with ~15% (~3.7 per account); now and then a
 note is written on a contact, and a ticket is internal (no ticketable). A
 ticket gets ~1.3 replies (customer e-mails and staff answers) and ~0.7
-internal comments. Tickets older than two weeks are mostly closed.
+internal comments; one in ~150 is a long thread (24 to 130 messages). Tickets
+older than two weeks are mostly closed.
 """
 
 from __future__ import annotations
@@ -19,6 +20,9 @@ from migrator.sim.sonar.table import NULL
 __all__ = ["SupportRun", "TicketStatus"]
 
 NOTE_RATE, TICKET_RATE = 0.078, 0.148
+# about one ticket in 150 is a long thread; their lengths cycle, one in four above a nested page
+LONG_THREAD_EVERY = 150
+LONG_THREAD_SIZES = (24, 40, 60, 130)
 MINUTE = 60 * SECOND
 
 
@@ -126,4 +130,32 @@ class SupportRun:
                 if columns is self.history.replies:
                     columns.extra["incoming"].append(index % 2 == 0)
                 last = max(last, when)
+        if ticket_id % LONG_THREAD_EVERY == 0:
+            last = max(last, self._long_thread(ticket_id, at))
+        return last
+
+    def _long_thread(self, ticket_id: int, at: int) -> int:
+        """A long back-and-forth (more than one nested page of 100 now and then).
+
+        Drawn without the shared random stream (times, authors and ids follow from the
+        ticket id), so the rest of the generated ISP stays what it was for a seed.
+        """
+        size = LONG_THREAD_SIZES[(ticket_id // LONG_THREAD_EVERY) % len(LONG_THREAD_SIZES)]
+        last, when = at, at
+        for index in range(size):
+            when = (when + (17 + (ticket_id * 7 + index * 13) % 600) * MINUTE) // SECOND * SECOND
+            if when > NOW:
+                break
+            comment = index % 5 == 4
+            columns = self.history.comments if comment else self.history.replies
+            sequence = self.seq.comment if comment else self.seq.reply
+            sequence.last += 1  # no gap drawn: the shared stream is left alone
+            columns.ids.append(sequence.last)
+            columns.created.append(when)
+            columns.updated.append(when)
+            columns.extra["ticket_id"].append(ticket_id)
+            columns.extra["user"].append(self.staff[(ticket_id + index) % len(self.staff)])
+            if not comment:
+                columns.extra["incoming"].append(index % 2 == 0)
+            last = when
         return last
