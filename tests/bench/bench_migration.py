@@ -25,12 +25,18 @@ rest through the API; the bound then also counts the database: rows in the
 finance tables ÷ 20,000 rows/s. ``api`` sends the money through the API too;
 ``none`` leaves it out (the figures before money moved).
 
+Support (``--support``): administrators, tickets and their messages. ``db``
+(default) writes tickets and messages with the money (straight into the tables
+when ``--money db``, else through the API), ``none`` leaves them out (what they
+add to the wall time is the difference), ``api`` sends them through the API
+(needs ``--money api`` or ``none``: the database path takes both or neither).
+
 Simulators and the migrator are separate processes; the migrator's CPU time
 and peak RSS come from ``wait4``. Figures are medians of ``--runs`` runs; the
 load average is printed because the machine is shared.
 
     python3 tests/bench/bench_migration.py [--runs 3] [--only bound|memory|cpu] [--scale N]
-        [--money db|api|none]
+        [--money db|api|none] [--support db|api|none]
 """
 
 from __future__ import annotations
@@ -59,14 +65,18 @@ from tests.conftest import MARIADB  # noqa: E402
 TOKEN, KEY, SECRET = "bench-token", "bench-key", "bench-secret"
 SONAR_RATE, SPLYNX_WORKERS, SPLYNX_LATENCY = 400, 8, 0.050
 DB_RATE = 20_000.0  # rows/s the database path is held to (DESIGN.md section 7)
-FINANCE_TABLES = (
+DATABASE_TABLES = (  # what the database path writes
     "invoices",
     "invoices_items",
     "payments",
     "billing_transactions",
     "invoice_payers",
+    "ticket",
+    "ticket_messages",
 )
 MONEY = "db"  # set from --money
+SUPPORT = "db"  # set from --support
+SUPPORT_ENTITIES = ("administrators", "tickets", "ticket_messages")
 
 
 @contextmanager
@@ -84,12 +94,13 @@ def scratch_database() -> Iterator[str | None]:
             cursor.execute(f"DROP DATABASE IF EXISTS `{name}`")
 
 
-def finance_rows(dsn: str) -> int:
-    """Rows in the finance tables of the simulator's database (what the database path wrote)."""
+def database_rows(dsn: str) -> int:
+    """Rows in the money and ticket tables of the simulator's database (what the database
+    path wrote)."""
     settings = {**MARIADB, "database": dsn.rsplit("/", 1)[1]}
     total = 0
     with pymysql.connect(**settings) as connection, connection.cursor() as cursor:  # type: ignore[arg-type]
-        for table in FINANCE_TABLES:
+        for table in DATABASE_TABLES:
             cursor.execute(f"SELECT COUNT(*) FROM `{table}`")
             total += int(cursor.fetchone()[0])
     return total
@@ -151,8 +162,10 @@ def migrate(
         if database is not None:
             env["SPLYNX_DB_DSN"] = database
         command = [sys.executable, "-m", "migrator", "run", "--env-file", f"{directory}/none"]
-        if MONEY == "none":
-            command += ["--skip", ",".join(sorted(FINANCE_ENTITIES))]
+        skipped = sorted(FINANCE_ENTITIES) if MONEY == "none" else []
+        skipped += SUPPORT_ENTITIES if SUPPORT == "none" else ()
+        if skipped:
+            command += ["--skip", ",".join(skipped)]
         summary_path = state.with_name(state.name + ".summary.json")
         command += ["--summary-json", str(summary_path)] + (["--dry-run"] if dry_run else [])
         started = time.monotonic()
@@ -193,7 +206,7 @@ def bound(runs: int, scale: int) -> None:
     for run in range(runs):
         with scratch_database() as database, pair(scale, limited=True, database=database) as urls:
             result = migrate(urls, limited=True, database=database)
-            rows = finance_rows(database) if database is not None else 0
+            rows = database_rows(database) if database is not None else 0
         systems = result["summary"]["systems"]
         extraction = systems["sonar"]["requests"] / (SONAR_RATE / 60.0)
         writing = systems["splynx"]["requests"] / (SPLYNX_WORKERS / SPLYNX_LATENCY)
@@ -206,7 +219,7 @@ def bound(runs: int, scale: int) -> None:
             f"  run {run + 1}: {result['wall']:.1f}s end to end; extraction bound "
             f"{extraction:.1f}s ({systems['sonar']['requests']:,} Sonar requests), write bound "
             f"{writing:.1f}s ({systems['splynx']['requests']:,} Splynx requests), database "
-            f"bound {storing:.1f}s ({rows:,} finance rows at {DB_RATE:,.0f}/s); "
+            f"bound {storing:.1f}s ({rows:,} rows at {DB_RATE:,.0f}/s); "
             f"ratio {ratio:.3f}; {result['settled']:,} records; peak RSS "
             f"{result['rss_mb']:.0f} MB; CPU {result['cpu']:.1f}s = "
             f"{result['cpu'] / result['wall']:.3f} of one core; {load()}"
@@ -260,9 +273,12 @@ def main() -> None:
     parser.add_argument("--scale", type=int, default=10_000, help="accounts for bound and cpu")
     parser.add_argument("--only", choices=("bound", "memory", "cpu"))
     parser.add_argument("--money", choices=("db", "api", "none"), default="db")
+    parser.add_argument("--support", choices=("db", "api", "none"), default="db")
     args = parser.parse_args()
-    global MONEY
-    MONEY = args.money
+    if args.support == "api" and args.money == "db":
+        parser.error("--support api needs --money api or none (SPLYNX_DB_DSN takes both)")
+    global MONEY, SUPPORT
+    MONEY, SUPPORT = args.money, args.support
     if args.only in (None, "cpu"):
         cpu(args.runs, args.scale)
     if args.only in (None, "memory"):
