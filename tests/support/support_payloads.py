@@ -12,16 +12,14 @@ import random
 from collections.abc import Sequence
 from typing import Literal
 
-from migrator.sim.splynx.additional import MARKER_FIELDS, AdditionalField
+from migrator.sim.splynx.additional import MARKER_FIELDS
 from migrator.splynx.payloads.support import Ticket, TicketMessage
 
 __all__ = ["SUPPORT_FIELDS", "conversation", "messages_of", "tickets", "volume"]
 
-# The migration's marker fields, and the ticket's (issue 15: additional field of module ticket).
-SUPPORT_FIELDS = (
-    *MARKER_FIELDS,
-    AdditionalField(module="ticket", name="sonar_id", title="Sonar ID", is_unique=True),
-)
+# The migration's marker fields, the ticket's among them (additional field of module ticket).
+SUPPORT_FIELDS = MARKER_FIELDS
+assert any(f.module == "ticket" and f.name == "sonar_id" for f in SUPPORT_FIELDS)
 HTML = '<p>Hello <b>team</b>,<br>the <a href="https://example.net/?a=1&amp;b=2">link</a> fails.</p>'
 RTL = "שלום, החיבור שלי איטי מאוד מאז אתמול. مرحبا، الاتصال بطيء"
 EMOJI = "Thanks!! 🙏🏽 all good now 👍 — ✔︎ ünïcödé"
