@@ -30,7 +30,7 @@ from migrator.exitcodes import ExitCode
 from migrator.sim.faults import Latency
 from migrator.splynx.client import SplynxClient
 from migrator.splynx.query import Search, where
-from migrator.splynx.tables import quoted, table
+from migrator.splynx.tables import quoted
 from tests.support.migration_checks import run
 from tests.support.migration_processes import environment
 from tests.support.pair import Pair, running_pair, settings_for
@@ -38,7 +38,7 @@ from tests.support.splynx_db import named_database
 
 pytestmark = pytest.mark.slow
 
-SCALE = 30
+SCALE = 20
 _ANY = Search(main={"id": where(">", 0)})
 ENDPOINTS = {
     "partners": None, "locations": None, "internet_tariffs": None, "recurring_tariffs": None,
@@ -68,7 +68,12 @@ def rows(params: dict[str, Any]) -> dict[str, list[tuple[Any, ...]]]:
     found: dict[str, list[tuple[Any, ...]]] = {}
     with pymysql.connect(**params) as connection, connection.cursor() as cursor:
         for name in TABLES:
-            live = " WHERE `deleted` = '0'" if table(name).soft_deleted else ""
+            cursor.execute(
+                "SELECT COUNT(*) FROM information_schema.columns WHERE table_schema = %s "
+                "AND table_name = %s AND column_name = 'deleted'",
+                (params["database"], name),
+            )
+            live = " WHERE `deleted` = '0'" if cursor.fetchone()[0] else ""
             try:
                 cursor.execute(f"SELECT * FROM {quoted(name)}{live} ORDER BY 1")
             except pymysql.err.ProgrammingError:  # a table the simulator never made
@@ -79,6 +84,9 @@ def rows(params: dict[str, Any]) -> dict[str, list[tuple[Any, ...]]]:
             "WHERE c.deleted = '0' ORDER BY 1"
         )
         found["customer_billing"] = list(cursor.fetchall())
+        # every customer's balance, deleted ones too: deleting money moves it back
+        cursor.execute("SELECT customer_id, deposit FROM customer_billing WHERE deposit <> 0")
+        found["balances"] = list(cursor.fetchall())
     return found
 
 
@@ -128,6 +136,8 @@ async def test_rollback_leaves_splynx_as_before_and_a_new_run_starts_clean(
             assert len(migrated["customers"]) > SCALE // 2 and migrated["invoices"]
             assert migrated["payments"] and migrated["transactions"]
             mapped = id_map(state)
+            if db:
+                assert rows(db[1])["balances"], "the run moved no balance"
 
             code, out = await cli(pair, state, "rollback", "--all", dsn=dsn)
             assert code == ExitCode.OK, out
@@ -144,6 +154,8 @@ async def test_rollback_leaves_splynx_as_before_and_a_new_run_starts_clean(
             code, out = await cli(pair, state, "rollback", "--all", "--yes", dsn=dsn)
             assert code == ExitCode.OK and "nothing to roll back" in out, out
 
+            if db is None:
+                return  # verify and the new run, once (on MariaDB): the state side is the same
             code, out = await cli(pair, state, "verify", "--all", "--json", dsn=dsn)
             report = json.loads(out[: out.rindex("}") + 1])
             assert all(e["splynx"] == 0 for e in report["entities"]), report
@@ -195,8 +207,8 @@ def planned(state: Path) -> int:
 
 
 async def test_a_rollback_killed_mid_way_resumes_to_the_exact_end(tmp_path: Path) -> None:
-    slow = {"latency": Latency(15, 5), "workers": 4}
-    async with running_pair({"scale": 40, "seed": 6}, slow) as pair:
+    slow = {"latency": Latency(12, 4), "workers": 4}
+    async with running_pair({"scale": 24, "seed": 6}, slow) as pair:
         state = tmp_path / "state.sqlite3"
         settings = settings_for(pair, state)
         before = await photograph(settings)
@@ -208,7 +220,7 @@ async def test_a_rollback_killed_mid_way_resumes_to_the_exact_end(tmp_path: Path
         process = await anyio.open_process(command, env=env, cwd=tmp_path)
         total = 0
         with anyio.move_on_after(30):  # until deleting has visibly begun
-            while process.returncode is None and not (0 < planned(state) < total):  # noqa: ASYNC110 (polls a file another process writes)
+            while process.returncode is None and not (0 < planned(state) < total):
                 total = max(total, planned(state))
                 await anyio.sleep(0.05)
         assert process.returncode is None, "the rollback ended before it could be killed"
