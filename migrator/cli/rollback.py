@@ -22,9 +22,11 @@ Undo a rehearsal: delete from Splynx what migrator runs created, children
 before parents (payments, transactions and invoices, then comments and
 services, then customers, then networks, tariffs, the location and partners).
 
-What it deletes: only records the state file says a run of ours created
-(or found again by our own marker after a crash), of one run (--run ID, see
-`migrator status`) or of every run (--all). A customer is set `disabled`
+What it deletes: only records the state file says a run of ours created,
+of one run (--run ID, see `migrator status`) or of every run (--all).
+Records a run adopted (found by our marker instead of created: after a crash
+of that run, or made by a run with another state file) are listed and kept
+unless --adopted. A customer is set `disabled`
 before it is deleted. With SPLYNX_DB_DSN set, invoices, payments,
 transactions and customer comments are deleted in the database, each
 customer's balance moved back as Splynx does when they are deleted through
@@ -70,6 +72,9 @@ def register(commands: object) -> None:
     parser.add_argument(
         "--force", action="store_true", help="delete records changed in Splynx since, too"
     )
+    parser.add_argument(
+        "--adopted", action="store_true", help="delete records our runs adopted, too"
+    )
     parser.add_argument("--profile", metavar="NAME|PATH", help="the profile the runs used")
     tune = parser.add_argument_group("budgets and the state file")
     tune.add_argument("--writers", type=int, help="deletes in flight to Splynx at once")
@@ -83,8 +88,9 @@ def register(commands: object) -> None:
 def handle(args: argparse.Namespace) -> int:
     profile, settings = migration_settings(args)
     request = RollbackRequest(
-        settings, profile, None if args.all else args.run, apply=args.yes, force=args.force
-    )
+        settings, profile, None if args.all else args.run, apply=args.yes, force=args.force,
+        adopted=args.adopted,
+    )  # fmt: skip
     display = MigrationDisplay("rollback")
 
     async def main() -> RollbackResult:

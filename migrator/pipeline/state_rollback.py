@@ -40,22 +40,24 @@ class StateRollback:
     def flush(self) -> None:
         raise NotImplementedError
 
-    def ours(self, entity: str, run_id: int | None) -> list[tuple[int, int]]:
-        """(sonar id, splynx id) our runs put into Splynx (all runs, or run ``run_id``).
+    def ours(self, entity: str, run_id: int | None) -> list[tuple[int, int, str]]:
+        """(sonar id, splynx id, how) of records carrying our marker (all runs, or one).
 
-        As ``created``: adopted records are ours (found by our marker after a
-        lost answer); ``existing`` ones were the ISP's before we came.
+        ``created``: we got Splynx's 201. ``adopted``: found by our marker (after
+        a lost answer or a crash, or made by a run of another state file).
+        ``existing`` records (the ISP's own, matched by name) are never listed.
         """
         self.flush()
         sql = (
-            "SELECT sonar_id, splynx_id FROM id_map WHERE entity = ? "
+            "SELECT sonar_id, splynx_id, how FROM id_map WHERE entity = ? "
             "AND how IN ('created', 'adopted')"
         )
         params: tuple[object, ...] = (entity,)
         if run_id is not None:
             sql += " AND run_id = ?"
             params = (entity, run_id)
-        return [(int(a), int(b)) for a, b in self._db.execute(sql + " ORDER BY sonar_id", params)]
+        found = self._db.execute(sql + " ORDER BY sonar_id", params)
+        return [(int(a), int(b), str(how)) for a, b, how in found]
 
     def plan_rollback(self, rows: Sequence[Planned]) -> None:
         """Keep the whole plan at once (it replaces none: call only with no plan pending)."""

@@ -1,8 +1,10 @@
 """What a rollback deletes and what it keeps, decided once before anything is deleted.
 
-The candidates are the id map's records our runs created (or adopted: found
-by our own marker after a lost answer), of one run or all; never ``existing``
-ones, matched by name to what the ISP had. Each is looked for in Splynx (a
+The candidates are the id map's records our runs created, of one run or all;
+never ``existing`` ones, matched by name to what the ISP had. ``adopted`` ones
+(found by our marker: after a crash of our own run, or made by a run of
+another state file) are kept and listed unless ``adopted`` is asked for: this
+state file cannot prove it made them. Each is looked for in Splynx (a
 record already gone needs nothing more) and, unless ``--force``, held
 against what the run would write now: a record ``migrator verify`` finds
 different (the same re-read of Sonar and the same transform, field by field)
@@ -21,7 +23,7 @@ from migrator.splynx.client import SplynxClient
 from migrator.splynx.endpoints import endpoint
 from migrator.verify.checks import CHECKS
 
-__all__ = ["CUSTOMER_CHILDREN", "ROLLBACK_ORDER", "Kept", "Plan", "build_plan"]
+__all__ = ["ADOPTED", "CUSTOMER_CHILDREN", "ROLLBACK_ORDER", "Kept", "Plan", "build_plan"]
 
 ROLLBACK_ORDER: tuple[str, ...] = tuple(reversed(ENTITY_ORDER))
 # entities whose records hang from a customer (services' and comments' URLs name it)
@@ -55,6 +57,7 @@ class Plan:
         return not any(self.deletes.values()) and not any(self.gone.values())
 
 
+ADOPTED = "adopted, not created, by this state file's runs (--adopted deletes it)"
 # (entity, splynx id) -> the fields verify found different
 Changed = Mapping[str, Mapping[int, list[str]]]
 # entity -> why none of its records can be deleted (no way to delete them)
@@ -68,6 +71,7 @@ async def build_plan(
     run_id: int | None,
     changed: Changed,
     undeletable: Undeletable,
+    adopted: bool = False,
 ) -> Plan:
     """Decide every record's fate, entity by entity (nothing is written anywhere)."""
     plan = Plan()
@@ -75,12 +79,13 @@ async def build_plan(
         ours = store.ours(entity, run_id)
         if not ours:
             continue
-        live = await _live(splynx, entity, {splynx_id for _, splynx_id in ours})
-        for sonar_id, splynx_id in ours:
+        live = await _live(splynx, entity, {splynx_id for _, splynx_id, _ in ours})
+        for sonar_id, splynx_id, how in ours:
             if splynx_id not in live:
                 plan.gone.setdefault(entity, []).append(sonar_id)
                 continue
-            reason = _keep_reason(entity, splynx_id, changed, undeletable)
+            reason = ADOPTED if how == "adopted" and not adopted else ""
+            reason = reason or _keep_reason(entity, splynx_id, changed, undeletable)
             if reason:
                 plan.kept.append(Kept(entity, sonar_id, splynx_id, reason, live[splynx_id]))
             else:

@@ -39,6 +39,7 @@ class RollbackRequest:
     run_id: int | None  # None: every run
     apply: bool = False
     force: bool = False
+    adopted: bool = False  # also records found by our marker rather than created
 
 
 @dataclass
@@ -76,8 +77,9 @@ async def rollback(request: RollbackRequest, emit: Emit) -> RollbackResult:
                 changed = {} if request.force else await _changed(request, store, emit)
                 undeletable = {} if db is not None else NO_API_DELETE
                 plan = await build_plan(
-                    store, splynx, run_id=request.run_id, changed=changed, undeletable=undeletable
-                )
+                    store, splynx, run_id=request.run_id, changed=changed,
+                    undeletable=undeletable, adopted=request.adopted,
+                )  # fmt: skip
                 if request.apply:
                     for entity, sonar_ids in plan.gone.items():
                         store.rolled_back(entity, sonar_ids)

@@ -180,8 +180,17 @@ async def test_the_isps_own_partner_stays_and_a_changed_customer_is_kept_until_f
             own = await splynx.create("partners", {"name": company["name"]})
         result, _, _ = await run(pair, state, entities=("partners", "locations", "customers"))
         assert result.status in {"completed", "rejects"}, result.message
+        # a second state file finds every customer by its marker: adopted, not created,
+        # so kept even with --force
+        other = tmp_path / "other.sqlite3"
+        result, _, _ = await run(pair, other, entities=("partners", "locations", "customers"))
+        assert result.status in {"completed", "rejects"}, result.message
+        code, out = await cli(pair, other, "rollback", "--all", "--yes", "--force")
+        assert code == ExitCode.REJECTS and "adopted" in out, out
         async with SplynxClient.open(settings) as splynx:
-            [changed, *_] = [c async for c in splynx.iterate("customers")]
+            customers = [c async for c in splynx.iterate("customers")]
+            assert len(customers) > 6, "the other state file's rollback deleted customers"
+            changed = customers[0]
             await splynx.update("customers", changed.id, {"name": "Changed By Hand"})
 
         code, out = await cli(pair, state, "rollback", "--all", "--yes")

@@ -28,13 +28,13 @@ def store(tmp_path: Path) -> StateStore:
     ("entity", "run_id", "expected"),
     [
         ("partners", None, []),  # the ISP's own, matched by name: never ours
-        ("customers", None, [(1, 100), (2, 101), (3, 102)]),
-        ("customers", 1, [(1, 100), (2, 101)]),
-        ("customers", 2, [(3, 102)]),
+        ("customers", None, [(1, 100, "created"), (2, 101, "adopted"), (3, 102, "created")]),
+        ("customers", 1, [(1, 100, "created"), (2, 101, "adopted")]),
+        ("customers", 2, [(3, 102, "created")]),
     ],
 )
 def test_ours_is_created_or_adopted_of_the_run(
-    store: StateStore, entity: str, run_id: int | None, expected: list[tuple[int, int]]
+    store: StateStore, entity: str, run_id: int | None, expected: list[tuple[int, int, str]]
 ) -> None:
     assert store.ours(entity, run_id) == expected
 
