@@ -8,7 +8,7 @@ the state file. Deciding what changed costs a verify of the entities involved
 from __future__ import annotations
 
 import dataclasses
-from contextlib import AsyncExitStack
+from contextlib import AsyncExitStack, nullcontext
 from dataclasses import dataclass
 
 from migrator.entity_map import ENTITY_ORDER
@@ -22,6 +22,7 @@ from migrator.rollback.plan import ROLLBACK_ORDER, Changed, Plan, build_plan
 from migrator.settings import Settings
 from migrator.splynx.client import SplynxClient
 from migrator.splynx.db import SplynxDatabase
+from migrator.state_lock import StateLock
 from migrator.verify.reconcile import VerifyRequest, verify
 
 __all__ = ["NO_API_DELETE", "RollbackRequest", "RollbackResult", "rollback"]
@@ -50,8 +51,6 @@ class RollbackResult:
 
 def _open_state(request: RollbackRequest) -> StateStore:
     path = request.settings.state
-    if not path.exists():
-        raise ConfigError(f"no state file at {path}: rollback undoes what the runs it records did")
     store = StateStore.open(path)
     if request.run_id is not None and request.run_id not in {r.id for r in store.runs()}:
         known = ", ".join(str(r.id) for r in store.runs()) or "none"
@@ -61,35 +60,51 @@ def _open_state(request: RollbackRequest) -> StateStore:
 
 
 async def rollback(request: RollbackRequest, emit: Emit) -> RollbackResult:
-    """Plan, and with ``apply`` delete; the state file keeps the plan until it is done."""
+    """Plan, and with ``apply`` delete; the state file keeps the plan until it is done.
+
+    Deleting holds the state file's lock (``StateLock``): never beside a run of it.
+    """
+    path = request.settings.state
+    if not path.exists():
+        raise ConfigError(f"no state file at {path}: rollback undoes what the runs it records did")
+    with StateLock(path, "rollback") if request.apply else nullcontext():
+        store = _open_state(request)
+        try:
+            return await _rollback(request, store, emit)
+        finally:
+            store.close()
+
+
+async def _rollback(request: RollbackRequest, store: StateStore, emit: Emit) -> RollbackResult:
     settings = request.settings
-    store = _open_state(request)
-    try:
-        async with AsyncExitStack() as stack:
-            await reach_splynx(settings)
-            splynx = await stack.enter_async_context(SplynxClient.open(settings, emit=emit))
-            db = None
-            if settings.database_path:
-                assert settings.splynx_db_dsn is not None
-                db = await stack.enter_async_context(SplynxDatabase.open(settings.splynx_db_dsn))
-            plan = _pending(store)
-            if plan is None:
-                changed = {} if request.force else await _changed(request, store, emit)
-                undeletable = {} if db is not None else NO_API_DELETE
-                plan = await build_plan(
-                    store, splynx, run_id=request.run_id, changed=changed,
-                    undeletable=undeletable, adopted=request.adopted,
-                )  # fmt: skip
-                if request.apply:
-                    for entity, sonar_ids in plan.gone.items():
-                        store.rolled_back(entity, sonar_ids)
-                    store.plan_rollback([row for rows in plan.deletes.values() for row in rows])
-            if not request.apply:
-                return RollbackResult(plan)
-            deleter = Deleter(store, splynx, db=db, emit=emit, writers=settings.writers)
-            return RollbackResult(plan, await deleter.run())
-    finally:
-        store.close()
+    async with AsyncExitStack() as stack:
+        await reach_splynx(settings)
+        splynx = await stack.enter_async_context(SplynxClient.open(settings, emit=emit))
+        db = None
+        if settings.database_path:
+            assert settings.splynx_db_dsn is not None
+            db = await stack.enter_async_context(SplynxDatabase.open(settings.splynx_db_dsn))
+        plan = _pending(store) or await _decide(request, store, splynx, emit, db is not None)
+        if not request.apply:
+            return RollbackResult(plan)
+        deleter = Deleter(store, splynx, db=db, emit=emit, writers=settings.writers)
+        return RollbackResult(plan, await deleter.run())
+
+
+async def _decide(
+    request: RollbackRequest, store: StateStore, splynx: SplynxClient, emit: Emit, db: bool
+) -> Plan:
+    """A new plan; with ``apply`` kept in the state file before anything is deleted."""
+    changed = {} if request.force else await _changed(request, store, emit)
+    plan = await build_plan(
+        store, splynx, run_id=request.run_id, changed=changed,
+        undeletable={} if db else NO_API_DELETE, adopted=request.adopted,
+    )  # fmt: skip
+    if request.apply:
+        for entity, sonar_ids in plan.gone.items():
+            store.rolled_back(entity, sonar_ids)
+        store.plan_rollback([row for rows in plan.deletes.values() for row in rows])
+    return plan
 
 
 def _pending(store: StateStore) -> Plan | None:
