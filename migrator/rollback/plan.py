@@ -8,8 +8,9 @@ state file cannot prove it made them. Each is looked for in Splynx (a
 record already gone needs nothing more) and, unless ``--force``, held
 against what the run would write now: a record ``migrator verify`` finds
 different (the same re-read of Sonar and the same transform, field by field)
-was changed by someone since, so it is kept and named. A customer with a kept
-record under it is kept too: deleting it would orphan that record.
+was changed by someone since, so it is kept and named. What a kept record
+names (its customer, its tariff, the customer's partner and location) is kept
+too: deleting it would orphan the record, and Splynx may refuse it anyway.
 """
 
 from __future__ import annotations
@@ -23,7 +24,16 @@ from migrator.splynx.client import SplynxClient
 from migrator.splynx.endpoints import endpoint
 from migrator.verify.checks import CHECKS
 
-__all__ = ["ADOPTED", "CUSTOMER_CHILDREN", "ROLLBACK_ORDER", "Kept", "Plan", "build_plan"]
+__all__ = [
+    "ADOPTED",
+    "CUSTOMER_CHILDREN",
+    "REFERENCES",
+    "ROLLBACK_ORDER",
+    "Kept",
+    "Plan",
+    "build_plan",
+    "keep_parents",
+]
 
 ROLLBACK_ORDER: tuple[str, ...] = tuple(reversed(ENTITY_ORDER))
 # entities whose records hang from a customer (services' and comments' URLs name it)
@@ -64,6 +74,18 @@ Changed = Mapping[str, Mapping[int, list[str]]]
 Undeletable = Mapping[str, str]
 
 
+# The references a kept record holds to records that must then stay too:
+# entity -> {field of its Splynx record: the entity that field names}.
+_CUSTOMER = {"customer_id": "customers"}
+REFERENCES: Mapping[str, Mapping[str, str]] = {
+    **{name: _CUSTOMER for name in CUSTOMER_CHILDREN},
+    "internet_services": {**_CUSTOMER, "tariff_id": "internet_tariffs"},
+    "recurring_services": {**_CUSTOMER, "tariff_id": "recurring_tariffs"},
+    "customers": {"partner_id": "partners", "location_id": "locations"},
+}
+Refs = dict[str, int]  # entity -> the id of its record this one names
+
+
 async def build_plan(
     store: StateStore,
     splynx: SplynxClient,
@@ -75,6 +97,7 @@ async def build_plan(
 ) -> Plan:
     """Decide every record's fate, entity by entity (nothing is written anywhere)."""
     plan = Plan()
+    refs: dict[tuple[str, int], Refs] = {}
     for entity in ROLLBACK_ORDER:
         ours = store.ours(entity, run_id)
         if not ours:
@@ -84,14 +107,16 @@ async def build_plan(
             if splynx_id not in live:
                 plan.gone.setdefault(entity, []).append(sonar_id)
                 continue
+            refs[(entity, splynx_id)] = live[splynx_id]
+            customer = live[splynx_id].get("customers")
             reason = ADOPTED if how == "adopted" and not adopted else ""
             reason = reason or _keep_reason(entity, splynx_id, changed, undeletable)
             if reason:
-                plan.kept.append(Kept(entity, sonar_id, splynx_id, reason, live[splynx_id]))
+                plan.kept.append(Kept(entity, sonar_id, splynx_id, reason, customer))
             else:
-                row = Planned(entity, sonar_id, splynx_id, live[splynx_id])
+                row = Planned(entity, sonar_id, splynx_id, customer)
                 plan.deletes.setdefault(entity, []).append(row)
-    _keep_parents(plan)
+    keep_parents(plan, refs)
     return plan
 
 
@@ -104,30 +129,46 @@ def _keep_reason(entity: str, splynx_id: int, changed: Changed, undeletable: Und
     return ""
 
 
-def _keep_parents(plan: Plan) -> None:
-    """Customers holding a kept record stay, with it."""
-    holders = {
-        k.customer_id: f"{k.entity} {k.splynx_id}"
-        for k in plan.kept
-        if k.entity in CUSTOMER_CHILDREN and k.customer_id is not None
-    }
-    remaining = []
-    for row in plan.deletes.get("customers", []):
-        if row.splynx_id in holders:
-            reason = f"it holds a record that is kept ({holders[row.splynx_id]})"
-            plan.kept.append(Kept("customers", row.sonar_id, row.splynx_id, reason))
-        else:
-            remaining.append(row)
-    if "customers" in plan.deletes:
-        plan.deletes["customers"] = remaining
+def keep_parents(plan: Plan, refs: Mapping[tuple[str, int], Refs]) -> None:
+    """A record a kept one names (its customer, tariff, partner...) stays, with it.
+
+    Children come first in ``ROLLBACK_ORDER``, so a parent kept for its child
+    is known before the parent's own parents are looked at.
+    """
+    held: dict[tuple[str, int], str] = {}
+
+    def hold(kept: Kept) -> None:
+        for parent, parent_id in refs.get((kept.entity, kept.splynx_id), {}).items():
+            held.setdefault((parent, parent_id), f"{kept.entity} {kept.splynx_id}")
+
+    for kept in plan.kept:
+        hold(kept)
+    for entity in ROLLBACK_ORDER:
+        remaining = []
+        for row in plan.deletes.get(entity, []):
+            holder = held.get((entity, row.splynx_id))
+            if holder is None:
+                remaining.append(row)
+                continue
+            reason = f"a record that is kept names it ({holder})"
+            kept = Kept(entity, row.sonar_id, row.splynx_id, reason, row.customer_id)
+            plan.kept.append(kept)
+            hold(kept)
+        if entity in plan.deletes:
+            plan.deletes[entity] = remaining
 
 
-async def _live(splynx: SplynxClient, entity: str, wanted: set[int]) -> dict[int, int | None]:
-    """Of ``wanted``, the records Splynx lists now, with the customer each belongs to."""
+async def _live(splynx: SplynxClient, entity: str, wanted: set[int]) -> dict[int, Refs]:
+    """Of ``wanted``, the records Splynx lists now, with the records each one names."""
     check = CHECKS[entity]
-    found: dict[int, int | None] = {}
+    fields = REFERENCES.get(entity, {})
+    found: dict[int, Refs] = {}
     async for record in splynx.iterate(endpoint(check.endpoint), check.search):
         if record.id in wanted:
-            customer = record.fields().get("customer_id")
-            found[record.id] = int(customer) if customer not in (None, "") else None
+            values = record.fields()
+            found[record.id] = {
+                parent: int(values[field])
+                for field, parent in fields.items()
+                if str(values.get(field) or "0").isdigit() and int(values.get(field) or 0)
+            }
     return found

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from migrator.pipeline.state import Planned, StateStore
-from migrator.rollback.plan import ROLLBACK_ORDER, Kept, Plan, _keep_parents, _keep_reason
+from migrator.rollback.plan import ROLLBACK_ORDER, Kept, Plan, _keep_reason, keep_parents
 
 
 @pytest.fixture
@@ -68,14 +68,30 @@ def test_keep_reason(changed: dict, undeletable: dict, reason: str) -> None:
     assert _keep_reason("customers", 100, changed, undeletable) == reason
 
 
-def test_a_customer_holding_a_kept_record_is_kept() -> None:
-    plan = Plan(deletes={"customers": [Planned("customers", 1, 100), Planned("customers", 2, 101)]})
+def test_what_a_kept_record_names_is_kept_up_the_chain() -> None:
+    plan = Plan(
+        deletes={
+            "customers": [Planned("customers", 1, 100), Planned("customers", 2, 101)],
+            "internet_tariffs": [Planned("internet_tariffs", 5, 50)],
+            "partners": [Planned("partners", 1, 9)],
+            "locations": [Planned("locations", 0, 8)],
+        }
+    )
     plan.kept.append(Kept("internet_services", 7, 700, "changed", customer_id=101))
-    _keep_parents(plan)
+    refs = {
+        ("internet_services", 700): {"customers": 101, "internet_tariffs": 50},
+        ("customers", 101): {"partners": 9},
+        ("customers", 100): {"partners": 9, "locations": 8},
+    }
+    keep_parents(plan, refs)
     assert plan.deletes["customers"] == [Planned("customers", 1, 100)]
+    assert plan.deletes["internet_tariffs"] == plan.deletes["partners"] == []
+    assert plan.deletes["locations"] == [Planned("locations", 0, 8)]
     assert [(k.entity, k.splynx_id) for k in plan.kept] == [
         ("internet_services", 700),
         ("customers", 101),
+        ("internet_tariffs", 50),
+        ("partners", 9),
     ]
 
 
