@@ -38,14 +38,18 @@ location or a tariff matched by its name is the ISP's own), anything another
 state file created, and - unless --force - a record changed in Splynx since
 the run: each of our records is compared field by field with what the run
 would write now (as `migrator verify --all` does, so Sonar is read), and one
-that differs is listed with the changed fields and kept, with its customer.
+that differs is listed with the changed fields and kept, with what it names
+(its customer, its tariff, the customer's partner and location).
 
 Without --yes it only shows what it would delete, per entity, and writes
 nothing. With --yes the plan is kept in the state file before the first
 delete: an interrupted rollback resumes where it stopped (re-run the same
-command), and once done a second one has nothing to roll back. Records it
-deleted are forgotten by the state file, so a later `migrator run` migrates
-them again."""
+command; the kept plan is carried out as decided, whatever --run, --force or
+--adopted say), and once done a second one has nothing to roll back. A record
+Splynx answers 404 for is already gone and counts as rolled back; one it
+refuses to delete stays in the plan, is listed with Splynx's answer (exit 3)
+and is tried again by the next rollback. Records it deleted are forgotten by
+the state file, so a later `migrator run` migrates them again."""
 
 EXAMPLES = """\
   migrator rollback --all                 # what would be deleted (writes nothing)
