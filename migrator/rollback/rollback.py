@@ -18,7 +18,7 @@ from migrator.first_contact import reach_splynx
 from migrator.pipeline.state import StateStore
 from migrator.profile import Profile
 from migrator.rollback.execute import Deleter, Outcome
-from migrator.rollback.plan import ROLLBACK_ORDER, Changed, Plan, build_plan
+from migrator.rollback.plan import Changed, Plan, build_plan
 from migrator.settings import Settings
 from migrator.splynx.client import SplynxClient
 from migrator.splynx.db import SplynxDatabase
@@ -142,6 +142,3 @@ def _prefixed(emit: Emit, prefix: str) -> Emit:
         emit(event)
 
     return renamed
-
-
-assert set(ROLLBACK_ORDER) == set(ENTITY_ORDER)
