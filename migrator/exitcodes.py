@@ -24,7 +24,8 @@ exit codes:
        permission, an answer we cannot read, the state file in use by another
        run); the message says what to fix
   2    usage error: a bad flag, setting or profile, or a damaged state file
-  3    completed, but some records were rejected (see `migrator rejects`)
+  3    completed, but some records were rejected (see `migrator rejects`), or
+       a rollback kept or was refused some records (each one listed)
   4    stopped by the error budget (--max-errors / --max-error-rate)
   5    a check found blockers, or verify found differences, or `run` found
        Splynx lacking a marker field and wrote nothing (`migrator check --fix`),

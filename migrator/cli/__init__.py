@@ -32,6 +32,7 @@ COMMANDS: dict[str, str] = {
     "status": "migrator.cli.state_views",
     "rejects": "migrator.cli.state_views",
     "verify": "migrator.cli.verify",
+    "rollback": "migrator.cli.rollback",
     "export": "migrator.cli.export",
     "sim": "migrator.cli.sim",
 }

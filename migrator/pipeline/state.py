@@ -25,6 +25,7 @@ from typing import Any
 from migrator.errors import ConfigError
 from migrator.pipeline.state_health import DAMAGED, StateDamaged, check_pages
 from migrator.pipeline.state_reports import StateReports
+from migrator.pipeline.state_rollback import Planned, StateRollback
 from migrator.pipeline.state_schema import (
     SCHEMA,
     EntityCounts,
@@ -40,6 +41,7 @@ __all__ = [
     "EntityCounts",
     "Link",
     "PartitionState",
+    "Planned",
     "RejectRow",
     "RunRow",
     "StateDamaged",
@@ -56,7 +58,7 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-class StateStore(StateReports):
+class StateStore(StateReports, StateRollback):
     """The one owner of the state file. Open with ``StateStore.open(path)``."""
 
     def __init__(

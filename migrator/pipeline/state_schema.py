@@ -63,6 +63,13 @@ CREATE TABLE IF NOT EXISTS rejects (
     at TEXT NOT NULL,
     PRIMARY KEY (entity, sonar_id)
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS rollback_plan (
+    entity TEXT NOT NULL,
+    sonar_id INTEGER NOT NULL,
+    splynx_id INTEGER NOT NULL,
+    customer_id INTEGER,
+    PRIMARY KEY (entity, sonar_id)
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS sonar_balances (
     account_id INTEGER PRIMARY KEY,
     owed_cents INTEGER NOT NULL

@@ -1,0 +1,1 @@
+"""``migrator rollback``: deleting from Splynx what our runs created, children first."""

@@ -1,0 +1,174 @@
+"""What a rollback deletes and what it keeps, decided once before anything is deleted.
+
+The candidates are the id map's records our runs created, of one run or all;
+never ``existing`` ones, matched by name to what the ISP had. ``adopted`` ones
+(found by our marker: after a crash of our own run, or made by a run of
+another state file) are kept and listed unless ``adopted`` is asked for: this
+state file cannot prove it made them. Each is looked for in Splynx (a
+record already gone needs nothing more) and, unless ``--force``, held
+against what the run would write now: a record ``migrator verify`` finds
+different (the same re-read of Sonar and the same transform, field by field)
+was changed by someone since, so it is kept and named. What a kept record
+names (its customer, its tariff, the customer's partner and location) is kept
+too: deleting it would orphan the record, and Splynx may refuse it anyway.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from migrator.entity_map import ENTITY_ORDER, mapped
+from migrator.pipeline.state import Planned, StateStore
+from migrator.splynx.client import SplynxClient
+from migrator.splynx.endpoints import endpoint
+from migrator.verify.checks import CHECKS
+
+__all__ = [
+    "ADOPTED",
+    "CUSTOMER_CHILDREN",
+    "REFERENCES",
+    "ROLLBACK_ORDER",
+    "Kept",
+    "Plan",
+    "build_plan",
+    "keep_parents",
+]
+
+ROLLBACK_ORDER: tuple[str, ...] = tuple(reversed(ENTITY_ORDER))
+# entities whose records hang from a customer (services' and comments' URLs name it)
+CUSTOMER_CHILDREN = frozenset(
+    name for name in ENTITY_ORDER if "customers" in mapped(name).depends_on
+)
+
+
+@dataclass(frozen=True)
+class Kept:
+    """A record of ours left in Splynx, and why."""
+
+    entity: str
+    sonar_id: int
+    splynx_id: int
+    reason: str
+    customer_id: int | None = None
+
+
+@dataclass
+class Plan:
+    """Per entity, the records to delete; the ones kept; the ones already gone."""
+
+    deletes: dict[str, list[Planned]] = field(default_factory=dict)
+    kept: list[Kept] = field(default_factory=list)
+    gone: dict[str, list[int]] = field(default_factory=dict)  # sonar ids
+    resumed: bool = False
+
+    @property
+    def empty(self) -> bool:
+        return not any(self.deletes.values()) and not any(self.gone.values())
+
+
+ADOPTED = "adopted, not created, by this state file's runs (--adopted deletes it)"
+# (entity, splynx id) -> the fields verify found different
+Changed = Mapping[str, Mapping[int, list[str]]]
+# entity -> why none of its records can be deleted (no way to delete them)
+Undeletable = Mapping[str, str]
+
+
+# The references a kept record holds to records that must then stay too:
+# entity -> {field of its Splynx record: the entity that field names}.
+_CUSTOMER = {"customer_id": "customers"}
+REFERENCES: Mapping[str, Mapping[str, str]] = {
+    **{name: _CUSTOMER for name in CUSTOMER_CHILDREN},
+    "internet_services": {**_CUSTOMER, "tariff_id": "internet_tariffs"},
+    "recurring_services": {**_CUSTOMER, "tariff_id": "recurring_tariffs"},
+    "customers": {"partner_id": "partners", "location_id": "locations"},
+}
+Refs = dict[str, int]  # entity -> the id of its record this one names
+
+
+async def build_plan(
+    store: StateStore,
+    splynx: SplynxClient,
+    *,
+    run_id: int | None,
+    changed: Changed,
+    undeletable: Undeletable,
+    adopted: bool = False,
+) -> Plan:
+    """Decide every record's fate, entity by entity (nothing is written anywhere)."""
+    plan = Plan()
+    refs: dict[tuple[str, int], Refs] = {}
+    for entity in ROLLBACK_ORDER:
+        ours = store.ours(entity, run_id)
+        if not ours:
+            continue
+        live = await _live(splynx, entity, {splynx_id for _, splynx_id, _ in ours})
+        for sonar_id, splynx_id, how in ours:
+            if splynx_id not in live:
+                plan.gone.setdefault(entity, []).append(sonar_id)
+                continue
+            refs[(entity, splynx_id)] = live[splynx_id]
+            customer = live[splynx_id].get("customers")
+            reason = ADOPTED if how == "adopted" and not adopted else ""
+            reason = reason or _keep_reason(entity, splynx_id, changed, undeletable)
+            if reason:
+                plan.kept.append(Kept(entity, sonar_id, splynx_id, reason, customer))
+            else:
+                row = Planned(entity, sonar_id, splynx_id, customer)
+                plan.deletes.setdefault(entity, []).append(row)
+    keep_parents(plan, refs)
+    return plan
+
+
+def _keep_reason(entity: str, splynx_id: int, changed: Changed, undeletable: Undeletable) -> str:
+    if entity in undeletable:
+        return undeletable[entity]
+    fields = changed.get(entity, {}).get(splynx_id)
+    if fields:
+        return f"changed in Splynx since the run: {', '.join(sorted(set(fields)))}"
+    return ""
+
+
+def keep_parents(plan: Plan, refs: Mapping[tuple[str, int], Refs]) -> None:
+    """A record a kept one names (its customer, tariff, partner...) stays, with it.
+
+    Children come first in ``ROLLBACK_ORDER``, so a parent kept for its child
+    is known before the parent's own parents are looked at.
+    """
+    held: dict[tuple[str, int], str] = {}
+
+    def hold(kept: Kept) -> None:
+        for parent, parent_id in refs.get((kept.entity, kept.splynx_id), {}).items():
+            held.setdefault((parent, parent_id), f"{kept.entity} {kept.splynx_id}")
+
+    for kept in plan.kept:
+        hold(kept)
+    for entity in ROLLBACK_ORDER:
+        remaining = []
+        for row in plan.deletes.get(entity, []):
+            holder = held.get((entity, row.splynx_id))
+            if holder is None:
+                remaining.append(row)
+                continue
+            reason = f"a record that is kept names it ({holder})"
+            kept = Kept(entity, row.sonar_id, row.splynx_id, reason, row.customer_id)
+            plan.kept.append(kept)
+            hold(kept)
+        if entity in plan.deletes:
+            plan.deletes[entity] = remaining
+
+
+async def _live(splynx: SplynxClient, entity: str, wanted: set[int]) -> dict[int, Refs]:
+    """Of ``wanted``, the records Splynx lists now, with the records each one names."""
+    check = CHECKS[entity]
+    fields = REFERENCES.get(entity, {})
+    found: dict[int, Refs] = {}
+    async for record in splynx.iterate(endpoint(check.endpoint), check.search):
+        if record.id in wanted:
+            values = record.fields()
+            found[record.id] = {
+                parent: int(values[field])
+                for field, parent in fields.items()
+                if str(values.get(field) or "0").isdigit() and int(values.get(field) or 0)
+            }
+    return found
