@@ -11,6 +11,13 @@ small reference tables. Records come out exactly as the API spells them
 Column values are in *comparable* form (see ``fields``): ``None`` for null,
 ints for Int64Bit, microsecond instants for Datetime. A column must always
 agree with the record it summarizes; the tests check that invariant.
+
+A served table can change (``Dataset.put``, what ``changes.apply_changes``
+does to a running simulator): a put record replaces its row's materialized one
+or becomes a new last row (its id above every other), and is kept as it is in
+the table's *overlay*. Columns and indexes follow it at once. The first put
+copies the table's arrays, so the arrays a generator's record builders read
+never change under them.
 """
 
 from __future__ import annotations
@@ -19,8 +26,9 @@ from array import array
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any
 
+from migrator.sim.sonar.columns import NULL, CodeColumn, Column, Index, IntColumn
 from migrator.sim.sonar.fields import EntitySpec, FieldSpec, entity_spec
 from migrator.sim.sonar.scalars import ScalarError
 from migrator.sonar.schema import SERVED_QUERIES
@@ -37,60 +45,7 @@ __all__ = [
     "columns_from_records",
 ]
 
-NULL = -(2**63)  # the null marker inside int64 columns
 Record = dict[str, Any]
-
-
-class Column(Protocol):
-    """Anything indexable by row: an ``IntColumn``, a ``CodeColumn``, a plain ``array``."""
-
-    def __len__(self) -> int: ...
-
-    def __getitem__(self, row: int) -> Any: ...
-
-
-class IntColumn:
-    """An int64 ``array`` read with ``NULL`` as ``None``."""
-
-    __slots__ = ("values",)
-
-    def __init__(self, values: array[int]) -> None:
-        self.values = values
-
-    def __len__(self) -> int:
-        return len(self.values)
-
-    def __getitem__(self, row: int) -> Any:
-        value = self.values[row]
-        return None if value == NULL else value
-
-
-class CodeColumn:
-    """Small codes standing for enum names (``-1`` is null), e.g. ``contactable_type``."""
-
-    __slots__ = ("codes", "names")
-
-    def __init__(self, codes: array[int], names: Sequence[str]) -> None:
-        self.codes = codes
-        self.names = tuple(names)
-
-    def __len__(self) -> int:
-        return len(self.codes)
-
-    def __getitem__(self, row: int) -> Any:
-        code = self.codes[row]
-        return None if code < 0 else self.names[code]
-
-
-@dataclass(frozen=True)
-class Index:
-    """Rows sorted by one int column's value, then by id: equality lookups by bisection."""
-
-    keys: array[int]
-    rows: array[int]
-
-    def lookup(self, value: int) -> Sequence[int]:
-        return self.rows[bisect_left(self.keys, value) : bisect_right(self.keys, value)]
 
 
 @dataclass
@@ -102,6 +57,8 @@ class Table:
     columns: dict[str, Column]
     materialize: Callable[[int], Record]
     spec: EntitySpec = field(init=False)
+    # Records put since the table was built, by row: served instead of ``materialize``.
+    overlay: dict[int, Record] = field(default_factory=dict, init=False, repr=False)
     _indexes: dict[str, Index] = field(default_factory=dict, init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -112,14 +69,62 @@ class Table:
         return len(self.ids)
 
     def record(self, row: int) -> Record:
-        return self.materialize(row)
+        put = self.overlay.get(row)
+        return self.materialize(row) if put is None else dict(put)
 
     def value(self, row: int, name: str) -> Any:
         """The comparable value of one field of one row, from a column when there is one."""
         column = self.columns.get(name)
         if column is not None:
             return column[row]
-        return self.spec.field(name).key(self.materialize(row)[name])
+        return self.spec.field(name).key(self.record(row)[name])
+
+    def put(self, record: Record) -> int:
+        """Serve ``record`` from now on, in place of the one with its id or, for an id above
+        every other, as a new last row; returns its row. ``ValueError`` for a record the API
+        would not spell so (keys in schema order, every value valid) or an id that is neither.
+        """
+        self._check(record)
+        record_id = int(record["id"])
+        row = self.row_of(record_id)
+        if row is None:
+            if len(self.ids) and record_id < self.ids[-1]:
+                raise ValueError(f"{self.query}: a new id must be above {self.ids[-1]}")
+            row = len(self.ids)
+        if not self.overlay:
+            self._own_arrays()
+        new = row == len(self.ids)
+        for name, index in self._indexes.items():
+            old = None if new else self.value(row, name)
+            index.move(row, old, self.spec.field(name).key(record[name]))
+        for name, column in self.columns.items():
+            if name != "id":
+                assert isinstance(column, IntColumn | CodeColumn)  # owned: see _own_arrays
+                column.put(row, self.spec.field(name).key(record[name]))
+        if new:
+            self.ids.append(record_id)
+        self.overlay[row] = dict(record)
+        return row
+
+    def _check(self, record: Record) -> None:
+        if tuple(record) != tuple(self.spec.fields):
+            raise ValueError(f"{self.query}: keys are not {self.spec.type_name}'s fields in order")
+        for name, spec in self.spec.fields.items():
+            try:
+                spec.validate(record[name])
+            except ScalarError as exc:
+                raise ValueError(f"{self.query}.{name}: {exc}") from None
+
+    def _own_arrays(self) -> None:
+        """Copies of the ids and columns, so that no array a record builder reads moves."""
+        for name, column in self.columns.items():
+            if name == "id":
+                continue
+            if not isinstance(column, IntColumn | CodeColumn):
+                raise TypeError(f"{self.query}.{name}: a {type(column).__name__} cannot change")
+            self.columns[name] = column.copy()
+        self.ids = array("q", self.ids)
+        self.columns["id"] = IntColumn(self.ids)
 
     def row_of(self, record_id: int) -> int | None:
         row = bisect_left(self.ids, record_id)
@@ -275,3 +280,8 @@ class Dataset:
         table = self.table(query)
         row = table.row_of(record_id)
         return None if row is None else table.record(row)
+
+    def put(self, query: str, record: Record) -> None:
+        """Change or add one record (see ``Table.put``); derived views are built again."""
+        self.table(query).put(record)
+        self.views.clear()
