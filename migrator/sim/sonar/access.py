@@ -18,7 +18,9 @@ the window is refused (and not counted). So a client spacing requests
 evenly at the limit with 1-2% headroom (one every 60/(400*0.98) s) fits at
 most 393 requests in any window and never trips, while a client above the
 limit sustained for a minute puts more than 400 into one window and must.
-Requests refused for auth never reach the limiter.
+Requests refused for auth never reach the limiter, nor do the ones the
+middleware is told are ``uncounted`` (the simulator's own admin endpoint:
+authenticated like the API, but not part of the Sonar whose budget is modelled).
 """
 
 from __future__ import annotations
@@ -82,9 +84,12 @@ def _bearer(request: web.Request) -> str | None:
 
 
 def access_middleware(
-    tokens: Iterable[str], limiter: WindowLimiter
+    tokens: Iterable[str],
+    limiter: WindowLimiter,
+    uncounted: Callable[[web.Request], bool] = lambda request: False,
 ) -> Callable[[web.Request, Handler], Awaitable[web.StreamResponse]]:
-    """Refuse requests without a known Bearer token (401), then those over the limit (429)."""
+    """Refuse requests without a known Bearer token (401), then those over the limit (429);
+    ``uncounted`` requests are authenticated but never limited."""
     known = tuple(token.encode() for token in tokens)
 
     @web.middleware
@@ -92,7 +97,7 @@ def access_middleware(
         token = _bearer(request)
         if token is None or not any(hmac.compare_digest(token.encode(), k) for k in known):
             return _json(401, {"error": "Unauthenticated."}, {"WWW-Authenticate": "Bearer"})
-        if not limiter.admit(token):
+        if not uncounted(request) and not limiter.admit(token):
             return _json(429, rate_limit_body(limiter.limit))
         return await handler(request)
 

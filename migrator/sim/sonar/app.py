@@ -6,6 +6,10 @@
         ...                                 # POST f"{url}/api/graphql", Bearer config.token
     dataset_of(app).records("accounts")     # ground truth, API-spelled, id order
 
+``POST /admin/changes`` (``admin``) applies a batch of changes to the served
+data, for delta syncs to find; ``apply_changes(dataset_of(app), seed=...)`` does
+the same in process.
+
 ``build_app`` does all start-up work (generation or fixture loading, schema
 building) before it returns, so a served app answers its first request at
 full speed; at 10,000 accounts that takes a few seconds. Pass ``dataset=``
@@ -24,6 +28,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from migrator.policy.clock import SYSTEM_CLOCK, Clock
 from migrator.sim.faults import Capacity, FaultKind, FaultPlan, Latency, fault_middleware
 from migrator.sim.sonar.access import WindowLimiter, access_middleware
+from migrator.sim.sonar.admin import ADMIN_CHANGES_PATH, ADMIN_PREFIX, ChangesEndpoint
 from migrator.sim.sonar.endpoint import GraphQLEndpoint, server_error
 from migrator.sim.sonar.fixture_dump import write_fixture
 from migrator.sim.sonar.fixture_load import load_fixture
@@ -33,6 +38,7 @@ from migrator.sim.sonar.listing import Lister
 from migrator.sim.sonar.table import Dataset
 
 __all__ = [
+    "ADMIN_CHANGES_PATH",
     "CONFIG",
     "DATASET",
     "DEFAULT_MAX_PAGE_SIZE",
@@ -118,19 +124,26 @@ def build_app(
         capacity=Capacity(config.capacity),
         rng=random.Random(f"faults-{config.seed}"),
         server_error=server_error,
+        exempt=_is_admin,
     )
     # The shared fault middleware is typed as a plain callable, not aiohttp's Middleware.
-    middlewares: list[Any] = [faults, access_middleware(config.tokens, limiter)]
+    middlewares: list[Any] = [faults, access_middleware(config.tokens, limiter, _is_admin)]
     app = web.Application(middlewares=middlewares)
     endpoint = GraphQLEndpoint(
         SonarContext(data, Lister(config.max_page_size)),
         max_answer_entities=config.max_answer_entities,
     )
     app.router.add_post(GRAPHQL_PATH, endpoint.handle)
+    app.router.add_post(ADMIN_CHANGES_PATH, ChangesEndpoint(data).handle)
     app[CONFIG] = config
     app[DATASET] = data
     app[LIMITER] = limiter
     return app
+
+
+def _is_admin(request: web.Request) -> bool:
+    """The simulator's own control endpoints: no faults, latency or rate limit."""
+    return request.path.startswith(ADMIN_PREFIX)
 
 
 def dataset_of(app: web.Application) -> Dataset:

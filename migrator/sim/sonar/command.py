@@ -15,6 +15,7 @@ from migrator.logconfig import configure_logging
 from migrator.sim.command_spec import SimCommand
 from migrator.sim.harness import serve_until_signal
 from migrator.sim.sonar.app import (
+    ADMIN_CHANGES_PATH,
     DEFAULT_MAX_PAGE_SIZE,
     DEFAULT_TOKEN,
     GRAPHQL_PATH,
@@ -43,6 +44,16 @@ tickets ...), deliberately messy in a small share (unicode, emoji and RTL
 names, missing e-mails, archived and child accounts), or read from a fixture
 directory (one <query>.jsonl per list query; see --export-fixture).
 
+The data can change while it is served, for a delta run (migrator run --since) to
+find: POST {ADMIN_CHANGES_PATH} with {{"seed": N, "fraction": 0.01}} (same Bearer
+token; not rate-limited, never faulted) applies one seeded batch: sign-ups with
+their contacts, addresses, services and logins, renames and status changes,
+archived accounts, and contacts, services, notes and payments changed or added
+under accounts left unchanged, all stamped updated_at = now with _version + 1.
+fraction sizes it (0.01 of 10,000 accounts: ~100 accounts touched). The answer
+lists what changed: {{"created": {{"accounts": [ids], ...}}, "updated": {{...}},
+"archived": {{"accounts": [ids]}}, "at": "<the updated_at they got>"}}.
+
 The first line of standard output is the base URL (the SONAR_URL to give
 migrator), alone; logs go to standard error. Ctrl-C or SIGTERM stops it."""
 
@@ -54,7 +65,10 @@ EXAMPLES = f"""\
   migrator sim sonar --export-fixture snap/ --scale 50 write the data as a fixture and exit
   migrator sim sonar --fixture snap/                   serve a fixture (e.g. from migrator export)
   curl -s -H 'Authorization: Bearer {DEFAULT_TOKEN}' -H 'Content-Type: application/json' \\
-       -d '{{"query": "{{ accounts {{ page_info {{ total_count }} }} }}"}}' URL{GRAPHQL_PATH}"""
+       -d '{{"query": "{{ accounts {{ page_info {{ total_count }} }} }}"}}' URL{GRAPHQL_PATH}
+  curl -s -H 'Authorization: Bearer {DEFAULT_TOKEN}' -H 'Content-Type: application/json' \
+       -d '{{"seed": 1, "fraction": 0.01}}' URL{ADMIN_CHANGES_PATH}
+                                                       change the served data (a delta to sync)"""
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
