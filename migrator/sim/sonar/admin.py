@@ -12,7 +12,8 @@ It takes the same Bearer token as ``/api/graphql`` and is neither counted by
 the rate limiter nor hit by injected faults or latency (see ``app``): it is the
 test's control, not part of the Sonar being modelled. The handler never awaits
 while it changes the data, so a GraphQL request sees the data before or after a
-batch, never halfway.
+batch, never halfway. The batch changes the app's dataset in place: apps built on
+one shared dataset (``build_app(dataset=...)``) all see it.
 """
 
 from __future__ import annotations

@@ -66,7 +66,7 @@ EXAMPLES = f"""\
   migrator sim sonar --fixture snap/                   serve a fixture (e.g. from migrator export)
   curl -s -H 'Authorization: Bearer {DEFAULT_TOKEN}' -H 'Content-Type: application/json' \\
        -d '{{"query": "{{ accounts {{ page_info {{ total_count }} }} }}"}}' URL{GRAPHQL_PATH}
-  curl -s -H 'Authorization: Bearer {DEFAULT_TOKEN}' -H 'Content-Type: application/json' \
+  curl -s -H 'Authorization: Bearer {DEFAULT_TOKEN}' -H 'Content-Type: application/json' \\
        -d '{{"seed": 1, "fraction": 0.01}}' URL{ADMIN_CHANGES_PATH}
                                                        change the served data (a delta to sync)"""
 
