@@ -28,7 +28,7 @@ __all__ = [
 ]
 
 Outcome = Literal["ok", "rate_limited", "retriable", "failed"]
-Settlement = Literal["created", "adopted", "existing", "checked", "skipped", "rejected"]
+Settlement = Literal["created", "adopted", "existing", "checked", "updated", "skipped", "rejected"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,7 +96,8 @@ class RecordsSettled:
 
     ``created`` / ``adopted`` (found by its marker after a lost answer or a
     crash) / ``existing`` (matched to a record already in Splynx) /
-    ``checked`` (a dry run) / ``skipped`` (already migrated, or ``reason``) /
+    ``checked`` (a dry run) / ``updated`` (a delta sync changed fields of a record
+    migrated before) / ``skipped`` (already migrated and unchanged, or ``reason``) /
     ``rejected``.
     """
 

@@ -66,6 +66,8 @@ EXAMPLES = """\
                                                # prints what each status / type becomes
   migrator run --limit 20                      # a first sample of 20 records per entity
   migrator run                                 # the whole migration (re-run to resume)
+  migrator run --since last                    # cut-over night: only what changed in Sonar
+                                               # since the last run went through
   migrator run --only customers,internet_services --writers 16
   migrator run --profile core --max-error-rate 0.02"""
 
@@ -126,6 +128,14 @@ def register(commands: Any) -> None:
         metavar="N",
         help="a sample: at most N records per entity (a record whose parent is not in the "
         "sample is skipped, and migrated by the next run without --limit)",
+    )
+    parser.add_argument(
+        "--since",
+        metavar="last|DATETIME",
+        help="a delta sync: read only what Sonar changed since the start of the last run "
+        "that went through ('last', less a 10-minute overlap) or since DATETIME (with a time "
+        "zone, e.g. 2026-05-01T00:00:00+00:00); create what is new, update in Splynx the "
+        "fields that differ; money and tickets are only added to",
     )
     parser.add_argument(
         "--summary-json",
@@ -249,9 +259,11 @@ def handle(args: argparse.Namespace) -> int:
     profile, settings = migration_settings(args)
     entities = select(_names(args.only), _names(args.skip), profile)
     request = MigrationRequest(
-        settings, profile, entities, command="run", dry_run=args.dry_run, limit=args.limit
-    )
-    display = MigrationDisplay("dry run" if args.dry_run else "migrate")
+        settings, profile, entities, command="run", dry_run=args.dry_run, limit=args.limit,
+        since=args.since,
+    )  # fmt: skip
+    title = "dry run" if args.dry_run else "sync" if args.since else "migrate"
+    display = MigrationDisplay(title)
     result = run_migration(request, display)
     mapping = mapping_rows(result, profile) if args.dry_run else []
     report(result, display, settings, args.summary_json, mapping=mapping)

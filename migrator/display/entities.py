@@ -25,8 +25,10 @@ from migrator.policy.clock import Clock
 
 __all__ = ["WRITTEN", "EntityPanel"]
 
-WRITTEN = ("created", "adopted", "existing", "checked")
-_SUMMARY_COLUMNS = ("entity", "read", "written", "adopted", "skipped", "rejected", "retried")
+WRITTEN = ("created", "adopted", "existing", "checked", "updated")
+_SUMMARY_COLUMNS = (
+    "entity", "read", "written", "adopted", "updated", "skipped", "rejected", "retried"
+)  # fmt: skip
 
 
 class EntityPanel:
@@ -141,7 +143,7 @@ class EntityPanel:
         for name, data in self.figures(started).items():
             table.add_row(
                 name,
-                *(f"{data[k]:,}" for k in ("read", "written", "adopted", "skipped")),
+                *(f"{data[k]:,}" for k in ("read", "written", "adopted", "updated", "skipped")),
                 Text(f"{data['rejected']:,}", style="red" if data["rejected"] else ""),
                 f"{data['retried']:,}",
                 duration(data["seconds"]),
@@ -159,6 +161,7 @@ class EntityPanel:
                 "created": self.count(row.name, "created"),
                 "adopted": self.count(row.name, "adopted"),
                 "existing": self.count(row.name, "existing"),
+                "updated": self.count(row.name, "updated"),
                 "skipped": self.count(row.name, "skipped"),
                 "rejected": self.count(row.name, "rejected"),
                 "retried": self.retries[row.name],

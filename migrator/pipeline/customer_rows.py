@@ -12,12 +12,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from migrator.errors import Rejected
 from migrator.pipeline.state import StateStore
 from migrator.splynx.client import SplynxClient
 from migrator.splynx.payloads import SplynxPayload
+from migrator.splynx.records import SplynxRow
 from migrator.transform.customers import CustomerPayload
+from migrator.verify.checks import unreturned_fields
+from migrator.verify.compare import differing_part, field_differences
 
 __all__ = ["CustomerRow", "CustomerRows", "customer_rows"]
 
@@ -53,20 +57,51 @@ class CustomerRows:
     ) -> None:
         for row in self._rows:
             body = row.part(payload)
+            if body is not None:
+                await self._put(client, store, splynx_id, payload, row, body)
+
+    async def update(
+        self, client: SplynxClient, store: StateStore, splynx_id: int, payload: CustomerPayload
+    ) -> tuple[str, ...]:
+        """In a delta: read each row and put only the fields that differ; those fields."""
+        changed: list[str] = []
+        for row in self._rows:
+            body = row.part(payload)
             if body is None:
                 continue
-            try:
-                await client.update(row.endpoint, splynx_id, body)
-            except Rejected as refused:
-                store.rejected(
-                    row.endpoint,
-                    payload.sonar_id,
-                    field=refused.field,
-                    reason=f"customer {splynx_id} was created, its {row.what} refused: {refused}",
-                    record=body.body(),
-                    answer=refused.raw,
-                    run_id=store.run_id,
-                )
+            found = await client.get_as(SplynxRow, row.endpoint, splynx_id)
+            expected = body.body()
+            differ = field_differences(
+                expected, found.fields() if found else {}, skip=unreturned_fields(row.endpoint)
+            )
+            if differ:
+                part = differing_part(expected, differ)
+                await self._put(client, store, splynx_id, payload, row, part)
+                changed += [f"{row.endpoint}.{diff.field}" for diff in differ]
+        return tuple(changed)
+
+    @staticmethod
+    async def _put(
+        client: SplynxClient,
+        store: StateStore,
+        splynx_id: int,
+        payload: CustomerPayload,
+        row: CustomerRow,
+        body: SplynxPayload | dict[str, Any],
+    ) -> None:
+        """Put one row; a refusal is kept as a reject of the row's endpoint."""
+        try:
+            await client.update(row.endpoint, splynx_id, body)
+        except Rejected as refused:
+            store.rejected(
+                row.endpoint,
+                payload.sonar_id,
+                field=refused.field,
+                reason=f"customer {splynx_id} was created, its {row.what} refused: {refused}",
+                record=body.body() if isinstance(body, SplynxPayload) else body,
+                answer=refused.raw,
+                run_id=store.run_id,
+            )
 
 
 def customer_rows(endpoints: Sequence[str]) -> CustomerRows:

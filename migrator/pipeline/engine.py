@@ -52,6 +52,9 @@ class EngineOptions:
     writers: int = 8
     queue_size: int = 500
     limit: int | None = None  # records per entity, for a first try
+    # a delta sync: what was migrated before is brought up to date, not skipped, and
+    # Splynx holding records is expected (the id map knows them)
+    sync: bool = False
 
     @property
     def window(self) -> int:
@@ -142,6 +145,8 @@ class Engine:
         if not resumed:
             bounds = await spec.source.partition_bounds(self._options.producers)
             planned = self._store.plan_partitions(spec.name, bounds)
+            if self._options.sync:
+                return [_Partition(state) for state in planned], 0, False
             if await spec.sink.occupied():
                 log.warning(
                     "Splynx already holds %s records this state file does not know: each one "
@@ -164,6 +169,7 @@ class Engine:
             run_id=self._run_id,
             emit=self._emit,
             fresh=fresh,
+            sync=self._options.sync,
         )
         send, receive = anyio.create_memory_object_stream[WorkItem[Any]](self._options.queue_size)
         async with anyio.create_task_group() as tg, send, receive:

@@ -23,6 +23,7 @@ __all__ = [
     "Item",
     "Sink",
     "Source",
+    "Updatable",
     "dependency_levels",
 ]
 
@@ -87,6 +88,19 @@ class Sink(Protocol[P_contra]):
 
     async def occupied(self) -> bool:
         """Whether Splynx already holds records where this sink writes (any of them)."""
+
+
+@runtime_checkable
+class Updatable(Protocol[P_contra]):
+    """A sink that can bring a record it wrote up to date (a delta sync): it reads the
+    record back, compares the fields the transform maps, and changes only those that
+    differ (never a secret: a password set since is the customer's). Returns the
+    fields it changed; none when the record was already as Sonar has it. ``can_update``
+    is False where Splynx takes no change (a customer comment: no PUT)."""
+
+    can_update: bool
+
+    async def update(self, splynx_id: int, payload: P_contra) -> tuple[str, ...]: ...
 
 
 @runtime_checkable

@@ -29,9 +29,10 @@ from zoneinfo import ZoneInfo
 
 from migrator.entity_map import MappedEntity
 from migrator.pipeline.entities import EntitySpec, Sink
-from migrator.pipeline.sources import SonarSource
+from migrator.pipeline.sources import SonarSource, widening
 from migrator.profile_rules import FinanceRules
 from migrator.records import Cleaned, ParentRef, Resolved
+from migrator.sonar.changed_parents import ACCOUNT_LEDGER, ChangedParents
 from migrator.sonar.extract import Extractor
 from migrator.sonar.finance import NestedFinance
 from migrator.sonar.ledger_models import LedgerCredit, LedgerDebit
@@ -142,9 +143,11 @@ def finance_makers(
     nested_page_size: int,
     consumers: int,
     ledger: LedgerSink | None = None,
+    changed: ChangedParents | None = None,
 ) -> dict[str, Maker]:
     """The makers of the money entities' specs (see ``wiring.build_specs``); ``consumers``
-    is how many of them this run makes, the readers of each shared page."""
+    is how many of them this run makes, the readers of each shared page. In a delta
+    (``changed``) the accounts read are those whose ledger changed."""
     sizer = DocumentSizer(accounts=ACCOUNTS_PER_DOCUMENT, nested=nested_page_size)
     # a page each entity is on in each range, and as many again while one catches up
     shared = SharedLedger(
@@ -165,7 +168,12 @@ def finance_makers(
         return EntitySpec(
             row.name,
             SonarSource(
-                extractor, "accounts", reader, explode=explode, max_partitions=MONEY_PARTITIONS
+                extractor,
+                "accounts",
+                reader,
+                explode=explode,
+                max_partitions=MONEY_PARTITIONS,
+                **widening(changed, ACCOUNT_LEDGER, own=False),
             ),
             sink(row.endpoint),
             transform,

@@ -19,8 +19,17 @@ from migrator.splynx.client import SplynxClient
 from migrator.splynx.payloads import Ipv4IpAssignment
 from migrator.splynx.query import Search
 from migrator.transform.services import InternetServicePayload
+from migrator.verify.compare import field_differences
 
 __all__ = ["StaticIpMarks", "static_ip_marks"]
+
+
+def _mark(payload: InternetServicePayload, splynx_id: int) -> Ipv4IpAssignment:
+    """The row of the service's static address: used, by its customer."""
+    service = payload.service
+    return Ipv4IpAssignment(
+        title=f"{service.login} (service {splynx_id})", customer_id=service.customer_id, is_used=1
+    )
 
 
 class StaticIpMarks:
@@ -28,6 +37,25 @@ class StaticIpMarks:
 
     def requests(self, payload: InternetServicePayload) -> int:
         return 2 if payload.static_ipv4 and payload.ipv4_network_id else 0
+
+    async def update(
+        self,
+        client: SplynxClient,
+        store: StateStore,
+        splynx_id: int,
+        payload: InternetServicePayload,
+    ) -> tuple[str, ...]:
+        """In a delta: mark the address again only if its row does not say so already.
+        (An address the service no longer holds stays marked: freeing it is the ISP's.)"""
+        address, network = payload.static_ipv4, payload.ipv4_network_id
+        if not address or not network:
+            return ()
+        search = Search(main={"ipv4_networks_id": network, "ip": address}, limit=1)
+        rows = await client.list("ipv4_ips", search)
+        if rows and not field_differences(_mark(payload, splynx_id).body(), rows[0].fields()):
+            return ()
+        await self.run(client, store, splynx_id, payload)
+        return ("ipv4_ips",)
 
     async def run(
         self,
@@ -39,12 +67,7 @@ class StaticIpMarks:
         address, network = payload.static_ipv4, payload.ipv4_network_id
         if not address or not network:
             return
-        service = payload.service
-        mark = Ipv4IpAssignment(
-            title=f"{service.login} (service {splynx_id})",
-            customer_id=service.customer_id,
-            is_used=1,
-        )
+        mark = _mark(payload, splynx_id)
         try:
             await self._mark(client, network, address, mark)
         except Rejected as refused:

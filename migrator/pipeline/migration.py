@@ -13,6 +13,12 @@ into Splynx's tables (``FinanceTables``, ``SupportTables`` behind a ``TableSink`
 A run that moves money checks every customer's balance against Sonar's account by account as
 its money is written (``BalanceWatch``); a difference is exit 5.
 
+``since`` (``--since last`` or a date and time) makes the run a delta sync: the
+entities read only what Sonar changed after that instant (``Window``), plus the
+parents of changed children (``ChangedParents``); new records are created, the
+ones migrated before are brought up to date field by field, in partitions kept
+apart from the full run's (``StateStore.partition_scope``).
+
 ``--dry-run`` runs the same pipeline against a throwaway in-memory state and
 sinks that only validate: everything is read and transformed, nothing is
 written, and the rejects it would produce are reported.
@@ -22,7 +28,7 @@ from __future__ import annotations
 
 import logging
 import signal
-from collections.abc import Awaitable, Callable, Coroutine, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Iterator, Sequence
 from contextlib import AsyncExitStack
 from dataclasses import dataclass, field, replace
 from functools import partial
@@ -48,6 +54,7 @@ from migrator.pipeline.finance_specs import FINANCE_ENTITIES, finance_entities
 from migrator.pipeline.late_lookups import LateNetworks
 from migrator.pipeline.lookups import Lookups, load_lookups, load_network_lookups
 from migrator.pipeline.markers import require_markers
+from migrator.pipeline.since import resolve_since, scope_of
 from migrator.pipeline.sinks import SinkFactory
 from migrator.pipeline.skips import SkipTally
 from migrator.pipeline.state import StateStore
@@ -56,8 +63,10 @@ from migrator.pipeline.table_sinks import WriteRows
 from migrator.pipeline.wiring import NETWORK_ENTITIES, build_specs
 from migrator.profile import Profile
 from migrator.settings import Settings
+from migrator.sonar.changed_parents import ChangedParents
 from migrator.sonar.client import SonarClient
 from migrator.sonar.extract import Extractor
+from migrator.sonar.variables import Window
 from migrator.splynx.client import SplynxClient
 from migrator.splynx.db import SplynxDatabase
 from migrator.splynx.finance_db import FinanceTables
@@ -85,6 +94,7 @@ class MigrationRequest:
     # Refuse to write when Splynx lacks a marker field (exit 5). Off only in the test
     # proving the second guard (the read-back after the first write) on its own.
     require_markers: bool = True
+    since: str | None = None  # a delta sync: "last", or an ISO date and time
 
 
 @dataclass
@@ -180,6 +190,14 @@ async def _migrate(
     # the money entities the profile's [finance] mode moves (a list from the entity map has all)
     request = replace(request, entities=finance_entities(request.entities, request.profile.finance))
     store = StateStore.open(path)
+    window = None
+    if request.since is not None:
+        try:
+            window = Window(resolve_since(request.since, store.runs()))
+        except MigratorError as exc:  # nothing started: no run to record
+            store.close()
+            return _failed(exc)
+        store.partition_scope = scope_of(window.since)
     run_id = store.begin_run(request.command)
     budget = ErrorBudget(settings.max_errors, settings.max_error_rate)
     result = MigrationResult(ExitCode.OK, "completed", run_id=run_id)
@@ -195,6 +213,8 @@ async def _migrate(
                 if request.require_markers:
                     await require_markers(splynx, request.entities)
             extractor = Extractor(sonar, page_size=settings.page_size, producers=settings.producers)
+            if window is not None:
+                log.info("a delta: what Sonar changed after %s", window.since.isoformat())
             lookups = result.lookups = await load_lookups(extractor)
             networks = LateNetworks()
             tables = None
@@ -211,23 +231,25 @@ async def _migrate(
                 profile=request.profile,
                 lookups=lookups,
                 networks=networks,
-                extractor=extractor,
+                extractor=extractor if window is None else extractor.within(window),
                 sink=sinks,
                 nested_page_size=settings.nested_page_size,
                 ledger=store.sonar_balance,
                 support=support,
+                changed=None if window is None else ChangedParents(extractor.within(window)),
             )
             options = EngineOptions(
                 producers=settings.producers,
                 writers=settings.writers,
                 queue_size=settings.queue_size,
                 limit=request.limit,
+                sync=window is not None,
             )
             skips = SkipTally(emit)
             engine = Engine(
                 specs, store=store, options=options, budget=budget, run_id=run_id, emit=skips
             )
-            watch = _balance_watch(request, splynx, store, emit)
+            watch = _balance_watch(request, splynx, store, emit, delta=window is not None)
             beside: list[Callable[[], Coroutine[Any, Any, None]]] = []
             if NETWORK_ENTITIES & set(request.entities):
                 beside.append(partial(_read_networks, extractor, networks))
@@ -254,7 +276,7 @@ async def _migrate(
     finally:
         # Synchronous on purpose: no await, so no cancellation can cut the final flush short.
         result.run_id = run_id
-        _finish(store, result, budget, request.dry_run)
+        _finish(store, result, budget, request, window)
     return result
 
 
@@ -282,14 +304,26 @@ _DB_CONNECTIONS = 10
 
 
 def _balance_watch(
-    request: MigrationRequest, splynx: SplynxClient | None, store: StateStore, emit: Emit
+    request: MigrationRequest,
+    splynx: SplynxClient | None,
+    store: StateStore,
+    emit: Emit,
+    *,
+    delta: bool,
 ) -> BalanceWatch | None:
-    """The balance check, when this run moves money into Splynx (not a sample, not a dry run)."""
+    """The balance check, when this run moves money into Splynx (not a sample, not a dry
+    run); in a delta, of the accounts whose ledger it read."""
     money = FINANCE_ENTITIES.keys() & set(request.entities)
     if splynx is None or request.limit is not None or not money:
         return None
+
+    def balances() -> Iterator[tuple[int, int, int]]:
+        for row in store.customer_balances():
+            if not delta or row[0] in store.balanced:
+                yield row
+
     return BalanceWatch(
-        splynx_deposits(splynx), store.customer_balances, emit,
+        splynx_deposits(splynx), balances, emit,
         waits_for=("customers", *sorted(money)),
         settled=lambda: settled_ranges(store.partitions(entity) for entity in sorted(money)),
         concurrency=request.settings.writers,
@@ -306,7 +340,14 @@ def _failed(exc: BaseException) -> MigrationResult:
     raise exc
 
 
-def _finish(store: StateStore, result: MigrationResult, budget: ErrorBudget, dry: bool) -> None:
+def _finish(
+    store: StateStore,
+    result: MigrationResult,
+    budget: ErrorBudget,
+    request: MigrationRequest,
+    window: Window | None,
+) -> None:
+    dry = request.dry_run
     # A run that completes a migration says so of the whole of it: records an earlier
     # (interrupted) run rejected are as rejected as this run's.
     rejected = sum(c.rejected for c in store.counts())
@@ -321,7 +362,13 @@ def _finish(store: StateStore, result: MigrationResult, budget: ErrorBudget, dry
             {"entity": r.entity, "sonar_id": r.sonar_id, "field": r.field, "reason": r.reason}
             for r in store.rejects()
         ]
-    summary = {"settled": budget.settled, "rejected": budget.rejected, "message": result.message}
+    summary = {
+        "settled": budget.settled,
+        "rejected": budget.rejected,
+        "message": result.message,
+        "limit": request.limit,  # a sample is no start for ``--since last``
+        "since": None if window is None else window.since.isoformat(),
+    }
     assert result.run_id is not None
     store.finish_run(
         result.run_id, status=result.status, exit_code=int(result.exit_code), summary=summary

@@ -10,6 +10,9 @@ e.g. a customer's info row) runs once the record exists, idempotently, so it
 is re-done on adoption too. Where the marker is an additional field, a
 ``MarkerProof`` reads the first record created back once (``markers.py``).
 
+In a delta sync ``ApiSink.update`` brings a record migrated before up to date:
+it reads it back and changes only the mapped fields that differ (``Updatable``).
+
 ``DryRunSink`` validates what would be sent and sends nothing. Both know
 endpoints and payloads, never a particular entity. Money goes to a
 ``TableSink`` (``table_sinks``) instead when the database path is on.
@@ -28,16 +31,20 @@ from migrator.pipeline.state import StateStore
 from migrator.pipeline.support_sinks import TicketMessageSink
 from migrator.pipeline.table_sinks import TABLE_CONCURRENCY, TableSink, WriteRows
 from migrator.splynx.client import SplynxClient
+from migrator.splynx.decode import parent_ids
 from migrator.splynx.endpoints import Marker, build_payload, endpoint
 from migrator.splynx.payloads import SplynxPayload
 from migrator.splynx.query import Search, where
 from migrator.splynx.records import Created
+from migrator.verify.checks import unreturned_fields
+from migrator.verify.compare import differing_part, field_differences
 
 __all__ = ["ApiSink", "DryRunSink", "FollowUp", "SinkFactory"]
 
 P = TypeVar("P")
 P_contra = TypeVar("P_contra", contravariant=True)
 After = Callable[[int, Any], Awaitable[None]]
+AfterUpdate = Callable[[int, Any], Awaitable[tuple[str, ...]]]
 
 
 class FollowUp(Protocol[P_contra]):
@@ -48,6 +55,12 @@ class FollowUp(Protocol[P_contra]):
 
     def requests(self, payload: P_contra) -> int:
         """The Splynx requests it sends for ``payload`` (what a dry run counts)."""
+        ...
+
+    async def update(
+        self, client: SplynxClient, store: StateStore, splynx_id: int, payload: P_contra
+    ) -> tuple[str, ...]:
+        """In a delta: change what differs (reading first); the fields it changed."""
         ...
 
     async def run(
@@ -71,10 +84,12 @@ class ApiSink(Generic[P]):
         body: Callable[[P], SplynxPayload] = _itself,
         natural_key: bool = False,
         after: After | None = None,
+        after_update: AfterUpdate | None = None,
         link_fields: Mapping[str, str] | None = None,
         also_by: Sequence[Marker] = (),
     ) -> None:
         self._client = client
+        self._after_update = after_update
         self._also_by = tuple(also_by)
         self._endpoint = endpoint(endpoint_name)
         if self._endpoint.marker is None:
@@ -86,6 +101,7 @@ class ApiSink(Generic[P]):
         self._natural_key = natural_key
         self._after = after
         self._link_fields = dict(link_fields or {})
+        self.can_update = "PUT" in self._endpoint.verbs
 
     async def deliver(self, payload: P, *, verify: bool) -> Delivered:
         model = self._body(payload)
@@ -134,6 +150,32 @@ class ApiSink(Generic[P]):
     async def _finish(self, splynx_id: int, payload: P) -> None:
         if self._after is not None:
             await self._after(splynx_id, payload)
+
+    async def update(self, splynx_id: int, payload: P) -> tuple[str, ...]:
+        """Change the fields of record ``splynx_id`` that differ from what ``payload`` makes.
+
+        Its follow-up is brought up to date too (a customer's billing row follows its
+        account). Secrets are never sent again: a password changed in Splynx since is the
+        customer's.
+        """
+        body = self._body(payload).body()
+        parents = parent_ids(self._endpoint, body)
+        found = await self._client.get(self._endpoint, splynx_id, **parents)
+        if found is None:
+            raise Rejected(
+                f"{self._endpoint.name} {splynx_id} is no longer in Splynx (deleted there?): "
+                "not updated"
+            )
+        secrets = self._body(payload).secret_fields()
+        skip = unreturned_fields(self._endpoint.name) | secrets
+        differ = field_differences(body, found.fields(), skip=skip)
+        if differ:
+            changes = differing_part(body, differ)
+            await self._client.update(self._endpoint, splynx_id, changes, **parents)
+        changed = tuple(d.field for d in differ)
+        if self._after_update is not None:
+            changed += await self._after_update(splynx_id, payload)
+        return changed
 
     async def occupied(self) -> bool:
         """Any record at all in this endpoint (natural keys are always looked up anyway)."""
@@ -223,12 +265,14 @@ class SinkFactory:
         if name == "ticket_messages":
             return TicketMessageSink(self._client)
         follow = None if after is None else partial(after.run, self._client, self._store)
+        follow_update = None if after is None else partial(after.update, self._client, self._store)
         return ApiSink(
             self._client,
             name,
             body=body,
             natural_key=natural_key,
             after=follow,
+            after_update=follow_update,
             link_fields=link_fields,
             also_by=also_by,
         )

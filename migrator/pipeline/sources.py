@@ -8,7 +8,9 @@ one Sonar record into the entity's records (an account into its services,
 say), all at the account's cursor; ``keep`` filters records that belong to
 another entity (a note on a contact is not a customer comment);
 ``max_partitions`` caps how many ranges are read at once (pages that weigh a
-lot in memory, such as accounts with their whole ledger).
+lot in memory, such as accounts with their whole ledger). In a delta, ``also``
+names the records to read besides those that changed (accounts whose contacts
+changed: ``changed_parents``), and ``changed=False`` reads only those.
 
 ``StaticSource`` serves records the profile defines (the default location).
 """
@@ -17,15 +19,17 @@ from __future__ import annotations
 
 import json
 import zlib
-from collections.abc import AsyncIterator, Callable, Iterable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
+from functools import partial
 from typing import Any, Generic, TypeVar
 
 from migrator.errors import Rejected
 from migrator.pipeline.entities import Item
+from migrator.sonar.changed_parents import ChangedParents, ChildLink
 from migrator.sonar.extract import Extractor, Page, Partition
 from migrator.sonar.readers import Reader
 
-__all__ = ["MAX_CURSOR", "SonarSource", "StaticSource", "one_each"]
+__all__ = ["MAX_CURSOR", "SonarSource", "StaticSource", "one_each", "widening"]
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -47,6 +51,17 @@ def _rejected_id(rejected: Rejected) -> int:
         return -zlib.crc32(raw.encode("utf-8"))
 
 
+def widening(
+    changed: ChangedParents | None, links: Sequence[ChildLink], *, own: bool = True
+) -> dict[str, Any]:
+    """``SonarSource`` options for a delta read nested under parents: also the parents
+    of the changed children in ``links`` (and, unless ``own`` is False, the parents that
+    changed themselves). Nothing outside a delta (``changed`` None)."""
+    if changed is None:
+        return {}
+    return {"also": partial(changed.of, tuple(links)), "changed": own}
+
+
 class SonarSource(Generic[T, R]):
     """An entity read from one Sonar list query through the shared extractor."""
 
@@ -59,8 +74,12 @@ class SonarSource(Generic[T, R]):
         explode: Callable[[T], Iterable[tuple[int, R]]] = one_each,
         keep: Callable[[T], bool] = lambda record: True,
         max_partitions: int | None = None,
+        also: Callable[[], Awaitable[frozenset[int]]] | None = None,
+        changed: bool = True,
     ) -> None:
         self._extractor = extractor
+        self._also = also
+        self._changed = changed
         self._query = query
         self._reader = reader
         self._explode = explode
@@ -71,7 +90,7 @@ class SonarSource(Generic[T, R]):
     async def partition_bounds(self, partitions: int) -> list[tuple[int, int]]:
         if self._max_partitions is not None:
             partitions = min(partitions, self._max_partitions)
-        plan = await self._extractor.plan(self._query, partitions=partitions)
+        plan = await (await self._reading()).plan(self._query, partitions=partitions)
         self._total = plan.total_count
         return [(p.after + 1, MAX_CURSOR if p.upto is None else p.upto) for p in plan.partitions]
 
@@ -84,13 +103,21 @@ class SonarSource(Generic[T, R]):
         if self._explode is not one_each:
             return None
         if self._total is None:
-            self._total = (await self._extractor.plan(self._query, partitions=1)).total_count
+            plan = await (await self._reading()).plan(self._query, partitions=1)
+            self._total = plan.total_count
         return self._total
+
+    async def _reading(self) -> Extractor:
+        """The extractor, its delta window widened to ``also`` (a delta's parents)."""
+        window = self._extractor.window
+        if self._also is None or window is None:
+            return self._extractor
+        return self._extractor.within(window.widened(await self._also(), changed=self._changed))
 
     async def pages(self, low: int, high: int, after: int) -> AsyncIterator[Sequence[Item[R]]]:
         upto = None if high >= MAX_CURSOR else high
         partition = Partition(self._query, 0, 1, max(after, low - 1), upto)
-        async for page in self._extractor.pages(partition, self._reader):
+        async for page in (await self._reading()).pages(partition, self._reader):
             yield self._items(page)
 
     def _items(self, page: Page[T]) -> list[Item[R]]:

@@ -83,6 +83,10 @@ class StateStore(StateReports, StateRollback):
         self._cleanups: list[tuple[str, int, str, int | None]] = []
         self._links: list[tuple[str, int, str, str, int]] = []
         self._balances: dict[int, int] = {}
+        self.balanced: set[int] = set()  # accounts whose Sonar balance this process read
+        # A delta keeps its own partitions and checkpoints (``partition_scope``): the full
+        # run's say nothing of what changed since, and a crashed delta resumes from its own.
+        self.partition_scope = ""
         self.run_id: int | None = None
         self.flushes = 0
 
@@ -143,6 +147,17 @@ class StateStore(StateReports, StateRollback):
             "SELECT splynx_id FROM id_map WHERE entity = ? AND sonar_id = ?", (entity, sonar_id)
         ).fetchone()
         return None if row is None else int(row[0])
+
+    def mapping(self, entity: str, sonar_id: int) -> tuple[int, str] | None:
+        """The Splynx id this Sonar record became and how (created, adopted, existing)."""
+        pending = self._maps.get((entity, sonar_id))
+        if pending is not None:
+            return pending[0], pending[1]
+        row = self._db.execute(
+            "SELECT splynx_id, how FROM id_map WHERE entity = ? AND sonar_id = ?",
+            (entity, sonar_id),
+        ).fetchone()
+        return None if row is None else (int(row[0]), str(row[1]))
 
     def mapped(
         self, entity: str, sonar_id: int, splynx_id: int, *, how: str, run_id: int | None
@@ -210,18 +225,19 @@ class StateStore(StateReports, StateRollback):
         Flushed with the checkpoints, never after one that passes the account.
         """
         self._balances[account_id] = owed_cents
+        self.balanced.add(account_id)
 
     # -- partitions and checkpoints ----------------------------------------
 
     def partitions(self, entity: str) -> list[PartitionState]:
         self.flush()
         rows = self._db.execute(
-            "SELECT entity, part, low, high, checkpoint, done FROM partitions "
+            "SELECT part, low, high, checkpoint, done FROM partitions "
             "WHERE entity = ? ORDER BY part",
-            (entity,),
+            (entity + self.partition_scope,),
         ).fetchall()
         return [
-            PartitionState(row[0], row[1], row[2], row[3], row[4], bool(row[5])) for row in rows
+            PartitionState(entity, row[0], row[1], row[2], row[3], bool(row[4])) for row in rows
         ]
 
     def plan_partitions(self, entity: str, bounds: list[tuple[int, int]]) -> list[PartitionState]:
@@ -233,13 +249,16 @@ class StateStore(StateReports, StateRollback):
             self._db.execute("BEGIN")
             self._db.executemany(
                 "INSERT INTO partitions (entity, part, low, high, checkpoint) VALUES (?,?,?,?,?)",
-                [(entity, i, low, high, low - 1) for i, (low, high) in enumerate(bounds)],
+                [
+                    (entity + self.partition_scope, i, low, high, low - 1)
+                    for i, (low, high) in enumerate(bounds)
+                ],
             )
         return self.partitions(entity)
 
     def checkpoint(self, entity: str, part: int, position: int, *, done: bool = False) -> None:
         """Move a partition's checkpoint forward (never back); flushed with what it covers."""
-        key = (entity, part)
+        key = (entity + self.partition_scope, part)
         previous, was_done = self._checkpoints.get(key, (position, False))
         self._checkpoints[key] = (max(previous, position), done or was_done)
         self.maybe_flush()

@@ -93,7 +93,7 @@ class StateReports:
             """
             WITH names AS (
                 SELECT entity FROM id_map UNION SELECT entity FROM rejects
-                UNION SELECT entity FROM partitions
+                UNION SELECT entity FROM partitions WHERE instr(entity, '@') = 0
             )
             SELECT n.entity,
                 (SELECT COUNT(*) FROM id_map m WHERE m.entity = n.entity AND m.how = 'created'),

@@ -92,7 +92,10 @@ class StateRollback:
             )
             self._db.executemany("DELETE FROM id_map WHERE entity = ? AND sonar_id = ?", keys)
             self._db.executemany("DELETE FROM links WHERE entity = ? AND sonar_id = ?", keys)
-            self._db.execute("DELETE FROM partitions WHERE entity = ?", (entity,))
+            # the full run's partitions and every delta's (``entity@since``)
+            self._db.execute(
+                "DELETE FROM partitions WHERE entity = ? OR entity LIKE ?", (entity, f"{entity}@%")
+            )
             if entity == "customers":
                 self._db.executemany(
                     "DELETE FROM sonar_balances WHERE account_id = ?", [(s,) for _, s in keys]

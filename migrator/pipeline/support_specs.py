@@ -23,9 +23,10 @@ from zoneinfo import ZoneInfo
 from migrator.entity_map import MappedEntity
 from migrator.errors import ConfigError
 from migrator.pipeline.entities import BatchSink, EntitySpec, Sink
-from migrator.pipeline.sources import SonarSource
+from migrator.pipeline.sources import SonarSource, widening
 from migrator.pipeline.state import StateStore
 from migrator.profile_rules import SupportRules
+from migrator.sonar.changed_parents import TICKET_CHILDREN, ChangedParents
 from migrator.sonar.entities import TicketStatus
 from migrator.sonar.extract import Extractor
 from migrator.sonar.readers import FlatRecords, Reader
@@ -74,8 +75,10 @@ def support_makers(
     targets: SupportTargets,
     *,
     nested_page_size: int,
+    changed: ChangedParents | None = None,
 ) -> dict[str, Maker]:
-    """The makers of the support entities' specs (see ``wiring.build_specs``)."""
+    """The makers of the support entities' specs (see ``wiring.build_specs``); in a delta
+    (``changed``) the tickets read for messages are those with a new message too."""
     # NestedTickets reuses NestedAccounts' completion; it decodes tickets, not accounts
     conversations = cast(Reader[TicketWithConversation], NestedTickets(nested_page_size))
 
@@ -107,7 +110,13 @@ def support_makers(
         chained = not isinstance(written, BatchSink)
         return EntitySpec(
             row.name,
-            SonarSource(extractor, "tickets", conversations, explode=message_records),
+            SonarSource(
+                extractor,
+                "tickets",
+                conversations,
+                explode=message_records,
+                **widening(changed, TICKET_CHILDREN),
+            ),
             written,
             partial(splynx_message, zone=zone),
             parents=partial(message_parents, chained=chained),

@@ -32,11 +32,12 @@ from migrator.pipeline.finance_specs import (
 from migrator.pipeline.ip_marks import static_ip_marks
 from migrator.pipeline.late_lookups import AfterNetworks, LateNetworks, WaitingSource
 from migrator.pipeline.lookups import Lookups
-from migrator.pipeline.sources import SonarSource, StaticSource
+from migrator.pipeline.sources import SonarSource, StaticSource, widening
 from migrator.pipeline.support_specs import stand_in_targets, support_makers
 from migrator.profile import Profile
 from migrator.profile_rules import BillingRules
 from migrator.records import Cleaned
+from migrator.sonar.changed_parents import CUSTOMER_CHILDREN, SERVICE_CHILDREN, ChangedParents
 from migrator.sonar.entities import (
     Company,
 )
@@ -130,27 +131,30 @@ def build_specs(
     nested_page_size: int = 100,
     ledger: LedgerSink | None = None,
     support: SupportTargets | None = None,
+    changed: ChangedParents | None = None,
 ) -> list[EntitySpec[Any, Any]]:
     """The specs of the selected entities (``sink(entity, **options)`` makes each sink).
 
     ``nested_page_size`` is how many of an account's ledger records (or a ticket's
     messages) one nested page holds; ``ledger`` is told each account's Sonar balance as
     the money is read; ``support`` holds the Splynx ticket statuses, groups and type
-    found by title (None: a dry run's stand-ins).
+    found by title (None: a dry run's stand-ins). In a delta (``extractor`` reads a
+    window) ``changed`` finds the parents whose children changed: what is read nested
+    under a parent reads them too.
     """
     zone = ZoneInfo(profile.defaults.timezone)
-    makers = _makers(profile, lookups, networks, extractor, sink, zone)
+    makers = _makers(profile, lookups, networks, extractor, sink, zone, changed)
     makers.update(
         finance_makers(
             profile.finance, extractor, sink, zone,
             nested_page_size=nested_page_size, ledger=ledger,
-            consumers=len(FINANCE_ENTITIES.keys() & set(names)),
+            consumers=len(FINANCE_ENTITIES.keys() & set(names)), changed=changed,
         )
     )  # fmt: skip
     makers.update(
         support_makers(
             profile.support, extractor, sink, zone, support or stand_in_targets(profile.support),
-            nested_page_size=nested_page_size,
+            nested_page_size=nested_page_size, changed=changed,
         )
     )  # fmt: skip
     return [makers[name](mapped(name)) for name in names]
@@ -163,6 +167,7 @@ def _makers(
     extractor: Extractor,
     sink: SinkFactory,
     zone: ZoneInfo,
+    changed: ChangedParents | None,
 ) -> dict[str, Callable[[MappedEntity], EntitySpec[Any, Any]]]:
     counts = Counter(tariffs.title_key(s.name) for s in lookups.services.values())
     frequencies = Frequencies(lookups.frequencies)
@@ -222,7 +227,12 @@ def _makers(
     def customers_spec(row: MappedEntity) -> EntitySpec[Any, Any]:
         return EntitySpec(
             row.name,
-            SonarSource(extractor, _query(row), customer_accounts),
+            SonarSource(
+                extractor,
+                _query(row),
+                customer_accounts,
+                **widening(changed, CUSTOMER_CHILDREN),
+            ),
             sink(
                 row.endpoint,
                 body=_customer_body,
@@ -272,7 +282,14 @@ def _makers(
         return EntitySpec(
             row.name,
             WaitingSource(
-                SonarSource(extractor, _query(row), services_only, explode=explode), networks.wait
+                SonarSource(
+                    extractor,
+                    _query(row),
+                    services_only,
+                    explode=explode,
+                    **widening(changed, SERVICE_CHILDREN),
+                ),
+                networks.wait,
             ),
             written,
             AfterNetworks(networks, lambda _: partial(make, lookups=with_networks())),

@@ -7,6 +7,10 @@ The effectively-once rules live here and in the sink:
   created (``verify``), and adopted if found; the sink never re-sends a
   create whose answer was lost without looking first;
 - a create Splynx refuses is rejected with Splynx's answer kept.
+In a delta sync (``sync``) a record already in the id map is brought up to date
+instead (``Updatable``): only the fields that differ change; a record the ISP
+had (``existing``) and history (money, tickets: ``WRITTEN_ONCE``) are left as
+they are.
 Every outcome is reported as an event; none is silent.
 """
 
@@ -22,13 +26,13 @@ import anyio
 from migrator.errors import FieldError, MarkerNotKept, Rejected
 from migrator.events import Emit, RecordsSettled
 from migrator.pipeline.budget import ErrorBudget
-from migrator.pipeline.entities import BatchSink, Delivered, EntitySpec, Item
+from migrator.pipeline.entities import BatchSink, Delivered, EntitySpec, Item, Updatable
 from migrator.pipeline.parents import NotInSample, ParentIndex, Stopped
 from migrator.pipeline.state import StateStore
 from migrator.policy.time_slice import TimeSlice
 from migrator.records import Cleaned, ParentRef, Resolved
 
-__all__ = ["OUTSIDE_SAMPLE", "EntityWriter", "WorkItem"]
+__all__ = ["OUTSIDE_SAMPLE", "WRITTEN_ONCE", "EntityWriter", "WorkItem"]
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +40,12 @@ R = TypeVar("R")
 P = TypeVar("P")
 
 OUTSIDE_SAMPLE = "parent not in this sample"
+# History: a delta adds to it and never rewrites what was written (an account's whole
+# ledger is read again when one payment is new; the rest is already there).
+WRITTEN_ONCE = frozenset(
+    {"invoices", "payments", "transactions", "opening_balances", "tickets", "ticket_messages",
+     "administrators"}
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -61,6 +71,7 @@ class EntityWriter(Generic[R, P]):
         run_id: int | None,
         emit: Emit,
         fresh: bool = False,
+        sync: bool = False,
     ) -> None:
         self.spec = spec
         self._store = store
@@ -72,6 +83,13 @@ class EntityWriter(Generic[R, P]):
         # An entity this state file has never seen cannot have a record mapped already:
         # its writers need not ask for each one (a look-up per record saved).
         self._fresh = fresh
+        sink = spec.sink
+        self._updates = (
+            sync
+            and spec.name not in WRITTEN_ONCE
+            and isinstance(sink, Updatable)
+            and sink.can_update
+        )
 
     def _known(self, item: Item[R]) -> bool:
         """Already in the id map (from an earlier run): skipped."""
@@ -83,7 +101,11 @@ class EntityWriter(Generic[R, P]):
     async def settle(self, work: WorkItem[R]) -> bool:
         """Settle one record; False when the run stopped before it could be."""
         item = work.item
-        if self._known(item):
+        if self._updates and item.record is not None:
+            mapping = self._store.mapping(self.spec.name, item.sonar_id)
+            if mapping is not None:
+                return await self._update(item, *mapping)
+        elif self._known(item):
             return True
         try:
             if item.rejected is not None:
@@ -116,6 +138,42 @@ class EntityWriter(Generic[R, P]):
             )
         if cleaned.notes:
             self._store.cleaned(self.spec.name, item.sonar_id, cleaned.notes)
+        return True
+
+    async def _update(self, item: Item[R], splynx_id: int, how: str) -> bool:
+        """A delta: bring a record migrated before up to date (not one the ISP had)."""
+        name = self.spec.name
+        if how == "existing":
+            self._emit(RecordsSettled(name, "skipped"))
+            return True
+        assert item.record is not None and isinstance(self.spec.sink, Updatable)
+        try:
+            cleaned, _, _ = await self._prepare(item.record)
+            async with self._slots:
+                changed = await self.spec.sink.update(splynx_id, cleaned.payload)
+        except Stopped:
+            return False
+        except NotInSample:
+            self._outside_sample(item)
+            return True
+        except Rejected as rejected:
+            # It stays in Splynx as it was (and in the id map: its children are there).
+            self._store.rejected(
+                name, item.sonar_id, field=rejected.field,
+                reason=f"changed in Sonar, not updated in Splynx {splynx_id}: {rejected}",
+                record=self.spec.describe(item.record), answer=rejected.raw, run_id=self._run_id,
+            )  # fmt: skip
+            self._emit(RecordsSettled(name, "rejected"))
+            self._budget.record(rejected=True)
+            return True
+        if changed:
+            log.info(
+                "%s %s: updated %s in Splynx %s", name, item.sonar_id, ", ".join(changed), splynx_id
+            )
+        # mapped again as it was: clears the reject an earlier sync may have left
+        self._store.mapped(name, item.sonar_id, splynx_id, how=how, run_id=self._run_id)
+        self._emit(RecordsSettled(name, "updated" if changed else "skipped"))
+        self._budget.record(rejected=False)
         return True
 
     async def settle_batch(self, works: Sequence[WorkItem[R]], sink: BatchSink[P]) -> bool:

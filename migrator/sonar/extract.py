@@ -25,7 +25,6 @@ import math
 from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field, replace
-from datetime import datetime
 from typing import Any, Generic, TypeVar
 
 import anyio
@@ -36,7 +35,7 @@ from migrator.policy.time_slice import TimeSlice
 from migrator.sonar.client import SonarClient
 from migrator.sonar.queries import probe_document
 from migrator.sonar.readers import FlatRecords, Reader
-from migrator.sonar.variables import probe_variables
+from migrator.sonar.variables import Window, probe_variables
 
 __all__ = ["Extractor", "Page", "Partition", "QueryPlan", "split"]
 
@@ -134,14 +133,20 @@ class Extractor:
         *,
         page_size: int = 100,
         producers: int = 4,
-        since: datetime | None = None,
+        window: Window | None = None,
     ) -> None:
         self.client = client
         self.page_size = page_size
-        if since is not None and since.utcoffset() is None:
+        if window is not None and window.since.utcoffset() is None:
             raise ConfigError("--since needs a time zone (e.g. 2024-05-01T00:00:00+00:00)")
         self.producers = producers
-        self.since = since
+        self.window = window  # a delta: only what changed (None: everything)
+
+    def within(self, window: Window) -> Extractor:
+        """The same client, paging and producers, reading ``window``."""
+        return Extractor(
+            self.client, page_size=self.page_size, producers=self.producers, window=window
+        )
 
     async def plan(self, query: str, *, partitions: int | None = None) -> QueryPlan:
         """Probe ``query`` and split its ids into (by default ``producers``) partitions.
@@ -150,7 +155,7 @@ class Extractor:
         """
         data = await self.client.execute(
             probe_document(query),
-            probe_variables(query, since=self.since),
+            probe_variables(query, window=self.window),
             operation=f"{query} probe",
         )
         total, low, high = _probe(query, data)
@@ -167,7 +172,7 @@ class Extractor:
             number += 1
             operation = f"{partition.label} page {number} (id > {after})"
             batch = await reader.read(
-                self.client, after, partition.upto, self.page_size, self.since, operation
+                self.client, after, partition.upto, self.page_size, self.window, operation
             )
             last_id = batch.last_id if batch.entities else after
             if batch.entities and last_id <= after:

@@ -20,7 +20,6 @@ GaveUp apply.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime
 from typing import Any
 
 from migrator.errors import ConfigError, MigratorError, ProtocolError, Rejected
@@ -32,7 +31,7 @@ from migrator.sonar.queries import nested_accounts_document, relation_page_docum
 from migrator.sonar.readers import Batch, _batch, _connection, _total
 from migrator.sonar.relations import FINANCE_FIELDS, FINANCE_RELATIONS, Relation
 from migrator.sonar.sizing import DocumentSize, DocumentSizer, retry_unless_oversize, shrinks_on
-from migrator.sonar.variables import keyset_variables, relation_page_variables
+from migrator.sonar.variables import Window, keyset_variables, relation_page_variables
 
 __all__ = ["NestedFinance"]
 
@@ -63,17 +62,17 @@ class NestedFinance:
         after: int,
         upto: int | None,
         page_size: int,
-        since: datetime | None,
+        window: Window | None,
         operation: str,
     ) -> Batch:
-        if since is not None:
-            # ``since`` would filter the accounts by their own updated_at, not their ledgers:
-            # an invoice changed under an unchanged account would be missed, silently.
+        if window is not None and window.changed:
+            # an account's own updated_at says nothing of its ledger: a delta names the
+            # accounts whose ledgers changed (``Window.changed`` False), never filters by it
             raise ConfigError(
-                "finance is read nested under accounts: a --since delta of it "
-                "needs flat reads of invoices, debits, credits and payments"
+                "finance is read nested under accounts: a delta of it names the accounts "
+                "whose invoices, debits, credits or payments changed"
             )
-        data = await self._first_page(client, after, upto, page_size, operation)
+        data = await self._first_page(client, after, upto, page_size, window, operation)
         batch = _batch(data, "accounts", operation)
         for account in batch.entities:
             for relation in FINANCE_RELATIONS:
@@ -86,6 +85,7 @@ class NestedFinance:
         after: int,
         upto: int | None,
         page_size: int,
+        window: Window | None,
         operation: str,
     ) -> dict[str, Any]:
         """The page of accounts after ``after``, in documents as small as Sonar needs."""
@@ -93,7 +93,7 @@ class NestedFinance:
         while True:
             size = self.sizer.size(page_size)
             variables = keyset_variables(
-                "accounts", after, upto, size.accounts, nested_page_size=size.nested
+                "accounts", after, upto, size.accounts, window=window, nested_page_size=size.nested
             )
             last_chance = self.sizer.at_floor(size)
             try:

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
 from itertools import pairwise
 from typing import Any, Generic, Protocol, TypeVar
 
@@ -33,7 +32,7 @@ from migrator.sonar.queries import (
     page_document,
     relation_page_document,
 )
-from migrator.sonar.variables import keyset_variables, relation_page_variables
+from migrator.sonar.variables import Window, keyset_variables, relation_page_variables
 
 __all__ = ["Batch", "FlatRecords", "NestedAccounts", "Reader"]
 
@@ -64,7 +63,7 @@ class Reader(Protocol[T_co]):
         after: int,
         upto: int | None,
         page_size: int,
-        since: datetime | None,
+        window: Window | None,
         operation: str,
     ) -> Batch: ...
 
@@ -118,10 +117,10 @@ class FlatRecords(Generic[T]):
         after: int,
         upto: int | None,
         page_size: int,
-        since: datetime | None,
+        window: Window | None,
         operation: str,
     ) -> Batch:
-        variables = keyset_variables(self.query, after, upto, page_size, since=since)
+        variables = keyset_variables(self.query, after, upto, page_size, window=window)
         data = await client.execute(page_document(self.query), variables, operation=operation)
         return _batch(data, self.query, operation)
 
@@ -146,11 +145,16 @@ class NestedAccounts:
         after: int,
         upto: int | None,
         page_size: int,
-        since: datetime | None,
+        window: Window | None,
         operation: str,
     ) -> Batch:
         variables = keyset_variables(
-            "accounts", after, upto, page_size, since=since, nested_page_size=self.nested_page_size
+            "accounts",
+            after,
+            upto,
+            page_size,
+            window=window,
+            nested_page_size=self.nested_page_size,
         )
         document = nested_accounts_document(self.fields)
         data = await client.execute(document, variables, operation=operation)

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Mapping, Sequence
-from datetime import datetime
 from typing import Any
 
 import anyio
@@ -33,6 +32,7 @@ from migrator.sonar.finance import NestedFinance
 from migrator.sonar.models import AccountWithFinance
 from migrator.sonar.readers import Batch
 from migrator.sonar.relations import FINANCE_FIELDS
+from migrator.sonar.variables import Window
 
 __all__ = ["LedgerView", "SharedLedger"]
 
@@ -69,28 +69,28 @@ class SharedLedger:
         after: int,
         upto: int | None,
         page_size: int,
-        since: datetime | None,
+        window: Window | None,
         operation: str,
     ) -> Batch:
         key = (after, upto, page_size)
         while True:
             page = self._pages.get(key)
             if page is None:
-                return await self._fetch(key, client, since, operation)
+                return await self._fetch(key, client, window, operation)
             await page.ready.wait()
             if page.batch is not None:  # else the reader failed: try it ourselves
                 self.requests_saved += 1
                 return self._take(key, page, page.batch)
 
     async def _fetch(
-        self, key: _Key, client: SonarClient, since: datetime | None, operation: str
+        self, key: _Key, client: SonarClient, window: Window | None, operation: str
     ) -> Batch:
         page = self._pages[key] = _Page()
         while len(self._pages) > self._keep:
             self._pages.popitem(last=False)
         try:
             after, upto, page_size = key
-            batch = await self._reader.read(client, after, upto, page_size, since, operation)
+            batch = await self._reader.read(client, after, upto, page_size, window, operation)
         except BaseException:
             if self._pages.get(key) is page:
                 del self._pages[key]
@@ -125,10 +125,10 @@ class LedgerView:
         after: int,
         upto: int | None,
         page_size: int,
-        since: datetime | None,
+        window: Window | None,
         operation: str,
     ) -> Batch:
-        return await self._shared.read(client, after, upto, page_size, since, operation)
+        return await self._shared.read(client, after, upto, page_size, window, operation)
 
     def decode(self, raw: Mapping[str, Any]) -> AccountWithFinance | Rejected:
         """The account with only this entity's relations (the raw page is shared: untouched)."""

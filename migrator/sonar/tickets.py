@@ -11,14 +11,12 @@ migration cannot spare.
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from migrator.sonar.client import SonarClient
 from migrator.sonar.entities import Ticket, TicketComment, TicketReply
 from migrator.sonar.models import decode_as
 from migrator.sonar.queries import TICKET_RELATIONS, nested_tickets_document
 from migrator.sonar.readers import Batch, NestedAccounts, _batch
-from migrator.sonar.variables import keyset_variables
+from migrator.sonar.variables import Window, keyset_variables
 
 __all__ = ["NestedTickets", "TicketWithConversation"]
 
@@ -47,11 +45,11 @@ class NestedTickets(NestedAccounts):
         after: int,
         upto: int | None,
         page_size: int,
-        since: datetime | None,
+        window: Window | None,
         operation: str,
     ) -> Batch:
         variables = keyset_variables(
-            "tickets", after, upto, page_size, since=since, nested_page_size=self.nested_page_size
+            "tickets", after, upto, page_size, window=window, nested_page_size=self.nested_page_size
         )
         data = await client.execute(nested_tickets_document(), variables, operation=operation)
         batch = _batch(data, "tickets", operation)

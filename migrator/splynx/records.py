@@ -12,7 +12,17 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-__all__ = ["ApiCheck", "AttributeInfo", "Created", "EntityOptions", "SplynxRecord"]
+__all__ = ["ApiCheck", "AttributeInfo", "Created", "EntityOptions", "SplynxRecord", "SplynxRow"]
+
+
+class SplynxRow(BaseModel):
+    """A row keyed by another record's id (a customer's info, its billing): no id of its own."""
+
+    model_config = ConfigDict(extra="allow", frozen=True)
+
+    def fields(self) -> dict[str, Any]:
+        """Every field, as sent."""
+        return self.model_dump()
 
 
 class SplynxRecord(BaseModel):

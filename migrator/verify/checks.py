@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from migrator.splynx.query import Search, where
 
-__all__ = ["CHECKS", "EntityCheck", "Ours"]
+__all__ = ["CHECKS", "EntityCheck", "Ours", "unreturned_fields"]
 
 # Is the Splynx record with this marker value (and this id) one of ours? ``state_ids``
 # are the ids our runs created or adopted for the entity.
@@ -86,3 +86,13 @@ CHECKS: Mapping[str, EntityCheck] = {
     "transactions": EntityCheck("transactions", _prefixed_any("sonar:debit:", "sonar:credit:")),
     "opening_balances": EntityCheck("transactions", _prefixed("sonar:opening:")),
 }
+
+
+def unreturned_fields(endpoint: str) -> frozenset[str]:
+    """The fields Splynx does not give back as sent at ``endpoint`` (what a comparison
+    of a record read back must leave out)."""
+    skip: frozenset[str] = frozenset()
+    for check in CHECKS.values():
+        if check.endpoint == endpoint:
+            skip |= check.skip
+    return skip

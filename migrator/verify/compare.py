@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-__all__ = ["FieldDiff", "field_differences", "same"]
+__all__ = ["FieldDiff", "differing_part", "field_differences", "same"]
 
 HIDDEN = "***"
 
@@ -98,3 +98,16 @@ def field_differences(
             shown = (HIDDEN, HIDDEN) if key in secrets else (value, actual.get(key))
             found.append(FieldDiff(key, *shown))
     return found
+
+
+def differing_part(body: Mapping[str, Any], differ: Collection[FieldDiff]) -> dict[str, Any]:
+    """The part of ``body`` that ``differ`` names: whole fields, additional attributes one
+    by one (what a partial update sends to make a record read back equal)."""
+    part: dict[str, Any] = {}
+    for diff in differ:
+        key, _, inner = diff.field.partition(".")
+        if key == "additional_attributes" and inner:
+            part.setdefault(key, {})[inner] = body[key][inner]
+        else:
+            part[key] = body[key]
+    return part

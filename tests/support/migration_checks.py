@@ -88,12 +88,16 @@ async def run(
     *,
     entities: Sequence[str] = NO_MONEY,
     profile: Profile | None = None,
+    since: str | None = None,
     **overrides: Any,
 ) -> tuple[Any, Settings, list[Event]]:
-    """One migration (without money, unless ``entities`` names it) through the pair."""
+    """One migration (without money, unless ``entities`` names it) through the pair; with
+    ``since``, a delta sync."""
     settings = settings_for(pair, state, **overrides)
     events: list[Event] = []
-    request = MigrationRequest(settings, profile or load_profile("full"), list(entities))
+    request = MigrationRequest(
+        settings, profile or load_profile("full"), list(entities), since=since
+    )
     return await migrate(request, events.append), settings, events
 
 
