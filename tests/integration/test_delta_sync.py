@@ -1,5 +1,10 @@
 """``migrator run --since``: a delta sync through both simulators over HTTP.
 
+The cut-over chain: a whole run, a batch of changes in Sonar (sign-ups,
+renames, status changes, archives, a contact's new e-mail, services added and
+changed, notes and payments added), ``--since last``, then ``verify --all``
+finds Splynx equal to Sonar, and a second sync has nothing to do.
+
 A sync over everything (a start before any record was made) reads every record
 again and finds each equal to what the run left: it writes nothing but the one
 field somebody changed in Splynx by hand, which it puts back. A sync with no
@@ -11,15 +16,19 @@ from __future__ import annotations
 
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
+import httpx
 import pytest
 
+from migrator.entity_map import ENTITY_ORDER
 from migrator.events import Event, RecordsSettled
 from migrator.exitcodes import ExitCode
 from migrator.splynx.client import SplynxClient
 from migrator.splynx.query import Search, where
+from tests.integration.test_verify_e2e import verify_cli
 from tests.support.migration_checks import run
-from tests.support.pair import running_pair, settings_for
+from tests.support.pair import TOKEN, Pair, running_pair, settings_for
 from tests.support.request_log import RequestLog
 
 pytestmark = pytest.mark.slow
@@ -95,3 +104,60 @@ async def test_a_sync_after_every_change_reads_and_writes_nothing(tmp_path: Path
         assert settled(events) == Counter({("locations", "skipped"): 1})
         writes = [r for r in splynx_log.since(mark) if r.method in WRITES]
         assert [(r.method, r.path) for r in writes] == [("POST", "/api/2.0/admin/auth/tokens")]
+
+
+async def change_sonar(pair: Pair, seed: int, fraction: float) -> dict[str, Any]:
+    """A batch of a few days' changes in Sonar (the simulator's admin endpoint)."""
+    async with httpx.AsyncClient() as http:
+        answer = await http.post(
+            f"{pair.sonar_url}/admin/changes",
+            json={"seed": seed, "fraction": fraction},
+            headers={"Authorization": f"Bearer {TOKEN}"},
+        )
+    answer.raise_for_status()
+    return answer.json()  # type: ignore[no-any-return]
+
+
+async def test_the_cut_over_chain_migrate_change_sync_verify(tmp_path: Path) -> None:
+    """Everything (money and tickets too) -> Sonar changes -> ``--since last`` -> verify."""
+    async with running_pair({"scale": 40}) as pair:
+        state = tmp_path / "state.sqlite3"
+        result, settings, _ = await run(pair, state, entities=ENTITY_ORDER)
+        assert result.status in {"completed", "rejects"}, result.message
+        changes = await change_sonar(pair, seed=3, fraction=0.1)
+        created, updated = changes["created"], changes["updated"]
+        assert created["accounts"] and updated["accounts"] and changes["archived"]["accounts"]
+
+        result, _, events = await run(pair, state, entities=ENTITY_ORDER, since="last")
+
+        assert result.exit_code in {ExitCode.OK, ExitCode.REJECTS}, result.message
+        counts = settled(events)
+        assert counts["customers", "created"] == len(created["accounts"])
+        assert counts["customer_notes", "created"] == len(created["notes"])
+        assert counts["payments", "created"] == len(created["payments"])
+        assert result.balances is not None and not result.balances.mismatches
+        assert result.balances.checked >= len(created["payments"])
+        new_services = (
+            counts["internet_services", "created"] + counts["recurring_services", "created"]
+        )
+        assert new_services >= len(created["account_services"])
+        # every account renamed, re-statused or archived, and every changed contact's
+        # account, had something to put (names, statuses, e-mails)
+        assert counts["customers", "updated"] >= (
+            len(updated["accounts"]) + len(changes["archived"]["accounts"])
+        )
+        assert counts["internet_services", "updated"] + counts["recurring_services", "updated"] > 0
+        async with SplynxClient.open(settings) as splynx:
+            for account_id in updated["accounts"]:
+                found = await splynx.find_by_marker("customers", account_id)
+                assert found is not None
+                customer = await splynx.get("customers", found)
+                assert customer is not None
+                assert customer["name"] == pair.dataset.get("accounts", account_id)["name"]
+
+        code, report, err = await verify_cli(pair, state, "--all")
+        assert code == ExitCode.OK, (err, [e for e in report.get("entities", []) if not e["equal"]])
+
+        again, _, events = await run(pair, state, entities=ENTITY_ORDER, since="last")
+        assert again.exit_code in {ExitCode.OK, ExitCode.REJECTS}, again.message
+        assert not [k for k in settled(events) if k[1] in {"created", "updated", "adopted"}]
