@@ -143,8 +143,16 @@ async def _run_engine(
         tg.cancel_scope.cancel()
 
 
-async def _read_networks(extractor: Extractor, networks: LateNetworks) -> None:
-    networks.set(await load_network_lookups(extractor))
+async def _read_networks(
+    extractor: Extractor, networks: LateNetworks, store: StateStore, window: Window | None
+) -> None:
+    """The network lookups, and the RADIUS logins kept for the next delta (a delta reads
+    only the logins changed since, over those kept; none kept: all of them)."""
+    known = store.radius_logins() if window is not None else None
+    changed = extractor.within(window) if window is not None and known else None
+    lookups, logins = await load_network_lookups(extractor, known=known, changed=changed)
+    networks.set(lookups)
+    store.keep_radius_logins(logins)
 
 
 async def link_deferred(specs: Sequence[EntitySpec[Any, Any]], store: StateStore) -> None:
@@ -252,7 +260,7 @@ async def _migrate(
             watch = _balance_watch(request, splynx, store, emit, delta=window is not None)
             beside: list[Callable[[], Coroutine[Any, Any, None]]] = []
             if NETWORK_ENTITIES & set(request.entities):
-                beside.append(partial(_read_networks, extractor, networks))
+                beside.append(partial(_read_networks, extractor, networks, store, window))
             await _run_engine(engine, request.drain_seconds, watch, beside)
             if engine.draining:
                 result = MigrationResult(ExitCode.INTERRUPTED, "interrupted", "stopped on a signal")

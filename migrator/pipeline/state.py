@@ -227,6 +227,24 @@ class StateStore(StateReports, StateRollback):
         self._balances[account_id] = owed_cents
         self.balanced.add(account_id)
 
+    # -- RADIUS logins (what a delta knows of every account's logins) ---------
+
+    def radius_logins(self) -> dict[int, tuple[str, int]]:
+        """Every Sonar RADIUS account last read: id -> (username, account id)."""
+        rows = self._db.execute("SELECT radius_id, username, account_id FROM radius_logins")
+        return {int(r[0]): (str(r[1]), int(r[2])) for r in rows}
+
+    def keep_radius_logins(self, logins: Mapping[int, tuple[str, int]]) -> None:
+        """Replace the RADIUS logins kept (a read of them all, or the last one brought up to
+        date by a delta)."""
+        with self._db:
+            self._db.execute("BEGIN")
+            self._db.execute("DELETE FROM radius_logins")
+            self._db.executemany(
+                "INSERT INTO radius_logins (radius_id, username, account_id) VALUES (?,?,?)",
+                [(radius_id, *login) for radius_id, login in logins.items()],
+            )
+
     # -- partitions and checkpoints ----------------------------------------
 
     def partitions(self, entity: str) -> list[PartitionState]:

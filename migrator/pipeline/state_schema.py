@@ -74,6 +74,11 @@ CREATE TABLE IF NOT EXISTS sonar_balances (
     account_id INTEGER PRIMARY KEY,
     owed_cents INTEGER NOT NULL
 );
+CREATE TABLE IF NOT EXISTS radius_logins (
+    radius_id INTEGER PRIMARY KEY,
+    username TEXT NOT NULL,
+    account_id INTEGER NOT NULL
+);
 """
 
 

@@ -139,7 +139,7 @@ async def _entities(
         reports[verifier.report.entity] = await verifier.run()
 
     async def read_networks() -> None:
-        networks.set(await load_network_lookups(extractor))
+        networks.set((await load_network_lookups(extractor))[0])
 
     async with anyio.create_task_group() as tg:
         if NETWORK_ENTITIES & set(names):

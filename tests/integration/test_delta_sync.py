@@ -14,6 +14,7 @@ every change reads nothing and writes nothing.
 
 from __future__ import annotations
 
+import sqlite3
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -120,17 +121,27 @@ async def change_sonar(pair: Pair, seed: int, fraction: float) -> dict[str, Any]
 
 async def test_the_cut_over_chain_migrate_change_sync_verify(tmp_path: Path) -> None:
     """Everything (money and tickets too) -> Sonar changes -> ``--since last`` -> verify."""
-    async with running_pair({"scale": 40}) as pair:
+    sonar_log = RequestLog()
+    async with running_pair(
+        {"scale": 40}, middlewares=(sonar_log.middleware, RequestLog().middleware)
+    ) as pair:
         state = tmp_path / "state.sqlite3"
         result, settings, _ = await run(pair, state, entities=ENTITY_ORDER)
         assert result.status in {"completed", "rejects"}, result.message
         changes = await change_sonar(pair, seed=3, fraction=0.1)
+        mark = sonar_log.mark()
         created, updated = changes["created"], changes["updated"]
         assert created["accounts"] and updated["accounts"] and changes["archived"]["accounts"]
 
         result, _, events = await run(pair, state, entities=ENTITY_ORDER, since="last")
 
         assert result.exit_code in {ExitCode.OK, ExitCode.REJECTS}, result.message
+        # the RADIUS logins: only those changed are read, over the ones the run kept
+        radius = [r.body for r in sonar_log.since(mark) if "radius_accounts" in r.body]
+        assert radius and all("updated_at" in body for body in radius)
+        with sqlite3.connect(state) as db:
+            (kept,) = db.execute("SELECT COUNT(*) FROM radius_logins").fetchone()
+        assert kept == pair.dataset.count("radius_accounts") > 0
         counts = settled(events)
         assert counts["customers", "created"] == len(created["accounts"])
         assert counts["customer_notes", "created"] == len(created["notes"])
