@@ -25,6 +25,7 @@ from migrator.profile_rules import (
     NoteRules,
     ServiceRules,
     SupportRules,
+    SyncRules,
 )
 
 __all__ = ["DEFAULT_PROFILE", "Profile", "bundled_profiles", "load_profile"]
@@ -83,6 +84,7 @@ class Profile(_Section):
     support: SupportRules = SupportRules()
     cleanup: CleanupRules = CleanupRules()
     finance: FinanceRules = FinanceRules()
+    sync: SyncRules = SyncRules()
     # Sonar tax name (several on one service: their names sorted, joined by " + ")
     # -> Splynx tax id (``GET /admin/config/taxes``; Splynx's taxes are read-only).
     taxes: dict[str, PositiveInt] = {}

@@ -31,6 +31,7 @@ __all__ = [
     "ServiceRules",
     "ServiceStatus",
     "SupportRules",
+    "SyncRules",
     "TicketPriorityName",
     "TransactionCategories",
 ]
@@ -261,6 +262,18 @@ class TransactionCategories(_Rules):
     adjustments: PositiveInt = 5  # Sonar debits of an ADJUSTMENT service
     discounts: PositiveInt = 2  # Sonar discounts, as the credits applying them to invoices
     opening_balance: PositiveInt = 5  # "balance" mode: the one transaction per customer
+
+
+class SyncRules(_Rules):
+    """What a delta sync (``run --since``) does with an account archived in Sonar since.
+
+    ``archived``: "disable" updates its customer like any change (the customer takes
+    ``[customers] archived_status``); "report" leaves it as it is in Splynx and lists it,
+    for an ISP that closes customers in Splynx by its own procedure. Either way the
+    summary names them.
+    """
+
+    archived: Literal["disable", "report"] = "disable"
 
 
 class FinanceRules(_Rules):

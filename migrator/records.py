@@ -13,9 +13,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
-__all__ = ["Cleaned", "ParentRef", "Resolved"]
+__all__ = ["Cleaned", "ParentRef", "Resolved", "Skipped"]
 
 P = TypeVar("P")
+
+
+class Skipped(Exception):
+    """A transform's answer that a record is not to be written this time, and why (not a
+    refusal: nothing is wrong with it; e.g. a delta told to leave archived accounts)."""
 
 
 @dataclass(frozen=True)

@@ -162,7 +162,7 @@ def finance_makers(
         parents: Callable[[Any], list[ParentRef]],
     ) -> EntitySpec[Any, Any]:
         relations = RELATIONS[row.name]
-        reader = shared.view(relations)
+        reader = shared.ledger_view(relations)
         whole = set(relations) == set(FINANCE_FIELDS)
         explode = _recording(share, ledger if whole else None)
         return EntitySpec(

@@ -41,6 +41,7 @@ from migrator.errors import MarkersMissing, MigratorError, most_telling
 from migrator.events import BudgetKnown, Emit
 from migrator.exitcodes import ExitCode
 from migrator.first_contact import reach
+from migrator.pipeline.archived import ArchivedSince
 from migrator.pipeline.balance_check import (
     BalanceReport,
     BalanceWatch,
@@ -229,6 +230,9 @@ async def _migrate(
             if splynx is not None and settings.database_path:
                 tables = await _database_tables(stack, settings)
             sinks = SinkFactory(splynx, store, tables)
+            archived = None
+            if window is not None:
+                archived = ArchivedSince(window.since, request.profile.sync.archived)
             support = None  # the Splynx ticket settings the profile names (tickets need them)
             if splynx is not None and "tickets" in request.entities:
                 support = await load_support_targets(
@@ -245,6 +249,7 @@ async def _migrate(
                 ledger=store.sonar_balance,
                 support=support,
                 changed=None if window is None else ChangedParents(extractor.within(window)),
+                archived=archived,
             )
             options = EngineOptions(
                 producers=settings.producers,
@@ -269,6 +274,9 @@ async def _migrate(
             else:
                 await link_deferred(specs, store)
                 result.message = password_resets(store)
+                if archived is not None:
+                    gone = archived.summary(request.profile.customers.archived_status)
+                    result.message = "\n".join(filter(None, (result.message, gone)))
                 if watch is not None:
                     result.balances = watch.report
                     differ = watch.verdict()

@@ -21,15 +21,17 @@ from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 from migrator.entity_map import MappedEntity
-from migrator.errors import ConfigError
+from migrator.errors import ConfigError, Rejected
 from migrator.pipeline.entities import BatchSink, EntitySpec, Sink
 from migrator.pipeline.sources import SonarSource, widening
 from migrator.pipeline.state import StateStore
 from migrator.profile_rules import SupportRules
 from migrator.sonar.changed_parents import TICKET_CHILDREN, ChangedParents
-from migrator.sonar.entities import TicketStatus
+from migrator.sonar.entities import Ticket, TicketStatus
 from migrator.sonar.extract import Extractor
+from migrator.sonar.models import decode_as
 from migrator.sonar.readers import FlatRecords, Reader
+from migrator.sonar.shared_pages import SharedPages
 from migrator.sonar.tickets import NestedTickets, TicketWithConversation
 from migrator.splynx.client import SplynxClient
 from migrator.splynx.endpoints import Marker
@@ -67,6 +69,15 @@ def _describe(record: Any) -> dict[str, Any]:
     return dumped
 
 
+_CONVERSATION = ("ticket_replies", "ticket_comments")
+_decode_ticket = decode_as(Ticket, "tickets")
+
+
+def _ticket_alone(raw: Mapping[str, Any]) -> Ticket | Rejected:
+    """A ticket of a shared page without its conversation (a copy: the page is shared)."""
+    return _decode_ticket({key: value for key, value in raw.items() if key not in _CONVERSATION})
+
+
 def support_makers(
     rules: SupportRules,
     extractor: Extractor,
@@ -75,12 +86,20 @@ def support_makers(
     targets: SupportTargets,
     *,
     nested_page_size: int,
+    consumers: int = 2,
     changed: ChangedParents | None = None,
 ) -> dict[str, Maker]:
-    """The makers of the support entities' specs (see ``wiring.build_specs``); in a delta
-    (``changed``) the tickets read for messages are those with a new message too."""
+    """The makers of the support entities' specs (see ``wiring.build_specs``).
+
+    Tickets and their messages page through the same tickets with their conversations:
+    one request per page for both (``SharedPages``; ``consumers`` is how many of the two
+    this run makes). In a delta (``changed``) the tickets read for messages are those with
+    a new message too.
+    """
     # NestedTickets reuses NestedAccounts' completion; it decodes tickets, not accounts
-    conversations = cast(Reader[TicketWithConversation], NestedTickets(nested_page_size))
+    shared = SharedPages(NestedTickets(nested_page_size), consumers)
+    conversations = cast(Reader[TicketWithConversation], shared.view(shared.reader.decode))
+    bare = shared.view(_ticket_alone)
 
     def administrators(row: MappedEntity) -> EntitySpec[Any, Any]:
         return EntitySpec(
@@ -95,7 +114,7 @@ def support_makers(
     def tickets(row: MappedEntity) -> EntitySpec[Any, Any]:
         return EntitySpec(
             row.name,
-            SonarSource(extractor, "tickets", FlatRecords("tickets")),
+            SonarSource(extractor, "tickets", bare),
             sink(row.endpoint),
             partial(splynx_ticket, targets=targets, zone=zone),
             parents=ticket_parents,

@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 
 from migrator.entity_map import ENTITY_ORDER, MappedEntity, mapped
 from migrator.errors import ConfigError
+from migrator.pipeline.archived import ArchivedSince
 from migrator.pipeline.customer_rows import customer_rows
 from migrator.pipeline.entities import EntitySpec, Sink
 from migrator.pipeline.finance_specs import (
@@ -132,6 +133,7 @@ def build_specs(
     ledger: LedgerSink | None = None,
     support: SupportTargets | None = None,
     changed: ChangedParents | None = None,
+    archived: ArchivedSince | None = None,
 ) -> list[EntitySpec[Any, Any]]:
     """The specs of the selected entities (``sink(entity, **options)`` makes each sink).
 
@@ -140,10 +142,11 @@ def build_specs(
     the money is read; ``support`` holds the Splynx ticket statuses, groups and type
     found by title (None: a dry run's stand-ins). In a delta (``extractor`` reads a
     window) ``changed`` finds the parents whose children changed: what is read nested
-    under a parent reads them too.
+    under a parent reads them too; ``archived`` notes (or skips) the accounts archived
+    since.
     """
     zone = ZoneInfo(profile.defaults.timezone)
-    makers = _makers(profile, lookups, networks, extractor, sink, zone, changed)
+    makers = _makers(profile, lookups, networks, extractor, sink, zone, changed, archived)
     makers.update(
         finance_makers(
             profile.finance, extractor, sink, zone,
@@ -155,6 +158,7 @@ def build_specs(
         support_makers(
             profile.support, extractor, sink, zone, support or stand_in_targets(profile.support),
             nested_page_size=nested_page_size, changed=changed,
+            consumers=len({"tickets", "ticket_messages"} & set(names)),
         )
     )  # fmt: skip
     return [makers[name](mapped(name)) for name in names]
@@ -168,6 +172,7 @@ def _makers(
     sink: SinkFactory,
     zone: ZoneInfo,
     changed: ChangedParents | None,
+    archived: ArchivedSince | None,
 ) -> dict[str, Callable[[MappedEntity], EntitySpec[Any, Any]]]:
     counts = Counter(tariffs.title_key(s.name) for s in lookups.services.values())
     frequencies = Frequencies(lookups.frequencies)
@@ -225,6 +230,14 @@ def _makers(
         )
 
     def customers_spec(row: MappedEntity) -> EntitySpec[Any, Any]:
+        transform = partial(
+            _customer_with_billing,
+            lookups=customers,
+            rules=profile.customers,
+            billing=profile.billing,
+            cleanup=profile.cleanup,
+            zone=zone,
+        )
         return EntitySpec(
             row.name,
             SonarSource(
@@ -239,14 +252,7 @@ def _makers(
                 after=customer_rows(row.then),
                 link_fields={"parent_account_id": "parent_id"},
             ),
-            partial(
-                _customer_with_billing,
-                lookups=customers,
-                rules=profile.customers,
-                billing=profile.billing,
-                cleanup=profile.cleanup,
-                zone=zone,
-            ),
+            transform if archived is None else archived.watch(transform),
             parents=customer_parents,
             depends_on=row.depends_on,
             describe=_describe,

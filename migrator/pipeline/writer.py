@@ -30,7 +30,7 @@ from migrator.pipeline.entities import BatchSink, Delivered, EntitySpec, Item, U
 from migrator.pipeline.parents import NotInSample, ParentIndex, Stopped
 from migrator.pipeline.state import StateStore
 from migrator.policy.time_slice import TimeSlice
-from migrator.records import Cleaned, ParentRef, Resolved
+from migrator.records import Cleaned, ParentRef, Resolved, Skipped
 
 __all__ = ["OUTSIDE_SAMPLE", "WRITTEN_ONCE", "EntityWriter", "WorkItem"]
 
@@ -128,6 +128,9 @@ class EntityWriter(Generic[R, P]):
         except NotInSample:
             self._outside_sample(item)
             return True
+        except Skipped as skipped:
+            self._skipped(item, str(skipped))
+            return True
         except Rejected as rejected:
             self._reject(item, rejected)
             return True
@@ -155,6 +158,9 @@ class EntityWriter(Generic[R, P]):
             return False
         except NotInSample:
             self._outside_sample(item)
+            return True
+        except Skipped as skipped:  # it stays in Splynx as it was
+            self._emit(RecordsSettled(name, "skipped", reason=str(skipped)))
             return True
         except Rejected as rejected:
             # It stays in Splynx as it was (and in the id map: its children are there).
@@ -201,6 +207,9 @@ class EntityWriter(Generic[R, P]):
             except NotInSample:
                 self._outside_sample(item)
                 continue
+            except Skipped as skipped:
+                self._skipped(item, str(skipped))
+                continue
             except Rejected as rejected:
                 self._reject(item, rejected)
                 continue
@@ -246,7 +255,7 @@ class EntityWriter(Generic[R, P]):
             parents[ref.field] = found
         try:
             return self.spec.transform(record, Resolved(parents)), deferred, linked
-        except Rejected:
+        except (Rejected, Skipped):
             raise
         except Exception as exc:  # a transform bug must cost one record, not the run
             log.debug("transform of a %s record failed", self.spec.name, exc_info=True)
@@ -254,8 +263,12 @@ class EntityWriter(Generic[R, P]):
 
     def _outside_sample(self, item: Item[R]) -> None:
         """Its parent is not in this ``--limit`` sample: skipped (so are its children)."""
+        self._skipped(item, OUTSIDE_SAMPLE)
+
+    def _skipped(self, item: Item[R], reason: str) -> None:
+        """Not written this time, for ``reason``; its children are skipped too."""
         self._parents.skipped(self.spec.name, item.sonar_id)
-        self._emit(RecordsSettled(self.spec.name, "skipped", reason=OUTSIDE_SAMPLE))
+        self._emit(RecordsSettled(self.spec.name, "skipped", reason=reason))
 
     def _mapped(self, item: Item[R], delivered: Delivered) -> None:
         name = self.spec.name

@@ -25,6 +25,8 @@ import pytest
 from migrator.entity_map import ENTITY_ORDER
 from migrator.events import Event, RecordsSettled
 from migrator.exitcodes import ExitCode
+from migrator.profile import load_profile
+from migrator.profile_rules import SyncRules
 from migrator.splynx.client import SplynxClient
 from migrator.splynx.query import Search, where
 from tests.integration.test_verify_e2e import verify_cli
@@ -158,7 +160,14 @@ async def test_the_cut_over_chain_migrate_change_sync_verify(tmp_path: Path) -> 
             len(updated["accounts"]) + len(changes["archived"]["accounts"])
         )
         assert counts["internet_services", "updated"] + counts["recurring_services", "updated"] > 0
+        archived = changes["archived"]["accounts"]
+        assert f"{len(archived):,} accounts archived in Sonar since the last run" in result.message
         async with SplynxClient.open(settings) as splynx:
+            for account_id in archived:
+                found = await splynx.find_by_marker("customers", account_id)
+                assert found is not None
+                customer = await splynx.get("customers", found)
+                assert customer is not None and customer["status"] == "disabled"
             for account_id in updated["accounts"]:
                 found = await splynx.find_by_marker("customers", account_id)
                 assert found is not None
@@ -172,3 +181,37 @@ async def test_the_cut_over_chain_migrate_change_sync_verify(tmp_path: Path) -> 
         again, _, events = await run(pair, state, entities=ENTITY_ORDER, since="last")
         assert again.exit_code in {ExitCode.OK, ExitCode.REJECTS}, again.message
         assert not [k for k in settled(events) if k[1] in {"created", "updated", "adopted"}]
+
+
+async def test_archived_accounts_can_be_left_as_they_are_and_named(tmp_path: Path) -> None:
+    """``[sync] archived = "report"``: the customer keeps its status, the summary names it."""
+    report = load_profile("full").model_copy(update={"sync": SyncRules(archived="report")})
+    async with running_pair({"scale": SCALE}) as pair:
+        state = tmp_path / "state.sqlite3"
+        result, settings, _ = await run(pair, state)
+        assert result.status in {"completed", "rejects"}, result.message
+        changes = await change_sonar(pair, seed=4, fraction=0.2)
+        archived = changes["archived"]["accounts"]
+        assert archived
+        async with SplynxClient.open(settings) as splynx:
+            before = {}
+            for account_id in archived:
+                found = await splynx.find_by_marker("customers", account_id)
+                assert found is not None
+                before[found] = (await splynx.get("customers", found))["status"]  # type: ignore[index]
+        assert set(before.values()) - {"disabled"}, "an archived account was disabled already"
+
+        result, _, events = await run(pair, state, profile=report, since="last")
+
+        assert result.exit_code in {ExitCode.OK, ExitCode.REJECTS}, result.message
+        assert f"{len(archived):,} accounts archived in Sonar since the last run" in result.message
+        assert "left as they are in Splynx" in result.message
+        skipped = [
+            e for e in events
+            if isinstance(e, RecordsSettled) and e.stream == "customers" and "archived" in e.reason
+        ]  # fmt: skip
+        assert len(skipped) == len(archived)
+        async with SplynxClient.open(settings) as splynx:
+            for splynx_id, status in before.items():
+                customer = await splynx.get("customers", splynx_id)
+                assert customer is not None and customer["status"] == status

@@ -125,9 +125,9 @@ async def test_the_money_entities_share_each_page_and_decode_only_their_share(
             planning = sonar.stats.requests
         shared = SharedLedger(NestedFinance(), consumers=3)
         views = {
-            "invoices": shared.view(("invoices", "debits", "credits", "payments")),
-            "payments": shared.view(("payments", "credits")),
-            "transactions": shared.view(("debits", "credits")),
+            "invoices": shared.ledger_view(("invoices", "debits", "credits", "payments")),
+            "payments": shared.ledger_view(("payments", "credits")),
+            "transactions": shared.ledger_view(("debits", "credits")),
         }
         results: dict[str, list[Any]] = {}
         async with SonarClient(url, TOKEN, limiter=sonar_limiter(0), retry_budget=5) as sonar:

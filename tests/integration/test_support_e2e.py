@@ -77,6 +77,13 @@ async def test_every_ticket_arrives_once_with_its_conversation_in_order(
                 and e.operation.split(" ")[:2] in (["POST", "tickets"], ["POST", "ticket_messages"])
             ]  # fmt: skip
             assert (posts == []) == (path == "db"), posts[:3]
+            # tickets and their messages share each page of tickets: one request per page
+            pages = [
+                e.operation for e in events
+                if isinstance(e, RequestDone) and e.system == "sonar"
+                and e.operation.startswith("tickets") and " page " in e.operation
+            ]  # fmt: skip
+            assert pages and len(pages) == len(set(pages)), sorted(pages)
 
             again, _, _ = await run(pair, state, entities=SUPPORT, profile=profile, **database)
             assert again.exit_code == result.exit_code, again.message
