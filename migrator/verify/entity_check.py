@@ -32,7 +32,8 @@ __all__ = ["EntityVerifier"]
 
 
 class EntityVerifier:
-    """Reconciles one entity; ``run`` returns its report."""
+    """Reconciles one entity: ``index`` its Splynx records, then ``reconcile`` returns its
+    report."""
 
     def __init__(
         self,
@@ -55,9 +56,12 @@ class EntityVerifier:
         self._index: dict[str, list[SplynxRecord]] = defaultdict(list)
         self.report = EntityReport(entity=spec.name, state=_state_counts(store, spec.name))
 
-    async def run(self) -> EntityReport:
-        """Index Splynx, then read Sonar against it; what is left in the index is extra."""
+    async def index(self) -> None:
+        """Index this entity's Splynx records by marker (before any Sonar record is read)."""
         await self._index_splynx()
+
+    async def reconcile(self) -> EntityReport:
+        """Read Sonar against the index; what is left in it is extra."""
         source = self._spec.source
         self._emit(StreamPlanned(self._spec.name, await source.total()))
         async with anyio.create_task_group() as tg:

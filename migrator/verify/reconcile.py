@@ -136,7 +136,14 @@ async def _entities(
     reports: dict[str, EntityReport] = {}
 
     async def one(verifier: EntityVerifier) -> None:
-        reports[verifier.report.entity] = await verifier.run()
+        reports[verifier.report.entity] = await verifier.reconcile()
+
+    # Every entity's Splynx index first, then Sonar for all at once: the money entities
+    # page through the same accounts' ledgers in step and share each page's request
+    # (``SharedLedger``); one that started late would read them all again.
+    async with anyio.create_task_group() as tg:
+        for verifier in verifiers:
+            tg.start_soon(verifier.index)
 
     async def read_networks() -> None:
         networks.set((await load_network_lookups(extractor))[0])
