@@ -70,6 +70,11 @@ def _describe(record: Any) -> dict[str, Any]:
 
 
 _CONVERSATION = ("ticket_replies", "ticket_comments")
+# Pages of tickets kept for the entity behind: messages wait for their tickets, which wait
+# for their customers, so the two read several pages apart in each partition (a page
+# dropped before the messages took it costs a request more). About 100 tickets with their
+# conversations each: a few MB in all, whatever the dataset's size.
+TICKET_PAGES_KEPT = 32
 _decode_ticket = decode_as(Ticket, "tickets")
 
 
@@ -97,7 +102,7 @@ def support_makers(
     a new message too.
     """
     # NestedTickets reuses NestedAccounts' completion; it decodes tickets, not accounts
-    shared = SharedPages(NestedTickets(nested_page_size), consumers)
+    shared = SharedPages(NestedTickets(nested_page_size), consumers, keep=TICKET_PAGES_KEPT)
     conversations = cast(Reader[TicketWithConversation], shared.view(shared.reader.decode))
     bare = shared.view(_ticket_alone)
 
