@@ -47,7 +47,9 @@ Sonar's request budget) to Splynx (several writers at once, within its
 capacity), parents before children. Every record is migrated once, or rejected
 with its reason kept (`migrator rejects`). Stop it any time (Ctrl-C finishes
 the writes in flight; twice stops at once) and run the same command again: it
-resumes where it stopped, and never creates a record twice.
+resumes where it stopped, and never creates a record twice. On cut-over night,
+`--since last` moves only what changed in Sonar since the last run went through:
+new records are created, changed ones updated field by field in Splynx.
 
 Entities: {", ".join(ENTITY_ORDER)}.
 
