@@ -17,11 +17,10 @@ from typing import Any
 from migrator.errors import Rejected
 from migrator.pipeline.state import StateStore
 from migrator.splynx.client import SplynxClient
+from migrator.splynx.compare import differing_part, field_differences, unreturned_fields
 from migrator.splynx.payloads import SplynxPayload
 from migrator.splynx.records import SplynxRow
 from migrator.transform.customers import CustomerPayload
-from migrator.verify.checks import unreturned_fields
-from migrator.verify.compare import differing_part, field_differences
 
 __all__ = ["CustomerRow", "CustomerRows", "customer_rows"]
 

@@ -16,10 +16,10 @@ from collections.abc import Sequence
 from migrator.errors import ConfigError, FieldError, Rejected
 from migrator.pipeline.state import StateStore
 from migrator.splynx.client import SplynxClient
+from migrator.splynx.compare import field_differences
 from migrator.splynx.payloads import Ipv4IpAssignment
 from migrator.splynx.query import Search
 from migrator.transform.services import InternetServicePayload
-from migrator.verify.compare import field_differences
 
 __all__ = ["StaticIpMarks", "static_ip_marks"]
 

@@ -31,13 +31,12 @@ from migrator.pipeline.state import StateStore
 from migrator.pipeline.support_sinks import TicketMessageSink
 from migrator.pipeline.table_sinks import TABLE_CONCURRENCY, TableSink, WriteRows
 from migrator.splynx.client import SplynxClient
+from migrator.splynx.compare import differing_part, field_differences, unreturned_fields
 from migrator.splynx.decode import parent_ids
 from migrator.splynx.endpoints import Marker, build_payload, endpoint
 from migrator.splynx.payloads import SplynxPayload
 from migrator.splynx.query import Search, where
 from migrator.splynx.records import Created
-from migrator.verify.checks import unreturned_fields
-from migrator.verify.compare import differing_part, field_differences
 
 __all__ = ["ApiSink", "DryRunSink", "FollowUp", "SinkFactory"]
 

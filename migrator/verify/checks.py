@@ -4,7 +4,8 @@ Adding an entity (tickets, say) is one ``EntityCheck`` in ``CHECKS``: the
 Splynx endpoint its records live at (the marker comes with the endpoint), how
 to tell one of our records from the ISP's own (``ours``, for the records in
 Splynx that no Sonar record accounts for) and the fields Splynx does not give
-back as they were sent (``skip``, each with its reason). The Sonar side and
+back as they were sent (``skip``: ``migrator.splynx.compare.UNRETURNED``, each with its
+reason). The Sonar side and
 the transform come from the run's own wiring (``migrator.pipeline.wiring``).
 """
 
@@ -13,9 +14,10 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
+from migrator.splynx.compare import unreturned_fields
 from migrator.splynx.query import Search, where
 
-__all__ = ["CHECKS", "EntityCheck", "Ours", "unreturned_fields"]
+__all__ = ["CHECKS", "EntityCheck", "Ours"]
 
 # Is the Splynx record with this marker value (and this id) one of ours? ``state_ids``
 # are the ids our runs created or adopted for the entity.
@@ -67,10 +69,8 @@ CHECKS: Mapping[str, EntityCheck] = {
     "locations": EntityCheck("locations", natural_key=True),
     "internet_tariffs": EntityCheck("internet_tariffs", natural_key=True),
     "recurring_tariffs": EntityCheck("recurring_tariffs", natural_key=True),
-    # needCreateIps asks Splynx to make the network's IP rows on create; it is an
-    # instruction, not a column, and is never given back
     "ipv4_networks": EntityCheck(
-        "ipv4_networks", natural_key=True, skip=frozenset({"needCreateIps"})
+        "ipv4_networks", natural_key=True, skip=unreturned_fields("ipv4_networks")
     ),
     "ipv6_networks": EntityCheck("ipv6_networks", natural_key=True),
     "customers": EntityCheck("customers", _marked),
@@ -79,20 +79,8 @@ CHECKS: Mapping[str, EntityCheck] = {
     "customer_notes": EntityCheck("customer_notes", _prefixed("sonar:note:")),
     # Money. An invoice's number is Sonar's id (or the profile's prefix and it): only
     # our state tells ours from the ISP's. Payments and transactions carry a tag.
-    # an item's categoryIdForTransaction picks the category of the transaction Splynx
-    # books for it; it is not a column of the item and is never given back
-    "invoices": EntityCheck("invoices", skip=frozenset({"items.categoryIdForTransaction"})),
+    "invoices": EntityCheck("invoices", skip=unreturned_fields("invoices")),
     "payments": EntityCheck("payments", _prefixed("sonar:pay:")),
     "transactions": EntityCheck("transactions", _prefixed_any("sonar:debit:", "sonar:credit:")),
     "opening_balances": EntityCheck("transactions", _prefixed("sonar:opening:")),
 }
-
-
-def unreturned_fields(endpoint: str) -> frozenset[str]:
-    """The fields Splynx does not give back as sent at ``endpoint`` (what a comparison
-    of a record read back must leave out)."""
-    skip: frozenset[str] = frozenset()
-    for check in CHECKS.values():
-        if check.endpoint == endpoint:
-            skip |= check.skip
-    return skip

@@ -21,10 +21,10 @@ from migrator.pipeline.entities import EntitySpec, Item
 from migrator.pipeline.state import StateStore
 from migrator.records import Cleaned, Resolved
 from migrator.splynx.client import SplynxClient
+from migrator.splynx.compare import field_differences
 from migrator.splynx.endpoints import endpoint
 from migrator.splynx.records import SplynxRecord
 from migrator.verify.checks import EntityCheck
-from migrator.verify.compare import field_differences
 from migrator.verify.report import Difference, EntityReport, Extra, Missing, StateCounts
 from migrator.verify.targets import Target
 

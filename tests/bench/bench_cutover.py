@@ -36,7 +36,7 @@ import httpx
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from tests.bench import bench_migration as bench  # noqa: E402
+from tests.support import bench_sims as bench  # noqa: E402
 
 
 def _environment(urls: tuple[str, str], state: Path, database: str | None) -> dict[str, str]:

@@ -49,96 +49,36 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-import pymysql  # noqa: E402
 
 from migrator.pipeline.finance_specs import FINANCE_ENTITIES  # noqa: E402
-from tests.conftest import MARIADB  # noqa: E402
-
-TOKEN, KEY, SECRET = "bench-token", "bench-key", "bench-secret"
-SONAR_RATE, SPLYNX_WORKERS, SPLYNX_LATENCY = 400, 8, 0.050
-DB_RATE = 20_000.0  # rows/s the database path is held to (DESIGN.md section 7)
-DATABASE_TABLES = (  # what the database path writes
-    "invoices",
-    "invoices_items",
-    "payments",
-    "billing_transactions",
-    "invoice_payers",
-    "ticket",
-    "ticket_messages",
+from tests.support.bench_sims import (  # noqa: E402
+    DB_RATE,
+    KEY,
+    SECRET,
+    SONAR_RATE,
+    SPLYNX_LATENCY,
+    SPLYNX_WORKERS,
+    TOKEN,
+    database_rows,
+    load,
+    pair,
 )
+from tests.support.bench_sims import scratch_database as _scratch  # noqa: E402
+
 MONEY = "db"  # set from --money
 SUPPORT = "db"  # set from --support
 SUPPORT_ENTITIES = ("administrators", "tickets", "ticket_messages")
 
 
-@contextmanager
-def scratch_database() -> Iterator[str | None]:
-    """A database of its own on the local MariaDB for the Splynx simulator (``--money db``)."""
-    if MONEY != "db":
-        yield None
-        return
-    name = f"migrator_bench_{os.getpid()}_{int(time.time())}"
-    host, port = MARIADB["host"], MARIADB["port"]
-    try:
-        yield f"mysql://{MARIADB['user']}@{host}:{port}/{name}"
-    finally:
-        with pymysql.connect(**MARIADB) as connection, connection.cursor() as cursor:  # type: ignore[arg-type]
-            cursor.execute(f"DROP DATABASE IF EXISTS `{name}`")
-
-
-def database_rows(dsn: str) -> int:
-    """Rows in the money and ticket tables of the simulator's database (what the database
-    path wrote)."""
-    settings = {**MARIADB, "database": dsn.rsplit("/", 1)[1]}
-    total = 0
-    with pymysql.connect(**settings) as connection, connection.cursor() as cursor:  # type: ignore[arg-type]
-        for table in DATABASE_TABLES:
-            cursor.execute(f"SELECT COUNT(*) FROM `{table}`")
-            total += int(cursor.fetchone()[0])
-    return total
-
-
-@contextmanager
-def simulator(kind: str, *flags: str) -> Iterator[str]:
-    """``migrator sim <kind>`` in its own process; yields its URL (its first stdout line)."""
-    command = [sys.executable, "-m", "migrator", "sim", kind, "--port", "0", *flags]
-    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, text=True)
-    try:
-        assert process.stdout is not None
-        url = process.stdout.readline().strip()
-        if not url.startswith("http"):
-            raise SystemExit(f"the {kind} simulator did not announce its URL: {url!r}")
-        yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=60)
-
-
-@contextmanager
-def pair(scale: int, *, limited: bool, database: str | None = None) -> Iterator[tuple[str, str]]:
-    sonar = ["--token", TOKEN, "--scale", str(scale), "--seed", "1"]
-    splynx = ["--api-key", KEY, "--api-secret", SECRET]
-    if database is not None:
-        splynx += ["--db", database]
-    if limited:
-        sonar += ["--rate-limit", str(SONAR_RATE), "--max-page-size", "100"]
-        splynx += ["--workers", str(SPLYNX_WORKERS), "--latency-ms", str(SPLYNX_LATENCY * 1000)]
-    else:
-        sonar += ["--rate-limit", "0"]
-        splynx += ["--workers", "0"]
-    with ExitStack() as stack:
-        yield (
-            stack.enter_context(simulator("sonar", *sonar)),
-            stack.enter_context(simulator("splynx", "--marker-fields", *splynx)),
-        )
+def scratch_database() -> Any:
+    """A scratch database for Splynx's tables when the money goes through it (``--money db``)."""
+    return _scratch(MONEY == "db")
 
 
 def migrate(
@@ -190,11 +130,6 @@ def migrate(
         "rss_mb": usage.ru_maxrss / 1024.0,
         "settled": settled,
     }
-
-
-def load() -> str:
-    one, five, fifteen = os.getloadavg()
-    return f"load {one:.2f} {five:.2f} {fifteen:.2f}"
 
 
 def bound(runs: int, scale: int) -> None:

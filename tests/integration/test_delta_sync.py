@@ -17,9 +17,7 @@ from __future__ import annotations
 import sqlite3
 from collections import Counter
 from pathlib import Path
-from typing import Any
 
-import httpx
 import pytest
 
 from migrator.entity_map import ENTITY_ORDER
@@ -29,9 +27,9 @@ from migrator.profile import load_profile
 from migrator.profile_rules import SyncRules
 from migrator.splynx.client import SplynxClient
 from migrator.splynx.query import Search, where
-from tests.integration.test_verify_e2e import verify_cli
+from tests.support.cutover import change_sonar, verify_cli
 from tests.support.migration_checks import run
-from tests.support.pair import TOKEN, Pair, running_pair, settings_for
+from tests.support.pair import running_pair, settings_for
 from tests.support.request_log import RequestLog
 
 pytestmark = pytest.mark.slow
@@ -107,18 +105,6 @@ async def test_a_sync_after_every_change_reads_and_writes_nothing(tmp_path: Path
         assert settled(events) == Counter({("locations", "skipped"): 1})
         writes = [r for r in splynx_log.since(mark) if r.method in WRITES]
         assert [(r.method, r.path) for r in writes] == [("POST", "/api/2.0/admin/auth/tokens")]
-
-
-async def change_sonar(pair: Pair, seed: int, fraction: float) -> dict[str, Any]:
-    """A batch of a few days' changes in Sonar (the simulator's admin endpoint)."""
-    async with httpx.AsyncClient() as http:
-        answer = await http.post(
-            f"{pair.sonar_url}/admin/changes",
-            json={"seed": seed, "fraction": fraction},
-            headers={"Authorization": f"Bearer {TOKEN}"},
-        )
-    answer.raise_for_status()
-    return answer.json()  # type: ignore[no-any-return]
 
 
 async def test_the_cut_over_chain_migrate_change_sync_verify(tmp_path: Path) -> None:

@@ -22,8 +22,7 @@ import pytest
 
 from migrator.exitcodes import ExitCode
 from migrator.sim.faults import Latency
-from tests.integration.test_delta_sync import change_sonar
-from tests.integration.test_verify_e2e import verify_cli
+from tests.support.cutover import change_sonar, verify_cli
 from tests.support.migration_checks import run
 from tests.support.migration_processes import WITHOUT_MONEY, environment
 from tests.support.pair import running_pair

@@ -19,7 +19,7 @@ from migrator.sim.sonar.generate import generate_dataset
 from migrator.sim.sonar.instance_time import NOW, instant_to_iso
 from migrator.sim.sonar.table import Dataset
 from migrator.sonar.queries import nested_accounts_document, page_document, probe_document
-from migrator.sonar.variables import keyset_variables, probe_variables
+from migrator.sonar.variables import Window, keyset_variables, probe_variables
 
 TOKEN = "changes-token"
 SCALE = 150
@@ -71,7 +71,7 @@ async def changed_since(
     found: list[dict[str, Any]] = []
     after = 0
     while True:
-        variables = keyset_variables(query, after, None, 7, since=since)
+        variables = keyset_variables(query, after, None, 7, window=Window(since))
         data = await graphql(client, url, print_ast(page_document(query).document), variables)
         page = data[query]["entities"]
         found += page
@@ -96,7 +96,7 @@ async def test_a_delta_search_finds_exactly_what_the_batch_changed(sim: str) -> 
             created = set(summary["created"][query])
             assert all((r["_version"] == "1") == (int(r["id"]) in created) for r in records)
             probe = print_ast(probe_document(query).document)
-            data = await graphql(client, sim, probe, probe_variables(query, since=BEFORE))
+            data = await graphql(client, sim, probe, probe_variables(query, window=Window(BEFORE)))
             assert data["lowest"]["page_info"]["total_count"] == len(wanted)
             ends = [data[end]["entities"][0]["id"] for end in ("lowest", "highest")]
             assert ends == [str(min(wanted)), str(max(wanted))]

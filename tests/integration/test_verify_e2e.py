@@ -10,12 +10,8 @@ moves one, which is named with both figures.
 
 from __future__ import annotations
 
-import json
-import sys
 from pathlib import Path
-from typing import Any
 
-import anyio
 import pytest
 
 from migrator.entity_map import ENTITY_ORDER
@@ -23,8 +19,9 @@ from migrator.exitcodes import ExitCode
 from migrator.splynx.client import SplynxClient
 from migrator.splynx.query import Search, where
 from migrator.splynx.records import SplynxRecord
+from tests.support.cutover import verify_cli
 from tests.support.migration_checks import run
-from tests.support.migration_processes import WITHOUT_MONEY, environment
+from tests.support.migration_processes import WITHOUT_MONEY
 from tests.support.pair import Pair, running_pair, settings_for
 from tests.support.request_log import RequestLog
 
@@ -33,16 +30,6 @@ pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[2]
 SCALE = 40
 READS = {"GET", "HEAD", "OPTIONS"}
-
-
-async def verify_cli(pair: Pair, state: Path, *args: str) -> tuple[int, dict[str, Any], str]:
-    """``migrator verify --json ARGS`` in its own process; (exit code, report, stderr)."""
-    command = [sys.executable, "-m", "migrator", "verify", "--json", *args,
-               "--env-file", str(state.parent / "none")]  # fmt: skip
-    env = environment(pair.sonar_url, pair.splynx_url, state)
-    done = await anyio.run_process(command, env=env, cwd=state.parent, check=False)
-    stdout, stderr = done.stdout.decode(), done.stderr.decode()
-    return done.returncode, json.loads(stdout) if stdout.strip() else {}, stderr
 
 
 async def first(splynx: SplynxClient, endpoint: str) -> SplynxRecord:

@@ -22,6 +22,7 @@ from migrator.policy.retry import is_retriable
 from migrator.sonar.finance import NestedFinance
 from migrator.sonar.queries import FINANCE_FIELDS, relation_page_document
 from migrator.sonar.sizing import DocumentSizer
+from migrator.sonar.variables import Window
 
 # account id -> how many invoices, debits, credits, payments it has
 LEDGER = {
@@ -212,5 +213,7 @@ async def test_a_page_too_large_is_made_smaller_however_many_other_pages_pass() 
 
 
 async def test_a_delta_by_account_is_refused_rather_than_missing_ledger_changes() -> None:
-    with pytest.raises(ConfigError, match="--since"):
-        await NestedFinance().read(ScriptedSonar(), 0, None, 10, datetime.now(UTC), "finance")  # type: ignore[arg-type]
+    with pytest.raises(ConfigError, match="names the accounts whose invoices"):
+        await NestedFinance().read(
+            ScriptedSonar(), 0, None, 10, Window(datetime.now(UTC)), "finance"
+        )  # type: ignore[arg-type]

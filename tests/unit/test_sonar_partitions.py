@@ -9,6 +9,7 @@ import pytest
 
 from migrator.errors import ConfigError
 from migrator.sonar.extract import Extractor, Partition, split
+from migrator.sonar.variables import Window
 
 
 def covered(partitions: tuple[Partition, ...], ids: range) -> list[int]:
@@ -51,5 +52,6 @@ def test_resuming_a_partition_moves_its_lower_bound_forward_only() -> None:
 
 def test_a_delta_needs_an_aware_since() -> None:
     with pytest.raises(ConfigError, match="time zone"):
-        Extractor(None, since=datetime(2024, 5, 1))  # type: ignore[arg-type]
-    assert Extractor(None, since=datetime(2024, 5, 1, tzinfo=UTC)).since is not None  # type: ignore[arg-type]
+        Extractor(None, window=Window(datetime(2024, 5, 1)))  # type: ignore[arg-type]
+    aware = Window(datetime(2024, 5, 1, tzinfo=UTC))
+    assert Extractor(None, window=aware).window == aware  # type: ignore[arg-type]

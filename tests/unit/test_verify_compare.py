@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from migrator.verify.compare import FieldDiff, field_differences, same
+from migrator.splynx.compare import FieldDiff, field_differences, same
 from migrator.verify.report import Difference, EntityReport, Missing, VerifyReport
 
 

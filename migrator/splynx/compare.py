@@ -13,9 +13,32 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-__all__ = ["FieldDiff", "differing_part", "field_differences", "same"]
+__all__ = [
+    "UNRETURNED",
+    "FieldDiff",
+    "differing_part",
+    "field_differences",
+    "same",
+    "unreturned_fields",
+]
 
 HIDDEN = "***"
+
+# Per endpoint, the fields Splynx does not give back as they were sent (what a comparison
+# of a record read back must leave out; ``items.x`` is a field of each row of ``items``).
+UNRETURNED: dict[str, frozenset[str]] = {
+    # needCreateIps asks Splynx to make the network's IP rows on create; it is an
+    # instruction, not a column, and is never given back
+    "ipv4_networks": frozenset({"needCreateIps"}),
+    # an item's categoryIdForTransaction picks the category of the transaction Splynx
+    # books for it; it is not a column of the item and is never given back
+    "invoices": frozenset({"items.categoryIdForTransaction"}),
+}
+
+
+def unreturned_fields(endpoint: str) -> frozenset[str]:
+    """The fields Splynx does not give back as sent at ``endpoint``."""
+    return UNRETURNED.get(endpoint, frozenset())
 
 
 @dataclass(frozen=True)
