@@ -157,7 +157,8 @@ class ApiSink(Generic[P]):
         account). Secrets are never sent again: a password changed in Splynx since is the
         customer's.
         """
-        body = self._body(payload).body()
+        model = self._body(payload)
+        body = model.body()
         parents = parent_ids(self._endpoint, body)
         found = await self._client.get(self._endpoint, splynx_id, **parents)
         if found is None:
@@ -165,8 +166,7 @@ class ApiSink(Generic[P]):
                 f"{self._endpoint.name} {splynx_id} is no longer in Splynx (deleted there?): "
                 "not updated"
             )
-        secrets = self._body(payload).secret_fields()
-        skip = unreturned_fields(self._endpoint.name) | secrets
+        skip = unreturned_fields(self._endpoint.name) | model.secret_fields()
         differ = field_differences(body, found.fields(), skip=skip)
         if differ:
             changes = differing_part(body, differ)
