@@ -33,6 +33,11 @@ UNRETURNED: dict[str, frozenset[str]] = {
     # an item's categoryIdForTransaction picks the category of the transaction Splynx
     # books for it; it is not a column of the item and is never given back
     "invoices": frozenset({"items.categoryIdForTransaction"}),
+    # a password is kept hashed and never answered (the blueprint's GET lists no password)
+    "administrators": frozenset({"password"}),
+    # a ticket's first message is created with it and listed among the messages, not on
+    # the ticket; and each message added moves the ticket's updated_at to its own time
+    "tickets": frozenset({"message", "updated_at"}),
 }
 
 

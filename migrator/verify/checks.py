@@ -1,7 +1,8 @@
 """Per entity: how verify finds its records in Splynx, and which fields it compares.
 
-Adding an entity (tickets, say) is one ``EntityCheck`` in ``CHECKS``: the
-Splynx endpoint its records live at (the marker comes with the endpoint), how
+Adding an entity is one ``EntityCheck`` in ``CHECKS``: the Splynx endpoint
+its records live at (the marker comes with the endpoint; ``key`` pairs records
+where it has none, as for ticket messages), how
 to tell one of our records from the ISP's own (``ours``, for the records in
 Splynx that no Sonar record accounts for) and the fields Splynx does not give
 back as they were sent (``skip``: ``migrator.splynx.compare.UNRETURNED``, each with its
@@ -11,13 +12,15 @@ the transform come from the run's own wiring (``migrator.pipeline.wiring``).
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from migrator.splynx.compare import unreturned_fields
 from migrator.splynx.query import Search, where
 
-__all__ = ["CHECKS", "EntityCheck", "Ours"]
+__all__ = ["CHECKS", "EntityCheck", "Key", "Ours", "message_key"]
 
 # Is the Splynx record with this marker value (and this id) one of ours? ``state_ids``
 # are the ids our runs created or adopted for the entity.
@@ -50,6 +53,21 @@ def _prefixed_any(*prefixes: str) -> Ours:
 
 _ANY = Search(main={"id": where(">", 0)})  # services: listed across customers this way
 
+# What pairs a Splynx record with its Sonar one when the endpoint has no marker: the
+# value from a request body or a record read back (None: cannot be paired).
+Key = Callable[[Mapping[str, Any]], str | None]
+
+
+def message_key(fields: Mapping[str, Any]) -> str | None:
+    """A ticket message is known by its ticket, date, time, author type and exact text
+    (as the run finds one it may have sent: ``pipeline.support_sinks``); the text by its
+    digest, so that a report naming the key stays short."""
+    if not fields.get("ticket_id"):
+        return None
+    text = hashlib.sha256(str(fields.get("message") or "").encode()).hexdigest()[:16]
+    when = f"{fields.get('date') or ''} {fields.get('time') or ''}"
+    return f"ticket {fields['ticket_id']} {when} {fields.get('author_type') or ''} text {text}"
+
 
 @dataclass(frozen=True)
 class EntityCheck:
@@ -62,6 +80,7 @@ class EntityCheck:
     # natural keys: a record matched to one the ISP already had is used as it is,
     # never changed by the run, so its fields are not ours to compare
     natural_key: bool = False
+    key: Key | None = None  # instead of the endpoint's marker, where it has none
 
 
 CHECKS: Mapping[str, EntityCheck] = {
@@ -83,4 +102,11 @@ CHECKS: Mapping[str, EntityCheck] = {
     "payments": EntityCheck("payments", _prefixed("sonar:pay:")),
     "transactions": EntityCheck("transactions", _prefixed_any("sonar:debit:", "sonar:credit:")),
     "opening_balances": EntityCheck("transactions", _prefixed("sonar:opening:")),
+    # matched by login (then e-mail) to the ISP's own: only those we created are compared
+    "administrators": EntityCheck(
+        "administrators", natural_key=True, skip=unreturned_fields("administrators")
+    ),
+    "tickets": EntityCheck("tickets", _marked, skip=unreturned_fields("tickets")),
+    # a ticket's first message came with its create and is not in our state: not extra
+    "ticket_messages": EntityCheck("ticket_messages", search=_ANY, key=message_key),
 }

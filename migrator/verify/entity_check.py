@@ -10,7 +10,7 @@ way, so the expected record is the one the run left, links included.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import anyio
@@ -22,9 +22,9 @@ from migrator.pipeline.state import StateStore
 from migrator.records import Cleaned, Resolved
 from migrator.splynx.client import SplynxClient
 from migrator.splynx.compare import field_differences
-from migrator.splynx.endpoints import endpoint
+from migrator.splynx.endpoints import Endpoint, endpoint
 from migrator.splynx.records import SplynxRecord
-from migrator.verify.checks import EntityCheck
+from migrator.verify.checks import EntityCheck, Key
 from migrator.verify.report import Difference, EntityReport, Extra, Missing, StateCounts
 from migrator.verify.targets import Target
 
@@ -49,6 +49,7 @@ class EntityVerifier:
         assert isinstance(spec.sink, Target)
         self._spec, self._check, self._target = spec, check, spec.sink
         self._endpoint = endpoint(check.endpoint)
+        self._key = check.key or _marker_value(self._endpoint)
         self._splynx, self._store, self._emit = splynx, store, emit
         self._sample, self._partitions = sample, partitions
         self._ours = frozenset(splynx_id for _, splynx_id in store.created(spec.name))
@@ -72,12 +73,10 @@ class EntityVerifier:
         return self.report
 
     async def _index_splynx(self) -> None:
-        marker = self._endpoint.marker
-        assert marker is not None
         async for record in self._splynx.iterate(self._endpoint, self._check.search):
-            value = marker.value_of(record.fields())
+            value = self._key(record.fields())
             if value is not None:
-                self._index[str(value)].append(record)
+                self._index[value].append(record)
 
     async def _read(self, low: int, high: int) -> None:
         async for page in self._spec.source.pages(low, high, low - 1):
@@ -98,9 +97,7 @@ class EntityVerifier:
                 self._missing(Missing(sonar_id=item.sonar_id, reason=f"refused now: {exc}"))
             return
         body = self._target.body(cleaned.payload)
-        marker = self._endpoint.marker
-        assert marker is not None
-        value = str(marker.value_of(body.body()))
+        value = str(self._key(body.body()))
         found = self._index.pop(value, [])
         if not found:
             if known_reject:
@@ -121,7 +118,7 @@ class EntityVerifier:
             found = self._store.splynx_id(ref.entity, ref.sonar_id)
             if found is not None:
                 parents[ref.field] = found
-            elif ref.wait:
+            elif ref.wait and ref.required:  # as the run: an optional one is left out
                 raise Rejected(
                     f"{ref.entity} {ref.sonar_id} is not in our state",
                     [FieldError(ref.field, f"{ref.entity} {ref.sonar_id} was not migrated")],
@@ -167,6 +164,17 @@ class EntityVerifier:
                 if self._check.ours(value, record.id, self._ours):
                     self.report.splynx += 1
                     self.report.extra.append(Extra(splynx_id=record.id, marker=value))
+
+
+def _marker_value(target: Endpoint) -> Key:
+    marker = target.marker
+    assert marker is not None, f"{target.name} has no marker: its check needs a key"
+
+    def value(fields: Mapping[str, Any]) -> str | None:
+        found = marker.value_of(fields)
+        return None if found is None else str(found)
+
+    return value
 
 
 def _state_counts(store: StateStore, entity: str) -> StateCounts:

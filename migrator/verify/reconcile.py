@@ -30,6 +30,7 @@ from migrator.pipeline.finance_specs import LedgerSink, finance_entities
 from migrator.pipeline.late_lookups import LateNetworks
 from migrator.pipeline.lookups import load_lookups, load_network_lookups
 from migrator.pipeline.state import StateStore
+from migrator.pipeline.support_specs import load_support_targets
 from migrator.pipeline.wiring import NETWORK_ENTITIES, build_specs
 from migrator.profile import Profile
 from migrator.settings import Settings
@@ -116,10 +117,14 @@ async def _entities(
     lookups = await load_lookups(extractor)
     networks = LateNetworks()
     names = verifiable(finance_entities(request.entities, request.profile.finance))
+    support = None  # the ticket statuses, groups and type the run gave tickets
+    if "tickets" in names:
+        rules = request.profile.support
+        support = await load_support_targets(splynx, rules, lookups.ticket_groups)
     specs = build_specs(
         names, profile=request.profile, lookups=lookups, networks=networks,
         extractor=extractor, sink=Targets(), nested_page_size=settings.nested_page_size,
-        ledger=ledger,
+        ledger=ledger, support=support,
     )  # fmt: skip
     verifiers = [
         EntityVerifier(

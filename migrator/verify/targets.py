@@ -52,5 +52,6 @@ class Targets:
         body: Callable[[Any], SplynxPayload] = _itself,
         after: Any = None,
         link_fields: Mapping[str, str] | None = None,
+        also_by: Any = (),
     ) -> Target:
         return Target(name, body)

@@ -3,13 +3,16 @@
 A clean run verifies equal (exit 0, equal counts per entity) and verify sends
 nothing but reads, to either system; a customer altered and a service deleted
 in Splynx through its API are both named (exit 5): the entity, the Sonar id,
-the field with both values, and the missing record as missing. With money,
+the field with both values, and the missing record as missing. Tickets and
+their messages verify too: an altered ticket is named by field, an edited
+message as missing and extra (a message is known by its text). With money,
 every balance is equal to the cent until a charge booked by hand in Splynx
 moves one, which is named with both figures.
 """
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -30,6 +33,14 @@ pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[2]
 SCALE = 40
 READS = {"GET", "HEAD", "OPTIONS"}
+ANY = Search(main={"id": where(">", 0)})
+
+
+def store_ids(state: Path, entity: str) -> list[tuple[int, int]]:
+    """(Sonar id, Splynx id) of each record of ``entity`` the state file maps."""
+    with sqlite3.connect(state) as db:
+        query = "SELECT sonar_id, splynx_id FROM id_map WHERE entity = ?"
+        return [(int(a), int(b)) for a, b in db.execute(query, (entity,))]
 
 
 async def first(splynx: SplynxClient, endpoint: str) -> SplynxRecord:
@@ -136,3 +147,45 @@ async def test_money_verifies_to_the_cent_and_a_moved_balance_is_named(tmp_path:
         assert moved["account_id"] == int(customer.additional_attributes["sonar_id"])
         assert moved["customer_id"] == customer.id
         assert moved["sonar"] != moved["splynx"]
+
+
+async def test_support_verifies_equal_and_an_altered_ticket_and_message_are_named(
+    tmp_path: Path,
+) -> None:
+    support = "administrators,tickets,ticket_messages"
+    async with running_pair({"scale": 12, "seed": 3}) as pair:
+        state = tmp_path / "state.sqlite3"
+        entities = ("partners", "locations", "customers", *support.split(","))
+        result, settings, _ = await run(pair, state, entities=entities)
+        assert result.status in {"completed", "rejects"}, result.message
+
+        code, report, err = await verify_cli(pair, state, "--all", "--only", support)
+
+        assert code == ExitCode.OK, err
+        entities_found = {e["entity"]: e for e in report["entities"]}
+        assert list(entities_found) == support.split(",")
+        for name, entity in entities_found.items():
+            assert entity["sonar"] == entity["splynx"] + entity["rejected"], name
+            assert entity["compared"] > 0, name
+
+        async with SplynxClient.open(settings) as splynx:
+            ticket = await first(splynx, "tickets")
+            await splynx.update("tickets", ticket.id, {"subject": "Altered By Hand"})
+            ours = {row[1] for row in store_ids(state, "ticket_messages")}
+            messages = [m async for m in splynx.iterate("ticket_messages", ANY)]
+            message = next(m for m in messages if m.id in ours)
+            await splynx.update("ticket_messages", message.id, {"message": "Edited by hand"})
+
+        code, report, err = await verify_cli(pair, state, "--all", "--only", support)
+
+        assert code == ExitCode.BLOCKED, err
+        found = {e["entity"]: e for e in report["entities"]}
+        [difference] = found["tickets"]["differences"]
+        assert difference["splynx_id"] == ticket.id and difference["field"] == "subject"
+        assert difference["sonar"] == ticket["subject"]
+        assert difference["splynx"] == "Altered By Hand"
+        # a message is known by its text: edited, it is another message, and ours is gone
+        [missing] = found["ticket_messages"]["missing"]
+        assert missing["marker"].startswith(f"ticket {message['ticket_id']} ")
+        assert [e["splynx_id"] for e in found["ticket_messages"]["extra"]] == [message.id]
+        assert found["administrators"]["equal"] is True
