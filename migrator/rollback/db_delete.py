@@ -1,4 +1,4 @@
-"""Money rows (and customer comments) deleted through the database, a batch at a time.
+"""Money rows, customer comments and tickets deleted through the database, a batch at a time.
 
 What the simulator's API delete does (``sim/splynx/behaviours_invoices.py``,
 ``behaviours_payments.py``, ``ledger.py``; the docs: invoices create debits,
@@ -14,7 +14,10 @@ transaction per batch, as a Splynx that is never asked would not do it itself:
 - an invoice: its debit transactions (``invoice_id``) voided, what was
   allocated to it removed, the invoice marked deleted (its items stay, as the
   API delete leaves them);
-- a customer comment (no API delete exists): marked deleted.
+- a customer comment (no API delete exists): marked deleted;
+- a ticket message: marked deleted; a ticket: marked deleted with every message
+  of its conversation (the first one came with the ticket's create and is not
+  in our id map), as the simulator's ``TicketBehaviour.deleting`` does.
 
 Only live rows are touched, so a batch that committed before a crash changes
 nothing when it runs again. ASSUMPTION: payments are deleted before the
@@ -44,6 +47,8 @@ DB_TABLES = {
     "payments": "payments",
     "invoices": "invoices",
     "customer_notes": "customer_notes",
+    "ticket_messages": "ticket_messages",
+    "tickets": "ticket",
 }
 _LEDGER = ("customer_id", "type", "total")
 _LINKED_BY = {"payments": "payment_id", "invoices": "invoice_id"}
@@ -63,6 +68,8 @@ async def delete_rows(db: SplynxDatabase, entity: str, ids: Sequence[int]) -> No
             if entity in _LINKED_BY:
                 await _void(tx, await _linked(tx, _LINKED_BY[entity], sorted(live)))
                 await _unallocate(tx, _PAYERS_BY[entity], sorted(live))
+            if entity == "tickets":
+                await _conversations_deleted(tx, sorted(live))
             await _mark_deleted(tx, name, sorted(live))
 
 
@@ -78,6 +85,17 @@ async def _void(tx: SqlTransaction, rows: dict[int, dict[str, Any]]) -> None:
 async def _mark_deleted(tx: SqlTransaction, name: str, ids: Sequence[int]) -> None:
     if ids:
         await update_by_id(tx, name, ("deleted",), [(i, "1") for i in ids])
+
+
+async def _conversations_deleted(tx: SqlTransaction, ticket_ids: Sequence[int]) -> None:
+    """Every live message of these tickets marked deleted."""
+    if ticket_ids:
+        marks = ", ".join(["%s"] * len(ticket_ids))
+        sql = (
+            f"UPDATE {quoted('ticket_messages')} SET `deleted` = '1' "
+            f"WHERE `ticket_id` IN ({marks}) AND `deleted` = '0'"
+        )
+        await tx.execute(sql, ticket_ids)
 
 
 async def _linked(tx: SqlTransaction, column: str, ids: Sequence[int]) -> dict[int, dict[str, Any]]:

@@ -82,6 +82,8 @@ REFERENCES: Mapping[str, Mapping[str, str]] = {
     "internet_services": {**_CUSTOMER, "tariff_id": "internet_tariffs"},
     "recurring_services": {**_CUSTOMER, "tariff_id": "recurring_tariffs"},
     "customers": {"partner_id": "partners", "location_id": "locations"},
+    "tickets": {**_CUSTOMER, "assign_to": "administrators"},
+    "ticket_messages": {**_CUSTOMER, "ticket_id": "tickets", "admin_id": "administrators"},
 }
 Refs = dict[str, int]  # entity -> the id of its record this one names
 
@@ -101,10 +103,6 @@ async def build_plan(
     for entity in ROLLBACK_ORDER:
         ours = store.ours(entity, run_id)
         if not ours:
-            continue
-        if entity not in CHECKS:  # administrators, tickets, messages: not handled yet
-            reason = f"rollback cannot delete {entity} yet: delete them in Splynx by hand"
-            plan.kept.extend(Kept(entity, s, p, reason, None) for s, p, _ in ours)
             continue
         live = await _live(splynx, entity, {splynx_id for _, splynx_id, _ in ours})
         for sonar_id, splynx_id, how in ours:

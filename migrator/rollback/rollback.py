@@ -23,6 +23,7 @@ from migrator.settings import Settings
 from migrator.splynx.client import SplynxClient
 from migrator.splynx.db import SplynxDatabase
 from migrator.state_lock import StateLock
+from migrator.verify.checks import CHECKS
 from migrator.verify.reconcile import VerifyRequest, verify
 
 __all__ = ["NO_API_DELETE", "RollbackRequest", "RollbackResult", "rollback"]
@@ -31,6 +32,10 @@ NO_API_DELETE = {
     "customer_notes": "Splynx's API cannot delete customer comments (the blueprint documents "
     "no DELETE); set SPLYNX_DB_DSN and roll back again to delete them in the database",
 }
+
+
+# what a record known by its content (a ticket message) is known by, named when it changed
+KEYED_BY = ("date", "time", "author_type", "message")
 
 
 @dataclass(frozen=True)
@@ -127,8 +132,14 @@ async def _changed(request: RollbackRequest, store: StateStore, emit: Emit) -> C
     report = await verify(checking, _prefixed(emit, "check "))
     changed: dict[str, dict[int, list[str]]] = {}
     for entity in report.entities:
+        found = changed.setdefault(entity.entity, {})
         for diff in entity.differences:
-            changed.setdefault(entity.entity, {}).setdefault(diff.splynx_id, []).append(diff.field)
+            found.setdefault(diff.splynx_id, []).append(diff.field)
+        if CHECKS[entity.entity].key is None:
+            continue  # an extra record with a marker: Sonar no longer has it, not changed
+        # known by what it holds (a ticket message): ours, but no longer what Sonar has
+        for extra in entity.extra:
+            found.setdefault(extra.splynx_id, []).extend(KEYED_BY)
     return changed
 
 

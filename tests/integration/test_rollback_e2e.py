@@ -4,7 +4,9 @@ Splynx is photographed before the first run (through its API, and row by row
 in MariaDB where the simulator keeps its tables there); after a run with
 money, a rollback without --yes changes nothing, one with --yes leaves the
 photograph as it was, a second one has nothing to do, verify finds none of our
-records, and a new run migrates everything again. A partner the ISP already
+records, and a new run migrates everything again: administrators, tickets and
+their conversations included (a ticket goes with its first message, which came
+with its create). A partner the ISP already
 had is never deleted; a customer changed by hand is kept and named until
 --force. A rollback SIGKILLed mid-way and run again ends exactly as one that
 was not.
@@ -16,13 +18,9 @@ import json
 import signal
 import sqlite3
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
 import anyio
-import pymysql
 import pytest
 
 from migrator.entity_map import ENTITY_ORDER
@@ -30,92 +28,21 @@ from migrator.exitcodes import ExitCode
 from migrator.pipeline.support_specs import SUPPORT_ENTITIES
 from migrator.sim.faults import Latency
 from migrator.splynx.client import SplynxClient
-from migrator.splynx.query import Search, where
-from migrator.splynx.tables import quoted
+from tests.support.cutover import cli, id_map, photograph, rows, storage
 from tests.support.migration_checks import run
 from tests.support.migration_processes import environment
-from tests.support.pair import Pair, running_pair, settings_for
-from tests.support.splynx_db import named_database
+from tests.support.pair import running_pair, settings_for
 
 pytestmark = pytest.mark.slow
 
 SCALE = 20
-_ANY = Search(main={"id": where(">", 0)})
-ENDPOINTS = {
-    "partners": None, "locations": None, "internet_tariffs": None, "recurring_tariffs": None,
-    "ipv4_networks": None, "ipv6_networks": None, "customers": None,
-    "internet_services": _ANY, "recurring_services": _ANY, "customer_notes": None,
-    "invoices": None, "payments": None, "transactions": None,
-}  # fmt: skip
-TABLES = (
-    "partners", "locations", "tariffs_internet", "tariffs_custom", "ipv4_networks",
-    "ipv4_networks_ip", "ipv6_networks", "customers", "services_internet", "services_custom",
-    "customer_notes", "invoices", "payments", "billing_transactions", "invoice_payers",
-)  # fmt: skip
-# rollback does not handle administrators, tickets and their messages yet (it keeps them)
-ROLLED = tuple(name for name in ENTITY_ORDER if name not in SUPPORT_ENTITIES)
+ROLLED = ENTITY_ORDER
+# what a new run after the rollback must make again, as many as the first
+AGAIN = ("customers", "internet_services", "invoices", "payments", "transactions",
+         "administrators", "tickets", "ticket_messages")  # fmt: skip
 NO_NOTES = tuple(name for name in ROLLED if name != "customer_notes")
-
-
-async def photograph(settings: Any) -> dict[str, list[dict[str, Any]]]:
-    """Every record the API lists, per endpoint."""
-    shot: dict[str, list[dict[str, Any]]] = {}
-    async with SplynxClient.open(settings) as splynx:
-        for name, search in ENDPOINTS.items():
-            shot[name] = [r.fields() async for r in splynx.iterate(name, search)]
-    return shot
-
-
-def rows(params: dict[str, Any]) -> dict[str, list[tuple[Any, ...]]]:
-    """The live rows of every table a run writes, straight from MariaDB."""
-    found: dict[str, list[tuple[Any, ...]]] = {}
-    with pymysql.connect(**params) as connection, connection.cursor() as cursor:
-        for name in TABLES:
-            cursor.execute(
-                "SELECT COUNT(*) FROM information_schema.columns WHERE table_schema = %s "
-                "AND table_name = %s AND column_name = 'deleted'",
-                (params["database"], name),
-            )
-            live = " WHERE `deleted` = '0'" if cursor.fetchone()[0] else ""
-            try:
-                cursor.execute(f"SELECT * FROM {quoted(name)}{live} ORDER BY 1")
-            except pymysql.err.ProgrammingError:  # a table the simulator never made
-                continue
-            found[name] = sorted(cursor.fetchall(), key=repr)
-        cursor.execute(
-            "SELECT b.* FROM customer_billing b JOIN customers c ON c.id = b.customer_id "
-            "WHERE c.deleted = '0' ORDER BY 1"
-        )
-        found["customer_billing"] = list(cursor.fetchall())
-        # every customer's balance, deleted ones too: deleting money moves it back
-        cursor.execute("SELECT customer_id, deposit FROM customer_billing WHERE deposit <> 0")
-        found["balances"] = list(cursor.fetchall())
-    return found
-
-
-@contextmanager
-def storage(kind: str, request: pytest.FixtureRequest) -> Iterator[tuple[dict[str, Any], Any]]:
-    """(Splynx simulator options, pymysql parameters or None) for ``memory`` / ``mariadb``."""
-    if kind == "memory":
-        yield {}, None
-        return
-    with named_database(request.getfixturevalue("mariadb"), prefix="migrator_rollback") as db:
-        yield {"db_dsn": db[0]}, db
-
-
-async def cli(pair: Pair, state: Path, *args: str, dsn: str | None = None) -> tuple[int, str]:
-    """``migrator ARGS`` in its own process; (exit code, stdout + stderr)."""
-    command = [sys.executable, "-m", "migrator", *args, "--env-file", str(state.parent / "none")]
-    env = environment(pair.sonar_url, pair.splynx_url, state)
-    if dsn:
-        env["SPLYNX_DB_DSN"] = dsn
-    done = await anyio.run_process(command, env=env, cwd=state.parent, check=False)
-    return done.returncode, done.stdout.decode() + done.stderr.decode()
-
-
-def id_map(state: Path) -> list[tuple[Any, ...]]:
-    with sqlite3.connect(state) as db:
-        return db.execute("SELECT * FROM id_map ORDER BY entity, sonar_id").fetchall()
+# the crash test: what a run writes one by one through the API is enough to kill it in
+NO_SUPPORT = tuple(name for name in NO_NOTES if name not in SUPPORT_ENTITIES)
 
 
 @pytest.mark.parametrize("kind", ["memory", "mariadb"])
@@ -138,6 +65,8 @@ async def test_rollback_leaves_splynx_as_before_and_a_new_run_starts_clean(
             migrated = await photograph(settings)
             assert len(migrated["customers"]) > SCALE // 2 and migrated["invoices"]
             assert migrated["payments"] and migrated["transactions"]
+            assert migrated["tickets"] and migrated["ticket_messages"]
+            assert len(migrated["administrators"]) > len(before["administrators"])
             mapped = id_map(state)
             if db:
                 assert rows(db[1])["balances"], "the run moved no balance"
@@ -168,7 +97,7 @@ async def test_rollback_leaves_splynx_as_before_and_a_new_run_starts_clean(
             )
             assert again.status in {"completed", "rejects"}, again.message
             rerun = await photograph(settings)
-            for name in ("customers", "internet_services", "invoices", "payments", "transactions"):
+            for name in AGAIN:
                 assert len(rerun[name]) == len(migrated[name]), name
 
 
@@ -224,7 +153,7 @@ async def test_a_rollback_killed_mid_way_resumes_to_the_exact_end(tmp_path: Path
         state = tmp_path / "state.sqlite3"
         settings = settings_for(pair, state)
         before = await photograph(settings)
-        result, _, _ = await run(pair, state, entities=NO_NOTES)
+        result, _, _ = await run(pair, state, entities=NO_SUPPORT)
         assert result.status in {"completed", "rejects"}, result.message
         command = [sys.executable, "-m", "migrator", "rollback", "--all", "--yes", "--force"]
         command += ["--env-file", str(tmp_path / "none")]

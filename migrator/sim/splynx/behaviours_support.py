@@ -9,6 +9,10 @@
   (rules shared with the database path: ``migrator/splynx/support_rules``).
   File uploads are not simulated: a message with ``files`` is refused with a
   422 that says so.
+- A ticket deleted takes its messages with it (each soft-deleted as the ticket
+  is). ASSUMPTION: the blueprint says only ``DELETE /{id}`` → 204; Splynx shows
+  no message of a deleted ticket anywhere, and a live message whose ticket is
+  gone would be listed by ``GET ticket-messages`` with nowhere to open it.
 - An administrator's password is stored hashed (``passwords.py``), never answered.
 """
 
@@ -74,6 +78,12 @@ class TicketBehaviour(Behaviour):
         customer = payload.values.get("customer_id")
         row = first_message(key, customer, ctx.api_key_id, sql_datetime(ctx.now), message)
         await ctx.session.insert("ticket_messages", row)
+
+    async def deleting(self, ctx: Context, row: Row) -> None:
+        ticket = Condition("ticket_id", "=", (str(row["id"]),))
+        live = Condition("deleted", "=", ("0",))
+        for message in await ctx.session.select("ticket_messages", Query((ticket, live))):
+            await ctx.session.update("ticket_messages", message["id"], {"deleted": "1"})
 
     async def decorate(self, ctx: Context, rows: list[Row], records: list[dict[str, Any]]) -> None:
         for record in records:
