@@ -35,7 +35,7 @@ NO_API_DELETE = {
 
 
 # what a record known by its content (a ticket message) is known by, named when it changed
-KEYED_BY = ("date", "time", "author_type", "message")
+KEYED_BY = ("its date, time, author or text",)
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,8 @@ nothing but reads, to either system; a customer altered and a service deleted
 in Splynx through its API are both named (exit 5): the entity, the Sonar id,
 the field with both values, and the missing record as missing. Tickets and
 their messages verify too: an altered ticket is named by field, an edited
-message as missing and extra (a message is known by its text). With money,
+message as missing and extra (a message is known by its text), and a
+rollback keeps both. With money,
 every balance is equal to the cent until a charge booked by hand in Splynx
 moves one, which is named with both figures.
 """
@@ -22,7 +23,7 @@ from migrator.exitcodes import ExitCode
 from migrator.splynx.client import SplynxClient
 from migrator.splynx.query import Search, where
 from migrator.splynx.records import SplynxRecord
-from tests.support.cutover import verify_cli
+from tests.support.cutover import cli, verify_cli
 from tests.support.migration_checks import run
 from tests.support.migration_processes import WITHOUT_MONEY
 from tests.support.pair import Pair, running_pair, settings_for
@@ -149,7 +150,7 @@ async def test_money_verifies_to_the_cent_and_a_moved_balance_is_named(tmp_path:
         assert moved["sonar"] != moved["splynx"]
 
 
-async def test_support_verifies_equal_and_an_altered_ticket_and_message_are_named(
+async def test_an_altered_ticket_and_message_are_named_and_kept_by_rollback(
     tmp_path: Path,
 ) -> None:
     support = "administrators,tickets,ticket_messages"
@@ -189,3 +190,11 @@ async def test_support_verifies_equal_and_an_altered_ticket_and_message_are_name
         assert missing["marker"].startswith(f"ticket {message['ticket_id']} ")
         assert [e["splynx_id"] for e in found["ticket_messages"]["extra"]] == [message.id]
         assert found["administrators"]["equal"] is True
+
+        # and a rollback keeps both, named, with the ticket the message belongs to
+        code, out = await cli(pair, state, "rollback", "--all")
+        assert code == ExitCode.REJECTS, out  # something kept
+        kept = [line.split() for line in out.splitlines() if "changed in Splynx" in line]
+        kept_ids = {(cells[1], cells[3]) for cells in kept if len(cells) > 3}
+        assert ("tickets", str(ticket.id)) in kept_ids, out
+        assert ("ticket_messages", str(message.id)) in kept_ids, out
