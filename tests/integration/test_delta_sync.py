@@ -28,8 +28,8 @@ import pytest
 from migrator.entity_map import ENTITY_ORDER
 from migrator.events import Event, RecordsSettled
 from migrator.exitcodes import ExitCode
-from migrator.profile import load_profile
 from migrator.pipeline.state import StateStore
+from migrator.profile import load_profile
 from migrator.profile_rules import SyncRules
 from migrator.splynx.client import SplynxClient
 from migrator.splynx.query import Search, where
