@@ -101,7 +101,6 @@ def support_makers(
     this run makes). In a delta (``changed``) the tickets read for messages are those with
     a new message too.
     """
-    # NestedTickets reuses NestedAccounts' completion; it decodes tickets, not accounts
     shared = SharedPages(NestedTickets(nested_page_size), consumers, keep=TICKET_PAGES_KEPT)
     conversations = cast(Reader[TicketWithConversation], shared.view(shared.reader.decode))
     bare = shared.view(_ticket_alone)

@@ -22,6 +22,8 @@ from dataclasses import dataclass
 from itertools import pairwise
 from typing import Any, Generic, Protocol, TypeVar
 
+from gql import GraphQLRequest
+
 from migrator.errors import ProtocolError, Rejected
 from migrator.sonar.client import SonarClient
 from migrator.sonar.models import AccountWithRelations, decode_as, typed
@@ -34,7 +36,7 @@ from migrator.sonar.queries import (
 )
 from migrator.sonar.variables import Window, keyset_variables, relation_page_variables
 
-__all__ = ["Batch", "FlatRecords", "NestedAccounts", "Reader"]
+__all__ = ["Batch", "FlatRecords", "NestedAccounts", "NestedRecords", "Reader"]
 
 T = TypeVar("T")
 T_co = TypeVar("T_co", covariant=True)
@@ -125,19 +127,16 @@ class FlatRecords(Generic[T]):
         return _batch(data, self.query, operation)
 
 
-class NestedAccounts:
-    """Accounts with their relations (all of ``ACCOUNT_RELATIONS``, or those named), each
-    complete: a parent with more children than one nested page holds gets the rest."""
+class NestedRecords:
+    """Records of ``query`` with the relations ``document`` nests, each complete: a parent
+    with more children than one nested page holds gets the rest before the page is
+    handed on. Subclasses say which records, document, relations and model."""
 
-    query = "accounts"
-
-    def __init__(
-        self, nested_page_size: int = 50, relations: tuple[str, ...] | None = None
-    ) -> None:
-        self.nested_page_size = nested_page_size
-        self.fields = relations
-        self.relations = account_relations(relations)
-        self.decode = decode_as(AccountWithRelations, "accounts")
+    query: str
+    document: GraphQLRequest
+    relations: tuple[Relation, ...]
+    decode: Callable[[Mapping[str, Any]], Any]
+    nested_page_size: int
 
     async def read(
         self,
@@ -149,18 +148,17 @@ class NestedAccounts:
         operation: str,
     ) -> Batch:
         variables = keyset_variables(
-            "accounts",
+            self.query,
             after,
             upto,
             page_size,
             window=window,
             nested_page_size=self.nested_page_size,
         )
-        document = nested_accounts_document(self.fields)
-        data = await client.execute(document, variables, operation=operation)
-        batch = _batch(data, "accounts", operation)
-        for account in batch.entities:
-            await self._complete(client, "accounts", account, self.relations, operation)
+        data = await client.execute(self.document, variables, operation=operation)
+        batch = _batch(data, self.query, operation)
+        for record in batch.entities:
+            await self._complete(client, self.query, record, self.relations, operation)
         return batch
 
     async def _complete(
@@ -218,3 +216,19 @@ class NestedAccounts:
             more, _ = _connection(parents[0], relation.field, label)
             by_id.update((int(child["id"]), child) for child in more)
         return [by_id[key] for key in sorted(by_id)]
+
+
+class NestedAccounts(NestedRecords):
+    """Accounts with their relations (all of ``ACCOUNT_RELATIONS``, or those named), each
+    complete: a parent with more children than one nested page holds gets the rest."""
+
+    query = "accounts"
+
+    def __init__(
+        self, nested_page_size: int = 50, relations: tuple[str, ...] | None = None
+    ) -> None:
+        self.nested_page_size = nested_page_size
+        self.fields = relations
+        self.relations = account_relations(relations)
+        self.decode = decode_as(AccountWithRelations, "accounts")
+        self.document = nested_accounts_document(relations)

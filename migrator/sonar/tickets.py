@@ -3,7 +3,7 @@
 One request carries a page of tickets and each one's replies and comments
 (``nested_tickets_document``); only a ticket whose thread is longer than one
 nested page costs follow-up requests, fetched before the page is handed on
-(the completion machinery of ``NestedAccounts``), so every ticket arrives
+(``NestedRecords``, as accounts are read), so every ticket arrives
 whole. Read flat, the replies and comments would cost as many requests again
 as the tickets themselves, which the Sonar budget of a 10,000-account
 migration cannot spare.
@@ -11,12 +11,10 @@ migration cannot spare.
 
 from __future__ import annotations
 
-from migrator.sonar.client import SonarClient
 from migrator.sonar.entities import Ticket, TicketComment, TicketReply
 from migrator.sonar.models import decode_as
 from migrator.sonar.queries import TICKET_RELATIONS, nested_tickets_document
-from migrator.sonar.readers import Batch, NestedAccounts, _batch
-from migrator.sonar.variables import Window, keyset_variables
+from migrator.sonar.readers import NestedRecords
 
 __all__ = ["NestedTickets", "TicketWithConversation"]
 
@@ -28,31 +26,13 @@ class TicketWithConversation(Ticket):
     ticket_comments: tuple[TicketComment, ...] = ()
 
 
-class NestedTickets(NestedAccounts):
+class NestedTickets(NestedRecords):
     """Pages of tickets, each with its replies and comments complete."""
 
     query = "tickets"
 
     def __init__(self, nested_page_size: int = 100) -> None:
         self.nested_page_size = nested_page_size
-        self.fields = None
+        self.document = nested_tickets_document()
         self.relations = TICKET_RELATIONS
-        self.decode = decode_as(TicketWithConversation, "tickets")  # type: ignore[assignment]
-
-    async def read(
-        self,
-        client: SonarClient,
-        after: int,
-        upto: int | None,
-        page_size: int,
-        window: Window | None,
-        operation: str,
-    ) -> Batch:
-        variables = keyset_variables(
-            "tickets", after, upto, page_size, window=window, nested_page_size=self.nested_page_size
-        )
-        data = await client.execute(nested_tickets_document(), variables, operation=operation)
-        batch = _batch(data, "tickets", operation)
-        for ticket in batch.entities:
-            await self._complete(client, "tickets", ticket, self.relations, operation)
-        return batch
+        self.decode = decode_as(TicketWithConversation, "tickets")
