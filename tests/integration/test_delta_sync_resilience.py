@@ -15,16 +15,21 @@ from __future__ import annotations
 import random
 import sqlite3
 import sys
+from functools import partial
 from pathlib import Path
 
-import anyio
 import pytest
 
 from migrator.exitcodes import ExitCode
 from migrator.sim.faults import Latency
 from tests.support.cutover import change_sonar, verify_cli
 from tests.support.migration_checks import run
-from tests.support.migration_processes import WITHOUT_MONEY, environment
+from tests.support.migration_processes import (
+    WITHOUT_MONEY,
+    environment,
+    kill_repeatedly,
+    run_to_end,
+)
 from tests.support.pair import running_pair
 
 pytestmark = pytest.mark.slow
@@ -54,20 +59,11 @@ async def test_sigkills_during_a_sync_then_resume_leave_splynx_exactly_as_sonar(
         env = environment(pair.sonar_url, pair.splynx_url, state)
         command = [sys.executable, "-m", "migrator", "run", "--since", "last", *WITHOUT_MONEY]
         command += ["--env-file", str(tmp_path / "none")]
-        kills = 0
-        for _ in range(3):
-            process = await anyio.open_process(command, env=env, cwd=tmp_path)
-            with anyio.move_on_after(60):
-                while process.returncode is None and not sync_planned(state):  # noqa: ASYNC110 (polls a file another process writes)
-                    await anyio.sleep(0.05)
-            await anyio.sleep(rng.uniform(0.2, 1.2))
-            if process.returncode is None:
-                process.kill()
-                kills += 1
-            await process.wait()
-            await process.aclose()
-        final = await anyio.run_process(command, env=env, cwd=tmp_path, check=False)
-        assert final.returncode in (ExitCode.OK, ExitCode.REJECTS), final.stderr.decode()[-2000:]
+        kills = await kill_repeatedly(
+            command, env, tmp_path, rng, working=lambda: partial(sync_planned, state),
+            pause=(0.2, 1.2),
+        )  # fmt: skip
+        await run_to_end(command, env, tmp_path)
         assert kills >= 2, "too few kills landed while the sync worked"
 
         code, report, err = await verify_cli(pair, state, "--all", *WITHOUT_MONEY)

@@ -15,17 +15,15 @@ import random
 import sys
 from pathlib import Path
 
-import anyio
 import pytest
 
-from migrator.exitcodes import ExitCode
 from migrator.pipeline.state import StateStore
 from migrator.profile import load_profile
 from migrator.sim.faults import Latency
 from migrator.splynx.client import SplynxClient
 from tests.support.finance_checks import check_balances, check_money
 from tests.support.migration_checks import rejects_of
-from tests.support.migration_processes import environment
+from tests.support.migration_processes import environment, grows, kill_repeatedly, run_to_end
 from tests.support.pair import running_pair, settings_for
 from tests.support.splynx_db import splynx_storage
 
@@ -59,23 +57,11 @@ async def test_sigkills_during_the_money_load_leave_every_record_once_and_balanc
             only = ",".join(("partners", "locations", "customers", *MONEY))
             command = [sys.executable, "-m", "migrator", "run", "--only", only]
             command += ["--env-file", str(tmp_path / "none")]
-            kills = 0
-            for _ in range(3):
-                before = money_settled(state)
-                process = await anyio.open_process(command, env=env, cwd=tmp_path)
-                with anyio.move_on_after(60):  # until money is visibly being written
-                    while process.returncode is None and money_settled(state) <= before:  # noqa: ASYNC110 (polls a file another process writes)
-                        await anyio.sleep(0.05)
-                await anyio.sleep(rng.uniform(0.0, 0.6))
-                if process.returncode is None:
-                    process.kill()
-                    kills += 1
-                await process.wait()
-                await process.aclose()
-            final = await anyio.run_process(command, env=env, cwd=tmp_path, check=False)
-            assert final.returncode in (ExitCode.OK, ExitCode.REJECTS), final.stderr.decode()[
-                -2000:
-            ]
+            kills = await kill_repeatedly(
+                command, env, tmp_path, rng, working=grows(lambda: money_settled(state)),
+                pause=(0.0, 0.6),
+            )  # fmt: skip
+            final = await run_to_end(command, env, tmp_path)
             assert kills >= 2, "too few kills landed while money was being written"
             assert b"balances: all 120 customers' equal Sonar's to the cent" in final.stdout
             settings = settings_for(pair, state)

@@ -19,7 +19,14 @@ import pytest
 from migrator.exitcodes import ExitCode
 from migrator.sim.faults import Latency
 from tests.support.migration_checks import rejects_of, run, verify_splynx
-from tests.support.migration_processes import WITHOUT_MONEY, environment, settled
+from tests.support.migration_processes import (
+    WITHOUT_MONEY,
+    environment,
+    grows,
+    kill_repeatedly,
+    run_to_end,
+    settled,
+)
 from tests.support.pair import Pair, running_pair, settings_for
 
 pytestmark = pytest.mark.slow
@@ -35,21 +42,11 @@ async def test_sigkill_at_random_moments_then_resume_gives_each_record_once(
         env = environment(pair.sonar_url, pair.splynx_url, state)
         command = [sys.executable, "-m", "migrator", "run", *WITHOUT_MONEY]
         command += ["--env-file", str(tmp_path / "none")]
-        mid_write_kills = 0
-        for _ in range(4):
-            before = settled(state)
-            process = await anyio.open_process(command, env=env, cwd=tmp_path)
-            with anyio.move_on_after(30):  # until writing has visibly begun
-                while process.returncode is None and settled(state) <= before:  # noqa: ASYNC110 (polls a file another process writes)
-                    await anyio.sleep(0.1)
-            await anyio.sleep(rng.uniform(0.0, 1.5))  # then somewhere in the middle of it
-            if process.returncode is None:
-                process.kill()  # SIGKILL: no drain, no flush, no goodbye
-                mid_write_kills += 1
-            await process.wait()
-            await process.aclose()
-        final = await anyio.run_process(command, env=env, cwd=tmp_path, check=False)
-        assert final.returncode in (ExitCode.OK, ExitCode.REJECTS), final.stderr.decode()[-2000:]
+        mid_write_kills = await kill_repeatedly(
+            command, env, tmp_path, rng, working=grows(lambda: settled(state)),
+            pause=(0.0, 1.5), times=4, wait=30,
+        )  # fmt: skip
+        await run_to_end(command, env, tmp_path)
         assert mid_write_kills >= 2, "too few kills landed while records were being written"
         await verify_splynx(pair, settings_for(pair, state), rejects_of(state))
 
@@ -59,21 +56,11 @@ async def kill_twice_then_finish(pair: Pair, state: Path, env: dict[str, str], s
     rng = random.Random(seed)
     command = [sys.executable, "-m", "migrator", "run", *WITHOUT_MONEY]
     command += ["--env-file", str(state.parent / "none")]
-    kills = 0
-    for _ in range(2):
-        before = settled(state)
-        process = await anyio.open_process(command, env=env, cwd=state.parent)
-        with anyio.move_on_after(30):  # until writing has visibly begun
-            while process.returncode is None and settled(state) <= before:  # noqa: ASYNC110 (polls a file another process writes)
-                await anyio.sleep(0.1)
-        await anyio.sleep(rng.uniform(0.2, 1.0))
-        if process.returncode is None:
-            process.kill()
-            kills += 1
-        await process.wait()
-        await process.aclose()
-    final = await anyio.run_process(command, env=env, cwd=state.parent, check=False)
-    assert final.returncode in (ExitCode.OK, ExitCode.REJECTS), final.stderr.decode()[-2000:]
+    kills = await kill_repeatedly(
+        command, env, state.parent, rng, working=grows(lambda: settled(state)),
+        pause=(0.2, 1.0), times=2, wait=30,
+    )  # fmt: skip
+    await run_to_end(command, env, state.parent)
     return kills
 
 

@@ -14,16 +14,14 @@ import random
 import sys
 from pathlib import Path
 
-import anyio
 import pytest
 
-from migrator.exitcodes import ExitCode
 from migrator.pipeline.state import StateStore
 from migrator.profile import load_profile
 from migrator.sim.faults import Latency
 from migrator.splynx.client import SplynxClient
 from tests.support.migration_checks import rejects_of
-from tests.support.migration_processes import environment
+from tests.support.migration_processes import environment, grows, kill_repeatedly, run_to_end
 from tests.support.pair import Pair, running_pair, settings_for
 from tests.support.splynx_db import splynx_storage
 from tests.support.support_checks import check_support
@@ -68,21 +66,11 @@ async def _kill_and_resume(
     only = ",".join(("partners", "locations", "customers", "administrators", *TICKETS))
     command = [sys.executable, "-m", "migrator", "run", "--only", only]
     command += ["--env-file", str(tmp_path / "none")]
-    kills = 0
-    for _ in range(3):
-        before = tickets_settled(state)
-        process = await anyio.open_process(command, env=env, cwd=tmp_path)
-        with anyio.move_on_after(60):  # until tickets are visibly being written
-            while process.returncode is None and tickets_settled(state) <= before:  # noqa: ASYNC110 (polls a file another process writes)
-                await anyio.sleep(0.05)
-        await anyio.sleep(rng.uniform(0.0, wait))
-        if process.returncode is None:
-            process.kill()
-            kills += 1
-        await process.wait()
-        await process.aclose()
-    final = await anyio.run_process(command, env=env, cwd=tmp_path, check=False)
-    assert final.returncode in (ExitCode.OK, ExitCode.REJECTS), final.stderr.decode()[-2000:]
+    kills = await kill_repeatedly(
+        command, env, tmp_path, rng, working=grows(lambda: tickets_settled(state)),
+        pause=(0.0, wait),
+    )  # fmt: skip
+    await run_to_end(command, env, tmp_path)
     assert kills >= 2, "too few kills landed while tickets were being written"
     settings = settings_for(pair, state)
     async with SplynxClient.open(settings) as client:
