@@ -58,15 +58,14 @@ pipeline gives each record to one writer).
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Generic, Literal, Protocol, TypeVar
+from functools import partial
+from typing import Generic, Protocol, TypeVar
 
-from migrator.errors import OutcomeUnknown, Rejected
-from migrator.policy.retry import RetryPolicy, is_retriable
-from migrator.policy.time_slice import TimeSlice
+from migrator.policy.retry import RetryPolicy
+from migrator.splynx.batch_write import BatchKind, Outcome, Written, write_batch
 from migrator.splynx.db import SplynxDatabase
 from migrator.splynx.db_transaction import SqlTransaction
 from migrator.splynx.finance_rows import (
@@ -89,19 +88,6 @@ from migrator.splynx.payloads.base import SplynxPayload
 from migrator.splynx.payloads.finance import Invoice, Payment, Transaction
 
 __all__ = ["FinanceTables", "Written"]
-
-log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class Written:
-    """The record's Splynx id, and whether this call wrote it or found it there."""
-
-    splynx_id: int
-    how: Literal["created", "adopted"]
-
-
-Outcome = Written | Rejected
 
 
 class _Rows(Protocol):
@@ -177,61 +163,17 @@ class FinanceTables:
     async def _batch(self, kind: _Kind[P, R], payloads: Sequence[P]) -> list[Outcome]:
         """One result per payload, in order; the batch in one transaction."""
         shapes = Shapes(Stamp(self._clock(), self._added_by_id))
-        results: dict[int, Outcome] = {}
-        todo: list[tuple[int, R]] = []
-        turns = TimeSlice()  # a batch's rows take a while to build: the API writers go on
-        for index, payload in enumerate(payloads):
-            try:
-                todo.append((index, kind.rows(payload, shapes)))
-            except Rejected as refused:
-                results[index] = refused
-            await turns.share()
-        while todo:
-            try:
-                results.update(await self._retried(kind, todo, shapes))
-                break
-            except Rejected:  # the database refused a row: find it, go on without it
-                culprits = await self._culprits(kind, todo, shapes)
-                if not culprits:  # refused together, never alone: not one record's fault
-                    raise
-                log.info("%s: %d refused by the database", kind.name, len(culprits))
-                results.update(culprits)
-                todo = [(i, r) for i, r in todo if i not in culprits]
-        return [results[index] for index in range(len(payloads))]
-
-    async def _retried(
-        self, kind: _Kind[P, R], todo: list[tuple[int, R]], shapes: Shapes
-    ) -> dict[int, Outcome]:
-        marked = all(kind.key(rows) is not None for _, rows in todo)
-
-        def again(error: BaseException) -> bool:  # the look-up first makes a re-run safe
-            return is_retriable(error) or (marked and isinstance(error, OutcomeUnknown))
-
-        async def attempt() -> dict[int, Outcome]:
-            async with self._db.transaction(f"write {len(todo)} {kind.name}") as tx:
-                return await _write(tx, kind, todo, shapes)
-
-        return await self._retry.call(f"write {len(todo)} {kind.name}", attempt, retry_if=again)
-
-    async def _culprits(
-        self, kind: _Kind[P, R], todo: list[tuple[int, R]], shapes: Shapes
-    ) -> dict[int, Outcome]:
-        """The records the database refuses, by bisection; every probe is rolled back."""
-        try:
-            async with self._db.transaction(f"probe {kind.name}", commit=False) as tx:
-                await _write(tx, kind, todo, shapes)
-        except Rejected as refused:
-            if len(todo) == 1:
-                return {todo[0][0]: refused}
-            half = len(todo) // 2
-            found = await self._culprits(kind, todo[:half], shapes)
-            found.update(await self._culprits(kind, todo[half:], shapes))
-            return found
-        return {}
+        batch = BatchKind[P, R](
+            kind.name,
+            lambda payload: kind.rows(payload, shapes),
+            partial(_write, kind=kind, shapes=shapes),
+            lambda rows: kind.key(rows) is not None,
+        )
+        return await write_batch(self._db, self._retry, batch, payloads)
 
 
 async def _write(
-    tx: SqlTransaction, kind: _Kind[P, R], todo: Sequence[tuple[int, R]], shapes: Shapes
+    tx: SqlTransaction, todo: Sequence[tuple[int, R]], *, kind: _Kind[P, R], shapes: Shapes
 ) -> dict[int, Outcome]:
     """Adopt what the markers find, write the rest, adopt in-batch repeats as their first."""
     keys = {index: kind.key(rows) for index, rows in todo}

@@ -43,18 +43,16 @@ date and time) is written each time it is given.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Awaitable, Callable, Hashable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from typing import Generic, Protocol, TypeVar
 
-from migrator.errors import OutcomeUnknown, Rejected
-from migrator.policy.retry import RetryPolicy, is_retriable
-from migrator.policy.time_slice import TimeSlice
+from migrator.policy.retry import RetryPolicy
+from migrator.splynx.batch_write import BatchKind, Outcome, Written, write_batch
 from migrator.splynx.db import SplynxDatabase
 from migrator.splynx.db_transaction import SqlTransaction
-from migrator.splynx.finance_db import Written
 from migrator.splynx.finance_rows import Stamp
 from migrator.splynx.payloads.base import SplynxPayload
 from migrator.splynx.payloads.support import Ticket, TicketMessage
@@ -69,10 +67,6 @@ from migrator.splynx.support_sql import ServerLimits, find_messages, find_ticket
 from migrator.splynx.support_writes import Made, Setting, write_messages, write_tickets
 
 __all__ = ["SupportTables", "Written"]
-
-log = logging.getLogger(__name__)
-
-Outcome = Written | Rejected
 
 
 class _Rows(Protocol):
@@ -162,61 +156,17 @@ class SupportTables:
     async def _batch(self, kind: _Kind[P, R], payloads: Sequence[P]) -> list[Outcome]:
         """One result per payload, in order; the batch in one transaction."""
         setting = await self._setting()
-        results: dict[int, Outcome] = {}
-        todo: list[tuple[int, R]] = []
-        turns = TimeSlice()  # a batch's rows take a while to build: the API writers go on
-        for index, payload in enumerate(payloads):
-            try:
-                todo.append((index, kind.rows(payload, setting.shapes)))
-            except Rejected as refused:
-                results[index] = refused
-            await turns.share()
-        while todo:
-            try:
-                results.update(await self._retried(kind, todo, setting))
-                break
-            except Rejected:  # the database refused a row: find it, go on without it
-                culprits = await self._culprits(kind, todo, setting)
-                if not culprits:  # refused together, never alone: not one record's fault
-                    raise
-                log.info("%s: %d refused by the database", kind.name, len(culprits))
-                results.update(culprits)
-                todo = [(i, r) for i, r in todo if i not in culprits]
-        return [results[index] for index in range(len(payloads))]
-
-    async def _retried(
-        self, kind: _Kind[P, R], todo: list[tuple[int, R]], setting: Setting
-    ) -> dict[int, Outcome]:
-        known = all(rows.key is not None for _, rows in todo)
-
-        def again(error: BaseException) -> bool:  # the look-up first makes a re-run safe
-            return is_retriable(error) or (known and isinstance(error, OutcomeUnknown))
-
-        async def attempt() -> dict[int, Outcome]:
-            async with self._db.transaction(f"write {len(todo)} {kind.name}") as tx:
-                return await _write(tx, kind, todo, setting)
-
-        return await self._retry.call(f"write {len(todo)} {kind.name}", attempt, retry_if=again)
-
-    async def _culprits(
-        self, kind: _Kind[P, R], todo: list[tuple[int, R]], setting: Setting
-    ) -> dict[int, Outcome]:
-        """The records the database refuses, by bisection; every probe is rolled back."""
-        try:
-            async with self._db.transaction(f"probe {kind.name}", commit=False) as tx:
-                await _write(tx, kind, todo, setting)
-        except Rejected as refused:
-            if len(todo) == 1:
-                return {todo[0][0]: refused}
-            half = len(todo) // 2
-            found = await self._culprits(kind, todo[:half], setting)
-            found.update(await self._culprits(kind, todo[half:], setting))
-            return found
-        return {}
+        batch = BatchKind[P, R](
+            kind.name,
+            lambda payload: kind.rows(payload, setting.shapes),
+            partial(_write, kind=kind, setting=setting),
+            lambda rows: rows.key is not None,
+        )
+        return await write_batch(self._db, self._retry, batch, payloads)
 
 
 async def _write(
-    tx: SqlTransaction, kind: _Kind[P, R], todo: Sequence[tuple[int, R]], setting: Setting
+    tx: SqlTransaction, todo: Sequence[tuple[int, R]], *, kind: _Kind[P, R], setting: Setting
 ) -> dict[int, Outcome]:
     """Adopt what the look-up finds, write the rest, adopt in-batch repeats as their first."""
     found = await kind.find(tx, [rows for _, rows in todo], setting.shapes)
