@@ -12,7 +12,7 @@ workers x 50 ms with its state, money and tickets in MariaDB):
 4. ``migrator verify`` (``--verify sample``: its default sample; ``all``: ``--all``);
 5. ``migrator rollback --all --yes`` (with ``--rollback``) and a second one.
 
-Each step prints its wall time, exit code and the requests it sent; the sync's
+Each step prints its wall time, exit code, peak RSS and the requests it sent; the sync's
 ratio to the full run is the acceptance figure.
 
     python3 tests/bench/bench_cutover.py [--scale N] [--fraction F] [--verify none|sample|all]
@@ -60,21 +60,23 @@ def _environment(urls: tuple[str, str], state: Path, database: str | None) -> di
 def step(
     name: str, urls: tuple[str, str], state: Path, database: str | None, *args: str
 ) -> dict[str, Any]:
-    """One ``migrator ARGS`` in its own process: exit code, wall time, its stdout."""
+    """One ``migrator ARGS`` in its own process: exit code, wall time, peak RSS (from
+    ``wait4``), its stdout."""
     command = [sys.executable, "-m", "migrator", *args, "--env-file", str(state.parent / "none")]
-    started = time.monotonic()
-    done = subprocess.run(
-        command,
-        cwd=state.parent,
-        env=_environment(urls, state, database),
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    wall = time.monotonic() - started
-    if done.returncode not in (0, 3, 5):
-        raise SystemExit(f"{name} exited {done.returncode}: {done.stderr[-2000:]}")
-    return {"code": done.returncode, "wall": wall, "stdout": done.stdout}
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        started = time.monotonic()
+        process = subprocess.Popen(
+            command, cwd=state.parent, env=_environment(urls, state, database),
+            stdout=out, stderr=err, text=True,
+        )  # fmt: skip
+        _, status, usage = os.wait4(process.pid, 0)
+        wall = time.monotonic() - started
+        code = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        if code not in (0, 3, 5):
+            raise SystemExit(f"{name} exited {code}: {err.read()[-2000:]}")
+        return {"code": code, "wall": wall, "rss_mb": usage.ru_maxrss / 1024, "stdout": out.read()}
 
 
 def run_summary(state: Path) -> dict[str, Any]:
@@ -130,7 +132,8 @@ def main() -> None:
         state = Path(directory) / "state.sqlite3"
         full = step("run", urls, state, database, "run")
         summary = run_summary(state)
-        print(f"  1. migrator run: {full['wall']:.1f}s, exit {full['code']}; "
+        print(f"  1. migrator run: {full['wall']:.1f}s, exit {full['code']}, "
+              f"peak RSS {full['rss_mb']:.0f} MB; "
               f"{requests_of(summary)}; {bound_of(summary, database, full['wall'])}; "
               f"{bench.load()}")  # fmt: skip
 
@@ -148,7 +151,8 @@ def main() -> None:
             for name, e in summary["entities"].items()
             if e["created"] or e["updated"]
         }
-        print(f"  3. migrator run --since last: {sync['wall']:.1f}s, exit {sync['code']}; "
+        print(f"  3. migrator run --since last: {sync['wall']:.1f}s, exit {sync['code']}, "
+              f"peak RSS {sync['rss_mb']:.0f} MB; "
               f"{requests_of(summary)}; ratio to the full run {sync['wall'] / full['wall']:.3f} "
               f"(target <= 0.05); {bench.load()}")  # fmt: skip
         print(f"     written: {written}")
@@ -159,12 +163,14 @@ def main() -> None:
             report = json.loads(checked["stdout"])
             unequal = [e["entity"] for e in report["entities"] if not e["equal"]]
             print(f"  4. migrator verify {' '.join(flags)}: {checked['wall']:.1f}s, exit "
-                  f"{checked['code']}; unequal: {unequal or 'none'}; {bench.load()}")  # fmt: skip
+                  f"{checked['code']}, peak RSS {checked['rss_mb']:.0f} MB; "
+                  f"unequal: {unequal or 'none'}; {bench.load()}")  # fmt: skip
 
         if args.rollback:
             undone = step("rollback", urls, state, database, "rollback", "--all", "--yes")
             print(f"  5. migrator rollback --all --yes: {undone['wall']:.1f}s, exit "
-                  f"{undone['code']}; {bench.load()}")  # fmt: skip
+                  f"{undone['code']}, peak RSS {undone['rss_mb']:.0f} MB; "
+                  f"{bench.load()}")  # fmt: skip
             print("     " + "\n     ".join(undone["stdout"].strip().splitlines()[-6:]))
             again = step("rollback", urls, state, database, "rollback", "--all", "--yes")
             print(f"     again: {again['wall']:.1f}s, exit {again['code']}")
