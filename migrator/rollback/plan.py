@@ -10,7 +10,9 @@ against what the run would write now: a record ``migrator verify`` finds
 different (the same re-read of Sonar and the same transform, field by field)
 was changed by someone since, so it is kept and named. What a kept record
 names (its customer, its tariff, the customer's partner and location) is kept
-too: deleting it would orphan the record, and Splynx may refuse it anyway.
+too: deleting it would orphan the record, and Splynx may refuse it anyway. A
+kept ticket keeps its whole conversation, and a ticket somebody answered in
+Splynx since counts as changed (``conversations``).
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ __all__ = [
     "Kept",
     "Plan",
     "build_plan",
+    "keep_conversations",
     "keep_parents",
 ]
 
@@ -119,6 +122,8 @@ async def build_plan(
                 row = Planned(entity, sonar_id, splynx_id, customer)
                 plan.deletes.setdefault(entity, []).append(row)
     keep_parents(plan, refs)
+    while keep_conversations(plan, refs):  # a message kept keeps its parents in turn
+        keep_parents(plan, refs)
     return plan
 
 
@@ -158,6 +163,24 @@ def keep_parents(plan: Plan, refs: Mapping[tuple[str, int], Refs]) -> None:
             hold(kept)
         if entity in plan.deletes:
             plan.deletes[entity] = remaining
+
+
+def keep_conversations(plan: Plan, refs: Mapping[tuple[str, int], Refs]) -> bool:
+    """Our messages on a kept ticket stay with it (a conversation is kept whole); whether
+    any did."""
+    tickets = {k.splynx_id for k in plan.kept if k.entity == "tickets"}
+    remaining, moved = [], False
+    for row in plan.deletes.get("ticket_messages", []):
+        ticket = refs.get(("ticket_messages", row.splynx_id), {}).get("tickets")
+        if ticket in tickets:
+            reason = f"its ticket is kept (tickets {ticket})"
+            plan.kept.append(Kept(row.entity, row.sonar_id, row.splynx_id, reason, row.customer_id))
+            moved = True
+        else:
+            remaining.append(row)
+    if moved:
+        plan.deletes["ticket_messages"] = remaining
+    return moved
 
 
 async def _live(splynx: SplynxClient, entity: str, wanted: set[int]) -> dict[int, Refs]:

@@ -17,6 +17,7 @@ from migrator.events import Emit, Event
 from migrator.first_contact import reach_splynx
 from migrator.pipeline.state import StateStore
 from migrator.profile import Profile
+from migrator.rollback.conversations import answered_since
 from migrator.rollback.execute import Deleter, Outcome
 from migrator.rollback.plan import Changed, Plan, build_plan
 from migrator.settings import Settings
@@ -100,7 +101,11 @@ async def _decide(
     request: RollbackRequest, store: StateStore, splynx: SplynxClient, emit: Emit, db: bool
 ) -> Plan:
     """A new plan; with ``apply`` kept in the state file before anything is deleted."""
-    changed = {} if request.force else await _changed(request, store, emit)
+    changed: Changed = {}
+    if not request.force:
+        changed = await _changed(request, store, emit)
+        answered = await answered_since(store, splynx, request.run_id)
+        changed = {**changed, "tickets": {**changed.get("tickets", {}), **answered}}
     plan = await build_plan(
         store, splynx, run_id=request.run_id, changed=changed,
         undeletable={} if db else NO_API_DELETE, adopted=request.adopted,

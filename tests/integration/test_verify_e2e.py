@@ -5,8 +5,9 @@ nothing but reads, to either system; a customer altered and a service deleted
 in Splynx through its API are both named (exit 5): the entity, the Sonar id,
 the field with both values, and the missing record as missing. Tickets and
 their messages verify too: an altered ticket is named by field, an edited
-message as missing and extra (a message is known by its text), and a
-rollback keeps both. With money,
+message as missing and extra (a message is known by its text); a rollback
+keeps both, and a ticket the support team answered in Splynx since, each
+with its whole conversation. With money,
 every balance is equal to the cent until a charge booked by hand in Splynx
 moves one, which is named with both figures.
 """
@@ -191,10 +192,23 @@ async def test_an_altered_ticket_and_message_are_named_and_kept_by_rollback(
         assert [e["splynx_id"] for e in found["ticket_messages"]["extra"]] == [message.id]
         assert found["administrators"]["equal"] is True
 
-        # and a rollback keeps both, named, with the ticket the message belongs to
+        # a reply the support team adds in Splynx to another of our tickets
+        async with SplynxClient.open(settings) as splynx:
+            tickets = [t async for t in splynx.iterate("tickets")]
+            others = (ticket.id, int(message["ticket_id"]))
+            talked = {int(m["ticket_id"]) for m in messages if m.id in ours}  # replies of ours
+            answered = next(t for t in tickets if t.id not in others and t.id in talked)
+            reply = {"ticket_id": answered.id, "message": "We are on it", "author_type": "admin"}
+            await splynx.create("ticket_messages", reply)
+
+        # a rollback keeps all three tickets, named, each with its whole conversation
         code, out = await cli(pair, state, "rollback", "--all")
         assert code == ExitCode.REJECTS, out  # something kept
-        kept = [line.split() for line in out.splitlines() if "changed in Splynx" in line]
-        kept_ids = {(cells[1], cells[3]) for cells in kept if len(cells) > 3}
-        assert ("tickets", str(ticket.id)) in kept_ids, out
-        assert ("ticket_messages", str(message.id)) in kept_ids, out
+        kept = {(c[1], c[3]): " ".join(c) for c in map(str.split, out.splitlines()) if len(c) > 3}
+        assert "changed in Splynx" in kept[("tickets", str(ticket.id))], out
+        assert "changed in Splynx" in kept[("ticket_messages", str(message.id))], out
+        assert "message(s) added in Splynx" in kept[("tickets", str(answered.id))], out
+        on_answered = {m.id for m in messages if int(m["ticket_id"]) == answered.id} & ours
+        assert on_answered
+        for message_id in on_answered:
+            assert "its ticket is kept" in kept[("ticket_messages", str(message_id))], out

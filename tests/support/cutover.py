@@ -124,7 +124,7 @@ def storage(kind: str, request: pytest.FixtureRequest) -> Iterator[tuple[dict[st
 async def cli(pair: Pair, state: Path, *args: str, dsn: str | None = None) -> tuple[int, str]:
     """``migrator ARGS`` in its own process; (exit code, stdout + stderr)."""
     command = [sys.executable, "-m", "migrator", *args, "--env-file", str(state.parent / "none")]
-    env = environment(pair.sonar_url, pair.splynx_url, state)
+    env = {**environment(pair.sonar_url, pair.splynx_url, state), "COLUMNS": "200"}  # a row a line
     if dsn:
         env["SPLYNX_DB_DSN"] = dsn
     done = await anyio.run_process(command, env=env, cwd=state.parent, check=False)
