@@ -60,7 +60,7 @@ from migrator.splynx.endpoints import Endpoint, Marker, build_payload, endpoint
 from migrator.splynx.forms import multipart_form
 from migrator.splynx.nonces import WallClock
 from migrator.splynx.payloads import SplynxPayload
-from migrator.splynx.query import Scalar, Search
+from migrator.splynx.query import Condition, Scalar, Search, where
 from migrator.splynx.records import ApiCheck, Created, EntityOptions, SplynxRecord
 from migrator.splynx.session import SplynxSession, SplynxStats, retry_events
 
@@ -244,18 +244,32 @@ class SplynxClient:
     async def iterate(
         self, ref: EndpointRef, search: Search | None = None, *, page_size: int = 100
     ) -> AsyncIterator[SplynxRecord]:
-        """Every record matching ``search``, page by page (ordered by id unless told)."""
+        """Every record matching ``search``, page by page (ordered by id unless told).
+
+        In id order, each page asks for the ids after the last one it got (``id >``):
+        Splynx answers that from its primary key, where an offset makes the database
+        step over every record before the page (at a million transactions, most of the
+        time a listing took). Another order pages by offset.
+        """
         base = search or Search()
         if not base.order:
             base = Search(base.main, base.additional, {"id": "ASC"})
+        after = _keyset_start(base)
         offset = 0
         while True:
-            page = await self.list(ref, base.page(page_size, offset))
+            if after is None:
+                window = base.page(page_size, offset)
+            else:
+                window = Search({**base.main, "id": where(">", after)}, base.additional,
+                                base.order, page_size, 0)  # fmt: skip
+            page = await self.list(ref, window)
             for record in page:
                 yield record
             if len(page) < page_size:
                 return
             offset += len(page)
+            if after is not None:
+                after = page[-1].id
 
     async def count(self, ref: EndpointRef, search: Search | None = None) -> int:
         """How many records match (``HEAD``, ``X-total-count``)."""
@@ -387,3 +401,18 @@ class _LookFirst:
             if found is None:
                 raise
             return Created(id=found, adopted=True)
+
+
+def _keyset_start(search: Search) -> int | None:
+    """Where keyset paging starts (ids above it), or None when ``search`` cannot be paged
+    by id: another order, or a condition on the id other than ``id > n``."""
+    if dict(search.order) != {"id": "ASC"}:
+        return None
+    condition = search.main.get("id")
+    if condition is None:
+        return 0
+    if isinstance(condition, Condition) and condition.op == ">":
+        [operand] = condition.operands
+        if isinstance(operand, int) and not isinstance(operand, bool):
+            return operand
+    return None

@@ -81,6 +81,9 @@ class FakeSplynx:
     def search(self, path: str, request: httpx.Request) -> list[dict[str, object]]:
         query = dict(parse_qsl(request.url.query.decode()))
         found = list(self.records.get(path, {}).values())
+        if query.pop("main_attributes[id][0]", None) == ">":  # keyset paging: ids after n
+            after = int(query.pop("main_attributes[id][1]"))
+            found = [r for r in found if int(str(r["id"])) > after]
         for key, value in query.items():
             if key.startswith("additional_attributes["):
                 name = key[len("additional_attributes[") : -1]
@@ -223,6 +226,17 @@ async def test_options_check_and_iterate(client: SplynxClient, fake: FakeSplynx)
     assert names == [f"P{n}" for n in range(5)]
     pages = [r for r in fake.requests if r.url.path.endswith("partners") and r.method == "GET"]
     assert len(pages) == 3  # 2 + 2 + 1: stops on the short page
+    # in id order each page asks for the ids after the last one, never an offset
+    asked = [dict(parse_qsl(r.url.query.decode())) for r in pages]
+    assert [q["main_attributes[id][1]"] for q in asked] == ["0", "2", "4"]
+    assert {q["offset"] for q in asked} == {"0"}
+    # another order pages by offset
+    fake.requests.clear()
+    by_name = Search(order={"name": "DESC"})
+    names = [r["name"] async for r in client.iterate("partners", by_name, page_size=2)]
+    assert len(names) == 5
+    asked = [dict(parse_qsl(r.url.query.decode())) for r in fake.requests]
+    assert [q["offset"] for q in asked] == ["0", "2", "4"]
 
 
 async def test_bad_payload_is_rejected_before_sending(
