@@ -19,11 +19,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from migrator.entity_map import ENTITY_ORDER, mapped
 from migrator.pipeline.state import Planned, StateStore
+from migrator.rollback.db_delete import DB_TABLES
 from migrator.splynx.client import SplynxClient
+from migrator.splynx.db import SplynxDatabase
 from migrator.splynx.endpoints import endpoint
+from migrator.splynx.finance_sql import rows_by_id
 from migrator.verify.checks import CHECKS
 
 __all__ = [
@@ -99,15 +103,23 @@ async def build_plan(
     changed: Changed,
     undeletable: Undeletable,
     adopted: bool = False,
+    db: SplynxDatabase | None = None,
 ) -> Plan:
-    """Decide every record's fate, entity by entity (nothing is written anywhere)."""
+    """Decide every record's fate, entity by entity (nothing is written anywhere).
+
+    With ``db``, the entities rolled back in the database are looked for there, by id:
+    at 10,000 accounts listing their million rows through the API took minutes."""
     plan = Plan()
     refs: dict[tuple[str, int], Refs] = {}
     for entity in ROLLBACK_ORDER:
         ours = store.ours(entity, run_id)
         if not ours:
             continue
-        live = await _live(splynx, entity, {splynx_id for _, splynx_id, _ in ours})
+        wanted = {splynx_id for _, splynx_id, _ in ours}
+        if db is not None and entity in DB_TABLES:
+            live = await _live_rows(db, entity, wanted)
+        else:
+            live = await _live(splynx, entity, wanted)
         for sonar_id, splynx_id, how in ours:
             if splynx_id not in live:
                 plan.gone.setdefault(entity, []).append(sonar_id)
@@ -190,10 +202,22 @@ async def _live(splynx: SplynxClient, entity: str, wanted: set[int]) -> dict[int
     found: dict[int, Refs] = {}
     async for record in splynx.iterate(endpoint(check.endpoint), check.search):
         if record.id in wanted:
-            values = record.fields()
-            found[record.id] = {
-                parent: int(values[field])
-                for field, parent in fields.items()
-                if str(values.get(field) or "0").isdigit() and int(values.get(field) or 0)
-            }
+            found[record.id] = _refs(record.fields(), fields)
     return found
+
+
+async def _live_rows(db: SplynxDatabase, entity: str, wanted: set[int]) -> dict[int, Refs]:
+    """Of ``wanted``, the live rows of the entity's table, with the records each names."""
+    fields = REFERENCES[entity]
+    async with db.transaction(f"look for the {entity} to roll back", commit=False) as tx:
+        rows = await rows_by_id(tx, DB_TABLES[entity], tuple(fields), wanted, lock=False)
+    return {row_id: _refs(values, fields) for row_id, values in rows.items()}
+
+
+def _refs(values: Mapping[str, Any], fields: Mapping[str, str]) -> Refs:
+    """The records a record names (a field holding 0 or nothing names none)."""
+    return {
+        parent: int(values[field])
+        for field, parent in fields.items()
+        if str(values.get(field) or "0").isdigit() and int(values.get(field) or 0)
+    }

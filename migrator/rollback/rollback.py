@@ -90,7 +90,7 @@ async def _rollback(request: RollbackRequest, store: StateStore, emit: Emit) -> 
         if settings.database_path:
             assert settings.splynx_db_dsn is not None
             db = await stack.enter_async_context(SplynxDatabase.open(settings.splynx_db_dsn))
-        plan = _pending(store) or await _decide(request, store, splynx, emit, db is not None)
+        plan = _pending(store) or await _decide(request, store, splynx, emit, db)
         if not request.apply:
             return RollbackResult(plan)
         deleter = Deleter(store, splynx, db=db, emit=emit, writers=settings.writers)
@@ -98,7 +98,11 @@ async def _rollback(request: RollbackRequest, store: StateStore, emit: Emit) -> 
 
 
 async def _decide(
-    request: RollbackRequest, store: StateStore, splynx: SplynxClient, emit: Emit, db: bool
+    request: RollbackRequest,
+    store: StateStore,
+    splynx: SplynxClient,
+    emit: Emit,
+    db: SplynxDatabase | None,
 ) -> Plan:
     """A new plan; with ``apply`` kept in the state file before anything is deleted."""
     changed: Changed = {}
@@ -108,7 +112,7 @@ async def _decide(
         changed = {**changed, "tickets": {**changed.get("tickets", {}), **answered}}
     plan = await build_plan(
         store, splynx, run_id=request.run_id, changed=changed,
-        undeletable={} if db else NO_API_DELETE, adopted=request.adopted,
+        undeletable={} if db else NO_API_DELETE, adopted=request.adopted, db=db,
     )  # fmt: skip
     if request.apply:
         for entity, sonar_ids in plan.gone.items():
