@@ -228,7 +228,6 @@ class NestedAccounts(NestedRecords):
         self, nested_page_size: int = 50, relations: tuple[str, ...] | None = None
     ) -> None:
         self.nested_page_size = nested_page_size
-        self.fields = relations
         self.relations = account_relations(relations)
         self.decode = decode_as(AccountWithRelations, "accounts")
         self.document = nested_accounts_document(relations)

@@ -267,8 +267,9 @@ class SplynxClient:
                 yield record
             if len(page) < page_size:
                 return
-            offset += len(page)
-            if after is not None:
+            if after is None:
+                offset += len(page)
+            else:
                 after = page[-1].id
 
     async def count(self, ref: EndpointRef, search: Search | None = None) -> int:
