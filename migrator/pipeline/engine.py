@@ -9,7 +9,8 @@ checkpoint and its newest dispatched record, so memory does not grow with the
 dataset and the window a resumed run must verify stays bounded. The records
 at one position (an account's services) are dispatched together, so a source
 must hand all of a position's records over in one page, as ``SonarSource``
-does.
+does. An ``in_order`` entity's position travels as one unit, which one writer
+settles record by record (a ticket's conversation, message after message).
 
 Stopping: ``drain()`` (first Ctrl-C) stops the producers and lets writers
 finish the record in hand; ``abort()`` (second Ctrl-C, or the drain deadline)
@@ -43,6 +44,8 @@ __all__ = ["Engine", "EngineOptions"]
 log = logging.getLogger(__name__)
 
 Spec = EntitySpec[Any, Any]
+# What a producer queues: a record, or an ``in_order`` entity's records at one position.
+Queued = WorkItem[Any] | tuple[WorkItem[Any], ...]
 _EVERY_RECORD = 2**62  # a verification window no partition can exhaust
 
 
@@ -171,7 +174,7 @@ class Engine:
             fresh=fresh,
             sync=self._options.sync,
         )
-        send, receive = anyio.create_memory_object_stream[WorkItem[Any]](self._options.queue_size)
+        send, receive = anyio.create_memory_object_stream[Queued](self._options.queue_size)
         async with anyio.create_task_group() as tg, send, receive:
             self._start_producers(tg, spec, partitions, send, verify)
             sink = spec.sink
@@ -197,7 +200,7 @@ class Engine:
         tg: TaskGroup,
         spec: Spec,
         partitions: list[_Partition],
-        send: MemoryObjectSendStream[WorkItem[Any]],
+        send: MemoryObjectSendStream[Queued],
         verify: int,
     ) -> None:
         if self.draining:
@@ -220,7 +223,7 @@ class Engine:
         self,
         spec: Spec,
         partition: _Partition,
-        send: MemoryObjectSendStream[WorkItem[Any]],
+        send: MemoryObjectSendStream[Queued],
         verify_left: int,
     ) -> None:
         state, progress = partition.state, partition.progress
@@ -230,7 +233,7 @@ class Engine:
                 for records in _by_position(page):
                     allowed = self._allowed(spec.name, records)
                     if allowed:
-                        await self._dispatch(partition, allowed, send, verify_left)
+                        await self._dispatch(spec, partition, allowed, send, verify_left)
                         verify_left -= len(allowed)
                     if len(allowed) < len(records):
                         return  # --limit reached
@@ -253,12 +256,14 @@ class Engine:
 
     async def _dispatch(
         self,
+        spec: Spec,
         partition: _Partition,
         records: list[Item[Any]],
-        send: MemoryObjectSendStream[WorkItem[Any]],
+        send: MemoryObjectSendStream[Queued],
         verify_left: int,
     ) -> None:
-        """Queue the records at one position (an account's services, say).
+        """Queue the records at one position (an account's services, say): each on its own,
+        or all as one unit for an ``in_order`` entity.
 
         All are counted before any is queued: queueing may yield, and a writer
         that finished the first before the next was counted would let the
@@ -267,9 +272,13 @@ class Engine:
         await self._room(partition, len(records))
         for item in records:
             partition.progress.dispatched(item.cursor)
-        for item in records:
-            await _put(send, WorkItem(partition.state.part, item, verify=verify_left > 0))
-            verify_left -= 1
+        part = partition.state.part
+        works = [WorkItem(part, item, verify=verify_left > n) for n, item in enumerate(records)]
+        if spec.in_order:
+            await _put(send, tuple(works))
+            return
+        for work in works:
+            await _put(send, work)
 
     async def _room(self, partition: _Partition, records: int) -> None:
         """Wait until ``records`` more fit in the partition's window beyond its checkpoint
@@ -283,28 +292,30 @@ class Engine:
         self,
         writer: EntityWriter[Any, Any],
         partitions: list[_Partition],
-        receive: MemoryObjectReceiveStream[WorkItem[Any]],
+        receive: MemoryObjectReceiveStream[Queued],
     ) -> None:
         by_part = {p.state.part: p for p in partitions}
         async with receive:
-            while (work := await _take(receive)) is not None:
-                if self.draining:
-                    return
-                if not await writer.settle(work):
-                    return  # stopped while waiting for a parent: left for the next run
-                self._settled(writer.spec.name, by_part[work.part], work)
+            while (queued := await _take(receive)) is not None:
+                for work in _works(queued):
+                    if self.draining:
+                        return
+                    if not await writer.settle(work):
+                        return  # stopped while waiting for a parent: left for the next run
+                    self._settled(writer.spec.name, by_part[work.part], work)
 
     async def _write_batches(
         self,
         writer: EntityWriter[Any, Any],
         sink: BatchSink[Any],
         partitions: list[_Partition],
-        receive: MemoryObjectReceiveStream[WorkItem[Any]],
+        receive: MemoryObjectReceiveStream[Queued],
     ) -> None:
         """``_write`` for a sink that writes many records at once."""
         by_part = {p.state.part: p for p in partitions}
         async with receive:
-            while (works := await take_batch(receive, sink.batch_size)) is not None:
+            while (taken := await take_batch(receive, sink.batch_size)) is not None:
+                works = [work for queued in taken for work in _works(queued)]
                 if self.draining:
                     return
                 if not await writer.settle_batch(works, sink):
@@ -328,7 +339,7 @@ class Engine:
         self._parents.progressed(entity)
 
 
-async def _put(send: MemoryObjectSendStream[WorkItem[Any]], work: WorkItem[Any]) -> None:
+async def _put(send: MemoryObjectSendStream[Queued], work: Queued) -> None:
     """Queue ``work``, yielding to the event loop only when the queue is full.
 
     ``send`` yields on every item even when there is room: one loop turn per
@@ -341,7 +352,7 @@ async def _put(send: MemoryObjectSendStream[WorkItem[Any]], work: WorkItem[Any])
         await send.send(work)
 
 
-async def _take(receive: MemoryObjectReceiveStream[WorkItem[Any]]) -> WorkItem[Any] | None:
+async def _take(receive: MemoryObjectReceiveStream[Queued]) -> Queued | None:
     """The next queued item (waiting only when there is none), or None at the end."""
     try:
         try:
@@ -350,6 +361,11 @@ async def _take(receive: MemoryObjectReceiveStream[WorkItem[Any]]) -> WorkItem[A
             return await receive.receive()
     except anyio.EndOfStream:
         return None
+
+
+def _works(queued: Queued) -> tuple[WorkItem[Any], ...]:
+    """The records of what a producer queued, in their order."""
+    return queued if isinstance(queued, tuple) else (queued,)
 
 
 def _by_position(page: Sequence[Item[Any]]) -> Iterator[list[Item[Any]]]:

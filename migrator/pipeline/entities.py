@@ -130,6 +130,10 @@ class EntitySpec(Generic[R, P]):
     parents: Callable[[R], Sequence[ParentRef]] = lambda record: ()
     depends_on: tuple[str, ...] = ()
     describe: Callable[[R], dict[str, Any]] = lambda record: {}
+    # The records at one position (a ticket's messages) are written one after another, in
+    # order, by one writer, while other writers take other positions: none of them waits
+    # on a record another writer holds.
+    in_order: bool = False
 
 
 def dependency_levels(specs: Sequence[EntitySpec[Any, Any]]) -> list[list[str]]:

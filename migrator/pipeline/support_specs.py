@@ -145,6 +145,7 @@ def support_makers(
             parents=partial(message_parents, chained=chained),
             depends_on=row.depends_on,
             describe=_describe,
+            in_order=chained,  # a conversation per writer: none waits on another's message
         )
 
     return {"administrators": administrators, "tickets": tickets, "ticket_messages": messages}

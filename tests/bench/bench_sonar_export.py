@@ -27,29 +27,22 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from tests.support import bench_sims  # noqa: E402
+from tests.support.bench_sims import load  # noqa: E402
+
 TOKEN = "bench-token"
 
 
-@contextmanager
-def simulator(scale: int, *extra: str) -> Iterator[str]:
-    """``migrator sim sonar`` in its own process; yields its URL (first stdout line)."""
-    command = [sys.executable, "-m", "migrator", "sim", "sonar", "--port", "0"]
-    command += ["--token", TOKEN, "--scale", str(scale), "--seed", "1", *extra]
-    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, text=True)
-    try:
-        assert process.stdout is not None
-        url = process.stdout.readline().strip().split()[-1]
-        if not url.startswith("http"):
-            raise SystemExit(f"the simulator did not announce its URL: {url!r}")
-        yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
+def simulator(scale: int, *extra: str) -> AbstractContextManager[str]:
+    """The Sonar simulator with this benchmark's dataset."""
+    flags = ("--token", TOKEN, "--scale", str(scale), "--seed", "1", *extra)
+    return bench_sims.simulator("sonar", *flags)
 
 
 def export(url: str, rate: int) -> tuple[dict[str, object], float]:
@@ -66,11 +59,6 @@ def export(url: str, rate: int) -> tuple[dict[str, object], float]:
         if os.waitstatus_to_exitcode(status) != 0:
             raise SystemExit(f"export failed with status {os.waitstatus_to_exitcode(status)}")
         return json.loads(summary.read_text()), usage.ru_maxrss / 1024.0
-
-
-def load() -> str:
-    one, five, fifteen = os.getloadavg()
-    return f"load {one:.2f} {five:.2f} {fifteen:.2f}"
 
 
 def budget(runs: int) -> None:

@@ -27,13 +27,10 @@ from __future__ import annotations
 import argparse
 import asyncio
 import math
-import os
 import resource
-import subprocess
 import sys
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from pathlib import Path
 
 from migrator.sonar.client import SonarClient, sonar_limiter
@@ -43,28 +40,22 @@ from migrator.sonar.queries import FINANCE_FIELDS
 from migrator.sonar.sizing import DocumentSizer
 
 ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from tests.support import bench_sims  # noqa: E402
+from tests.support.bench_sims import load  # noqa: E402
 
 TOKEN = "bench-token"
 PAGE = 100
 BUDGET = 400  # Sonar's documented requests per minute
 
 
-@contextmanager
-def simulator(scale: int, *extra: str) -> Iterator[str]:
-    """``migrator sim sonar`` in its own process; yields its URL (first stdout line)."""
-    command = [sys.executable, "-m", "migrator", "sim", "sonar", "--port", "0", "--seed", "1"]
-    command += ["--token", TOKEN, "--scale", str(scale), "--rate-limit", "0"]
-    command += ["--max-page-size", str(PAGE), "--log-level", "WARNING", *extra]
-    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, text=True)
-    try:
-        assert process.stdout is not None
-        url = process.stdout.readline().strip()
-        if not url.startswith("http"):
-            raise SystemExit(f"the simulator did not announce its URL: {url!r}")
-        yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
+def simulator(scale: int, *extra: str) -> AbstractContextManager[str]:
+    """The Sonar simulator with this benchmark's dataset, unlimited (reads are counted)."""
+    flags: tuple[str, ...] = ("--seed", "1", "--token", TOKEN, "--scale", str(scale))
+    flags += ("--rate-limit", "0")
+    flags += ("--max-page-size", str(PAGE), "--log-level", "WARNING", *extra)
+    return bench_sims.simulator("sonar", *flags)
 
 
 async def totals(url: str) -> dict[str, int]:
@@ -103,11 +94,6 @@ async def flat(url: str) -> tuple[int, dict[str, int]]:
                 async for page in pages:
                     found[query] += len(page.records)
         return sonar.stats.requests, found
-
-
-def load() -> str:
-    one, five, fifteen = os.getloadavg()
-    return f"load {one:.2f} {five:.2f} {fifteen:.2f}"
 
 
 def run_scale(

@@ -62,12 +62,14 @@ def database_rows(dsn: str) -> int:
 
 @contextmanager
 def simulator(kind: str, *flags: str) -> Iterator[str]:
-    """``migrator sim <kind>`` in its own process; yields its URL (its first stdout line)."""
+    """``migrator sim <kind>`` in its own process; yields its URL (the last word of its first
+    stdout line)."""
     command = [sys.executable, "-m", "migrator", "sim", kind, "--port", "0", *flags]
     process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, text=True)
     try:
         assert process.stdout is not None
-        url = process.stdout.readline().strip()
+        line = process.stdout.readline().split()
+        url = line[-1] if line else ""
         if not url.startswith("http"):
             raise SystemExit(f"the {kind} simulator did not announce its URL: {url!r}")
         yield url
