@@ -128,9 +128,6 @@ def support_makers(
 
     def messages(row: MappedEntity) -> EntitySpec[Any, Any]:
         written = sink(row.endpoint)
-        # one by one, a message waits for the one before it; a batch of rows keeps their
-        # order itself (and waiting for a row of the same batch would never end)
-        chained = not isinstance(written, BatchSink)
         return EntitySpec(
             row.name,
             SonarSource(
@@ -142,10 +139,12 @@ def support_makers(
             ),
             written,
             partial(splynx_message, zone=zone),
-            parents=partial(message_parents, chained=chained),
+            parents=message_parents,
             depends_on=row.depends_on,
             describe=_describe,
-            in_order=chained,  # a conversation per writer: none waits on another's message
+            # one by one, a conversation per writer, message after message (a batch of rows
+            # keeps their order itself)
+            in_order=not isinstance(written, BatchSink),
         )
 
     return {"administrators": administrators, "tickets": tickets, "ticket_messages": messages}

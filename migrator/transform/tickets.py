@@ -9,9 +9,9 @@ site, or nothing) has no customer, and its origin is kept in its ``note``.
 Replies and internal comments become the ticket's messages, in Sonar's order
 (``created_at``, then id): an incoming reply is the customer's, an outgoing
 one the administrator's who wrote it, a comment an administrator's note
-hidden from the customer. Each waits for its ticket and for the message
-before it in the same ticket (``ParentRef(required=False)``: only the order),
-so Splynx's ids read in the conversation's order. Replies and comments are
+hidden from the customer. Each waits for its ticket; a conversation is
+written message after message (one writer each, ``EntitySpec.in_order``, or
+one batch), so Splynx's ids read in the conversation's order. Replies and comments are
 numbered apart in Sonar, so a message's key in the id map is ``2 * id`` for
 a reply and ``2 * id + 1`` for a comment (``message_key``).
 
@@ -152,12 +152,11 @@ def splynx_ticket(
 
 @dataclass(frozen=True)
 class MessageRecord:
-    """One reply or comment of a ticket, with the key of the message before it."""
+    """One reply or comment of a ticket."""
 
     ticket: TicketWithConversation
     kind: Kind
     entry: TicketReply | TicketComment
-    previous: int | None
 
     @property
     def key(self) -> int:
@@ -171,12 +170,8 @@ def message_records(ticket: TicketWithConversation) -> list[tuple[int, MessageRe
         *(("comment", comment) for comment in ticket.ticket_comments),
     ]
     entries.sort(key=lambda pair: (pair[1].created_at, pair[1].id, pair[0]))
-    records, previous = [], None
-    for kind, entry in entries:
-        record = MessageRecord(ticket, kind, entry, previous)
-        records.append((record.key, record))
-        previous = record.key
-    return records
+    records = [MessageRecord(ticket, kind, entry) for kind, entry in entries]
+    return [(record.key, record) for record in records]
 
 
 def _writer(record: MessageRecord) -> int | None:
@@ -187,17 +182,12 @@ def _writer(record: MessageRecord) -> int | None:
     return entry.user_id
 
 
-def message_parents(record: MessageRecord, *, chained: bool = True) -> list[ParentRef]:
-    """Its ticket, the message before it (``chained``: written one by one; a batch keeps
-    its rows' order itself, and a record must not wait for another of its own batch),
-    and who wrote it."""
+def message_parents(record: MessageRecord) -> list[ParentRef]:
+    """Its ticket and who wrote it. Order within the conversation needs no reference: the
+    API path writes a ticket's messages one after another (``EntitySpec.in_order``), a
+    batch keeps its rows' order."""
     ticket = record.ticket
     refs = [ParentRef("tickets", ticket.id, "ticket_id")]
-    if chained and record.previous is not None:
-        refs.append(
-            ParentRef("ticket_messages", record.previous, "previous", required=False,
-                      cursor=ticket.id)
-        )  # fmt: skip
     writer = _writer(record)
     if writer is not None:
         refs.append(ParentRef("administrators", writer, "user_id", required=False))
